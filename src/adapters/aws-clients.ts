@@ -1,0 +1,89 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+/**
+ * How to reach AWS (or the local emulator). Read once at the edge (see `src/entrypoints/config.ts`).
+ * Endpoints are NOT set here when undefined: the SDK then honours `AWS_ENDPOINT_URL`,
+ * `AWS_ENDPOINT_URL_S3`, ... and the standard credential chain by itself.
+ */
+export interface AwsClientOptions {
+  /** AWS region, e.g. `us-east-1`. */
+  readonly region: string;
+  /** Explicit endpoint for every service (e.g. `http://127.0.0.1:5000` for moto); default: SDK resolution. */
+  readonly endpoint?: string;
+  /** Maximum concurrent sockets per client (keep-alive). Default 64, matching the default fetch concurrency. */
+  readonly maxSockets?: number;
+  /** SDK retry attempts including the first (standard mode, exponential backoff with jitter). Default 5. */
+  readonly maxAttempts?: number;
+  /** Path-style S3 addressing; default true when an endpoint is given (emulators), else false. */
+  readonly forcePathStyle?: boolean;
+}
+
+/** The AWS clients coldpack uses, built once per process and passed to services through constructors. */
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+  readonly sqs: SQSClient;
+  /** Destroys every client's sockets. */
+  destroy(): void;
+}
+
+function handler(maxSockets: number): NodeHttpHandler {
+  return new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    connectionTimeout: 10_000,
+    requestTimeout: 300_000,
+  });
+}
+
+/**
+ * Build the SDK v3 clients with keep-alive agents and the `adaptive` retry mode (client-side rate
+ * limiting on throttling such as S3 503 SlowDown, exponential backoff with jitter).
+ * See https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+ *
+ * @param options region, optional endpoint, socket and retry limits
+ * @returns clients ready to use; call `destroy()` when done
+ */
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const maxSockets = options.maxSockets ?? 64;
+  const common = {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'adaptive' as const,
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  };
+  const s3 = new S3Client({
+    ...common,
+    requestHandler: handler(maxSockets),
+    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    // Only send/validate checksums where an operation requires them; coldpack sets its own CRC32.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const ddb = new DynamoDBClient({ ...common, requestHandler: handler(Math.min(maxSockets, 32)) });
+  const dynamo = DynamoDBDocumentClient.from(ddb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sns = new SNSClient(common);
+  const sqs = new SQSClient(common);
+  return {
+    s3,
+    dynamo,
+    sns,
+    sqs,
+    destroy() {
+      s3.destroy();
+      ddb.destroy();
+      sns.destroy();
+      sqs.destroy();
+    },
+  };
+}

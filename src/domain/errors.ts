@@ -1,0 +1,92 @@
+/**
+ * coldpack's error hierarchy. Every error the product raises on purpose is a {@link ColdpackError}
+ * with a stable machine-readable `code`, an HTTP `status`, an optional request `field` it refers to,
+ * and `expose` telling whether its message may be shown to a caller (5xx details are hidden).
+ *
+ * The API maps these to `{code, message, field}` bodies; the CLI maps them to exit codes.
+ */
+export class ColdpackError extends Error {
+  /** Stable code such as `VALIDATION_ERROR`, `NOT_FOUND`. */
+  readonly code: string;
+  /** HTTP status the API answers with (400-599). */
+  readonly status: number;
+  /** The request field the error is about, when there is one (e.g. `bucket_name`). */
+  readonly field: string | undefined;
+  /** Whether the message may be shown to the caller (true for 4xx, false for 5xx by default). */
+  readonly expose: boolean;
+
+  /**
+   * @param code stable machine-readable code
+   * @param message human-readable explanation: what was expected and what arrived
+   * @param options `status` (default 500), `field`, `expose` (default status < 500), `cause`
+   */
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; field?: string; expose?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.field = options.field;
+    this.expose = options.expose ?? this.status < 500;
+  }
+}
+
+/** Bad input: HTTP 400, nothing written. */
+export class ValidationError extends ColdpackError {
+  /** @param message what was expected and what arrived; @param field the offending field */
+  constructor(message: string, field?: string, code = 'VALIDATION_ERROR') {
+    super(code, message, { status: 400, ...(field === undefined ? {} : { field }) });
+  }
+}
+
+/** A thing that was asked for does not exist: HTTP 404. */
+export class NotFoundError extends ColdpackError {
+  /** @param message what was looked for; @param field the request field that named it */
+  constructor(message: string, field?: string) {
+    super('NOT_FOUND', message, { status: 404, ...(field === undefined ? {} : { field }) });
+  }
+}
+
+/** The request conflicts with current state (e.g. a job already running): HTTP 409. */
+export class ConflictError extends ColdpackError {
+  /** Extra details returned to the caller, e.g. `{ job_id }` of the running job. */
+  readonly details: Record<string, unknown>;
+  /** @param message explanation; @param details extra fields for the response body */
+  constructor(message: string, details: Record<string, unknown> = {}, code = 'CONFLICT') {
+    super(code, message, { status: 409 });
+    this.details = details;
+  }
+}
+
+/** The quality-check guard failed: listing does not match what the source application announced. */
+export class QcMismatchError extends ColdpackError {
+  /** @param message gives both the expected and the listed numbers */
+  constructor(message: string) {
+    super('QC_MISMATCH', message, { status: 422 });
+  }
+}
+
+/** A bundle or entry failed verification (size or checksum). Never retried silently. */
+export class IntegrityError extends ColdpackError {
+  /** @param message what was expected and what was found */
+  constructor(message: string) {
+    super('INTEGRITY_ERROR', message, { status: 500, expose: true });
+  }
+}
+
+/** Name of the error AWS SDK v3 errors carry, or undefined when `err` is not an SDK error. */
+export function awsErrorName(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'name' in err && typeof (err as { name: unknown }).name === 'string') {
+    return (err as { name: string }).name;
+  }
+  return undefined;
+}
+
+/** HTTP status code of an AWS SDK v3 error (`$metadata.httpStatusCode`), if any. */
+export function awsHttpStatus(err: unknown): number | undefined {
+  const meta = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
+  return meta?.httpStatusCode;
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+/** Signature of one command module's registration function. */
+export type RegisterCommand = (program: Command, ctx: () => CliContext, setExit: (code: number) => void) => void;
+
+/**
+ * Register every `coldpack` sub-command. One module per command (or family) in this folder; add
+ * new ones to the list below.
+ */
+export function registerCommands(program: Command, ctx: () => CliContext, setExit: (code: number) => void): void {
+  for (const register of COMMANDS) register(program, ctx, setExit);
+}
+
+const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,54 @@
+import { createAwsClients, type AwsClients } from '../../adapters/aws-clients.js';
+import type { ColdpackConfig } from '../../domain/config.js';
+import { loadConfig } from '../config.js';
+
+/** Global CLI flags shared by every command (override the COLDPACK_* variables). */
+export interface GlobalFlags {
+  archiveBucket?: string;
+  restoreBucket?: string;
+  tablePrefix?: string;
+  json?: boolean;
+}
+
+/**
+ * Lazily built per-invocation context: configuration read once from env + flags, and AWS clients
+ * built on first use (so `--help` never touches AWS).
+ */
+export class CliContext {
+  private clientsValue: AwsClients | undefined;
+  /** Frozen configuration for this invocation. */
+  readonly config: ColdpackConfig;
+  /** Whether the user asked for machine-readable JSON output. */
+  readonly json: boolean;
+
+  /** @param flags global flags as parsed by commander */
+  constructor(flags: GlobalFlags) {
+    this.config = loadConfig(process.env, {
+      ...(flags.archiveBucket ? { archiveBucket: flags.archiveBucket } : {}),
+      ...(flags.restoreBucket ? { restoreBucket: flags.restoreBucket } : {}),
+      ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}),
+    });
+    this.json = flags.json === true;
+  }
+
+  /** AWS SDK clients for this invocation (built on first access). */
+  get clients(): AwsClients {
+    this.clientsValue ??= createAwsClients({
+      region: this.config.region,
+      ...(this.config.endpoint === undefined ? {} : { endpoint: this.config.endpoint }),
+      maxSockets: this.config.concurrency,
+    });
+    return this.clientsValue;
+  }
+
+  /** Print `value` as JSON (with --json) or as the given human text. */
+  print(value: unknown, human?: string): void {
+    if (this.json || human === undefined) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+    else process.stdout.write(human.endsWith('\n') ? human : human + '\n');
+  }
+
+  /** Release sockets. */
+  close(): void {
+    this.clientsValue?.destroy();
+  }
+}

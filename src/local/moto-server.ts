@@ -1,0 +1,113 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ColdpackError } from '../domain/errors.js';
+
+/** A running moto server on the loopback interface. */
+export interface MotoServer {
+  /** Endpoint URL, e.g. `http://127.0.0.1:50123`. */
+  readonly endpoint: string;
+  /** TCP port it listens on. */
+  readonly port: number;
+  /** Stops the server (SIGTERM, then SIGKILL after 3,000 ms) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Wipes all emulator state (POST /moto-api/reset). */
+  reset(): Promise<void>;
+}
+
+/** Ask the OS for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Find the real Python interpreter. On pyenv machines `python3` and `moto_server` are shims whose
+ * PID is not the server's, so coldpack spawns `<sys.executable> -m moto.server` and stops that PID.
+ * @throws ColdpackError `MOTO_MISSING` with install instructions when moto cannot be imported.
+ */
+export function findMotoPython(): string {
+  const candidates = [process.env.COLDPACK_PYTHON, 'python3', 'python'].filter((c): c is string => !!c);
+  for (const py of candidates) {
+    try {
+      return execFileSync(py, ['-c', 'import moto.server, sys; print(sys.executable)'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new ColdpackError(
+    'MOTO_MISSING',
+    'The moto AWS emulator is not installed. Install it with: pip install "moto[server]==5.2.1" ' +
+      '(or set COLDPACK_PYTHON to a Python that has it).',
+    { status: 500, expose: true },
+  );
+}
+
+/**
+ * Start `moto.server` on a free loopback port and wait until `GET /moto-api/` answers.
+ * @param options `timeoutMs` to wait for readiness (default 30,000 ms)
+ * @throws ColdpackError `MOTO_START_FAILED` when it does not come up in time
+ */
+export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
+  const python = findMotoPython();
+  const port = await freePort();
+  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (;;) {
+    if (exited) {
+      throw new ColdpackError('MOTO_START_FAILED', `moto exited while starting: ${stderr}`, { expose: true });
+    }
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.ok) {
+        await res.arrayBuffer();
+        break;
+      }
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new ColdpackError('MOTO_START_FAILED', `moto did not answer on ${endpoint}: ${stderr}`, { expose: true });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    port,
+    async reset() {
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      await res.arrayBuffer();
+    },
+    async stop() {
+      if (exited) return;
+      const done = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}
