@@ -1,0 +1,190 @@
+/**
+ * HTTP plumbing shared by every route: JSON responses, reading and parsing request bodies with a
+ * size limit, Zod issues -> {@link ValidationError}, and the ONE place that maps errors to responses.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import { ColdpackError, ConflictError, ValidationError } from '../domain/errors.js';
+import type { ApiLogger } from './ports.js';
+
+/**
+ * Default request body limit: 1 MiB (1,048,576 bytes). Well under the hard caps of the platform:
+ * API Gateway REST payload 10 MB (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html)
+ * and Lambda synchronous invocation payload 6 MB each way
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Lambda's synchronous response payload cap: 6 MB. Every response body stays under it. */
+export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** Error body of every non-2xx answer. `field` names the offending request field when known. */
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly [extra: string]: unknown;
+}
+
+/** Body too large: HTTP 413. */
+export class PayloadTooLargeError extends ColdpackError {
+  /** @param message says the limit, the size that arrived, and the bulk path to use instead */
+  constructor(message: string) {
+    super('PAYLOAD_TOO_LARGE', message, { status: 413 });
+  }
+}
+
+/** Missing credentials: HTTP 401. */
+export class UnauthorizedError extends ColdpackError {
+  /** @param message what was expected (e.g. an `Authorization: Bearer` header) */
+  constructor(message: string) {
+    super('UNAUTHORIZED', message, { status: 401 });
+  }
+}
+
+/** Credentials present but not accepted: HTTP 403. */
+export class ForbiddenError extends ColdpackError {
+  /** @param message why access is refused */
+  constructor(message: string) {
+    super('FORBIDDEN', message, { status: 403 });
+  }
+}
+
+/** A collaborator is not wired in this process (e.g. estimate without a price table): HTTP 501. */
+export class NotImplementedError extends ColdpackError {
+  /** @param message what is missing */
+  constructor(message: string) {
+    super('NOT_IMPLEMENTED', message, { status: 501, expose: true });
+  }
+}
+
+/** A JSON response with `no-store` caching. `headers` are added to the defaults. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Value of a header, case-insensitively (API Gateway keeps the client's casing). */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === lower && v != null) return v;
+  return undefined;
+}
+
+/** Line and column (1-based) of a character position in `text`. */
+export function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return { line, column: position - before.lastIndexOf('\n') };
+}
+
+/**
+ * Decode and parse a JSON request body.
+ * @param maxBytes body size limit in bytes (default {@link DEFAULT_MAX_BODY_BYTES})
+ * @param bulkHint appended to the 413 message: where large inputs go instead
+ * @throws PayloadTooLargeError (413) over the limit
+ * @throws ValidationError (400, code `MALFORMED_JSON`) with the parser's message, position, line and column
+ */
+export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MAX_BODY_BYTES, bulkHint = ''): unknown {
+  const raw = event.body ?? '';
+  const buf = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (buf.length > maxBytes) {
+    throw new PayloadTooLargeError(
+      `request body is ${buf.length} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(0)} MiB).${bulkHint ? ' ' + bulkHint : ''}`,
+    );
+  }
+  const text = buf.toString('utf8');
+  if (text.trim() === '') throw new ValidationError('request body is empty; expected a JSON object', undefined, 'MALFORMED_JSON');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    let where = '';
+    if (pos?.[1] !== undefined) {
+      const p = Number(pos[1]);
+      const { line, column } = lineAndColumn(text, p);
+      const lines = text.split('\n');
+      const prev = line >= 2 ? `${line - 1}: ${lines[line - 2]?.trim() ?? ''} | ` : '';
+      where = ` (line ${line}, column ${column}; near: ${prev}${line}: ${(lines[line - 1] ?? '').trim().slice(0, 80)})`;
+    }
+    throw new ValidationError(
+      `malformed JSON body: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}${where}. Check for a missing comma or quote.`,
+      undefined,
+      'MALFORMED_JSON',
+    );
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+/**
+ * Validate `input` with a Zod schema.
+ * @returns the parsed value
+ * @throws ValidationError (400): `field` = the first issue's path (dotted), message = what was
+ *   expected and what arrived; `issues` lists every problem as `{field, message}`
+ */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ValidationError(`${what} must be a JSON object, got ${Array.isArray(input) ? 'an array' : describeValue(input)}`);
+  }
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const allowed = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
+  const issues = r.error.issues.map((iss) => {
+    if (iss.code === 'unrecognized_keys') {
+      const keys = iss.keys;
+      return {
+        field: [...iss.path, keys[0] ?? ''].join('.'),
+        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+      };
+    }
+    const field = iss.path.map(String).join('.');
+    const got = iss.code === 'custom' && iss.path.length === 1 && !(iss.path[0]! in (input as object)) ? '' : ` (got ${describeValue(valueAt(input, iss.path))})`;
+    return { field, message: `${field}: ${iss.message}${got}` };
+  });
+  const first = issues[0]!;
+  const err = new ValidationError(
+    issues.length === 1 ? first.message : `${first.message}; and ${issues.length - 1} more problem(s)`,
+    first.field || undefined,
+  );
+  Object.assign(err, { details: { issues } });
+  throw err;
+}
+
+/**
+ * The one place errors become responses. A {@link ColdpackError} answers its status with
+ * `{code, message, field}` (+ ConflictError details such as `job_id`, + validation `issues`);
+ * a message with `expose: false` and any other error become 500 `INTERNAL` with the request id and
+ * no detail (the error is logged).
+ */
+export function errorResponse(err: unknown, requestId: string, log?: ApiLogger): APIGatewayProxyResult {
+  if (err instanceof ColdpackError && err.expose) {
+    const details = err instanceof ConflictError ? err.details : ((err as { details?: Record<string, unknown> }).details ?? {});
+    const body: ErrorBody = { ...details, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+    if (err.status >= 500) log?.error({ err, requestId }, 'request failed');
+    return json(err.status, body);
+  }
+  log?.error({ err, requestId }, 'request failed');
+  const status = err instanceof ColdpackError ? err.status : 500;
+  return json(status, {
+    code: err instanceof ColdpackError ? err.code : 'INTERNAL',
+    message: `internal error; quote request id ${requestId} when reporting it`,
+  });
+}

@@ -1,0 +1,183 @@
+import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { MB, MIB, GIB } from './units.js';
+import type { Population } from './population.js';
+
+/** The engine's smallest multipart part: 16 MiB (S3's own minimum is 5 MiB, https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
+export const MIN_PART_BYTES = 16 * MIB;
+/** The engine aims for at most 9,000 parts per bundle (S3 allows 10,000; the rest is headroom). */
+export const TARGET_MAX_PARTS = 9_000;
+/** Default bundle cap in bytes: 512 MB = 512,000,000 bytes. */
+export const DEFAULT_MAX_BUNDLE_BYTES = DEFAULT_ARCHIVE_SIZE_MB * MB;
+/** Entries bigger than this are streamed with a 16-byte data descriptor (8 MiB). */
+export const DATA_DESCRIPTOR_THRESHOLD_BYTES = 8 * MIB;
+/** Manifest row size before gzip (bytes per entry, CSV). */
+export const MANIFEST_ROW_BYTES = 150;
+/** Assumed gzip ratio of manifest CSV (compressed / raw): 0.3. */
+export const DEFAULT_MANIFEST_GZIP_RATIO = 0.3;
+/** Length of the manifest entry's name inside a bundle (bytes, assumed). */
+const MANIFEST_ENTRY_NAME_BYTES = 40;
+
+/**
+ * Multipart part size the archive engine uses for a bundle: max(16 MiB, ceil(expected / 9,000) rounded up to
+ * a whole MiB). A bundle smaller than this is uploaded with a single PutObject.
+ * @param expectedBundleBytes the bundle cap (or expected bundle size) in bytes
+ * @returns part size in bytes
+ */
+export function multipartPartSize(expectedBundleBytes: number): number {
+  const perPart = Math.ceil(expectedBundleBytes / TARGET_MAX_PARTS);
+  return Math.max(MIN_PART_BYTES, Math.ceil(perPart / MIB) * MIB);
+}
+
+/** Upload requests of one bundle, all at the bundle's storage class PUT price. */
+export interface BundleUploadRequests {
+  /** 1 when the bundle is smaller than the part size, else 0. */
+  readonly putObject: number;
+  /** CreateMultipartUpload: 1 for a multipart bundle, else 0. */
+  readonly createMultipartUpload: number;
+  /** UploadPart: ceil(bytes / part size) for a multipart bundle, else 0. */
+  readonly uploadPart: number;
+  /** CompleteMultipartUpload: 1 for a multipart bundle, else 0. */
+  readonly completeMultipartUpload: number;
+}
+
+/**
+ * The upload requests for a bundle of `bundleBytes` bytes with parts of `partBytes`.
+ * @param bundleBytes final bundle size in bytes
+ * @param partBytes part size from {@link multipartPartSize}
+ */
+export function bundleUploadRequests(bundleBytes: number, partBytes: number): BundleUploadRequests {
+  if (bundleBytes < partBytes) return { putObject: 1, createMultipartUpload: 0, uploadPart: 0, completeMultipartUpload: 0 };
+  return { putObject: 0, createMultipartUpload: 1, uploadPart: Math.ceil(bundleBytes / partBytes), completeMultipartUpload: 1 };
+}
+
+/**
+ * Zip bytes one entry adds beside its data: local header 30 + central header 46 + the name twice +
+ * an extended-timestamp extra field (9 bytes) twice, + 16 for a data descriptor when the entry is larger
+ * than 8 MiB (streamed). Zip64 per-entry extras (offsets over 4 GiB) are not counted.
+ * Source: PKWARE APPNOTE.TXT sections 4.3.7, 4.3.9, 4.3.12 (https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT).
+ * @param nameBytes entry name (source key) length in UTF-8 bytes
+ * @param entryBytes stored data size in bytes
+ */
+export function zipEntryOverheadBytes(nameBytes: number, entryBytes: number): number {
+  return 30 + 46 + 2 * nameBytes + 2 * 9 + (entryBytes > DATA_DESCRIPTOR_THRESHOLD_BYTES ? 16 : 0);
+}
+
+/**
+ * Bytes of a bundle's end records: end of central directory (22) + zip64 end record and locator (56 + 20 = 76)
+ * when the bundle has more than 65,535 entries or exceeds 4 GiB.
+ */
+export function zipEndOverheadBytes(entries: number, bundleBytes: number): number {
+  return 22 + (entries > 0xffff || bundleBytes > 0xffffffff ? 76 : 0);
+}
+
+/**
+ * Bytes of a bundle's manifest (gzip CSV): entries × 150 bytes × gzip ratio. It is stored twice: as the
+ * bundle's last entry and as a STANDARD object beside the bundle.
+ */
+export function manifestBytes(entries: number, gzipRatio = DEFAULT_MANIFEST_GZIP_RATIO): number {
+  return Math.ceil(entries * MANIFEST_ROW_BYTES * gzipRatio);
+}
+
+/** Bundles that have the same number of entries and the same size. */
+export interface BundleGroup {
+  /** Number of bundles in the group. */
+  readonly count: number;
+  /** Source entries per bundle (manifest entry not counted). */
+  readonly entries: number;
+  /** Bundle object size in bytes (data + zip overhead + manifest entry). */
+  readonly bytes: number;
+}
+
+/** Packing limits and assumptions of a {@link planBundles} call. */
+export interface BundlePlanOptions {
+  /** Bundle cap in bytes. Default 512,000,000. */
+  readonly maxBundleBytes?: number;
+  /** Max entries per bundle. Default 100,000. */
+  readonly maxFilesPerBundle?: number;
+  /** Max objects per shard. Default 1,000,000. */
+  readonly shardMaxFiles?: number;
+  /** Max source bytes per shard. Default 100 GiB. */
+  readonly shardMaxBytes?: number;
+  /** Stored/source byte ratio (deflate of compressible data), 0 < r ≤ 1. Default 1 (stored as is). */
+  readonly compressionRatio?: number;
+  /** Manifest gzip ratio. Default 0.3. */
+  readonly manifestGzipRatio?: number;
+}
+
+/** The predicted bundles of a population. */
+export interface BundlePlan {
+  /** Shards (Batch array children) the planner cuts. */
+  readonly shards: number;
+  /** Bundles grouped by equal size. */
+  readonly groups: readonly BundleGroup[];
+  /** Total number of bundles. */
+  readonly bundles: number;
+  /** Total bytes of all bundles. */
+  readonly bundleBytes: number;
+  /** Total bytes of the STANDARD manifest objects (one per bundle). */
+  readonly manifestBytes: number;
+  /** Multipart part size used for bundles. */
+  readonly partBytes: number;
+}
+
+function bundleOf(entries: number, dataBytes: number, gzipRatio: number): number {
+  const manifest = manifestBytes(entries, gzipRatio);
+  const body = dataBytes + manifest + zipEntryOverheadBytes(MANIFEST_ENTRY_NAME_BYTES, manifest);
+  return Math.ceil(body + zipEndOverheadBytes(entries + 1, body));
+}
+
+/**
+ * Predict the bundles of a population the way the engine packs it: shards of contiguous keys
+ * (count = max(ceil(objects / shardMaxFiles), ceil(bytes / shardMaxBytes))), objects of at least the cap
+ * become one-entry bundles, the rest are packed greedily per shard (a bundle closes at the byte or entry
+ * cap). Objects are assumed evenly spread over shards and, within a shard, of the average size; real
+ * listings pack slightly worse (each bundle may close up to one object short of the cap).
+ * @param population the source objects
+ * @param options caps and ratios (see {@link BundlePlanOptions})
+ */
+export function planBundles(population: Population, options: BundlePlanOptions = {}): BundlePlan {
+  const cap = options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  const maxFiles = options.maxFilesPerBundle ?? DEFAULT_MAX_FILES_PER_BUNDLE;
+  const ratio = options.compressionRatio ?? 1;
+  const gzip = options.manifestGzipRatio ?? DEFAULT_MANIFEST_GZIP_RATIO;
+  const partBytes = multipartPartSize(cap);
+  const groups: BundleGroup[] = [];
+  let packedObjects = 0;
+  let packedBytes = 0;
+  for (const b of population.buckets) {
+    const avg = b.objects === 0 ? 0 : b.bytes / b.objects;
+    if (avg * ratio >= cap) {
+      const entry = avg * ratio + zipEntryOverheadBytes(population.avg_key_bytes, avg * ratio);
+      groups.push({ count: b.objects, entries: 1, bytes: bundleOf(1, entry, gzip) });
+    } else {
+      packedObjects += b.objects;
+      packedBytes += b.bytes;
+    }
+  }
+  const shards = population.objects === 0 ? 0 : Math.max(
+    Math.ceil(population.objects / (options.shardMaxFiles ?? 1_000_000)),
+    Math.ceil(population.bytes / (options.shardMaxBytes ?? 100 * GIB)),
+  );
+  if (packedObjects > 0) {
+    const avgSource = (packedBytes / packedObjects) * ratio;
+    const entryBytes = avgSource + zipEntryOverheadBytes(population.avg_key_bytes, avgSource);
+    const perBundle = Math.max(1, Math.min(maxFiles, Math.floor(cap / entryBytes)));
+    const base = Math.floor(packedObjects / shards);
+    const bigger = packedObjects % shards;
+    for (const [shardCount, objects] of [[shards - bigger, base], [bigger, base + 1]] as const) {
+      if (shardCount === 0 || objects === 0) continue;
+      const full = Math.floor(objects / perBundle);
+      const rest = objects - full * perBundle;
+      if (full > 0) groups.push({ count: shardCount * full, entries: perBundle, bytes: bundleOf(perBundle, perBundle * entryBytes, gzip) });
+      if (rest > 0) groups.push({ count: shardCount, entries: rest, bytes: bundleOf(rest, rest * entryBytes, gzip) });
+    }
+  }
+  return {
+    shards,
+    groups,
+    bundles: groups.reduce((n, g) => n + g.count, 0),
+    bundleBytes: groups.reduce((n, g) => n + g.count * g.bytes, 0),
+    manifestBytes: groups.reduce((n, g) => n + g.count * manifestBytes(g.entries, gzip), 0),
+    partBytes,
+  };
+}
