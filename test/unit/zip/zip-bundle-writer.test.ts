@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { ZipBundleWriter } from '../../../src/archive/zip/zip-bundle-writer.js';
+import { ZipBundleWriter, type WrittenEntry } from '../../../src/archive/zip/zip-bundle-writer.js';
 import { extractEntry, crc32Hex } from '../../../src/archive/zip/zip-entry-reader.js';
 import { FileSink } from '../../support/file-sink.js';
 import { unzipEntry, unzipNames, unzipTest } from '../../support/unzip.js';
@@ -36,7 +36,7 @@ test('varied entries round-trip through their byte ranges and pass unzip -t', as
       ['a/index.js', Buffer.from('one'), 8, 'buf'],
       ['b/index.js', Buffer.from('two'), 8, 'buf'],
     ];
-    const written = [];
+    const written: WrittenEntry[] = [];
     for (const [name, data, method, how] of cases) {
       const input = { name, modified: when };
       written.push(how === 'buf' ? await w.addBuffer(input, data, method) : await w.addStream(input, chunks(data, 65536), method, data.length));

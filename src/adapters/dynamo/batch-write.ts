@@ -1,0 +1,34 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ColdpackError } from '../../domain/errors.js';
+
+/** BatchWriteItem accepts at most 25 put/delete requests per call (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html). */
+export const BATCH_WRITE_MAX = 25;
+
+/**
+ * Put `items` into `table` with BatchWriteItem, 25 per call, retrying UnprocessedItems with
+ * exponential backoff and full jitter (base 50 ms, cap 5,000 ms) up to `maxRetries` rounds.
+ * @throws ColdpackError `UNPROCESSED_ITEMS` when items remain unprocessed after the retries
+ */
+export async function batchPut(
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+  options: { maxRetries?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<{ calls: number }> {
+  const maxRetries = options.maxRetries ?? 10;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let calls = 0;
+  for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+    let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > maxRetries) {
+        throw new ColdpackError('UNPROCESSED_ITEMS', `${pending.length} items of ${table} stayed unprocessed after ${maxRetries} retries`);
+      }
+      if (attempt > 0) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
+      const res = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      calls++;
+      pending = (res.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+  return { calls };
+}

@@ -1,0 +1,94 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FileIndexItem } from '../../domain/model.js';
+import { filePk, nameKey } from '../../domain/keys.js';
+import { batchPut } from './batch-write.js';
+import { FILES_BY_NAME_INDEX } from './tables.js';
+
+/** One page of index items plus the token for the next page (undefined on the last page). */
+export interface IndexPage {
+  readonly items: FileIndexItem[];
+  readonly nextToken?: string;
+}
+
+function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+  return token ? (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The file index (DynamoDB `files` table): one item per archived object per archive generation.
+ * pk `<bucket>/<key>` (never a composite sort key holding the raw key: S3 keys reach 1,024 bytes,
+ * DynamoDB sort keys are capped at 1,024 bytes and partition keys at 2,048 bytes —
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html), sk
+ * `<archived_at>#<job_id>` so the newest generation sorts last.
+ */
+export class FileIndexRepo {
+  /** @param dynamo document client; @param table files table name */
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * Write index items (idempotent: the same object, job and generation overwrite the same item).
+   * @returns number of BatchWriteItem calls made
+   */
+  async putMany(items: readonly FileIndexItem[]): Promise<number> {
+    const { calls } = await batchPut(this.dynamo, this.table, items as unknown as Record<string, unknown>[]);
+    return calls;
+  }
+
+  /** All generations of one object, oldest first (an object is archived a handful of times at most). */
+  async generations(bucket: string, key: string): Promise<FileIndexItem[]> {
+    const out: FileIndexItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': filePk(bucket, key) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...((res.Items ?? []) as FileIndexItem[]));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** The newest generation of one object, or undefined when it was never archived. */
+  async latest(bucket: string, key: string): Promise<FileIndexItem | undefined> {
+    const res = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': filePk(bucket, key) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    return res.Items?.[0] as FileIndexItem | undefined;
+  }
+
+  /**
+   * Items whose base name equals `name` in `bucket` (GSI `by_name`), one page.
+   * @param limit page size (default 100)
+   */
+  async byName(bucket: string, name: string, options: { limit?: number; nextToken?: string } = {}): Promise<IndexPage> {
+    const res = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: FILES_BY_NAME_INDEX,
+        KeyConditionExpression: 'name_key = :n',
+        ExpressionAttributeValues: { ':n': nameKey(bucket, name) },
+        Limit: options.limit ?? 100,
+        ExclusiveStartKey: decodeToken(options.nextToken),
+      }),
+    );
+    const nextToken = encodeToken(res.LastEvaluatedKey);
+    return { items: (res.Items ?? []) as FileIndexItem[], ...(nextToken ? { nextToken } : {}) };
+  }
+}

@@ -1,0 +1,68 @@
+import { stringify } from 'csv-stringify/sync';
+import { parse } from 'csv-parse';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import type { EntryRecord, ZipMethod } from '../domain/model.js';
+
+/**
+ * Columns of a bundle manifest (RFC 4180 CSV with a header row, UTF-8; gzip-compressed beside the
+ * bundle as `manifests/.../<seq>.csv.gz`, uncompressed as the bundle's last entry
+ * `.coldpack/manifest.csv`). Units: bytes; `offset` = local header offset in the bundle; `length`
+ * = bytes from the local header to the end of the entry (a ranged GET of `offset..offset+length-1`
+ * returns the whole entry); `method` 0 stored / 8 deflated; `crc32` 8 hex digits; `sha256` 64 hex.
+ */
+export const MANIFEST_COLUMNS = [
+  'key',
+  'size',
+  'etag',
+  'version_id',
+  'last_modified',
+  'content_type',
+  'offset',
+  'length',
+  'compressed_size',
+  'method',
+  'crc32',
+  'sha256',
+] as const;
+
+/** The header line of a manifest, with its trailing newline. */
+export function manifestHeader(): string {
+  return stringify([MANIFEST_COLUMNS as unknown as string[]]);
+}
+
+/** One manifest CSV line (with trailing newline) for an entry. */
+export function manifestRow(e: EntryRecord): string {
+  return stringify([
+    [e.key, e.size, e.etag, e.version_id ?? '', e.last_modified, e.content_type ?? '', e.offset, e.length, e.compressed_size, e.method, e.crc32, e.sha256],
+  ]);
+}
+
+/** Convert one parsed CSV record (column name -> string) back into an EntryRecord. */
+export function entryFromManifestRecord(r: Record<string, string>): EntryRecord {
+  const num = (k: string): number => Number(r[k]);
+  return {
+    key: r.key ?? '',
+    size: num('size'),
+    etag: r.etag ?? '',
+    ...(r.version_id ? { version_id: r.version_id } : {}),
+    last_modified: r.last_modified ?? '',
+    ...(r.content_type ? { content_type: r.content_type } : {}),
+    offset: num('offset'),
+    length: num('length'),
+    compressed_size: num('compressed_size'),
+    method: num('method') as ZipMethod,
+    crc32: r.crc32 ?? '',
+    sha256: r.sha256 ?? '',
+  };
+}
+
+/**
+ * Stream the entries of a manifest (gzip CSV when `gzip` is true) without loading it whole.
+ * @param body the object body (e.g. GetObject `Body`) or any byte stream
+ */
+export async function* readManifest(body: Readable | AsyncIterable<Uint8Array>, gzip = true): AsyncGenerator<EntryRecord> {
+  const input = body instanceof Readable ? body : Readable.from(body);
+  const parser = (gzip ? input.pipe(createGunzip()) : input).pipe(parse({ columns: true, skip_empty_lines: false }));
+  for await (const rec of parser) yield entryFromManifestRecord(rec as Record<string, string>);
+}

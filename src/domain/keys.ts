@@ -1,0 +1,46 @@
+/** Key naming and key arithmetic shared by archive and restore. Pure functions. */
+
+/** Base name of an S3 key: the part after the last `/` (the whole key when there is none). */
+export function baseName(key: string): string {
+  const i = key.lastIndexOf('/');
+  return i < 0 ? key : key.slice(i + 1);
+}
+
+/** Size of a string in UTF-8 bytes (S3 and DynamoDB limits count bytes, not UTF-16 code units). */
+export function utf8Length(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Zero-padded decimal, e.g. `pad(7, 5)` = `00007`. */
+export function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** File index partition key: `<bucket>/<key>` (bucket names cannot contain `/`, so this is unambiguous). */
+export function filePk(bucket: string, key: string): string {
+  return `${bucket}/${key}`;
+}
+
+/** File index name key (GSI `by_name`): `<bucket>#<base name>`. */
+export function nameKey(bucket: string, key: string): string {
+  return `${bucket}#${baseName(key)}`;
+}
+
+/** Deterministic S3 keys of one bundle and its manifest: `bundles/<project>/<job>/<shard>/<seq>.zip`. */
+export function bundleKeys(project: string, jobId: string, shard: number, seq: number): { bundle: string; manifest: string } {
+  const tail = `${project}/${jobId}/${pad(shard, 5)}/${pad(seq, 6)}`;
+  return { bundle: `bundles/${tail}.zip`, manifest: `manifests/${tail}.csv.gz` };
+}
+
+/** S3 key of a shard's plan (its slice of the listing): `plans/<project>/<job>/<shard>.csv.gz`. */
+export function shardPlanKey(project: string, jobId: string, shard: number): string {
+  return `plans/${project}/${jobId}/${pad(shard, 5)}.csv.gz`;
+}
+
+/** S3 key of a job's report: `reports/<project>/<job>.json`. */
+export function reportKey(project: string, jobId: string): string {
+  return `reports/${project}/${jobId}.json`;
+}
+
+/** Name of the manifest entry written as each bundle's last entry. */
+export const MANIFEST_ENTRY_NAME = '.coldpack/manifest.csv';
