@@ -131,10 +131,18 @@ export function splitBySize(
   const below = { objects: 0, bytes: 0 };
   const atOrAbove = { objects: 0, bytes: 0 };
   for (const b of population.buckets) {
-    const average = b.objects === 0 ? b.min_bytes : b.bytes / b.objects;
-    const side = b.max_bytes <= thresholdBytes || (b.min_bytes < thresholdBytes && average < thresholdBytes) ? below : atOrAbove;
+    const side = bucketIsBelow(b, thresholdBytes) ? below : atOrAbove;
     side.objects += b.objects;
     side.bytes += b.bytes;
   }
   return { below, atOrAbove };
+}
+
+/**
+ * Whether a bucket counts as below a size threshold: wholly below it, or straddling it with an average
+ * size below it (see {@link splitBySize}).
+ */
+export function bucketIsBelow(bucket: SizeBucket, thresholdBytes: number): boolean {
+  const average = bucket.objects === 0 ? bucket.min_bytes : bucket.bytes / bucket.objects;
+  return bucket.max_bytes <= thresholdBytes || (bucket.min_bytes < thresholdBytes && average < thresholdBytes);
 }

@@ -39,6 +39,13 @@ const PREFIX: Readonly<Record<ArchiveStorageClass, string>> = {
   DEEP_ARCHIVE: 's3.deep_archive',
 };
 
+/**
+ * Price-table key prefix of a storage class, e.g. `s3.deep_archive` for DEEP_ARCHIVE, `s3.glacier_fr` for GLACIER.
+ */
+export function classKeyPrefix(storageClass: ArchiveStorageClass): string {
+  return PREFIX[storageClass];
+}
+
 function first(table: PriceTable, keys: readonly string[]): number {
   const key = keys.find((k) => table.prices[k] !== undefined) ?? keys[0] ?? '';
   return priceOf(table, key);

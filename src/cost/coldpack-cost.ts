@@ -1,0 +1,121 @@
+import type { PriceTable } from './price-table.js';
+import { priceOf } from './price-table.js';
+import { classKeyPrefix, classPrices, type TargetStorageClass } from './storage-class-prices.js';
+import type { Population } from './population.js';
+import { planBundles, type BundlePlan, type BundlePlanOptions } from './bundle-plan.js';
+import { predictRequests, requestKey, type RequestCounts } from './requests.js';
+import { priceRequestCounts } from './request-pricing.js';
+import { breakdown, costItem, type CostBreakdown, type CostItem } from './cost-items.js';
+import { computeCostItem, DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
+import { indexItemBytes, storedBytesPerItem, writeUnitsPerItem, DEFAULT_BUCKET_NAME_BYTES } from './index-items.js';
+import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
+
+/** Bookkeeping write units (job, shard and bundle items, counters): per job, per shard, per bundle. Assumed. */
+export const BOOKKEEPING_WRU = Object.freeze({ perJob: 4, perShard: 4, perBundle: 2 });
+
+/** Inputs of {@link coldpackCost}. */
+export interface ColdpackCostInput extends BundlePlanOptions {
+  /** Source objects. */
+  readonly population: Population;
+  /** Bundle storage class. */
+  readonly storageClass: TargetStorageClass;
+  /** Horizon in months for `total_usd`. */
+  readonly months: number;
+  /** `list` (ListObjectsV2) or `manifest` (CSV / S3 Inventory file). Default `list`. */
+  readonly listing?: 'list' | 'manifest';
+  /** Delete sources after archiving. Default true. */
+  readonly deleteSource?: boolean;
+  /** Source bucket name length in bytes (index item size). Default 30. */
+  readonly bucketNameBytes?: number;
+  /** Worker throughput and size. Default {@link DEFAULT_COMPUTE}. */
+  readonly compute?: ComputeProfile;
+}
+
+/** {@link coldpackCost}'s answer: the breakdown plus the plan and request counts it was priced from. */
+export interface ColdpackCost extends CostBreakdown {
+  /** The predicted bundles. */
+  readonly plan: BundlePlan;
+  /** The predicted S3 and DynamoDB requests (see `predictRequests`). */
+  readonly requests: RequestCounts;
+  /** Estimated file-index item size in bytes. */
+  readonly index_item_bytes: number;
+}
+
+const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => boolean; detail: string }[] = [
+  { name: 'list_requests', match: (k) => k.startsWith('S3:ListObjectsV2'), detail: 'ListObjectsV2, 1 per 1,000 objects' },
+  { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject'), detail: 'one GET per object + shard manifests' },
+  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`) && !k.startsWith('S3:GetObject'),
+    detail: 'PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload, per bundle' },
+  { name: 'manifest_and_report_puts', match: (k) => k === 'S3:PutObject:STANDARD', detail: 'bundle manifests, shard manifests, job report' },
+  { name: 'source_deletes', match: (k) => k.startsWith('S3:DeleteObjects'), detail: 'DeleteObjects, 1 per 1,000 objects (free)' },
+];
+
+/**
+ * Cost of archiving a population with coldpack.
+ * - one time: S3 requests from `predictRequests` priced per class (LIST and manifest PUTs at STANDARD,
+ *   bundle uploads at the archive class's PUT price, GETs, free DeleteObjects); file-index writes
+ *   (one item per object, write units on the table and on the `by_name` GSI); bookkeeping writes; worker
+ *   compute at Fargate prices; one SNS summary.
+ * - monthly: bundle bytes at the class rate, the class's per-object overhead per bundle, manifests at
+ *   STANDARD, and the file index in DynamoDB (table + GSI, 100 bytes overhead per item; the 25 GB free tier
+ *   is not counted because other tables share it).
+ * @param input population, class, horizon, packing, compute (see {@link ColdpackCostInput})
+ * @param table price table
+ * @throws ValidationError when the table lacks a needed price or a throughput is not positive
+ */
+export function coldpackCost(input: ColdpackCostInput, table: PriceTable): ColdpackCost {
+  const { population, storageClass } = input;
+  const plan = planBundles(population, input);
+  const requests = predictRequests({
+    objects: population.objects,
+    bundles: plan.groups,
+    storageClass,
+    shards: plan.shards,
+    ...(input.maxBundleBytes === undefined ? {} : { maxBundleBytes: input.maxBundleBytes }),
+    ...(input.listing === undefined ? {} : { listing: input.listing }),
+    ...(input.deleteSource === undefined ? {} : { deleteSource: input.deleteSource }),
+  });
+  const priced = priceRequestCounts(table, requests, storageClass);
+  const oneTime: CostItem[] = S3_GROUPS.map((g) => {
+    const lines = priced.lines.filter((l) => l.key.startsWith('S3:') && g.match(l.key, storageClass));
+    const n = lines.reduce((s, l) => s + l.requests, 0);
+    const usd = lines.reduce((s, l) => s + l.usd, 0);
+    const keys = lines.map((l) => l.key).join(', ');
+    return { ...costItem(g.name, n, 'requests', n === 0 ? 0 : usd / n, 'see request keys', g.detail), ...(keys ? { price_key: keys } : {}) };
+  });
+  const wruPrice = priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6;
+  const itemBytes = indexItemBytes(population.avg_key_bytes, input.bucketNameBytes ?? DEFAULT_BUCKET_NAME_BYTES);
+  const wruPerItem = writeUnitsPerItem(itemBytes, priceOf(table, 'dynamodb.write_request_unit_bytes'));
+  const bookkeeping = plan.bundles > 0 ? BOOKKEEPING_WRU.perJob + BOOKKEEPING_WRU.perShard * plan.shards + BOOKKEEPING_WRU.perBundle * plan.bundles : 0;
+  oneTime.push(
+    costItem('index_writes', population.objects * wruPerItem, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
+      `${wruPerItem} WRU per object: ~${itemBytes}-byte item on the files table + the by_name GSI; ` +
+        `${requests[requestKey('DynamoDB', 'BatchWriteItem')] ?? 0} BatchWriteItem calls`),
+    costItem('bookkeeping_writes', bookkeeping, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
+      'job, shard and bundle items (assumed 4 per job, 4 per shard, 2 per bundle)'),
+    computeCostItem(table, population.objects, population.bytes, plan.shards, input.compute ?? DEFAULT_COMPUTE),
+    costItem('notification', plan.bundles > 0 ? 1 : 0, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6,
+      'sns.publish_per_million', 'one SNS summary per job'),
+  );
+  const cls = classPrices(table, storageClass);
+  const standard = classPrices(table, 'STANDARD');
+  const p = classKeyPrefix(storageClass);
+  const storedIndex = storedBytesPerItem(itemBytes, priceOf(table, 'dynamodb.item_storage_overhead'));
+  const monthly: CostItem[] = [
+    costItem('bundle_storage', plan.bundleBytes / BILLED_GB_BYTES, 'GB-month', cls.storagePerGbMonth, `${p}.storage`,
+      `${plan.bundles} bundles incl. zip headers and manifest entries`),
+  ];
+  if (cls.overheadStandardKb > 0 || cls.overheadArchiveKb > 0) {
+    const perBundle = cls.overheadStandardKb * standard.storagePerGbMonth + cls.overheadArchiveKb * cls.storagePerGbMonth;
+    monthly.push(costItem('bundle_archive_overhead', plan.bundles, 'bundle-months', (perBundle * AWS_KB_BYTES) / BILLED_GB_BYTES,
+      `${p}.per_object_overhead_standard, ${p}.per_object_overhead_archive`,
+      `${cls.overheadStandardKb} KB at STANDARD + ${cls.overheadArchiveKb} KB at ${storageClass} per bundle`));
+  }
+  monthly.push(
+    costItem('manifest_storage', plan.manifestBytes / BILLED_GB_BYTES, 'GB-month', standard.storagePerGbMonth,
+      's3.standard.storage_first_50tb', 'gzip CSV manifests beside the bundles'),
+    costItem('index_storage', (population.objects * storedIndex) / BILLED_GB_BYTES, 'GB-month', priceOf(table, 'dynamodb.storage_standard'),
+      'dynamodb.storage_standard, dynamodb.item_storage_overhead', `${storedIndex} bytes per object (table + by_name GSI, 100 B overhead each)`),
+  );
+  return { ...breakdown(oneTime, monthly, input.months), plan, requests, index_item_bytes: itemBytes };
+}

@@ -1,0 +1,157 @@
+import type { PriceTable } from './price-table.js';
+import { populationFromAverage, splitBySize, type SizeBucket } from './population.js';
+import { lifecycleCost, DEFAULT_MIN_TRANSITION_BYTES } from './lifecycle-cost.js';
+import { coldpackCost } from './coldpack-cost.js';
+import { restoreCosts, type RestoreComparison } from './restore-cost.js';
+import { breakEvenObjectBytes } from './break-even.js';
+import type { CostBreakdown } from './cost-items.js';
+import type { RequestCounts } from './requests.js';
+import type { EstimateInput } from './estimate-input.js';
+
+/** One point of the cost-vs-object-count chart: totals over the horizon for `objects` of the same average size. */
+export interface ChartPoint {
+  readonly objects: number;
+  readonly lifecycle_usd: number;
+  readonly coldpack_usd: number;
+}
+
+/**
+ * The estimate's JSON (CLI `--json`, `POST /estimate`). All money in USD, sizes in bytes, horizon in months.
+ * `savings_ratio` = (lifecycle.total_usd − coldpack.total_usd) / lifecycle.total_usd.
+ */
+export interface EstimateResult {
+  readonly input: {
+    readonly objects: number;
+    readonly bytes: number;
+    readonly avg_object_bytes: number;
+    readonly avg_key_bytes: number;
+    readonly histogram: readonly SizeBucket[];
+    readonly storage_class: string;
+    readonly archive_size_bytes: number;
+    readonly max_files_per_bundle: number;
+    readonly months: number;
+  };
+  readonly prices: { readonly region: string; readonly as_of: string };
+  /** A lifecycle rule that transitions every object (explicit `ObjectSizeGreaterThan` filter). */
+  readonly lifecycle: CostBreakdown;
+  /** The same rule under S3's default 128 KB minimum: smaller objects stay in STANDARD. */
+  readonly lifecycle_default_min_size: CostBreakdown & { readonly objects_left_in_standard: number; readonly bytes_left_in_standard: number };
+  readonly coldpack: CostBreakdown & {
+    readonly bundles: number;
+    readonly shards: number;
+    readonly bundle_bytes: number;
+    readonly part_size_bytes: number;
+    readonly index_item_bytes: number;
+    readonly requests: RequestCounts;
+  };
+  readonly savings_usd: number;
+  readonly savings_ratio: number;
+  /** Months after which coldpack's higher monthly cost (if any) has eaten its one-time saving; null if never. */
+  readonly crossover_months: number | null;
+  /** Object size (bytes) above which bundling no longer pays; 0 = never pays; null = pays up to 5 TiB. */
+  readonly break_even_object_bytes: number | null;
+  readonly restore: RestoreComparison;
+  readonly chart: readonly ChartPoint[];
+  /** Assumptions a reader must know (defaults that are not measured). */
+  readonly assumptions: readonly string[];
+}
+
+function roundNumbers<T>(value: T): T {
+  if (typeof value === 'number') {
+    return (Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(10))) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => roundNumbers(v)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundNumbers(v)])) as T;
+  }
+  return value;
+}
+
+function chartCounts(objects: number): number[] {
+  const top = Math.max(10_000, objects * 10);
+  const counts: number[] = [];
+  for (let n = 1_000; n <= top; n *= 10) counts.push(n, 3 * n);
+  return counts.filter((n) => n <= top);
+}
+
+/**
+ * Estimate what archiving a population costs with coldpack versus a lifecycle rule, over `months`.
+ * Pure: no AWS calls, no environment reads. The HTTP API's `POST /estimate` and the CLI both return this.
+ * @param input validated input (see `parseEstimateRequest`)
+ * @param prices price table (see `loadPriceTable`)
+ * @returns the itemised {@link EstimateResult}, numbers rounded to 10 significant digits
+ * @throws ValidationError when the table lacks a price or an input is out of range
+ */
+export function estimate(input: EstimateInput, prices: PriceTable): EstimateResult {
+  const { population, storageClass, months } = input;
+  const settings = {
+    storageClass,
+    months,
+    maxBundleBytes: input.maxBundleBytes,
+    maxFilesPerBundle: input.maxFilesPerBundle,
+    compressionRatio: input.compressionRatio,
+    listing: input.listing,
+    deleteSource: input.deleteSource,
+    compute: input.compute,
+  };
+  const lifecycle = lifecycleCost({ population, storageClass, months }, prices);
+  const lifecycleDefault = lifecycleCost({ population, storageClass, months, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES }, prices);
+  const left = splitBySize(population, DEFAULT_MIN_TRANSITION_BYTES).below;
+  const coldpack = coldpackCost({ ...settings, population }, prices);
+  const savings = lifecycle.total_usd - coldpack.total_usd;
+  const monthlyGap = coldpack.monthly_usd - lifecycle.monthly_usd;
+  const oneTimeGap = lifecycle.one_time_usd - coldpack.one_time_usd;
+  const avgSize = population.objects === 0 ? 0 : population.bytes / population.objects;
+  const chart = chartCounts(population.objects).map((n) => {
+    const p = populationFromAverage(n, avgSize, population.avg_key_bytes);
+    return {
+      objects: n,
+      lifecycle_usd: lifecycleCost({ population: p, storageClass, months }, prices).total_usd,
+      coldpack_usd: coldpackCost({ ...settings, population: p }, prices).total_usd,
+    };
+  });
+  const { plan, requests, index_item_bytes, ...coldpackBreakdown } = coldpack;
+  return roundNumbers({
+    input: {
+      objects: population.objects,
+      bytes: population.bytes,
+      avg_object_bytes: avgSize,
+      avg_key_bytes: population.avg_key_bytes,
+      histogram: population.buckets,
+      storage_class: storageClass,
+      archive_size_bytes: input.maxBundleBytes,
+      max_files_per_bundle: input.maxFilesPerBundle,
+      months,
+    },
+    prices: { region: prices.region, as_of: prices.as_of },
+    lifecycle,
+    lifecycle_default_min_size: { ...lifecycleDefault, objects_left_in_standard: left.objects, bytes_left_in_standard: left.bytes },
+    coldpack: {
+      ...coldpackBreakdown,
+      bundles: plan.bundles,
+      shards: plan.shards,
+      bundle_bytes: plan.bundleBytes,
+      part_size_bytes: plan.partBytes,
+      index_item_bytes,
+      requests,
+    },
+    savings_usd: savings,
+    savings_ratio: lifecycle.total_usd === 0 ? 0 : savings / lifecycle.total_usd,
+    crossover_months: monthlyGap > 0 && oneTimeGap > 0 ? oneTimeGap / monthlyGap : null,
+    break_even_object_bytes: breakEvenObjectBytes({ ...settings, avgKeyBytes: population.avg_key_bytes }, prices),
+    restore: restoreCosts(
+      { files: input.restoreFiles, avgFileBytes: avgSize, storageClass, tier: input.restoreTier, days: input.restoreDays, plan },
+      prices,
+    ),
+    chart,
+    assumptions: [
+      `totals count one-time costs plus ${months} month(s) of storage`,
+      `worker throughput ${input.compute.objectsPerSecond} objects/s and ${input.compute.bytesPerSecond / 1e6} MB/s per ` +
+        `${input.compute.vcpu} vCPU / ${input.compute.memoryGb} GB Fargate task (pass measured figures)`,
+      `file-index item ≈ ${index_item_bytes} bytes, written to the files table and its by_name GSI (ALL projection)`,
+      'DynamoDB free tier (25 GB) and S3 free tier not deducted',
+      `bundles are packed from objects of the average size per shard; stored/source ratio ${input.compressionRatio}`,
+      'prices: see src/cost/prices/aws-us-east-1.json; several are third-party figures to verify on the AWS pricing pages',
+    ],
+  });
+}

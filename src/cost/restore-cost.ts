@@ -1,0 +1,128 @@
+import { ValidationError } from '../domain/errors.js';
+import type { PriceTable } from './price-table.js';
+import { priceOf } from './price-table.js';
+import { classKeyPrefix, classPrices, retrievalPrices, type RestoreTier, type TargetStorageClass } from './storage-class-prices.js';
+import type { BundlePlan } from './bundle-plan.js';
+import { costItem, type CostItem } from './cost-items.js';
+import { BILLED_GB_BYTES } from './units.js';
+
+/** Inputs of {@link restoreCosts}. */
+export interface RestoreCostInput {
+  /** Files to restore (N ≥ 1). */
+  readonly files: number;
+  /** Average size of a restored file in bytes. */
+  readonly avgFileBytes: number;
+  /** Storage class the files (or their bundles) are archived in. */
+  readonly storageClass: TargetStorageClass;
+  /** Restore tier. Default `Bulk` for GLACIER/DEEP_ARCHIVE. */
+  readonly tier?: RestoreTier;
+  /** Days the restored copy is kept (RestoreObject `Days`; coldpack's restored files expire after as many). Default 1. */
+  readonly days?: number;
+  /** The coldpack bundles the files live in. */
+  readonly plan: BundlePlan;
+}
+
+/** One restore scenario: the bundles touched and the itemised cost. */
+export interface RestoreScenario {
+  /** Archived objects that must be restored (bundles for coldpack, files for individually archived objects). */
+  readonly objects_restored: number;
+  /** Bytes retrieved from the archive class. */
+  readonly bytes_retrieved: number;
+  /** Itemised cost. */
+  readonly items: readonly CostItem[];
+  /** Sum of `items`, USD. */
+  readonly total_usd: number;
+}
+
+/** Restore of N files three ways: coldpack with files spread over bundles, coldpack with files clustered, and individually archived objects. */
+export interface RestoreComparison {
+  readonly files: number;
+  readonly tier: RestoreTier;
+  readonly days: number;
+  /** Files picked at random: expected distinct bundles B × (1 − (1 − 1/B)^N). */
+  readonly coldpack_spread: RestoreScenario;
+  /** Files next to each other in key order (e.g. one day's files): ceil(N / entries per bundle) bundles. */
+  readonly coldpack_clustered: RestoreScenario;
+  /** The same N files archived one object each by a lifecycle rule. */
+  readonly individual_objects: RestoreScenario;
+}
+
+function scenario(items: CostItem[], objects: number, bytes: number): RestoreScenario {
+  return { objects_restored: objects, bytes_retrieved: bytes, items, total_usd: items.reduce((s, i) => s + i.usd, 0) };
+}
+
+/**
+ * Cost of restoring N files, coldpack against individually archived objects.
+ * Coldpack: one RestoreObject per bundle touched (tier request price), the whole bundle's bytes × the tier's
+ * per-GB price, the restored bundle copy at the STANDARD rate for `days`, one ranged GET per file (class GET
+ * price), one PUT per file into the restore bucket and the files kept there for `days` at STANDARD, one SNS
+ * message. Individually archived: N RestoreObject, N × file bytes retrieved, the copies for `days`, N GETs.
+ * Restored copies are billed at the STANDARD rate while they exist
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html); a month is 30 days.
+ * @throws ValidationError for files < 1, or a tier the class does not offer (Expedited on DEEP_ARCHIVE)
+ */
+export function restoreCosts(input: RestoreCostInput, table: PriceTable): RestoreComparison {
+  if (!Number.isSafeInteger(input.files) || input.files < 1) {
+    throw new ValidationError(`restore_files: expected a whole number ≥ 1, got ${input.files}`, 'restore_files');
+  }
+  const tier = input.tier ?? 'Bulk';
+  const days = input.days ?? 1;
+  const { files, storageClass, plan } = input;
+  const retrieval = retrievalPrices(table, storageClass, tier);
+  const cls = classPrices(table, storageClass);
+  const std = classPrices(table, 'STANDARD');
+  const p = classKeyPrefix(storageClass);
+  const t = tier.toLowerCase();
+  const reqKey = cls.needsRestore ? `${p}.retrieval.${t}.requests_per_1000` : 'none';
+  const gbKey = cls.needsRestore ? `${p}.retrieval.${t}.per_gb` : `${p}.retrieval_per_gb`;
+  const copyMonths = days / 30;
+  const fileBytes = files * input.avgFileBytes;
+  const bundles = Math.max(1, plan.bundles);
+  const avgBundleBytes = plan.bundles === 0 ? 0 : plan.bundleBytes / plan.bundles;
+  const entriesPerBundle = plan.groups.reduce((m, g) => Math.max(m, g.entries), 1);
+
+  const coldpack = (touched: number): RestoreScenario => {
+    const bytes = touched * avgBundleBytes;
+    const items: CostItem[] = [];
+    if (cls.needsRestore) {
+      items.push(
+        costItem('restore_requests', touched, 'requests', retrieval.requestPer1000 / 1000, reqKey, 'one RestoreObject per bundle'),
+        costItem('restored_copy_storage', (bytes / BILLED_GB_BYTES) * copyMonths, 'GB-month', std.storagePerGbMonth,
+          's3.standard.storage_first_50tb', `restored bundle copies kept ${days} day(s)`),
+      );
+    }
+    items.push(
+      costItem('retrieval', bytes / BILLED_GB_BYTES, 'GB', retrieval.perGb, gbKey, 'whole bundles are retrieved'),
+      costItem('ranged_gets', files, 'requests', cls.getPer1000 / 1000, `${p}.get_per_1000`, 'one ranged GET per file'),
+      costItem('restore_bucket_puts', files, 'requests', std.putPer1000 / 1000, 's3.standard.put_copy_post_list_per_1000',
+        'extracted files written to the restore bucket'),
+      costItem('restore_bucket_storage', (fileBytes / BILLED_GB_BYTES) * copyMonths, 'GB-month', std.storagePerGbMonth,
+        's3.standard.storage_first_50tb', `extracted files kept ${days} day(s)`),
+      costItem('notification', 1, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6, 'sns.publish_per_million'),
+    );
+    return scenario(items, touched, bytes);
+  };
+
+  const spread = Math.min(files, Math.ceil(bundles * (1 - Math.pow(1 - 1 / bundles, files)) - 1e-9));
+  const clustered = Math.min(bundles, Math.ceil(files / entriesPerBundle));
+  const individualItems: CostItem[] = [];
+  if (cls.needsRestore) {
+    individualItems.push(
+      costItem('restore_requests', files, 'requests', retrieval.requestPer1000 / 1000, reqKey, 'one RestoreObject per file'),
+      costItem('restored_copy_storage', (fileBytes / BILLED_GB_BYTES) * copyMonths, 'GB-month', std.storagePerGbMonth,
+        's3.standard.storage_first_50tb', `restored copies kept ${days} day(s)`),
+    );
+  }
+  individualItems.push(
+    costItem('retrieval', fileBytes / BILLED_GB_BYTES, 'GB', retrieval.perGb, gbKey, 'each file retrieved alone'),
+    costItem('gets', files, 'requests', cls.getPer1000 / 1000, `${p}.get_per_1000`, 'one GET per restored copy'),
+  );
+  return {
+    files,
+    tier,
+    days,
+    coldpack_spread: coldpack(Math.max(1, spread)),
+    coldpack_clustered: coldpack(Math.max(1, clustered)),
+    individual_objects: scenario(individualItems, files, fileBytes),
+  };
+}
