@@ -10,22 +10,29 @@ export const TARGET_MAX_PARTS = 9_000;
 export const DEFAULT_MAX_BUNDLE_BYTES = DEFAULT_ARCHIVE_SIZE_MB * MB;
 /** Entries bigger than this are streamed with a 16-byte data descriptor (8 MiB). */
 export const DATA_DESCRIPTOR_THRESHOLD_BYTES = 8 * MIB;
-/** Manifest row size before gzip (bytes per entry, CSV). */
-export const MANIFEST_ROW_BYTES = 150;
+/**
+ * Manifest CSV row size without the key (bytes): size, etag (32), last_modified (24), content type,
+ * offset, length, compressed size, method, crc32 (8), sha256 (64) and commas ≈ 90; a row is 90 + key
+ * bytes (≈ 150 for 60-byte keys). Columns: `MANIFEST_COLUMNS` in src/archive/manifest.ts.
+ */
+export const MANIFEST_ROW_FIXED_BYTES = 90;
 /** Assumed gzip ratio of manifest CSV (compressed / raw): 0.3. */
 export const DEFAULT_MANIFEST_GZIP_RATIO = 0.3;
-/** Length of the manifest entry's name inside a bundle (bytes, assumed). */
-const MANIFEST_ENTRY_NAME_BYTES = 40;
+/** Name of the manifest entry inside a bundle: `.coldpack/manifest.csv` (22 bytes). */
+const MANIFEST_ENTRY_NAME_BYTES = 22;
+/** S3's largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
+export const MAX_PART_BYTES = 5 * GIB;
 
 /**
  * Multipart part size the archive engine uses for a bundle: max(16 MiB, ceil(expected / 9,000) rounded up to
- * a whole MiB). A bundle smaller than this is uploaded with a single PutObject.
+ * a whole MiB), at most 5 GiB (mirrors `partSizeFor` in src/archive/multipart-sink.ts). A bundle smaller than
+ * this is uploaded with a single PutObject; one of exactly this size or more is a multipart upload.
  * @param expectedBundleBytes the bundle cap (or expected bundle size) in bytes
  * @returns part size in bytes
  */
 export function multipartPartSize(expectedBundleBytes: number): number {
   const perPart = Math.ceil(expectedBundleBytes / TARGET_MAX_PARTS);
-  return Math.max(MIN_PART_BYTES, Math.ceil(perPart / MIB) * MIB);
+  return Math.min(MAX_PART_BYTES, Math.max(MIN_PART_BYTES, Math.ceil(perPart / MIB) * MIB));
 }
 
 /** Upload requests of one bundle, all at the bundle's storage class PUT price. */
@@ -71,11 +78,14 @@ export function zipEndOverheadBytes(entries: number, bundleBytes: number): numbe
 }
 
 /**
- * Bytes of a bundle's manifest (gzip CSV): entries × 150 bytes × gzip ratio. It is stored twice: as the
- * bundle's last entry and as a STANDARD object beside the bundle.
+ * Bytes of a bundle's manifest CSV: entries × (90 + key bytes) × `ratio` (1 = plain CSV as in the bundle's last
+ * entry; the gzip copy beside the bundle uses {@link DEFAULT_MANIFEST_GZIP_RATIO}).
+ * @param entries manifest rows
+ * @param avgKeyBytes average key length in bytes
+ * @param ratio compressed / raw size ratio (default 1)
  */
-export function manifestBytes(entries: number, gzipRatio = DEFAULT_MANIFEST_GZIP_RATIO): number {
-  return Math.ceil(entries * MANIFEST_ROW_BYTES * gzipRatio);
+export function manifestBytes(entries: number, avgKeyBytes: number, ratio = 1): number {
+  return Math.ceil(entries * (MANIFEST_ROW_FIXED_BYTES + avgKeyBytes) * ratio);
 }
 
 /** Bundles that have the same number of entries and the same size. */
@@ -114,14 +124,14 @@ export interface BundlePlan {
   readonly bundles: number;
   /** Total bytes of all bundles. */
   readonly bundleBytes: number;
-  /** Total bytes of the STANDARD manifest objects (one per bundle). */
+  /** Total bytes of the gzip manifest objects beside the bundles (STANDARD, one per bundle). */
   readonly manifestBytes: number;
   /** Multipart part size used for bundles. */
   readonly partBytes: number;
 }
 
-function bundleOf(entries: number, dataBytes: number, gzipRatio: number): number {
-  const manifest = manifestBytes(entries, gzipRatio);
+function bundleOf(entries: number, dataBytes: number, avgKeyBytes: number): number {
+  const manifest = manifestBytes(entries, avgKeyBytes);
   const body = dataBytes + manifest + zipEntryOverheadBytes(MANIFEST_ENTRY_NAME_BYTES, manifest);
   return Math.ceil(body + zipEndOverheadBytes(entries + 1, body));
 }
@@ -148,7 +158,7 @@ export function planBundles(population: Population, options: BundlePlanOptions =
     const avg = b.objects === 0 ? 0 : b.bytes / b.objects;
     if (avg * ratio >= cap) {
       const entry = avg * ratio + zipEntryOverheadBytes(population.avg_key_bytes, avg * ratio);
-      groups.push({ count: b.objects, entries: 1, bytes: bundleOf(1, entry, gzip) });
+      groups.push({ count: b.objects, entries: 1, bytes: bundleOf(1, entry, population.avg_key_bytes) });
     } else {
       packedObjects += b.objects;
       packedBytes += b.bytes;
@@ -168,8 +178,8 @@ export function planBundles(population: Population, options: BundlePlanOptions =
       if (shardCount === 0 || objects === 0) continue;
       const full = Math.floor(objects / perBundle);
       const rest = objects - full * perBundle;
-      if (full > 0) groups.push({ count: shardCount * full, entries: perBundle, bytes: bundleOf(perBundle, perBundle * entryBytes, gzip) });
-      if (rest > 0) groups.push({ count: shardCount, entries: rest, bytes: bundleOf(rest, rest * entryBytes, gzip) });
+      if (full > 0) groups.push({ count: shardCount * full, entries: perBundle, bytes: bundleOf(perBundle, perBundle * entryBytes, population.avg_key_bytes) });
+      if (rest > 0) groups.push({ count: shardCount, entries: rest, bytes: bundleOf(rest, rest * entryBytes, population.avg_key_bytes) });
     }
   }
   return {
@@ -177,7 +187,7 @@ export function planBundles(population: Population, options: BundlePlanOptions =
     groups,
     bundles: groups.reduce((n, g) => n + g.count, 0),
     bundleBytes: groups.reduce((n, g) => n + g.count * g.bytes, 0),
-    manifestBytes: groups.reduce((n, g) => n + g.count * manifestBytes(g.entries, gzip), 0),
+    manifestBytes: groups.reduce((n, g) => n + g.count * manifestBytes(g.entries, population.avg_key_bytes, gzip), 0),
     partBytes,
   };
 }

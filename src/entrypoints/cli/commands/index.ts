@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerEstimate } from './estimate.js';
 
 /** Signature of one command module's registration function. */
 export type RegisterCommand = (program: Command, ctx: () => CliContext, setExit: (code: number) => void) => void;
@@ -12,4 +13,4 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [];
+const COMMANDS: RegisterCommand[] = [registerEstimate];

@@ -1,0 +1,75 @@
+import type { CostBreakdown, CostItem } from './cost-items.js';
+import type { EstimateResult } from './estimate.js';
+import { formatBytes, formatUsd } from './units.js';
+
+const NAME_WIDTH = 28;
+const QTY_WIDTH = 26;
+const USD_WIDTH = 13;
+
+function quantity(item: CostItem): string {
+  const q = Number.isInteger(item.quantity) ? item.quantity.toLocaleString('en-US') : item.quantity.toPrecision(4);
+  return `${q} ${item.unit}`;
+}
+
+function row(name: string, qty: string, oneTime: string, monthly: string, total: string): string {
+  return (
+    `  ${name.padEnd(NAME_WIDTH)}${qty.padStart(QTY_WIDTH)}` +
+    `${oneTime.padStart(USD_WIDTH)}${monthly.padStart(USD_WIDTH)}${total.padStart(USD_WIDTH)}`
+  ).trimEnd();
+}
+
+function section(title: string, b: CostBreakdown): string[] {
+  const lines = [title];
+  for (const i of b.one_time) lines.push(row(i.name, quantity(i), formatUsd(i.usd), '', ''));
+  for (const i of b.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd), ''));
+  lines.push(row('total', '', formatUsd(b.one_time_usd), formatUsd(b.monthly_usd), formatUsd(b.total_usd)));
+  return lines;
+}
+
+/**
+ * Render an estimate as a plain-text table for the terminal (80-120 columns): both ways itemised in
+ * one-time, monthly and horizon-total columns, then savings, break-even, the 128 KB default rule and restore.
+ * @param r the estimate
+ * @returns lines joined with `\n`
+ */
+export function renderEstimateText(r: EstimateResult): string {
+  const i = r.input;
+  const lines = [
+    `coldpack estimate: ${i.objects.toLocaleString('en-US')} objects, ${formatBytes(i.bytes)} ` +
+      `(average ${formatBytes(i.avg_object_bytes)}), ${i.storage_class}, bundles up to ${i.archive_size_bytes / 1e6} MB, ` +
+      `${i.months} months, prices ${r.prices.region} as of ${r.prices.as_of}`,
+    '',
+    row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
+    ...section('Lifecycle rule (transition every object)', r.lifecycle),
+    ...section(`coldpack (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, r.coldpack),
+    '',
+    `Savings over ${i.months} months: ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`,
+    `Break-even object size: ${
+      r.break_even_object_bytes === null
+        ? 'none up to 5 TiB'
+        : r.break_even_object_bytes === 0
+          ? 'bundling never pays with these settings'
+          : `${formatBytes(r.break_even_object_bytes)} (larger objects are cheaper with a lifecycle rule)`
+    }`,
+  ];
+  if (r.crossover_months !== null) {
+    lines.push(`coldpack costs more per month; its one-time saving is used up after ${r.crossover_months.toFixed(0)} months`);
+  }
+  if (r.lifecycle_default_min_size.objects_left_in_standard > 0) {
+    lines.push(
+      `With S3's default 128 KB minimum, ${r.lifecycle_default_min_size.objects_left_in_standard.toLocaleString('en-US')} objects ` +
+        `(${formatBytes(r.lifecycle_default_min_size.bytes_left_in_standard)}) would not be transitioned and stay in STANDARD: ` +
+        `${formatUsd(r.lifecycle_default_min_size.monthly_usd)} per month, ${formatUsd(r.lifecycle_default_min_size.total_usd)} over ${i.months} months`,
+    );
+  }
+  const rs = r.restore;
+  lines.push(
+    `Restore ${rs.files.toLocaleString('en-US')} file(s), ${rs.tier} tier: coldpack ${formatUsd(rs.coldpack_spread.total_usd)} ` +
+      `(${rs.coldpack_spread.objects_restored} bundles, files spread) or ${formatUsd(rs.coldpack_clustered.total_usd)} ` +
+      `(${rs.coldpack_clustered.objects_restored} bundle(s), files together); individually archived ${formatUsd(rs.individual_objects.total_usd)}`,
+    '',
+    'Assumptions:',
+    ...r.assumptions.map((a) => `  - ${a}`),
+  );
+  return lines.join('\n');
+}
