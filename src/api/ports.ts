@@ -192,7 +192,7 @@ export interface FileLookup {
 /** Cost estimate port (`POST /estimate`): wraps the cost model's pure `estimate(input, prices)`. */
 export interface CostEstimator {
   /**
-   * @param input the validated `POST /estimate` body (see `EstimateBody` in `schemas.ts`)
+   * @param input the raw `POST /estimate` body, already checked against `EstimateBody` (`schemas.ts`)
    * @returns a JSON-serializable estimate
    */
   estimate(input: Readonly<Record<string, unknown>>): Promise<unknown>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ARCHIVE_STORAGE_CLASSES } from '../domain/model.js';
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { estimateRequestSchema } from '../cost/estimate-input.js';
 import { RETRIEVAL_TIERS } from './ports.js';
 import {
   AccountId,
@@ -33,73 +34,73 @@ const storageClass = z.enum(ARCHIVE_STORAGE_CLASSES).meta({
   description: 'Storage class of the bundles. Default DEEP_ARCHIVE. GLACIER is Glacier Flexible Retrieval.',
 });
 
-/** `POST /archive` body: the source application's fields as it sends them, plus coldpack's own. */
-export const ArchiveBody = z
-  .strictObject({
-    project_name: ProjectName,
-    bucket_name: BucketName.meta({ description: 'Source bucket.' }),
-    prefix: z
-      .string()
-      .min(1)
-      .refine((s) => !s.startsWith('/'), { error: 'must not start with "/" (S3 keys have no leading slash)' })
-      .optional()
-      .meta({
-        description:
-          'Source folder name WITHOUT a trailing slash, as the source application sends it: "20240410" archives the keys under ' +
-          '"20240410/" (never "202404101/..."). coldpack appends "/" unless the value already ends with one. ' +
-          'Give exactly one of prefix and s3_prefix.',
-        example: '20240410',
-      }),
-    s3_prefix: z
-      .string()
-      .min(1)
-      .refine((s) => Buffer.byteLength(s) <= 1024, { error: 'at most 1,024 UTF-8 bytes' })
-      .optional()
-      .meta({ description: 'Raw S3 prefix, used as is (no "/" appended). Give exactly one of prefix and s3_prefix.' }),
-    file_count: PositiveInt.optional().meta({
-      description: 'Number of files the source application produced. The job fails before writing anything if the listing differs (unless allow_mismatch).',
-    }),
-    archive_size: z.int().min(1).max(MAX_ARCHIVE_SIZE_MB).optional().meta({
-      description: `Bundle size cap in MB (1 MB = 1,000,000 bytes). Default ${DEFAULT_ARCHIVE_SIZE_MB}.`,
-    }),
-    total_size: PositiveInt.optional().meta({
-      description: 'Expected total bytes under the prefix (QC guard, like file_count).',
-    }),
-    region: Region.optional(),
-    account: AccountId.optional(),
-    storage_class: storageClass.optional(),
-    output_prefix: z.string().min(1).max(256).optional().meta({
-      description: 'Label recorded on the job and its report (the source application\'s output name).',
-    }),
-    max_files_per_bundle: z.int().min(1).max(MAX_FILES_PER_BUNDLE_LIMIT).optional().meta({
-      description: `Max entries per bundle. Default ${DEFAULT_MAX_FILES_PER_BUNDLE}.`,
-    }),
-    delete_source: z.boolean().optional().meta({
-      description: 'Delete each source object after its bundle is verified and only if its ETag is unchanged. Default true.',
-    }),
-    dry_run: z.boolean().optional().meta({ description: 'Plan only: list, count, group; write nothing. Default false.' }),
-    allow_mismatch: z.boolean().optional().meta({
-      description: 'Archive even if the listing does not match file_count/total_size. Default false.',
-    }),
-    period: Period.optional().meta({
+/** The fields of the `POST /archive` body (without the cross-field rule); reused by the schedule config. */
+export const ArchiveFields = z.strictObject({
+  project_name: ProjectName,
+  bucket_name: BucketName.meta({ description: 'Source bucket.' }),
+  prefix: z
+    .string()
+    .min(1)
+    .refine((s) => !s.startsWith('/'), { error: 'must not start with "/" (S3 keys have no leading slash)' })
+    .optional()
+    .meta({
       description:
-        'Monthly period this run covers (yyyy-mm). Default: the current month in the schedule time zone. The monthly schedule skips a month that already has a job that is not FAILED.',
+        'Source folder name WITHOUT a trailing slash, as the source application sends it: "20240410" archives the keys under ' +
+        '"20240410/" (never "202404101/..."). coldpack appends "/" unless the value already ends with one. ' +
+        'Give exactly one of prefix and s3_prefix.',
+      example: '20240410',
     }),
-    request_id: RequestId.optional(),
-  })
-  .superRefine((b, ctx) => {
-    if ((b.prefix === undefined) === (b.s3_prefix === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [b.prefix === undefined ? 'prefix' : 's3_prefix'],
-        message:
-          b.prefix === undefined
-            ? 'give the folder to archive: "prefix" (folder name, "/" appended) or "s3_prefix" (raw S3 prefix)'
-            : 'give either "prefix" or "s3_prefix", not both',
-      });
-    }
-  })
-  .meta({ id: 'ArchiveRequest', description: 'Archive the objects under a folder of a source bucket into zip bundles.' });
+  s3_prefix: z
+    .string()
+    .min(1)
+    .refine((s) => Buffer.byteLength(s) <= 1024, { error: 'at most 1,024 UTF-8 bytes' })
+    .optional()
+    .meta({ description: 'Raw S3 prefix, used as is (no "/" appended). Give exactly one of prefix and s3_prefix.' }),
+  file_count: PositiveInt.optional().meta({
+    description: 'Number of files the source application produced. The job fails before writing anything if the listing differs (unless allow_mismatch).',
+  }),
+  archive_size: z.int().min(1).max(MAX_ARCHIVE_SIZE_MB).optional().meta({
+    description: `Bundle size cap in MB (1 MB = 1,000,000 bytes). Default ${DEFAULT_ARCHIVE_SIZE_MB}.`,
+  }),
+  total_size: PositiveInt.optional().meta({
+    description: 'Expected total bytes under the prefix (QC guard, like file_count).',
+  }),
+  region: Region.optional(),
+  account: AccountId.optional(),
+  storage_class: storageClass.optional(),
+  output_prefix: z.string().min(1).max(256).optional().meta({
+    description: 'Label recorded on the job and its report (the source application\'s output name).',
+  }),
+  max_files_per_bundle: z.int().min(1).max(MAX_FILES_PER_BUNDLE_LIMIT).optional().meta({
+    description: `Max entries per bundle. Default ${DEFAULT_MAX_FILES_PER_BUNDLE}.`,
+  }),
+  delete_source: z.boolean().optional().meta({
+    description: 'Delete each source object after its bundle is verified and only if its ETag is unchanged. Default true.',
+  }),
+  dry_run: z.boolean().optional().meta({ description: 'Plan only: list, count, group; write nothing. Default false.' }),
+  allow_mismatch: z.boolean().optional().meta({
+    description: 'Archive even if the listing does not match file_count/total_size. Default false.',
+  }),
+  period: Period.optional().meta({
+    description:
+      'Monthly period this run covers (yyyy-mm). Default: the current month in the schedule time zone. The monthly schedule skips a month that already has a job that is not FAILED.',
+  }),
+  request_id: RequestId.optional(),
+});
+
+/** `POST /archive` body: the source application's fields as it sends them, plus coldpack's own. */
+export const ArchiveBody = ArchiveFields.superRefine((b, ctx) => {
+  if ((b.prefix === undefined) === (b.s3_prefix === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [b.prefix === undefined ? 'prefix' : 's3_prefix'],
+      message:
+        b.prefix === undefined
+          ? 'give the folder to archive: "prefix" (folder name, "/" appended) or "s3_prefix" (raw S3 prefix)'
+          : 'give either "prefix" or "s3_prefix", not both',
+    });
+  }
+  }).meta({ id: 'ArchiveRequest', description: 'Archive the objects under a folder of a source bucket into zip bundles.' });
 /** Parsed `POST /archive` body. */
 export type ArchiveBody = z.infer<typeof ArchiveBody>;
 
@@ -156,19 +157,13 @@ export const RestoreBody = z
 /** Parsed `POST /restore` body. */
 export type RestoreBody = z.infer<typeof RestoreBody>;
 
-/** `POST /estimate` body: what to archive, for a cost estimate. */
-export const EstimateBody = z
-  .strictObject({
-    file_count: PositiveInt.meta({ description: 'Number of objects.' }),
-    total_size: PositiveInt.meta({ description: 'Total bytes.' }),
-    archive_size: z.int().min(1).max(MAX_ARCHIVE_SIZE_MB).optional().meta({
-      description: `Bundle size cap in MB. Default ${DEFAULT_ARCHIVE_SIZE_MB}.`,
-    }),
-    max_files_per_bundle: z.int().min(1).max(MAX_FILES_PER_BUNDLE_LIMIT).optional(),
-    storage_class: storageClass.optional(),
-    months: z.int().min(1).max(1200).optional().meta({ description: 'Months of storage to price. Default 12.' }),
-    region: Region.optional(),
-  })
-  .meta({ id: 'EstimateRequest', description: 'Estimate the cost of archiving with coldpack against an S3 lifecycle rule.' });
+/**
+ * `POST /estimate` body: the cost model's own request schema (`src/cost/estimate-input.ts`), so the
+ * API, the CLI and the OpenAPI document share one definition.
+ */
+export const EstimateBody = estimateRequestSchema.meta({
+  id: 'EstimateRequest',
+  description: 'Estimate the cost of archiving a population with coldpack against an S3 lifecycle rule.',
+});
 /** Parsed `POST /estimate` body. */
 export type EstimateBody = z.infer<typeof EstimateBody>;

@@ -1,0 +1,94 @@
+/** OpenAPI 3.0 schemas of the API's responses (hand-written; they mirror `ports.ts`). */
+
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const counters = { type: 'object', additionalProperties: int };
+const jobStatus = { type: 'string', enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED'] };
+
+/** Response schemas keyed by component name. */
+export const RESPONSE_SCHEMAS: Record<string, object> = {
+  Error: {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      code: { ...str, example: 'VALIDATION_ERROR' },
+      message: str,
+      field: { ...str, description: 'The request field the error is about.' },
+      job_id: { ...str, description: '409 only: the RUNNING job.' },
+      issues: { type: 'array', items: { type: 'object', properties: { field: str, message: str } } },
+    },
+  },
+  ArchiveAccepted: {
+    type: 'object',
+    required: ['job_id', 'status', 'status_url'],
+    properties: { job_id: str, status: jobStatus, status_url: { ...str, format: 'uri' } },
+  },
+  Job: {
+    type: 'object',
+    required: ['job_id', 'status', 'request', 'counters', 'created_at', 'updated_at'],
+    properties: {
+      job_id: str,
+      status: jobStatus,
+      request: { type: 'object', description: 'The normalized archive request (source, max_bundle_bytes, storage_class, period...).' },
+      counters,
+      created_at: { ...str, format: 'date-time' },
+      updated_at: { ...str, format: 'date-time' },
+      errors: { type: 'array', items: { type: 'object', properties: { code: str, message: str, key: str } } },
+      report: { type: 'object' },
+    },
+  },
+  RestoreAccepted: {
+    type: 'object',
+    required: ['restore_id', 'status_url'],
+    properties: { restore_id: str, status: str, status_url: { ...str, format: 'uri' } },
+  },
+  Restore: {
+    type: 'object',
+    required: ['restore_id', 'status', 'files', 'created_at', 'updated_at'],
+    properties: {
+      restore_id: str,
+      status: str,
+      request: { type: 'object' },
+      files: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            key: str,
+            status: { type: 'string', enum: ['PENDING', 'RESTORING', 'EXTRACTING', 'AVAILABLE', 'FAILED', 'NOT_FOUND'] },
+            bundle_key: str,
+            location: str,
+            message: str,
+          },
+        },
+      },
+      counters,
+      created_at: { ...str, format: 'date-time' },
+      updated_at: { ...str, format: 'date-time' },
+      nextToken: { ...str, description: 'Present when more files follow.' },
+    },
+  },
+  FilesPage: {
+    type: 'object',
+    required: ['items'],
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          description: 'File index item: key, bucket, bundle_key, offset, length, size, sha256, crc32, job_id, archived_at...',
+        },
+      },
+      nextToken: str,
+    },
+  },
+  ScheduleRuns: {
+    type: 'object',
+    properties: {
+      expression: { ...str, example: 'cron(0 3 10 * ? *)' },
+      time_zone: str,
+      next_runs: { type: 'array', items: { type: 'object', properties: { utc: str, local: str } } },
+    },
+  },
+  Health: { type: 'object', properties: { status: str, time: str, region: str, version: str } },
+};

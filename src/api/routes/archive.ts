@@ -1,0 +1,37 @@
+/** `POST /archive` and `GET /archive/{job_id}`. */
+import { NotFoundError } from '../../domain/errors.js';
+import type { ApiDeps } from '../handler.js';
+import { json, parseJsonBody, validate } from '../http.js';
+import { checkDeployment, toArchiveRequest } from '../mapping.js';
+import { baseUrl, idempotencyKey } from '../request.js';
+import type { Route } from '../router.js';
+import { ArchiveBody } from '../schemas.js';
+
+/** The archive routes. */
+export function archiveRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/archive',
+      async handler({ event }) {
+        const body = validate(ArchiveBody, parseJsonBody(event, deps.maxBodyBytes), 'archive request');
+        checkDeployment(body, deps.deployment);
+        const key = idempotencyKey(event, body.request_id);
+        const req = toArchiveRequest(body, { now: deps.now(), timeZone: deps.timeZone, requestedBy: 'api' });
+        const job = await deps.archive.submit(req, key === undefined ? {} : { idempotencyKey: key });
+        const statusUrl = `${baseUrl(event)}/archive/${encodeURIComponent(job.job_id)}`;
+        return json(202, { job_id: job.job_id, status: job.status, status_url: statusUrl }, { location: statusUrl });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/archive/{job_id}',
+      async handler({ params }) {
+        const id = params.job_id ?? '';
+        const job = await deps.archive.get(id);
+        if (!job) throw new NotFoundError(`no archive job ${JSON.stringify(id)}`, 'job_id');
+        return json(200, job);
+      },
+    },
+  ];
+}

@@ -1,0 +1,41 @@
+/**
+ * Lambda composition root of the HTTP API (API Gateway REST proxy integration, IAM auth).
+ * Reads configuration once (first invocation), wires the ports, and delegates to the handler
+ * written once in `src/api/handler.ts` (the same one `coldpack serve` runs).
+ *
+ * Environment: the COLDPACK_* variables of `loadConfig`, plus COLDPACK_SCHEDULE_TIMEZONE (zone of
+ * monthly periods, default UTC) and the other COLDPACK_SCHEDULE_* variables (`GET /schedule`).
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { pino } from 'pino';
+import { iamAuthorizer } from '../../api/auth.js';
+import { costEstimator } from '../../api/cost-estimator.js';
+import { createApiHandler, type ApiHandler } from '../../api/handler.js';
+import { unwiredArchiveJobs, unwiredFileLookup, unwiredRestoreRequests } from '../../api/unwired.js';
+import { scheduleFromEnv } from '../../schedule/schedule-env.js';
+import { loadConfig } from '../config.js';
+
+let api: ApiHandler | undefined;
+
+function build(): ApiHandler {
+  const config = loadConfig(process.env);
+  const schedule = scheduleFromEnv(process.env);
+  return createApiHandler({
+    // Integrator: replace the stand-ins with the archive service and the restore pipeline.
+    archive: unwiredArchiveJobs(),
+    restore: unwiredRestoreRequests(),
+    files: unwiredFileLookup(),
+    estimator: costEstimator(),
+    deployment: { region: config.region, ...(config.account === undefined ? {} : { account: config.account }) },
+    timeZone: schedule?.time_zone ?? process.env.COLDPACK_SCHEDULE_TIMEZONE ?? 'UTC',
+    ...(schedule ? { schedule } : {}),
+    authorize: iamAuthorizer,
+    log: pino({ name: 'coldpack-api' }),
+  });
+}
+
+/** Lambda entry: API Gateway REST proxy event in, proxy result out. Never throws. */
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  api ??= build();
+  return api(event, context);
+}

@@ -1,0 +1,40 @@
+/**
+ * Lambda composition root of the monthly scheduled archive (EventBridge Scheduler target, input
+ * `{"scheduled_time": "<aws.scheduler.scheduled-time>", ...}`). Logic: `src/schedule/scheduled-archive.ts`.
+ *
+ * Environment: the COLDPACK_* variables of `loadConfig` and the COLDPACK_SCHEDULE_* variables of
+ * `scheduleFromEnv` (no COLDPACK_SCHEDULE_REQUEST = nothing to start, the run is skipped).
+ */
+import { pino } from 'pino';
+import type { ArchiveJobs } from '../../api/ports.js';
+import { unwiredArchiveJobs } from '../../api/unwired.js';
+import type { ScheduleConfig } from '../../schedule/schedule-config.js';
+import { scheduleFromEnv } from '../../schedule/schedule-env.js';
+import { fireTimeOf, runScheduledArchive, type ScheduledRunResult } from '../../schedule/scheduled-archive.js';
+import { loadConfig } from '../config.js';
+
+const log = pino({ name: 'coldpack-schedule' });
+let wired: { schedule: ScheduleConfig | undefined; jobs: ArchiveJobs } | undefined;
+
+function wire(): { schedule: ScheduleConfig | undefined; jobs: ArchiveJobs } {
+  loadConfig(process.env);
+  // Integrator: replace the stand-in with the archive service built from loadConfig's result.
+  return { schedule: scheduleFromEnv(process.env), jobs: unwiredArchiveJobs() };
+}
+
+/**
+ * Lambda entry. Returns what the run did; throws (so Scheduler retries) when the jobs table or the
+ * archive service fails.
+ */
+export async function handler(event: unknown): Promise<ScheduledRunResult | { action: 'skipped'; reason: string }> {
+  wired ??= wire();
+  const fireTime = fireTimeOf(event, new Date());
+  if (!wired.schedule) {
+    const r = { action: 'skipped' as const, reason: 'no scheduled archive request configured (COLDPACK_SCHEDULE_REQUEST)' };
+    log.warn({ fireTime, ...r }, 'scheduled archive skipped');
+    return r;
+  }
+  const result = await runScheduledArchive({ jobs: wired.jobs, config: wired.schedule }, fireTime);
+  log.info({ fireTime, result }, 'scheduled archive');
+  return result;
+}

@@ -1,0 +1,123 @@
+/**
+ * Configuration of the monthly archive schedule, its EventBridge Scheduler expression, its croner
+ * pattern (local `coldpack serve`) and its next fire times.
+ *
+ * EventBridge Scheduler cron expressions take six fields `cron(minutes hours day-of-month month
+ * day-of-week year)` plus a separate `ScheduleExpressionTimezone`, and accept `L` (last day of the
+ * month) in day-of-month: https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { validate } from '../api/http.js';
+import { ArchiveFields } from '../api/schemas.js';
+import { isValidTimeZone, templateProblem } from './period.js';
+
+/** Default run day: the 10th. */
+export const DEFAULT_SCHEDULE_DAY = 10;
+/** Default run time: 03:00 local. */
+export const DEFAULT_SCHEDULE_HOUR = 3;
+/** Default prefix template: the run's own date, `{yyyy}{MM}{dd}` (2024-04-10 -> `20240410`). */
+export const DEFAULT_PREFIX_TEMPLATE = '{yyyy}{MM}{dd}';
+
+const dayOfMonth = z
+  .union([z.int(), z.literal('L')])
+  .superRefine((d, ctx) => {
+    if (d === 'L') return;
+    if (d < 1 || d > 31) ctx.addIssue({ code: 'custom', message: `day_of_month must be 1-28 or "L", got ${d}` });
+    else if (d > 28) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `day_of_month ${d} does not exist in every month (February has 28 or 29 days), so a cron on it would silently ` +
+          'skip those months; use 1-28, or "L" for the last day of every month',
+      });
+    }
+  })
+  .meta({ description: 'Day of the month, 1-28, or "L" for the last day of every month (29-31 are refused). Default 10.' });
+
+/**
+ * The default archive request the schedule starts: a `POST /archive` body without the fields each
+ * run supplies (`prefix`/`s3_prefix` come from `prefix_template`, `period` from the run) or that
+ * only the source application knows (`file_count`, `total_size`, `request_id`).
+ */
+export const ScheduledRequest = ArchiveFields.omit({
+  prefix: true,
+  s3_prefix: true,
+  period: true,
+  request_id: true,
+  file_count: true,
+  total_size: true,
+});
+
+/** Monthly schedule configuration (JSON; COLDPACK_SCHEDULE or `coldpack serve --schedule-file`). */
+export const ScheduleConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    time_zone: z
+      .string()
+      .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' })
+      .default('UTC')
+      .meta({ description: 'IANA time zone of the run time and of the month boundaries. Default UTC.' }),
+    day_of_month: dayOfMonth.default(DEFAULT_SCHEDULE_DAY),
+    hour: z.int().min(0).max(23).default(DEFAULT_SCHEDULE_HOUR),
+    minute: z.int().min(0).max(59).default(0),
+    prefix_template: z
+      .string()
+      .min(1)
+      .superRefine((t, ctx) => {
+        const p = templateProblem(t);
+        if (p) ctx.addIssue({ code: 'custom', message: `prefix_template ${p}` });
+      })
+      .default(DEFAULT_PREFIX_TEMPLATE)
+      .meta({ description: 'Folder name template: {yyyy}, {MM}, {dd} of the target date. "/" is appended as for the API prefix.' }),
+    month_offset: z.int().min(-24).max(24).default(0).meta({
+      description: 'Months added to the run date to get the target date (-1 = previous month). Default 0.',
+    }),
+    request: ScheduledRequest,
+  })
+  .meta({ id: 'ScheduleConfig' });
+/** Parsed schedule configuration (defaults applied). */
+export type ScheduleConfig = z.output<typeof ScheduleConfig>;
+
+/** `cron(...)` expression of the schedule for EventBridge Scheduler (use with ScheduleExpressionTimezone = `time_zone`). */
+export function eventBridgeExpression(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month'>): string {
+  return `cron(${c.minute} ${c.hour} ${c.day_of_month} * ? *)`;
+}
+
+/** Five-field croner pattern of the schedule (minute hour day-of-month month day-of-week). */
+export function cronerPattern(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month'>): string {
+  return `${c.minute} ${c.hour} ${c.day_of_month} * *`;
+}
+
+/**
+ * The next `count` fire times (UTC instants) strictly after `from`, computed by croner in the
+ * schedule's zone (the same pattern `coldpack serve` runs).
+ */
+export function nextFireTimes(
+  c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
+  count: number,
+  from: Date,
+): Date[] {
+  const cron = new Cron(cronerPattern(c), { timezone: c.time_zone, paused: true });
+  try {
+    return cron.nextRuns(count, from);
+  } finally {
+    cron.stop();
+  }
+}
+
+/**
+ * Parse a schedule configuration from JSON text (the COLDPACK_SCHEDULE variable or a file).
+ * @param source where the text came from, for error messages
+ * @throws ValidationError for malformed JSON or an invalid configuration (e.g. day_of_month 31)
+ */
+export function parseScheduleConfig(text: string, source: string): ScheduleConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`${source}: malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return validate(ScheduleConfig, raw, `schedule configuration (${source})`);
+}

@@ -1,0 +1,92 @@
+/**
+ * The monthly scheduled archive: at each fire time, start the configured default archive request
+ * unless the month already has a job (from the source application or an earlier run) that is not
+ * FAILED. Duplicate invocations start at most one job (idempotency key per project and period).
+ */
+import { ConflictError } from '../domain/errors.js';
+import { toArchiveRequest } from '../api/mapping.js';
+import type { ArchiveJobs, JobView } from '../api/ports.js';
+import { planRun, type RunPlan } from './period.js';
+import type { ScheduleConfig } from './schedule-config.js';
+
+/** Idempotency key of a period: `PERIOD#<project>#<yyyy-mm>`. */
+export function periodKey(project: string, period: string): string {
+  return `PERIOD#${project}#${period}`;
+}
+
+/** What a scheduled run did. */
+export type ScheduledRunResult =
+  | { readonly action: 'started'; readonly job_id: string; readonly status: string; readonly plan: RunPlan; readonly idempotency_key: string }
+  | { readonly action: 'skipped'; readonly reason: string; readonly job_ids: readonly string[]; readonly plan?: RunPlan }
+  | { readonly action: 'disabled' };
+
+/** Collaborators of {@link runScheduledArchive}. */
+export interface ScheduledArchiveDeps {
+  readonly jobs: Pick<ArchiveJobs, 'submit' | 'findForPeriod'>;
+  readonly config: ScheduleConfig;
+}
+
+/**
+ * Run the monthly archive for the fire time `fireTime`.
+ *
+ * 1. Plan: period = the run's month in the zone; prefix = template of (local date + month offset).
+ * 2. If the project has a job for the period whose status is not FAILED -> skipped.
+ * 3. Else submit the default request with `period` and idempotency key
+ *    `PERIOD#<project>#<yyyy-mm>` (`...#retry<n>` after n FAILED jobs, so a failed month is retried
+ *    once per run while duplicates of the same run still share one key).
+ * A 409 (a job for the same bucket+prefix is RUNNING) is reported as skipped, not thrown.
+ * @throws whatever `findForPeriod`/`submit` throw otherwise (so the scheduler retries the invocation)
+ */
+export async function runScheduledArchive(deps: ScheduledArchiveDeps, fireTime: Date): Promise<ScheduledRunResult> {
+  const { config, jobs } = deps;
+  if (!config.enabled) return { action: 'disabled' };
+  const plan = planRun(fireTime, {
+    timeZone: config.time_zone,
+    monthOffset: config.month_offset,
+    prefixTemplate: config.prefix_template,
+  });
+  const project = config.request.project_name;
+  const existing: JobView[] = await jobs.findForPeriod(project, plan.period);
+  const live = existing.filter((j) => j.status !== 'FAILED');
+  if (live.length > 0) {
+    return {
+      action: 'skipped',
+      reason: `project ${project} already has ${live.length} job(s) for ${plan.period} that did not fail`,
+      job_ids: live.map((j) => j.job_id),
+      plan,
+    };
+  }
+  const failed = existing.length;
+  const key = periodKey(project, plan.period) + (failed > 0 ? `#retry${failed}` : '');
+  const req = toArchiveRequest(
+    { ...config.request, prefix: plan.prefix, period: plan.period },
+    { now: fireTime, timeZone: config.time_zone, requestedBy: 'schedule' },
+  );
+  try {
+    const job = await jobs.submit(req, { idempotencyKey: key });
+    return { action: 'started', job_id: job.job_id, status: job.status, plan, idempotency_key: key };
+  } catch (err) {
+    if (err instanceof ConflictError) {
+      const id = typeof err.details.job_id === 'string' ? [err.details.job_id] : [];
+      return { action: 'skipped', reason: `a job for the same bucket and prefix is running: ${err.message}`, job_ids: id, plan };
+    }
+    throw err;
+  }
+}
+
+/**
+ * Fire time of a scheduler invocation: the event's `scheduled_time` (set the EventBridge Scheduler
+ * target input to `{"scheduled_time": "<aws.scheduler.scheduled-time>"}`), else an EventBridge
+ * rule event's `time`, else `now`. Using the scheduled time (not the invocation time) keeps a
+ * retried or late invocation in the right period.
+ */
+export function fireTimeOf(event: unknown, now: Date): Date {
+  const e = (event ?? {}) as { scheduled_time?: unknown; time?: unknown };
+  for (const v of [e.scheduled_time, e.time]) {
+    if (typeof v === 'string') {
+      const d = new Date(v);
+      if (!Number.isNaN(d.getTime())) return d;
+    }
+  }
+  return now;
+}
