@@ -3,13 +3,13 @@
  * way): encryption with the stack's KMS key, TLS-only access, no public access, RETAIN for data,
  * bounded log retention, and the Lambda runtime settings.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 /** Removal policy of everything that holds data (buckets, tables, the key): never deleted with the stack. */
 export const DATA_REMOVAL_POLICY = RemovalPolicy.RETAIN;
@@ -83,7 +83,7 @@ export function accessLogsBucketProps(expirationDays: number): s3.BucketProps {
  * @param scope parent construct; @param id construct id; @param key the stack's KMS key
  */
 export function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sqs.Queue {
-  return new sqs.Queue(scope, id, {
+  const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     dataKeyReuse: Duration.hours(1),
@@ -91,6 +91,8 @@ export function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sq
     retentionPeriod: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue (Lambda on-failure destination, EventBridge/Scheduler target DLQ); it has no DLQ of its own by design.');
+  return queue;
 }
 
 /**
@@ -99,4 +101,24 @@ export function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sq
  */
 export function logGroup(scope: Construct, id: string): logs.LogGroup {
   return new logs.LogGroup(scope, id, { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
+}
+
+/**
+ * Acknowledge (suppress) one cdk-nag finding on a construct and its children, with the reason it
+ * is acceptable (cdk-nag 3 uses CDK's `Validations.of(...).acknowledge`, which replaced v2's
+ * `NagSuppressions.addResourceSuppressions`). Findings with details use `RuleId[Detail]` ids.
+ * @param scope construct the finding is on (or an ancestor)
+ * @param id rule id, e.g. `AwsSolutions-SQS3` or `AwsSolutions-IAM5[Resource::*]`
+ * @param reason why it is acceptable here (required, shown in the validation report)
+ */
+export function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/**
+ * How cdk-nag prints an attribute of a resource in IAM findings: `<LogicalId.Attr>`.
+ * @param resource the L1 resource (e.g. a bucket's `node.defaultChild`); @param attribute e.g. `Arn`
+ */
+export function nagRef(resource: CfnResource, attribute = 'Arn'): string {
+  return `<${Stack.of(resource).getLogicalId(resource)}.${attribute}>`;
 }

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, deadLetterQueue, logGroup } from './defaults.js';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, acknowledge, deadLetterQueue, logGroup } from './defaults.js';
 
 /** Repository root (holds package.json and package-lock.json), from this file's location. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -97,6 +97,11 @@ export class ColdpackFunction extends Construct {
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
       },
     });
+    acknowledge(
+      this.fn,
+      'AwsSolutions-L1',
+      'nodejs22.x is the runtime the project targets and tests (Node 22 LTS, supported by Lambda until 2027-04-30); newer runtimes are adopted deliberately, not by default.',
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({ sid: 'DecryptOwnEnvironment', actions: ['kms:Decrypt'], resources: [props.key.keyArn] }),
     );

@@ -1,0 +1,176 @@
+import { Aws, Duration, Token } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge, logGroup } from './defaults.js';
+import { REPO_ROOT } from './function.js';
+import type { Network } from './network.js';
+
+/** The three kinds of Batch jobs, each with its own job definition and task role. */
+export type WorkerKind = 'shard' | 'finalize' | 'restore';
+
+/**
+ * Container command per job kind (after the image's `node dist/coldpack.mjs` entry point);
+ * `Ref::<name>` is filled from SubmitJob `parameters` (see `src/adapters/batch-job-runner.ts`).
+ * Source: https://docs.aws.amazon.com/batch/latest/userguide/job_definition_parameters.html#parameters
+ */
+export const WORKER_COMMANDS: Readonly<Record<WorkerKind, readonly string[]>> = {
+  shard: ['worker', 'shard', '--job', 'Ref::job_id'],
+  finalize: ['worker', 'finalize', '--job', 'Ref::job_id'],
+  restore: ['worker', 'restore', '--restore', 'Ref::restore_id'],
+};
+
+/**
+ * Attempt timeout per job kind: Batch stops an attempt that runs longer (then it is retried).
+ * A shard packs about 1/N of a month's objects; 12 h leaves room for slow sources.
+ */
+export const WORKER_TIMEOUTS: Readonly<Record<WorkerKind, Duration>> = {
+  shard: Duration.hours(12),
+  finalize: Duration.hours(6),
+  restore: Duration.hours(6),
+};
+
+/**
+ * Attempts per job (first + retries). Every worker command resumes idempotently, so a Fargate
+ * Spot interruption or a transient failure is retried; exit code 2 (bad input, see
+ * `src/entrypoints/cli/main.ts` EXIT.BAD_INPUT) is not.
+ */
+export const WORKER_ATTEMPTS = 3;
+
+/** Props of {@link Compute}. */
+export interface ComputeProps {
+  /** Where the tasks run. */
+  readonly network: Network;
+  /** `FARGATE` or `FARGATE_SPOT` (may be a parameter token). */
+  readonly computeType: string;
+  /** Maximum vCPUs running at once across all jobs (may be a parameter token). */
+  readonly maxVcpus: number;
+  /** vCPUs per job: 0.25, 0.5, 1, 2, 4, 8 or 16, as a string (may be a parameter token). */
+  readonly vcpu: string;
+  /** Memory per job in MiB; must be a valid Fargate combination with `vcpu` (may be a parameter token). */
+  readonly memoryMiB: number;
+  /** Environment variables of every job (the `COLDPACK_*` configuration). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in private
+ * subnets without public IPs, one job queue, and three job definitions running the image built
+ * from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
+ * `shard` (submitted as an array job), `finalize`, `restore`. Each job kind has its own task role
+ * (the stack adds the data permissions); one execution role pulls the image and writes logs.
+ * Sources: https://docs.aws.amazon.com/batch/latest/userguide/fargate.html,
+ * https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
+ */
+export class Compute extends Construct {
+  /** The job queue (env COLDPACK_JOB_QUEUE = its ARN). */
+  readonly jobQueue: batch.CfnJobQueue;
+  /** Job definitions by kind (env COLDPACK_JOB_DEFINITION_* = their ARNs). */
+  readonly jobDefinitions: Readonly<Record<WorkerKind, batch.CfnJobDefinition>>;
+  /** Task roles by kind. */
+  readonly taskRoles: Readonly<Record<WorkerKind, iam.Role>>;
+  /** The container image asset. */
+  readonly image: ecrAssets.DockerImageAsset;
+
+  /** @param scope parent; @param id construct id; @param props see {@link ComputeProps} */
+  constructor(scope: Construct, id: string, props: ComputeProps) {
+    super(scope, id);
+    const subnets = props.network.vpc.selectSubnets(props.network.subnets);
+    const environment = new batch.CfnComputeEnvironment(this, 'ComputeEnvironment', {
+      type: 'MANAGED',
+      state: 'ENABLED',
+      // No serviceRole: Batch uses its service-linked role (AWSServiceRoleForBatch).
+      computeResources: {
+        type: props.computeType,
+        maxvCpus: props.maxVcpus,
+        subnets: subnets.subnetIds,
+        securityGroupIds: [props.network.taskSecurityGroup.securityGroupId],
+      },
+    });
+    this.jobQueue = new batch.CfnJobQueue(this, 'JobQueue', {
+      priority: 1,
+      state: 'ENABLED',
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: environment.attrComputeEnvironmentArn }],
+    });
+
+    this.image = new ecrAssets.DockerImageAsset(this, 'Image', {
+      directory: REPO_ROOT,
+      file: 'Dockerfile',
+      platform: ecrAssets.Platform.LINUX_AMD64,
+    });
+    const logs = logGroup(this, 'JobLogs');
+    const executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'coldpack Batch tasks: pull the worker image, write job logs',
+    });
+    executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EcrAuthToken',
+        actions: ['ecr:GetAuthorizationToken'],
+        resources: ['*'], // GetAuthorizationToken supports no resource-level permissions
+      }),
+    );
+    acknowledge(
+      executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only ecr:GetAuthorizationToken has Resource "*": the action supports no resource-level permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html).',
+    );
+    executionRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PullWorkerImage',
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        resources: [this.image.repository.repositoryArn],
+      }),
+    );
+    executionRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }),
+    );
+
+    const env = Object.entries({ AWS_REGION: Aws.REGION, ...props.environment }).map(([name, value]) => ({ name, value }));
+    const taskRoles = {} as Record<WorkerKind, iam.Role>;
+    const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
+    for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {
+      const title = kind[0]!.toUpperCase() + kind.slice(1);
+      taskRoles[kind] = new iam.Role(this, `${title}TaskRole`, {
+        assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+        description: `coldpack Batch ${kind} worker`,
+      });
+      definitions[kind] = new batch.CfnJobDefinition(this, `${title}JobDefinition`, {
+        type: 'container',
+        platformCapabilities: ['FARGATE'],
+        propagateTags: true,
+        timeout: { attemptDurationSeconds: WORKER_TIMEOUTS[kind].toSeconds() },
+        retryStrategy: {
+          attempts: WORKER_ATTEMPTS,
+          evaluateOnExit: [
+            { onExitCode: '2', action: 'EXIT' },
+            { onReason: '*', action: 'RETRY' },
+          ],
+        },
+        containerProperties: {
+          image: this.image.imageUri,
+          command: [...WORKER_COMMANDS[kind]],
+          jobRoleArn: taskRoles[kind].roleArn,
+          executionRoleArn: executionRole.roleArn,
+          resourceRequirements: [
+            { type: 'VCPU', value: props.vcpu },
+            { type: 'MEMORY', value: Token.asString(props.memoryMiB) },
+          ],
+          networkConfiguration: { assignPublicIp: 'DISABLED' },
+          fargatePlatformConfiguration: { platformVersion: 'LATEST' },
+          runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+          environment: env,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': logs.logGroupName, 'awslogs-region': Aws.REGION, 'awslogs-stream-prefix': kind },
+          },
+        },
+      });
+    }
+    this.taskRoles = taskRoles;
+    this.jobDefinitions = definitions;
+  }
+}

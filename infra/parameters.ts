@@ -1,0 +1,146 @@
+import { CfnCondition, CfnParameter, Fn, type Stack } from 'aws-cdk-lib';
+
+/**
+ * Deploy-time settings, as CloudFormation parameters (`npx cdk deploy --parameters Name=value`):
+ * they change without re-synthesizing. Structural choices (import a VPC, skip endpoints) are CDK
+ * context instead, see `infra/context.ts`. Every parameter is documented in DEPLOY.md.
+ */
+export interface StackParameters {
+  /** Email subscribed to the topic; '' = none. */
+  readonly notificationEmail: CfnParameter;
+  /** Buckets coldpack may read and delete archived sources in (comma-separated names). */
+  readonly sourceBucketNames: CfnParameter;
+  /** Extra topics a restore request may name (comma-separated ARNs); '' = only the stack's topic. */
+  readonly allowedTopicArns: CfnParameter;
+  /** True when {@link allowedTopicArns} is not empty. */
+  readonly hasAllowedTopics: CfnCondition;
+  /** IANA time zone of the monthly schedule. */
+  readonly scheduleTimeZone: CfnParameter;
+  /** ENABLED or DISABLED. */
+  readonly monthlyScheduleState: CfnParameter;
+  /** Default archive request (JSON) the monthly schedule starts. */
+  readonly scheduledArchiveRequest: CfnParameter;
+  /** FARGATE or FARGATE_SPOT. */
+  readonly computeType: CfnParameter;
+  /** vCPUs per Batch job. */
+  readonly jobVcpu: CfnParameter;
+  /** Memory per Batch job, MiB. */
+  readonly jobMemoryMiB: CfnParameter;
+  /** Maximum vCPUs of the compute environment. */
+  readonly maxVcpus: CfnParameter;
+  /** Days restored copies are kept. */
+  readonly restoreExpiryDays: CfnParameter;
+  /** Days before incomplete multipart uploads are aborted. */
+  readonly abortIncompleteUploadDays: CfnParameter;
+  /** Object Lock default retention days; 0 = no Object Lock. */
+  readonly objectLockRetentionDays: CfnParameter;
+  /** GOVERNANCE or COMPLIANCE. */
+  readonly objectLockMode: CfnParameter;
+  /** True when {@link objectLockRetentionDays} > 0. */
+  readonly hasObjectLock: CfnCondition;
+}
+
+/**
+ * Declare the stack's parameters and conditions.
+ * Fargate vCPU/memory combinations: 0.25 vCPU 512-2048 MiB; 0.5: 1024-4096; 1: 2048-8192;
+ * 2: 4096-16384; 4: 8192-30720; 8: 16384-61440; 16: 32768-122880 (AWS Batch rejects others at submit).
+ * Source: https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html
+ * @param stack the stack
+ */
+export function declareParameters(stack: Stack): StackParameters {
+  const p = (id: string, props: ConstructorParameters<typeof CfnParameter>[2]) => new CfnParameter(stack, id, props);
+  const allowedTopicArns = p('AllowedTopicArns', {
+    type: 'CommaDelimitedList',
+    default: '',
+    description: 'SNS topic ARNs a restore request may name in sns_topic_arn (comma-separated); empty = only the stack topic',
+  });
+  const objectLockRetentionDays = p('ObjectLockRetentionDays', {
+    type: 'Number',
+    default: 0,
+    minValue: 0,
+    maxValue: 36500,
+    description: 'Object Lock default retention (days) of the archive bucket; 0 = Object Lock off',
+  });
+  return {
+    notificationEmail: p('NotificationEmail', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
+      description: 'Email address subscribed to the notification topic (must confirm); empty = none',
+    }),
+    sourceBucketNames: p('SourceBucketNames', {
+      type: 'CommaDelimitedList',
+      description: 'Names of the buckets coldpack archives from (read, and delete archived objects), comma-separated',
+    }),
+    allowedTopicArns,
+    hasAllowedTopics: new CfnCondition(stack, 'HasAllowedTopics', {
+      expression: Fn.conditionNot(Fn.conditionEquals(Fn.join('', allowedTopicArns.valueAsList), '')),
+    }),
+    scheduleTimeZone: p('ScheduleTimeZone', {
+      type: 'String',
+      default: 'UTC',
+      description: 'IANA time zone of the monthly schedule (10th at 03:00), e.g. Europe/Berlin',
+    }),
+    monthlyScheduleState: p('MonthlyScheduleState', {
+      type: 'String',
+      default: 'ENABLED',
+      allowedValues: ['ENABLED', 'DISABLED'],
+      description: 'Whether the monthly archive schedule runs',
+    }),
+    scheduledArchiveRequest: p('ScheduledArchiveRequest', {
+      type: 'String',
+      default: '{}',
+      minLength: 2,
+      maxLength: 3000,
+      description: 'Default archive request (JSON, the POST /archive body) the monthly schedule starts',
+    }),
+    computeType: p('ComputeType', {
+      type: 'String',
+      default: 'FARGATE_SPOT',
+      allowedValues: ['FARGATE_SPOT', 'FARGATE'],
+      description: 'Batch capacity: FARGATE_SPOT (up to 70% cheaper, interruptible; jobs resume) or FARGATE',
+    }),
+    jobVcpu: p('JobVcpu', {
+      type: 'String',
+      default: '1',
+      allowedValues: ['0.25', '0.5', '1', '2', '4', '8', '16'],
+      description: 'vCPUs per Batch job (shard, finalize, restore)',
+    }),
+    jobMemoryMiB: p('JobMemoryMiB', {
+      type: 'Number',
+      default: 4096,
+      minValue: 512,
+      maxValue: 122880,
+      description: 'Memory per Batch job in MiB (a valid Fargate combination with JobVcpu)',
+    }),
+    maxVcpus: p('MaxVcpus', {
+      type: 'Number',
+      default: 64,
+      minValue: 1,
+      maxValue: 10000,
+      description: 'Maximum vCPUs running at once in the compute environment (caps parallel shards and cost)',
+    }),
+    restoreExpiryDays: p('RestoreExpiryDays', {
+      type: 'Number',
+      default: 7,
+      minValue: 1,
+      description: 'Days restored copies under restores/ are kept in the restore bucket',
+    }),
+    abortIncompleteUploadDays: p('AbortIncompleteUploadDays', {
+      type: 'Number',
+      default: 7,
+      minValue: 1,
+      description: 'Days after which incomplete multipart uploads are aborted',
+    }),
+    objectLockRetentionDays,
+    objectLockMode: p('ObjectLockMode', {
+      type: 'String',
+      default: 'GOVERNANCE',
+      allowedValues: ['GOVERNANCE', 'COMPLIANCE'],
+      description: 'Object Lock mode when ObjectLockRetentionDays > 0 (COMPLIANCE cannot be shortened by anyone)',
+    }),
+    hasObjectLock: new CfnCondition(stack, 'HasObjectLock', {
+      expression: Fn.conditionNot(Fn.conditionEquals(objectLockRetentionDays.valueAsString, '0')),
+    }),
+  };
+}

@@ -1,0 +1,131 @@
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alarms } from './constructs/alarms.js';
+import { Api } from './constructs/api.js';
+import { Compute } from './constructs/compute.js';
+import { ColdpackKey } from './constructs/key.js';
+import { Network } from './constructs/network.js';
+import { Notifications } from './constructs/notifications.js';
+import { MONTHLY_CRON, Schedules } from './constructs/schedule.js';
+import { State } from './constructs/state.js';
+import { Storage } from './constructs/storage.js';
+import { grantAccess } from './access.js';
+import type { ColdpackContext } from './context.js';
+import { declareParameters } from './parameters.js';
+
+/** Props of {@link ColdpackStack}. */
+export interface ColdpackStackProps extends StackProps {
+  /** Structural settings from CDK context. */
+  readonly context: ColdpackContext;
+}
+
+/**
+ * The whole coldpack deployment in one stack: key, buckets, tables, topic, API, Batch, schedules,
+ * alarms. Environment-agnostic (synthesizes without credentials); deploy-time settings are
+ * CloudFormation parameters (`infra/parameters.ts`), structural ones CDK context (`infra/context.ts`).
+ */
+export class ColdpackStack extends Stack {
+  /** Buckets. */
+  readonly storage: Storage;
+  /** Tables. */
+  readonly state: State;
+  /** API. */
+  readonly api: Api;
+  /** Batch. */
+  readonly compute: Compute;
+  /** Schedules and event handlers. */
+  readonly schedules: Schedules;
+
+  /** @param scope the app; @param id stack id; @param props see {@link ColdpackStackProps} */
+  constructor(scope: Construct, id: string, props: ColdpackStackProps) {
+    super(scope, id, { description: 'coldpack: archive small S3 objects into zip bundles in Glacier Deep Archive', ...props });
+    const params = declareParameters(this);
+    const key = new ColdpackKey(this, 'Encryption').key;
+    this.storage = new Storage(this, 'Storage', {
+      key,
+      restoreExpiryDays: params.restoreExpiryDays.valueAsNumber,
+      abortIncompleteUploadDays: params.abortIncompleteUploadDays.valueAsNumber,
+      objectLock: {
+        enabled: params.hasObjectLock,
+        days: params.objectLockRetentionDays.valueAsNumber,
+        mode: params.objectLockMode.valueAsString,
+      },
+    });
+    const tablePrefix = `${this.stackName.toLowerCase()}-`;
+    this.state = new State(this, 'State', { tablePrefix, key });
+    const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
+
+    const base: Record<string, string> = {
+      COLDPACK_ACCOUNT: this.account,
+      COLDPACK_ARCHIVE_BUCKET: this.storage.archiveBucket.bucketName,
+      COLDPACK_RESTORE_BUCKET: this.storage.restoreBucket.bucketName,
+      COLDPACK_TABLE_PREFIX: tablePrefix,
+      COLDPACK_TOPIC_ARN: topic.topicArn,
+      COLDPACK_ALLOWED_TOPIC_ARNS: Fn.join(',', params.allowedTopicArns.valueAsList),
+    };
+    const network = new Network(this, 'Network', {
+      ...(props.context.vpc ? { vpc: props.context.vpc } : {}),
+      endpoints: props.context.vpcEndpoints,
+      maxAzs: props.context.maxAzs,
+    });
+    this.compute = new Compute(this, 'Compute', {
+      network,
+      computeType: params.computeType.valueAsString,
+      maxVcpus: params.maxVcpus.valueAsNumber,
+      vcpu: params.jobVcpu.valueAsString,
+      memoryMiB: params.jobMemoryMiB.valueAsNumber,
+      environment: base,
+    });
+    const defs = this.compute.jobDefinitions;
+    const lambdaEnv: Record<string, string> = {
+      ...base,
+      COLDPACK_JOB_RUNNER: 'aws-batch',
+      COLDPACK_JOB_QUEUE: this.compute.jobQueue.attrJobQueueArn,
+      COLDPACK_JOB_DEFINITION_SHARD: defs.shard.ref,
+      COLDPACK_JOB_DEFINITION_FINALIZE: defs.finalize.ref,
+      COLDPACK_JOB_DEFINITION_RESTORE: defs.restore.ref,
+    };
+    this.api = new Api(this, 'Api', { key, environment: lambdaEnv, cloudWatchRole: props.context.apiGatewayCloudWatchRole });
+    this.schedules = new Schedules(this, 'Schedules', {
+      key,
+      archiveBucket: this.storage.archiveBucket,
+      timeZone: params.scheduleTimeZone.valueAsString,
+      monthlyState: params.monthlyScheduleState.valueAsString,
+      environment: {
+        ...lambdaEnv,
+        COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
+        COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
+        COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
+      },
+    });
+    grantAccess(this, {
+      key,
+      storage: this.storage,
+      state: this.state,
+      topic,
+      params,
+      compute: this.compute,
+      api: this.api.handler,
+      schedules: this.schedules,
+      partition: props.context.partition,
+    });
+    new Alarms(this, 'Alarms', {
+      topic,
+      restApi: this.api.restApi,
+      jobQueueArn: this.compute.jobQueue.attrJobQueueArn,
+      deadLetterQueues: {
+        Monthly: this.schedules.monthly.deadLetterQueue!,
+        Reconcile: this.schedules.reconcile.deadLetterQueue!,
+        RestoreEvent: this.schedules.restoreEvent.deadLetterQueue!,
+      },
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.storage.archiveBucket.bucketName });
+    new CfnOutput(this, 'RestoreBucketName', { value: this.storage.restoreBucket.bucketName });
+    new CfnOutput(this, 'AccessLogsBucketName', { value: this.storage.accessLogsBucket.bucketName });
+    new CfnOutput(this, 'TopicArn', { value: topic.topicArn });
+    new CfnOutput(this, 'TablePrefix', { value: tablePrefix });
+    new CfnOutput(this, 'JobQueueArn', { value: this.compute.jobQueue.attrJobQueueArn });
+  }
+}
