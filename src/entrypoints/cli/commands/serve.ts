@@ -1,0 +1,122 @@
+/**
+ * `coldpack serve`: the HTTP API on a local port (the same handler Lambda runs, adapted by
+ * `src/api/local-server.ts`), bearer-token auth, the monthly schedule run locally with croner,
+ * and a periodic reconcile hook.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { bearerAuthorizer } from '../../../api/auth.js';
+import { costEstimator } from '../../../api/cost-estimator.js';
+import { createApiHandler } from '../../../api/handler.js';
+import { startLocalServer } from '../../../api/local-server.js';
+import type { ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
+import { resolveToken } from '../../../api/token.js';
+import { unwiredArchiveJobs, unwiredFileLookup, unwiredRestoreRequests } from '../../../api/unwired.js';
+import { ValidationError } from '../../../domain/errors.js';
+import { startLocalSchedule } from '../../../schedule/local-schedule.js';
+import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
+import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
+import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
+import type { CliContext } from '../context.js';
+import type { RegisterCommand } from './index.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  tokenFile?: string;
+  scheduleFile?: string;
+  reconcileInterval: string;
+}
+
+/** The services `serve` exposes; the integrator wires the real ones here. */
+interface ServeServices {
+  readonly archive: ArchiveJobs;
+  readonly restore: RestoreRequests;
+  readonly files: FileLookup;
+  /** Restore reconciler (HeadObject `x-amz-restore` of pending bundles), run periodically. */
+  readonly reconcile?: () => Promise<unknown>;
+}
+
+function wireServices(_ctx: CliContext): ServeServices {
+  // Integrator: build the archive service and the restore pipeline from ctx.config/ctx.clients.
+  return { archive: unwiredArchiveJobs(), restore: unwiredRestoreRequests(), files: unwiredFileLookup() };
+}
+
+function intOption(text: string, name: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(`--${name} must be an integer ${min}-${max}, got ${JSON.stringify(text)}`, name);
+  return n;
+}
+
+function loadSchedule(file: string | undefined): ScheduleConfig | undefined {
+  if (file !== undefined) return parseScheduleConfig(readFileSync(file, 'utf8'), file);
+  return scheduleFromEnv(process.env);
+}
+
+async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
+  const port = intOption(o.port, 'port', 0, 65535);
+  const reconcileSeconds = intOption(o.reconcileInterval, 'reconcile-interval', 1, 86_400);
+  const log = pino({ name: 'coldpack-serve' });
+  const token = resolveToken({ ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}), ...(process.env.COLDPACK_API_TOKEN ? { envToken: process.env.COLDPACK_API_TOKEN } : {}) });
+  const schedule = loadSchedule(o.scheduleFile);
+  const services = wireServices(ctx);
+  const handler = createApiHandler({
+    archive: services.archive,
+    restore: services.restore,
+    files: services.files,
+    estimator: costEstimator(),
+    deployment: { region: ctx.config.region, ...(ctx.config.account ? { account: ctx.config.account } : {}) },
+    timeZone: schedule?.time_zone ?? 'UTC',
+    ...(schedule ? { schedule } : {}),
+    authorize: bearerAuthorizer(token.token),
+    log,
+  });
+  const server = await startLocalServer({
+    handler,
+    port,
+    host: o.host,
+    ...(services.reconcile ? { reconcile: services.reconcile } : {}),
+    reconcileIntervalMs: reconcileSeconds * 1000,
+    log,
+  });
+  const local = schedule?.enabled
+    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
+    : undefined;
+  const lines = [
+    `coldpack API listening on ${server.url}`,
+    token.source === 'generated'
+      ? `API token (new, saved to ${token.path}): ${token.token}`
+      : `API token from ${token.source === 'env' ? 'COLDPACK_API_TOKEN' : token.path}`,
+    `  curl -H "Authorization: Bearer ${token.path ? `$(cat ${token.path})` : '$COLDPACK_API_TOKEN'}" ${server.url}/schedule`,
+    local ? `monthly schedule ${eventBridgeExpression(schedule!)} ${schedule!.time_zone}; next run ${local.next()?.toISOString()}` : 'no monthly schedule configured',
+    services.reconcile ? `reconciler every ${reconcileSeconds} s` : 'no reconciler wired',
+  ];
+  ctx.print({ url: server.url, token_source: token.source, token_file: token.path, schedule: local ? local.next()?.toISOString() : null }, lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      local?.stop();
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Register `coldpack serve`. */
+export const registerServe: RegisterCommand = (program: Command, ctx, setExit) => {
+  program
+    .command('serve')
+    .description('Serve the HTTP API locally (same handlers as Lambda), run the monthly schedule and the restore reconciler')
+    .option('--port <n>', 'TCP port (0 = any free port)', '8080')
+    .option('--host <address>', 'bind address', '127.0.0.1')
+    .option('--token-file <path>', 'file holding the bearer token (else COLDPACK_API_TOKEN, else .coldpack/api-token, generated if missing)')
+    .option('--schedule-file <path>', 'monthly schedule configuration (JSON; else the COLDPACK_SCHEDULE* variables)')
+    .option('--reconcile-interval <seconds>', 'seconds between reconciler runs', '60')
+    .action(async (o: ServeOptions) => {
+      await serve(ctx(), o);
+      setExit(0);
+    });
+};
