@@ -1,0 +1,47 @@
+/**
+ * {@link RestoreNotifier} on Amazon SNS: one Publish per topic with the JSON message and message
+ * attributes for subscription filter policies (`event`, `status`, `project`, `restore_id`).
+ *
+ * SNS limits: message body at most 256 KiB, at most 10 message attributes, `Subject` at most 100
+ * ASCII characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). Long file lists
+ * are cut to fit and flagged `files_truncated`; the full list is in `coldpack restore-status`.
+ */
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { RestoreNotification, RestoreNotifier } from '../restore/notifier.js';
+
+/** Largest SNS message body in bytes (256 KiB), minus room for the attributes. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 - 8 * 1024;
+
+/** Serialize `message`, cutting the file list until it fits in `maxBytes` UTF-8 bytes. */
+export function fitMessage(message: RestoreNotification, maxBytes = MAX_MESSAGE_BYTES): string {
+  let body = JSON.stringify(message);
+  if (Buffer.byteLength(body) <= maxBytes) return body;
+  let files = message.files.length;
+  while (files > 0) {
+    files = Math.floor(files / 2);
+    body = JSON.stringify({ ...message, files: message.files.slice(0, files), files_truncated: true });
+    if (Buffer.byteLength(body) <= maxBytes) return body;
+  }
+  return body;
+}
+
+/** SNS publisher of restore notifications. */
+export class SnsNotifier implements RestoreNotifier {
+  /** @param sns SNS client */
+  constructor(private readonly sns: SNSClient) {}
+
+  /** @inheritdoc */
+  async notify(topicArns: readonly string[], message: RestoreNotification): Promise<void> {
+    const attrs: Record<string, MessageAttributeValue> = {
+      event: { DataType: 'String', StringValue: message.event },
+      status: { DataType: 'String', StringValue: message.status },
+      restore_id: { DataType: 'String', StringValue: message.restore_id },
+      ...(message.project ? { project: { DataType: 'String', StringValue: message.project } } : {}),
+    };
+    const body = fitMessage(message);
+    const subject = `coldpack restore ${message.restore_id} ${message.status}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+    for (const TopicArn of [...new Set(topicArns)]) {
+      await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs }));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Lookups in the file index: the API's {@link FileLookup} port, and the choice of generation.
+ * When no source bucket is given, every bucket the {@link ArchiveCatalog} knows is searched.
+ */
+import type { FileIndexItem } from '../domain/model.js';
+import type { FileLookup, Page, PageRequest } from '../api/ports.js';
+import type { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import { ValidationError } from '../domain/errors.js';
+import type { ArchiveCatalog } from './archive-catalog.js';
+
+/**
+ * The generation to restore among one object's index items: the one whose `job_id`, `archived_at`
+ * or `sk` equals `generation`, else the newest (greatest `sk`). Undefined when none matches.
+ */
+export function pickGeneration(items: readonly FileIndexItem[], generation?: string): FileIndexItem | undefined {
+  const sorted = [...items].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const chosen = generation === undefined ? sorted : sorted.filter((i) => i.job_id === generation || i.archived_at === generation || i.sk === generation);
+  return chosen[chosen.length - 1];
+}
+
+interface Token {
+  /** Index into the bucket list. */
+  b: number;
+  /** Inner token (DynamoDB page token or an offset). */
+  t?: string;
+}
+function encode(t: Token): string {
+  return Buffer.from(JSON.stringify(t)).toString('base64url');
+}
+function decode(s: string | undefined): Token {
+  if (!s) return { b: 0 };
+  try {
+    const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Token;
+    if (typeof t.b === 'number' && t.b >= 0) return t;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('nextToken is not a token this API returned', 'nextToken');
+}
+
+/** {@link FileLookup} over the file index, across buckets when none is given. */
+export class FileLookupService implements FileLookup {
+  /** @param index file index repository; @param catalog archived buckets (for lookups without a bucket) */
+  constructor(
+    private readonly index: FileIndexRepo,
+    private readonly catalog: ArchiveCatalog,
+  ) {}
+
+  /** Buckets to search: the given one, else every archived bucket (optionally of one project). */
+  async bucketsFor(bucket: string | undefined, project?: string): Promise<string[]> {
+    return bucket !== undefined ? [bucket] : this.catalog.buckets(project);
+  }
+
+  /** Every generation (oldest first) of `key` in each bucket, as one list. */
+  async allGenerations(buckets: readonly string[], key: string): Promise<FileIndexItem[]> {
+    const out: FileIndexItem[] = [];
+    for (const b of buckets) out.push(...(await this.index.generations(b, key)));
+    return out;
+  }
+
+  /** Every index item (all pages, all buckets) of base name `name`. */
+  async allByName(buckets: readonly string[], name: string): Promise<FileIndexItem[]> {
+    const out: FileIndexItem[] = [];
+    for (const b of buckets) {
+      let token: string | undefined;
+      do {
+        const page = await this.index.byName(b, name, { limit: 1000, ...(token ? { nextToken: token } : {}) });
+        out.push(...page.items);
+        token = page.nextToken;
+      } while (token);
+    }
+    return out;
+  }
+
+  /** @inheritdoc */
+  async byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<FileIndexItem>> {
+    const buckets = await this.bucketsFor(bucket);
+    const all = await this.allGenerations(buckets, key);
+    const start = Number(decode(page.nextToken).t ?? 0);
+    const items = all.slice(start, start + page.limit);
+    return start + page.limit < all.length ? { items, nextToken: encode({ b: 0, t: String(start + page.limit) }) } : { items };
+  }
+
+  /** @inheritdoc */
+  async byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<FileIndexItem>> {
+    const buckets = await this.bucketsFor(bucket);
+    let tok = decode(page.nextToken);
+    while (tok.b < buckets.length) {
+      const res = await this.index.byName(buckets[tok.b]!, name, { limit: page.limit, ...(tok.t ? { nextToken: tok.t } : {}) });
+      const next: Token | undefined = res.nextToken ? { b: tok.b, t: res.nextToken } : tok.b + 1 < buckets.length ? { b: tok.b + 1 } : undefined;
+      if (res.items.length > 0 || !next) return next ? { items: res.items, nextToken: encode(next) } : { items: res.items };
+      tok = next;
+    }
+    return { items: [] };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The moving parts after submission: start (or join) bundle restores, extract files once their
+ * bundle is readable, finish the request and notify. Every step is idempotent and guarded by
+ * conditional updates, so the submitter, the completion event and the reconciler may all run it.
+ *
+ * File state machine (per file, `jobs` table):
+ *   PENDING -> RESTORING (bundle restore requested or joined)
+ *   PENDING | RESTORING -> EXTRACTING (bundle readable; exactly one worker wins the transition)
+ *   EXTRACTING -> AVAILABLE | FAILED;  EXTRACTING -> RESTORING (copy expired: 403 InvalidObjectState)
+ *   EXTRACTING for longer than `staleExtractingMs` -> EXTRACTING again (reconciler; crashed worker)
+ *   NOT_FOUND and tier refusals are terminal from the start.
+ */
+import { awsErrorName, ColdpackError } from '../domain/errors.js';
+import type { RestoreFileStatus, RetrievalTier } from '../api/ports.js';
+import type { BundleRestores } from './bundle-restore.js';
+import { BundleNotReadableError, type Extractor } from './extractor.js';
+import { mapLimit } from './pool.js';
+import type { RestoreStore } from './restore-store.js';
+import { needsRestore } from './tiers.js';
+import { TERMINAL_FILE_STATUSES, type RestoreFileItem, type RestoreFinalStatus, type RestoreRequestItem } from './types.js';
+import type { Notifications } from './notifications.js';
+
+/** Tunables of {@link RestoreWorker}. */
+export interface WorkerOptions {
+  /** Bundles handled in parallel. Default 4. */
+  readonly bundleConcurrency?: number;
+  /** Files extracted in parallel per bundle. Default 8. */
+  readonly fileConcurrency?: number;
+  /** An EXTRACTING file untouched for this many ms is retried by the reconciler. Default 900,000 (15 min). */
+  readonly staleExtractingMs?: number;
+  /** A REQUESTED bundle whose HeadObject shows no restore after this many ms gets its RestoreObject again. Default 300,000. */
+  readonly lostRestoreMs?: number;
+  /** Clock. Default `() => new Date()`. */
+  readonly now?: () => Date;
+}
+
+/** What a reconcile pass did. */
+export interface ReconcileSummary {
+  /** Open requests looked at. */
+  requests: number;
+  /** HeadObject calls on bundles. */
+  bundles_checked: number;
+  /** Bundles found restored and marked READY. */
+  bundles_ready: number;
+  /** Requests finished (final status recorded) in this pass. */
+  requests_finished: number;
+}
+
+/** Executes restore work; shared by the service, the event handler and the reconciler. */
+export class RestoreWorker {
+  /** @param store restore items; @param bundles bundle restore state; @param extractor file extraction; @param notifications final notification */
+  constructor(
+    readonly store: RestoreStore,
+    readonly bundles: BundleRestores,
+    private readonly extractor: Extractor,
+    private readonly notifications: Notifications,
+    private readonly options: WorkerOptions = {},
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** Files of one bundle of one request: start, join or use the bundle restore, extract if readable. */
+  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileItem[]): Promise<void> {
+    const first = files[0];
+    if (!first) return;
+    if (!needsRestore(first.storage_class)) return this.extractFiles(restoreId, files);
+    const outcome = await this.bundles.joinOrClaim(bundleKey, restoreId, tier, days);
+    if (outcome === 'MISSING') return this.failAll(restoreId, files, 'BUNDLE_UNKNOWN', `bundle ${bundleKey} is not in the bundles table`);
+    if (outcome === 'READY') return this.extractFiles(restoreId, files);
+    await this.markRestoring(files);
+    if (outcome === 'JOINED') return;
+    let sent;
+    try {
+      sent = await this.bundles.sendRestore(first.archive_bucket!, bundleKey, tier, days);
+    } catch (err) {
+      await this.bundles.release(bundleKey, restoreId);
+      return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${awsErrorName(err) ?? ''} ${(err as Error).message}`);
+    }
+    if (sent === 'ALREADY_RESTORED' || sent === 'NOT_ARCHIVED') {
+      const waiting = (await this.bundles.markReady(bundleKey)) ?? [];
+      await this.processWaiting(bundleKey, [...new Set([restoreId, ...waiting])]);
+    }
+  }
+
+  private async markRestoring(files: readonly RestoreFileItem[]): Promise<void> {
+    const now = this.now().toISOString();
+    for (const f of files) await this.store.transition(f, ['PENDING'], 'RESTORING', { updated_at: now });
+  }
+
+  /** A bundle became readable: extract the files of every waiting request. */
+  async processWaiting(bundleKey: string, restoreIds: readonly string[]): Promise<void> {
+    await mapLimit(restoreIds, this.options.bundleConcurrency ?? 4, async (id) => {
+      const files = await this.store.filesOfBundle(id, bundleKey);
+      await this.extractFiles(id, files);
+    });
+  }
+
+  /** Extract every non-terminal file (each guarded by its EXTRACTING transition). */
+  async extractFiles(restoreId: string, files: readonly RestoreFileItem[]): Promise<void> {
+    const todo = files.filter((f) => !TERMINAL_FILE_STATUSES.includes(f.status));
+    await mapLimit(todo, this.options.fileConcurrency ?? 8, (f) => this.extractOne(restoreId, f));
+  }
+
+  private async extractOne(restoreId: string, file: RestoreFileItem): Promise<void> {
+    const started = this.now();
+    const stale = new Date(started.getTime() - (this.options.staleExtractingMs ?? 900_000)).toISOString();
+    const claimed = await this.store.transition(file, ['PENDING', 'RESTORING'], 'EXTRACTING', { extracting_since: started.toISOString(), updated_at: started.toISOString() }, stale);
+    if (!claimed) return;
+    let final: RestoreFileStatus;
+    try {
+      const out = await this.extractor.extract(restoreId, file);
+      final = 'AVAILABLE';
+      await this.store.transition(file, ['EXTRACTING'], final, {
+        restore_key: out.restoreKey,
+        location: `s3://${this.notifications.restoreBucket}/${out.restoreKey}`,
+        updated_at: this.now().toISOString(),
+      });
+    } catch (err) {
+      if (err instanceof BundleNotReadableError) {
+        // The restored copy is gone: back to RESTORING; the reconciler restores the bundle again.
+        await this.store.transition(file, ['EXTRACTING'], 'RESTORING', { updated_at: this.now().toISOString() });
+        await this.bundles.markExpired(file.bundle_key!);
+        return;
+      }
+      final = 'FAILED';
+      const code = err instanceof ColdpackError ? err.code : (awsErrorName(err) ?? 'EXTRACTION_FAILED');
+      const hint = code === 'AccessDenied' ? ' (access denied: check the role\'s S3 and KMS permissions on the restore bucket, e.g. kms:GenerateDataKey)' : '';
+      await this.store.transition(file, ['EXTRACTING'], final, { error_code: code, message: `${(err as Error).message}${hint}`, updated_at: this.now().toISOString() });
+    }
+    const req = await this.store.count(restoreId, final === 'AVAILABLE' ? 'files_available' : 'files_failed', this.now().toISOString());
+    await this.maybeFinish(req);
+  }
+
+  private async failAll(restoreId: string, files: readonly RestoreFileItem[], code: string, message: string): Promise<void> {
+    for (const f of files) {
+      const now = this.now().toISOString();
+      if (await this.store.transition(f, ['PENDING', 'RESTORING'], 'FAILED', { error_code: code, message, updated_at: now })) {
+        await this.maybeFinish(await this.store.count(restoreId, 'files_failed', now));
+      }
+    }
+  }
+
+  private async maybeFinish(req: RestoreRequestItem): Promise<void> {
+    const done = (req.files_available ?? 0) + (req.files_failed ?? 0) + (req.files_not_found ?? 0);
+    if (done >= req.files) await this.finish(req.restore_id);
+  }
+
+  /**
+   * Record the final status when every file is terminal, and notify (only the caller that records
+   * the status notifies; the reconciler retries a notification that failed).
+   * @returns whether this call recorded the final status
+   */
+  async finish(restoreId: string): Promise<boolean> {
+    const files = await this.store.files(restoreId);
+    if (files.some((f) => !TERMINAL_FILE_STATUSES.includes(f.status))) return false;
+    const available = files.filter((f) => f.status === 'AVAILABLE').length;
+    const status: RestoreFinalStatus = available === files.length && files.length > 0 ? 'AVAILABLE' : available > 0 ? 'PARTIAL' : 'FAILED';
+    if (!(await this.store.finish(restoreId, status, this.now().toISOString()))) return false;
+    await this.notifications.send(restoreId);
+    return true;
+  }
+
+  /** Options needed by the reconciler. */
+  get tunables(): Required<Pick<WorkerOptions, 'staleExtractingMs' | 'lostRestoreMs'>> {
+    return { staleExtractingMs: this.options.staleExtractingMs ?? 900_000, lostRestoreMs: this.options.lostRestoreMs ?? 300_000 };
+  }
+
+  /** The clock, for the reconciler. */
+  clock(): Date {
+    return this.now();
+  }
+}
