@@ -1,8 +1,23 @@
 /**
- * PLACEHOLDER created by the deployment work (issue 6) so the CDK app can bundle this entry:
- * the real handler replaces this file. Lambda entry: export `handler`.
- * @throws Error always ('not wired yet')
+ * Lambda entry of the scheduled restore reconciler: one pass over open restore requests
+ * (HeadObject `x-amz-restore` of pending bundles, extraction of ready ones, retried notifications).
+ * Environment: the COLDPACK_* variables of `loadConfig`, COLDPACK_PRESIGN_EXPIRES_SECONDS.
  */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('not wired yet');
+import { createAwsClients } from '../../adapters/aws-clients.js';
+import { createRestoreService } from '../../restore/factory.js';
+import type { RestoreService } from '../../restore/restore-service.js';
+import type { ReconcileSummary } from '../../restore/restore-worker.js';
+import { loadConfig } from '../config.js';
+import { restoreOptionsFromEnv } from '../restore-env.js';
+
+let service: RestoreService | undefined;
+
+/** Lambda entry (the scheduled input is ignored). @returns what the pass did */
+export async function handler(_event: unknown): Promise<ReconcileSummary> {
+  if (!service) {
+    const config = loadConfig(process.env);
+    const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
+    service = createRestoreService(config, clients, restoreOptionsFromEnv(process.env));
+  }
+  return service.reconcile();
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerEstimate } from './estimate.js';
 import { registerServe } from './serve.js';
+import { registerRestore } from './restore.js';
 
 /** Signature of one command module's registration function. */
 export type RegisterCommand = (program: Command, ctx: () => CliContext, setExit: (code: number) => void) => void;
@@ -14,4 +15,4 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [registerEstimate, registerServe];
+const COMMANDS: RegisterCommand[] = [registerEstimate, registerServe, registerRestore];

@@ -1,0 +1,156 @@
+/**
+ * `coldpack restore`, `coldpack restore-status` and `coldpack reconcile`.
+ *
+ *   coldpack restore (--key K ... | --prefix P | --name N ...) [--bucket B] [--project P]
+ *                    [--tier Standard|Bulk|Expedited] [--days N] [--all-matches] [--generation G]
+ *                    [--topic-arn ARN] [--wait [--interval S] [--timeout S]] [--json]
+ *   coldpack restore-status <restore_id> [--no-reconcile] [--json]
+ *   coldpack reconcile [--json]
+ *
+ * Exit codes: 0 ok (with --wait: every file AVAILABLE); 1 a file FAILED or NOT_FOUND (with --wait),
+ * or an AWS error; 2 bad input (nothing written).
+ */
+import type { Command } from 'commander';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../api/ports.js';
+import { createRestoreService } from '../../../restore/factory.js';
+import type { RestoreService } from '../../../restore/restore-service.js';
+import { DEFAULT_DAYS } from '../../../restore/views.js';
+import { restoreOptionsFromEnv } from '../../restore-env.js';
+import type { CliContext } from '../context.js';
+import type { RegisterCommand } from './index.js';
+
+interface RestoreOptions {
+  key?: string[];
+  prefix?: string;
+  name?: string[];
+  bucket?: string;
+  project?: string;
+  tier: string;
+  days: string;
+  allMatches?: boolean;
+  generation?: string;
+  topicArn?: string;
+  wait?: boolean;
+  interval: string;
+  timeout: string;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+function int(text: string, field: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, field);
+  return n;
+}
+
+/** Map CLI options onto a {@link RestoreRequestInput}. @throws ValidationError on bad input */
+export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput {
+  const given = [o.key && 'key', o.prefix !== undefined && 'prefix', o.name && 'name'].filter(Boolean);
+  if (given.length !== 1) throw new ValidationError('give exactly one of --key K (repeatable), --prefix P, --name N (repeatable or comma-separated)', 'selection');
+  let selection: RestoreSelection;
+  if (o.key) selection = { kind: 'keys', keys: [...new Set(o.key)] };
+  else if (o.name) {
+    const names = [...new Set(o.name.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
+    if (names.length === 0) throw new ValidationError('--name holds no file name', 'name');
+    selection = { kind: 'names', names };
+  } else selection = { kind: 'prefix', prefix: o.prefix ?? '' };
+  if (!RETRIEVAL_TIERS.includes(o.tier as RetrievalTier)) throw new ValidationError(`--tier must be one of ${RETRIEVAL_TIERS.join(', ')}, got ${JSON.stringify(o.tier)}`, 'tier');
+  return {
+    selection,
+    tier: o.tier as RetrievalTier,
+    days: int(o.days, 'days', 1),
+    all_matches: o.allMatches === true,
+    requested_by: 'cli',
+    ...(o.bucket ? { bucket: o.bucket } : {}),
+    ...(o.project ? { project: o.project } : {}),
+    ...(o.generation ? { generation: o.generation } : {}),
+    ...(o.topicArn ? { topic_arn: o.topicArn } : {}),
+  };
+}
+
+const FINAL = new Set(['AVAILABLE', 'PARTIAL', 'FAILED']);
+
+function human(v: RestoreView): string {
+  const lines = [`restore ${v.restore_id}: ${v.status} (${v.files.length} files)`];
+  for (const f of v.files) lines.push(`  ${f.status.padEnd(10)} ${f.key}${f.location ? `  ->  ${f.location}` : ''}${f.message ? `  (${f.message})` : ''}`);
+  if (!FINAL.has(v.status)) lines.push(`  follow with: coldpack restore-status ${v.restore_id}`);
+  return lines.join('\n');
+}
+
+function service(ctx: CliContext): RestoreService {
+  return createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+}
+
+/** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */
+async function waitFor(svc: RestoreService, id: string, intervalMs: number, timeoutMs: number): Promise<RestoreView> {
+  const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
+  for (;;) {
+    await svc.reconcile(id);
+    const v = await svc.get(id);
+    if (!v) throw new NotFoundError(`restore ${id} not found`, 'restore_id');
+    if (FINAL.has(v.status) || Date.now() >= deadline) return v;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Registers `restore`, `restore-status` and `reconcile`. */
+export const registerRestore: RegisterCommand = (program: Command, ctx, setExit) => {
+  program
+    .command('restore')
+    .description('Restore archived files (by key, prefix or file name) to s3://<restore bucket>/restores/<restore_id>/<key>')
+    .option('--key <key>', 'full source key (repeatable)', collect)
+    .option('--prefix <prefix>', 'every archived key under this raw S3 prefix')
+    .option('--name <name>', 'base file name (repeatable, or comma-separated)', collect)
+    .option('--bucket <bucket>', 'source bucket (default: every archived bucket)')
+    .option('--project <project>', 'project name (narrows the lookup)')
+    .option('--tier <tier>', 'retrieval tier: Standard (12 h) or Bulk (48 h) for Deep Archive; Expedited only for GLACIER', 'Standard')
+    .option('--days <n>', 'days the restored bundle copy stays readable', String(DEFAULT_DAYS))
+    .option('--all-matches', 'restore every key a --name matches instead of failing on an ambiguous name')
+    .option('--generation <g>', 'archive generation (job id or archived_at); default the newest')
+    .option('--topic-arn <arn>', 'extra SNS topic to notify (must be on COLDPACK_ALLOWED_TOPIC_ARNS)')
+    .option('--wait', 'wait until every file is available or failed (runs the reconciler while waiting)')
+    .option('--interval <seconds>', 'seconds between checks with --wait', '5')
+    .option('--timeout <seconds>', 'give up waiting after this many seconds (0 = never)', '0')
+    .option('--json', 'machine-readable JSON output')
+    .action(async (o: RestoreOptions) => {
+      const input = restoreInputFromOptions(o);
+      const interval = int(o.interval, 'interval', 1) * 1000;
+      const timeout = int(o.timeout, 'timeout', 0) * 1000;
+      const c = ctx();
+      const svc = service(c);
+      let view = await svc.submit(input, {});
+      if (o.wait) view = await waitFor(svc, view.restore_id, interval, timeout);
+      if (o.json || c.json) c.print(view);
+      else c.print(view, human(view));
+      if (o.wait && view.status !== 'AVAILABLE') setExit(1);
+    });
+
+  program
+    .command('restore-status')
+    .description('Show a restore request and its files (runs one reconcile pass for it first)')
+    .argument('<restore_id>', 'restore id printed by coldpack restore')
+    .option('--no-reconcile', 'only read the status, do not check pending bundles')
+    .option('--json', 'machine-readable JSON output')
+    .action(async (id: string, o: { reconcile: boolean; json?: boolean }) => {
+      const c = ctx();
+      const svc = service(c);
+      if (o.reconcile) await svc.reconcile(id);
+      const view = await svc.get(id);
+      if (!view) throw new NotFoundError(`restore ${JSON.stringify(id)} not found`, 'restore_id');
+      if (o.json || c.json) c.print(view);
+      else c.print(view, human(view));
+    });
+
+  program
+    .command('reconcile')
+    .description('One pass over open restores: check pending bundles (HeadObject x-amz-restore), extract ready files, retry notifications')
+    .option('--json', 'machine-readable JSON output')
+    .action(async (o: { json?: boolean }) => {
+      const c = ctx();
+      const summary = await service(c).reconcile();
+      if (o.json || c.json) c.print(summary);
+      else c.print(summary, `reconciled ${summary.requests} open restores: ${summary.bundles_checked} bundles checked, ${summary.bundles_ready} ready, ${summary.requests_finished} finished`);
+    });
+};
