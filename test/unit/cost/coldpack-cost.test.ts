@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { coldpackCost } from '../../../src/cost/coldpack-cost.js';
+import { workerSeconds, DEFAULT_COMPUTE } from '../../../src/cost/compute-cost.js';
+import { indexItemBytes, writeUnitsPerItem, storedBytesPerItem } from '../../../src/cost/index-items.js';
+import { populationFromAverage } from '../../../src/cost/population.js';
+import { DEFAULT_PRICE_TABLE as prices } from '../../../src/cost/price-table.js';
+
+const GIB = 2 ** 30;
+const close = (actual: number, expected: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
+const item = (items: readonly { name: string; usd: number; quantity: number }[], name: string) => {
+  const found = items.find((i) => i.name === name);
+  assert.ok(found, `no item ${name}`);
+  return found;
+};
+
+test('index item: 800 bytes for 60-byte keys; 2 WRU (table + by_name GSI); 1,800 stored bytes', () => {
+  assert.equal(indexItemBytes(60), 800); // 530 + 3 × 60 + 3 × 30
+  assert.equal(writeUnitsPerItem(800, 1024), 2); // ceil(800 / 1024) = 1, on the table and on the GSI
+  assert.equal(writeUnitsPerItem(1500, 1024), 4); // 2 + 2
+  assert.equal(storedBytesPerItem(800, 100), 1800); // (800 + 100) × 2
+});
+
+test('worker time is bound by objects/s or bytes/s, at least one minute per task', () => {
+  assert.equal(workerSeconds(1_000_000, 1e11, 1, DEFAULT_COMPUTE), 5000); // max(1e6 / 200, 1e11 / 5e7 = 2,000)
+  assert.equal(workerSeconds(1000, 1e12, 1, DEFAULT_COMPUTE), 20_000); // bandwidth-bound: 1e12 / 5e7
+  assert.equal(workerSeconds(10, 10, 2, DEFAULT_COMPUTE), 120); // 2 tasks × 60 s minimum
+  assert.throws(() => workerSeconds(1, 1, 1, { ...DEFAULT_COMPUTE, objectsPerSecond: 0 }), /throughput/);
+});
+
+test('README example: coldpack archives 1,000,000 objects of 100 KB for $2.05 once + $0.513 a month', () => {
+  const c = coldpackCost({ population: populationFromAverage(1_000_000, 100_000), storageClass: 'DEEP_ARCHIVE', months: 12 }, prices);
+  close(item(c.one_time, 'list_requests').usd, 0.005, 'LIST'); // 1,000 × $0.005 / 1,000
+  close(item(c.one_time, 'source_gets').usd, 0.4000004, 'GET'); // 1,000,001 × $0.0004 / 1,000
+  // 196 CreateMultipartUpload + 195 × 31 + 23 UploadPart + 196 Complete = 6,460 × $0.05 / 1,000
+  assert.equal(item(c.one_time, 'bundle_uploads').quantity, 6460);
+  close(item(c.one_time, 'bundle_uploads').usd, 0.323, 'uploads');
+  close(item(c.one_time, 'manifest_and_report_puts').usd, 0.00099, 'manifest PUTs'); // 198 × $0.005 / 1,000
+  assert.equal(item(c.one_time, 'source_deletes').usd, 0); // DELETE requests are free
+  close(item(c.one_time, 'index_writes').usd, 1.25, 'index'); // 2,000,000 WRU × $0.625 / 1e6
+  close(item(c.one_time, 'bookkeeping_writes').usd, 0.00025, 'bookkeeping'); // (4 + 4 + 2 × 196) WRU × $0.625 / 1e6
+  close(item(c.one_time, 'compute').usd, (5000 / 3600) * (0.04048 + 2 * 0.004445), 'compute'); // 1.389 h × $0.04937 = $0.0686
+  close(c.one_time_usd, 0.005 + 0.4000004 + 0.323 + 0.00099 + 1.25 + 0.00025 + 0.0685694444 + 0.0000005, 'one-time'); // $2.0478
+  close(item(c.monthly, 'bundle_storage').usd, (100_364_031_360 / GIB) * 0.00099, 'bundles'); // 93.47 GB × $0.00099 = $0.0925
+  close(item(c.monthly, 'bundle_archive_overhead').usd, (196 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB, '40 KB per bundle');
+  close(item(c.monthly, 'manifest_storage').usd, (45_000_000 / GIB) * 0.023, 'manifests'); // $0.00096
+  close(item(c.monthly, 'index_storage').usd, ((1e6 * 1800) / GIB) * 0.25, 'index storage'); // 1.676 GB × $0.25 = $0.4191
+  close(c.total_usd, c.one_time_usd + 12 * c.monthly_usd, 'total');
+  // monthly: $0.092537 + $0.0000403 + $0.000964 + $0.419095 = $0.512637; total $2.047810 + 12 × $0.512637 = $8.1994
+  assert.ok(Math.abs(c.monthly_usd - (0.0925373 + 0.0000403 + 0.0009639 + 0.4190952)) < 1e-6, `monthly ${c.monthly_usd}`);
+  assert.ok(Math.abs(c.total_usd - 8.1994) < 0.0001, `total ${c.total_usd}`);
+});
+
+test('Fargate Spot and arm change the compute line only', () => {
+  const population = populationFromAverage(1_000_000, 100_000);
+  const arm = coldpackCost({ population, storageClass: 'DEEP_ARCHIVE', months: 0, compute: { ...DEFAULT_COMPUTE, arch: 'arm', spotDiscount: 0.5 } }, prices);
+  close(item(arm.one_time, 'compute').usd, (5000 / 3600) * (0.03238 + 2 * 0.00356) * 0.5, 'arm spot'); // 1.389 h × $0.0395 × 0.5
+  assert.equal(arm.total_usd, arm.one_time_usd); // months 0: no storage counted
+});

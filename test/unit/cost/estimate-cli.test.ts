@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../../bin/coldpack.js', import.meta.url));
+
+/** Run the real CLI in a child process (its own stdout, env without AWS endpoints). */
+function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, out: stdout, err: stderr });
+    });
+  });
+}
+
+test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the estimate JSON', async () => {
+  const r = await run(['--json', 'estimate', '--objects', '1000000', '--avg-size', '100KB']);
+  assert.equal(r.code, 0, r.err);
+  const json = JSON.parse(r.out) as { lifecycle: { total_usd: number }; coldpack: { total_usd: number }; savings_ratio: number };
+  assert.ok(Math.abs(json.lifecycle.total_usd - 53.5746729) < 1e-6);
+  assert.ok(Math.abs(json.coldpack.total_usd - 8.1994) < 1e-4);
+});
+
+test('estimate from a CSV manifest with --html writes a report', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'estimate-'));
+  const csv = join(dir, 'objects.csv');
+  writeFileSync(csv, 'bucket,key,size,etag\nsrc,a/1.csv,1000,"e1"\nsrc,a/2.csv,3000,"e2"\n');
+  const html = join(dir, 'report.html');
+  const r = await run(['estimate', '--csv', csv, '--html', html, '--months', '6']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /coldpack estimate: 2 objects, 3\.9 KiB/);
+  assert.match(readFileSync(html, 'utf8'), /<svg /);
+});
+
+test('bad input exits 2 with a message', async () => {
+  // usage error (commander), and validation errors (ColdpackError, status 400); the validation paths
+  // themselves are unit-tested in units.test.ts, price-table.test.ts and estimate.test.ts
+  const cases = [
+    ['estimate', '--objects', '10', '--avg-size', '1KB', '--storage-class', 'STANDARD'],
+    ['estimate', '--objects', '10', '--avg-size', '1XB', '--prices', '/no/such/file.json'],
+  ];
+  const results = await Promise.all(cases.map((args) => run(args)));
+  results.forEach((r, i) => {
+    assert.equal(r.code, 2, `${cases[i]?.join(' ')}: ${r.err}`);
+    assert.match(r.err, /coldpack: |error: /);
+  });
+});

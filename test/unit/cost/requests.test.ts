@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { predictRequests } from '../../../src/cost/requests.js';
+import { priceRequestCounts } from '../../../src/cost/request-pricing.js';
+import { DEFAULT_PRICE_TABLE } from '../../../src/cost/price-table.js';
+import { ValidationError } from '../../../src/domain/errors.js';
+
+const MIB = 1_048_576;
+
+test('predictRequests for 2,500 listed objects in one 10 MiB bundle', () => {
+  assert.deepEqual(
+    predictRequests({ objects: 2500, bundles: [{ count: 1, entries: 2500, bytes: 10 * MIB }] }),
+    {
+      'S3:ListObjectsV2:STANDARD': 3, // ceil(2,500 / 1,000)
+      'S3:GetObject:STANDARD': 2501, // one per object + the shard manifest
+      'S3:PutObject:DEEP_ARCHIVE': 1, // 10 MiB < 16 MiB part: one PutObject
+      'S3:PutObject:STANDARD': 3, // manifest + shard manifest + report
+      'S3:DeleteObjects:STANDARD': 3, // ceil(2,500 / 1,000)
+      'DynamoDB:BatchWriteItem': 100, // 2,500 / 25
+    },
+  );
+});
+
+test('predictRequests for multipart bundles, a CSV source and no deletion', () => {
+  const counts = predictRequests({
+    objects: 30,
+    bundles: [
+      { count: 2, entries: 10, bytes: 40 * MIB }, // 3 parts each
+      { count: 1, entries: 10, bytes: MIB },
+    ],
+    storageClass: 'GLACIER',
+    listing: 'manifest',
+    deleteSource: false,
+    shards: 2,
+  });
+  assert.deepEqual(counts, {
+    'S3:GetObject:STANDARD': 1 + 30 + 2, // CSV file + objects + 2 shard manifests
+    'S3:CreateMultipartUpload:GLACIER': 2,
+    'S3:UploadPart:GLACIER': 6,
+    'S3:CompleteMultipartUpload:GLACIER': 2,
+    'S3:PutObject:GLACIER': 1,
+    'S3:PutObject:STANDARD': 3 + 2 + 1, // manifests + shard manifests + report
+    'DynamoDB:BatchWriteItem': 3, // ceil(10 / 25) per bundle
+  });
+  assert.throws(() => predictRequests({ objects: -1, bundles: [] }), ValidationError);
+});
+
+test('priceRequestCounts prices each request type from the table', () => {
+  const priced = priceRequestCounts(DEFAULT_PRICE_TABLE, {
+    'S3:UploadPart:DEEP_ARCHIVE': 1000, // 1000 × $0.05/1000 = $0.05
+    'S3:GetObject:STANDARD': 1000, // $0.0004
+    'S3:ListObjectsV2:STANDARD': 2000, // 2 × $0.005 = $0.01
+    'S3:DeleteObjects:STANDARD': 5, // free
+    'S3:RestoreObject:Bulk': 1000, // Deep Archive bulk: $0.025
+    'DynamoDB:BatchWriteItem': 4, // priced per WRU elsewhere: $0
+  });
+  assert.ok(Math.abs(priced.total_usd - (0.05 + 0.0004 + 0.01 + 0.025)) < 1e-12, String(priced.total_usd));
+  const byKey = Object.fromEntries(priced.lines.map((l) => [l.key, l.usd_per_1000]));
+  assert.equal(byKey['S3:DeleteObjects:STANDARD'], 0);
+  assert.equal(byKey['S3:RestoreObject:Bulk'], 0.025);
+  assert.equal(priced.lines.find((l) => l.key === 'DynamoDB:BatchWriteItem')?.note, 'billed per capacity unit, not per request');
+});
