@@ -177,7 +177,8 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
 export function errorResponse(err: unknown, requestId: string, log?: ApiLogger): APIGatewayProxyResult {
   if (err instanceof ColdpackError && err.expose) {
     const details = err instanceof ConflictError ? err.details : ((err as { details?: Record<string, unknown> }).details ?? {});
-    const body: ErrorBody = { ...details, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+    const { code: _c, message: _m, field: _f, ...extra } = details;
+    const body: ErrorBody = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...extra };
     if (err.status >= 500) log?.error({ err, requestId }, 'request failed');
     return json(err.status, body);
   }
