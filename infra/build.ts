@@ -27,6 +27,12 @@ export interface BuildAppOptions {
    * @default true
    */
   readonly bundle?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation validation at synth (it found a function in a `Fn::Join`
+   * delimiter once). Tests turn it off to save ~10 s per synth: they run cfn-lint on the template.
+   * @default true
+   */
+  readonly builtinValidation?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export interface BuildAppOptions {
 export function buildApp(options: BuildAppOptions = {}): { app: App; stack: ColdpackStack } {
   const app = new App({
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    ...(options.builtinValidation === false ? { builtinCloudFormationValidation: false } : {}),
     context: { ...FEATURE_FLAGS, ...options.context, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) },
   });
   const context = readContext(app.node);

@@ -85,18 +85,23 @@ export class ColdpackStack extends Stack {
       COLDPACK_JOB_DEFINITION_FINALIZE: defs.finalize.ref,
       COLDPACK_JOB_DEFINITION_RESTORE: defs.restore.ref,
     };
-    this.api = new Api(this, 'Api', { key, environment: lambdaEnv, cloudWatchRole: props.context.apiGatewayCloudWatchRole });
+    // The API answers GET /schedule from the same variables the schedule handler reads.
+    const scheduleEnv = {
+      COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
+      COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
+      COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
+    };
+    this.api = new Api(this, 'Api', {
+      key,
+      environment: { ...lambdaEnv, ...scheduleEnv },
+      cloudWatchRole: props.context.apiGatewayCloudWatchRole,
+    });
     this.schedules = new Schedules(this, 'Schedules', {
       key,
       archiveBucket: this.storage.archiveBucket,
       timeZone: params.scheduleTimeZone.valueAsString,
       monthlyState: params.monthlyScheduleState.valueAsString,
-      environment: {
-        ...lambdaEnv,
-        COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
-        COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
-        COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
-      },
+      environment: { ...lambdaEnv, ...scheduleEnv },
     });
     grantAccess(this, {
       key,

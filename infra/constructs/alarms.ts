@@ -3,7 +3,7 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -73,14 +73,23 @@ export class Alarms extends Construct {
         detailType: ['Batch Job State Change'],
         detail: { status: ['FAILED'], jobQueue: [props.jobQueueArn] },
       },
-      targets: [
-        new targets.SnsTopic(props.topic, {
-          message: events.RuleTargetInput.fromText(
-            `coldpack Batch job ${events.EventField.fromPath('$.detail.jobName')} (${events.EventField.fromPath('$.detail.jobId')}) FAILED: ${events.EventField.fromPath('$.detail.statusReason')}`,
-          ),
-        }),
-      ],
     });
+    // Target bound by hand: the SnsTopic target would also grant events.amazonaws.com
+    // `kms:GenerateDataKey*` on the key without a condition; the key policy already allows
+    // EventBridge of this account (infra/constructs/key.ts), and the topic policy is added here.
+    const message = events.RuleTargetInput.fromText(
+      `coldpack Batch job ${events.EventField.fromPath('$.detail.jobName')} (${events.EventField.fromPath('$.detail.jobId')}) FAILED: ${events.EventField.fromPath('$.detail.statusReason')}`,
+    );
+    batchFailures.addTarget({ bind: () => ({ arn: props.topic.topicArn, input: message }) });
+    props.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BatchFailuresFromEventBridge',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [props.topic.topicArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': batchFailures.ruleArn } },
+      }),
+    );
     alarm(
       'BatchJobFailures',
       new cloudwatch.Metric({

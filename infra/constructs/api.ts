@@ -26,7 +26,7 @@ export interface ApiProps {
   readonly bodySchemas?: Readonly<Record<BodyRoute, JsonSchemaObject>>;
 }
 
-/** Routes of the API (issue 4) as `METHOD path`, all proxied to the one API Lambda. */
+/** Routes of the API (issue 4, plus the schedule routes of `src/api/routes/misc.ts`) as `METHOD path`, all proxied to the one API Lambda. */
 export const API_ROUTES = [
   'GET /health',
   'POST /archive',
@@ -35,6 +35,8 @@ export const API_ROUTES = [
   'GET /restore/{restore_id}',
   'GET /files',
   'POST /estimate',
+  'GET /schedule',
+  'POST /schedule/preview',
 ] as const;
 
 /**
@@ -89,8 +91,9 @@ export class Api extends Construct {
     const models = {} as Record<BodyRoute, apigw.Model>;
     for (const route of Object.keys(schemas) as BodyRoute[]) {
       models[route] = api.addModel(`${route[0]!.toUpperCase()}${route.slice(1)}Request`, {
+        modelName: `${route[0]!.toUpperCase()}${route.slice(1)}Request`,
         contentType: 'application/json',
-        description: `POST /${route} body`,
+        description: `POST /${route === 'schedulePreview' ? 'schedule/preview' : route} body`,
         schema: schemas[route] as apigw.JsonSchema,
       });
     }
@@ -135,6 +138,9 @@ export class Api extends Construct {
       requestParameters: { 'method.request.querystring.key': false, 'method.request.querystring.name': false },
     });
     post(api.root.addResource('estimate'), 'estimate');
+    const schedule = api.root.addResource('schedule');
+    schedule.addMethod('GET', integration);
+    post(schedule.addResource('preview'), 'schedulePreview');
 
     const json = (code: string) => ({
       'application/json': `{"code":"${code}","message":$context.error.messageString,"request_id":"$context.requestId"}`,
