@@ -12,6 +12,7 @@ import type { EntryRecord, ZipMethod } from '../domain/model.js';
  * returns the whole entry); `method` 0 stored / 8 deflated; `crc32` 8 hex digits; `sha256` 64 hex.
  */
 export const MANIFEST_COLUMNS = [
+  'bucket',
   'key',
   'size',
   'etag',
@@ -31,17 +32,21 @@ export function manifestHeader(): string {
   return stringify([MANIFEST_COLUMNS as unknown as string[]]);
 }
 
-/** One manifest CSV line (with trailing newline) for an entry. */
-export function manifestRow(e: EntryRecord): string {
+/** One manifest CSV line (with trailing newline) for an entry of source bucket `bucket`. */
+export function manifestRow(bucket: string, e: EntryRecord): string {
   return stringify([
-    [e.key, e.size, e.etag, e.version_id ?? '', e.last_modified, e.content_type ?? '', e.offset, e.length, e.compressed_size, e.method, e.crc32, e.sha256],
+    [bucket, e.key, e.size, e.etag, e.version_id ?? '', e.last_modified, e.content_type ?? '', e.offset, e.length, e.compressed_size, e.method, e.crc32, e.sha256],
   ]);
 }
 
-/** Convert one parsed CSV record (column name -> string) back into an EntryRecord. */
-export function entryFromManifestRecord(r: Record<string, string>): EntryRecord {
+/** An entry as read back from a manifest: the entry plus its source bucket. */
+export type ManifestEntry = EntryRecord & { readonly bucket: string };
+
+/** Convert one parsed CSV record (column name -> string) back into a {@link ManifestEntry}. */
+export function entryFromManifestRecord(r: Record<string, string>): ManifestEntry {
   const num = (k: string): number => Number(r[k]);
   return {
+    bucket: r.bucket ?? '',
     key: r.key ?? '',
     size: num('size'),
     etag: r.etag ?? '',
@@ -61,7 +66,7 @@ export function entryFromManifestRecord(r: Record<string, string>): EntryRecord 
  * Stream the entries of a manifest (gzip CSV when `gzip` is true) without loading it whole.
  * @param body the object body (e.g. GetObject `Body`) or any byte stream
  */
-export async function* readManifest(body: Readable | AsyncIterable<Uint8Array>, gzip = true): AsyncGenerator<EntryRecord> {
+export async function* readManifest(body: Readable | AsyncIterable<Uint8Array>, gzip = true): AsyncGenerator<ManifestEntry> {
   const input = body instanceof Readable ? body : Readable.from(body);
   const parser = (gzip ? input.pipe(createGunzip()) : input).pipe(parse({ columns: true, skip_empty_lines: false }));
   for await (const rec of parser) yield entryFromManifestRecord(rec as Record<string, string>);

@@ -113,6 +113,9 @@ export interface BundleItem {
   /** Upload id of an unfinished multipart upload (WRITING only), aborted on resume. */
   readonly upload_id?: string;
   readonly committed_at?: string;
+  /** Objects of this bundle's key range that were not archived, and the first 100 of them with reasons. */
+  readonly skipped_count?: number;
+  readonly skipped?: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>;
   /** Restore fields, written by the restore pipeline. */
   readonly restore_state?: BundleRestoreState;
   readonly restore_tier?: string;

@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerEstimate } from './estimate.js';
+import { registerInit } from './init.js';
+import { registerArchive, registerStatus } from './archive.js';
+import { registerLs } from './ls.js';
+import { registerWorker } from './worker.js';
 import { registerServe } from './serve.js';
 import { registerRestore } from './restore.js';
 
@@ -15,4 +19,4 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [registerEstimate, registerServe, registerRestore];
+const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerEstimate, registerServe, registerRestore];

@@ -1,0 +1,186 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  DeleteCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { awsErrorName } from '../../domain/errors.js';
+import type { JobStatus } from '../../domain/model.js';
+import type { ArchiveRequest } from '../../domain/archive-request.js';
+
+/** The archive job item (jobs table, pk `ARCHIVE#<job_id>`, sk `JOB`). Counters are top-level numbers named `n_*`. */
+export interface JobItem {
+  readonly job_id: string;
+  readonly status: JobStatus;
+  readonly request: ArchiveRequest;
+  /** Archive generation timestamp (ISO 8601) used in every index item's sort key. */
+  readonly generation: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly started_at?: string;
+  readonly finished_at?: string;
+  /** Number of shards once planned. */
+  readonly shard_count?: number;
+  readonly errors?: string[];
+  readonly report_key?: string;
+  readonly idempotency_key?: string;
+  /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
+  readonly [counter: `n_${string}`]: number | undefined;
+}
+
+/** A shard item (pk `ARCHIVE#<job_id>`, sk `SHARD#<00000>`). */
+export interface ShardItem {
+  readonly shard: number;
+  readonly status: 'PLANNED' | 'DONE';
+  readonly files: number;
+  readonly bytes: number;
+  readonly first_key?: string;
+  readonly last_key?: string;
+  readonly bundles?: number;
+  readonly archived_files?: number;
+  readonly archived_bytes?: number;
+  readonly skipped_count?: number;
+  /** First 100 skipped objects with their reasons. */
+  readonly skipped?: Array<{ key: string; reason: string; detail: string }>;
+}
+
+const jobPk = (id: string): string => `ARCHIVE#${id}`;
+const shardSk = (n: number): string => `SHARD#${String(n).padStart(5, '0')}`;
+
+/** Result of {@link JobsRepo.create}: the job created, or the one an idempotency key already points to. */
+export type CreateResult = { created: true; job: JobItem } | { created: false; job: JobItem };
+
+/**
+ * Jobs table access for archive jobs: job items, shard items, idempotency keys (`IDEMP#<key>`),
+ * a per-source lock (`LOCK#<bucket>/<prefix>`) and the period index (`PERIOD#<project>#<yyyy-mm>`).
+ */
+export class JobsRepo {
+  /** @param dynamo document client; @param table jobs table name */
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** The job, or undefined. Strongly consistent. */
+  async get(jobId: string): Promise<JobItem | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: 'JOB' }, ConsistentRead: true }));
+    return res.Item as JobItem | undefined;
+  }
+
+  /** Job id an idempotency key points to, if any. */
+  async jobForKey(idempotencyKey: string): Promise<string | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `IDEMP#${idempotencyKey}`, sk: 'KEY' }, ConsistentRead: true }));
+    return res.Item?.job_id as string | undefined;
+  }
+
+  /** Job id holding the lock of a source (bucket + prefix), if any. */
+  async lockHolder(lock: string): Promise<string | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock}`, sk: 'LOCK' }, ConsistentRead: true }));
+    return res.Item?.job_id as string | undefined;
+  }
+
+  /**
+   * Create a job atomically with its idempotency key (if any), its source lock and period entry.
+   * @param replaceKeyOf when set, the idempotency key may be taken over from this (FAILED) job
+   * @returns `{created:false, job}` when the idempotency key already names a job (no write)
+   * @throws the TransactionCanceledException when the source lock is held (caller re-reads the holder)
+   */
+  async create(job: JobItem, lock: string, replaceKeyOf?: string): Promise<CreateResult> {
+    const items: Record<string, unknown>[] = [];
+    items.push({ Put: { TableName: this.table, Item: { pk: jobPk(job.job_id), sk: 'JOB', ...job }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    items.push({
+      Put: { TableName: this.table, Item: { pk: `LOCK#${lock}`, sk: 'LOCK', job_id: job.job_id }, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    if (job.idempotency_key) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { pk: `IDEMP#${job.idempotency_key}`, sk: 'KEY', job_id: job.job_id },
+          ConditionExpression: replaceKeyOf ? 'attribute_not_exists(pk) OR job_id = :old' : 'attribute_not_exists(pk)',
+          ...(replaceKeyOf ? { ExpressionAttributeValues: { ':old': replaceKeyOf } } : {}),
+        },
+      });
+    }
+    if (job.request.period) {
+      items.push({ Put: { TableName: this.table, Item: { pk: `PERIOD#${job.request.project}#${job.request.period}`, sk: job.job_id, job_id: job.job_id } } });
+    }
+    try {
+      await this.dynamo.send(new TransactWriteCommand({ TransactItems: items as never }));
+      return { created: true, job };
+    } catch (err) {
+      if (awsErrorName(err) !== 'TransactionCanceledException' || !job.idempotency_key) throw err;
+      const existing = await this.jobForKey(job.idempotency_key);
+      const other = existing && existing !== replaceKeyOf ? await this.get(existing) : undefined;
+      if (other) return { created: false, job: other };
+      throw err;
+    }
+  }
+
+  /** Release a source lock if this job holds it. */
+  async releaseLock(lock: string, jobId: string): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: `LOCK#${lock}`, sk: 'LOCK' }, ConditionExpression: 'job_id = :j', ExpressionAttributeValues: { ':j': jobId } }),
+      );
+    } catch (err) {
+      if (awsErrorName(err) !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+
+  /** Job ids recorded for a project and period (`yyyy-mm`). */
+  async jobsForPeriod(project: string, period: string): Promise<string[]> {
+    const res = await this.dynamo.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERIOD#${project}#${period}` } }),
+    );
+    return (res.Items ?? []).map((i) => i.job_id as string);
+  }
+
+  /** Set status and other top-level fields (updated_at is set too). */
+  async update(jobId: string, fields: Record<string, unknown>): Promise<void> {
+    const all = { ...fields, updated_at: new Date().toISOString() };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(all).map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      return `#f${i} = :f${i}`;
+    });
+    await this.dynamo.send(
+      new UpdateCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: 'JOB' }, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    );
+  }
+
+  /** Write a shard item (overwrites). */
+  async putShard(jobId: string, shard: ShardItem): Promise<void> {
+    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { pk: jobPk(jobId), sk: shardSk(shard.shard), ...shard } }));
+  }
+
+  /** One shard item, or undefined. */
+  async getShard(jobId: string, shard: number): Promise<ShardItem | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: shardSk(shard) }, ConsistentRead: true }));
+    return res.Item as ShardItem | undefined;
+  }
+
+  /** All shard items of a job in shard order (paginated internally; a job has at most thousands). */
+  async shards(jobId: string): Promise<ShardItem[]> {
+    const out: ShardItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':p': jobPk(jobId), ':s': 'SHARD#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...((res.Items ?? []) as ShardItem[]));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

@@ -1,0 +1,134 @@
+import { ListObjectsV2Command, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import type { ArchiveRequest } from '../domain/archive-request.js';
+import { ConflictError, ValidationError, awsErrorName, awsHttpStatus } from '../domain/errors.js';
+import type { JobsRepo, JobItem } from '../adapters/dynamo/jobs-repo.js';
+import type { ArchiveJobs, JobView, SubmitOptions } from '../api/ports.js';
+import { countSource, checkQc } from './planner.js';
+import { sourceLock } from './archive-engine.js';
+
+/** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
+export interface JobStarter {
+  /** Start job `jobId`; resolves once the work is started (not finished). */
+  start(jobId: string): Promise<void>;
+}
+
+/** A new job id: `<UTC yyyymmddThhmmssZ>-<8 hex>`, sortable by creation time. */
+export function newJobId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Convert a job item into the API's job view. */
+export function jobView(job: JobItem): JobView {
+  const counters: Record<string, number> = {};
+  for (const [k, v] of Object.entries(job)) if (k.startsWith('n_') && typeof v === 'number') counters[k.slice(2)] = v;
+  return {
+    job_id: job.job_id,
+    status: job.status,
+    request: job.request,
+    counters,
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    ...(job.errors?.length ? { errors: job.errors.map((message) => ({ code: 'JOB_ERROR', message })) } : {}),
+    ...(job.report_key ? { report: { report_key: job.report_key, shard_count: job.shard_count ?? 0 } } : {}),
+  };
+}
+
+/**
+ * The archive API's service: validates that the source can be read, creates the job item
+ * (idempotent on an idempotency key; one running job per source), and hands it to a
+ * {@link JobStarter}. A dry run lists, counts and groups without writing anything.
+ */
+export class ArchiveService implements ArchiveJobs {
+  /**
+   * @param deps S3 client, jobs repository, job starter
+   */
+  constructor(private readonly deps: { s3: S3Client; jobs: JobsRepo; starter: JobStarter }) {}
+
+  /**
+   * @throws ValidationError (400) when the bucket or prefix does not exist or cannot be read
+   * @throws ConflictError (409, details `{job_id}`) when a job for the same source is QUEUED or RUNNING
+   * @throws QcMismatchError (422) for a dry run whose listing does not match the expected counts
+   */
+  async submit(req: ArchiveRequest, opts: SubmitOptions): Promise<JobView> {
+    const key = opts.idempotencyKey;
+    let replaceKeyOf: string | undefined;
+    if (key) {
+      const existingId = await this.deps.jobs.jobForKey(key);
+      const existing = existingId ? await this.deps.jobs.get(existingId) : undefined;
+      if (existing && !(existing.status === 'FAILED' && key.startsWith('PERIOD#'))) return jobView(existing);
+      if (existing) replaceKeyOf = existing.job_id;
+    }
+    await this.checkSource(req);
+    const now = new Date().toISOString();
+    if (req.dry_run) {
+      const counts = await countSource(this.deps.s3, req);
+      checkQc(req, counts);
+      return {
+        job_id: 'dry-run',
+        status: 'SUCCEEDED',
+        request: req,
+        counters: { files_listed: counts.files, bytes_listed: counts.bytes, folder_markers: counts.folderMarkers, archived_class: counts.archivedClass, bundles_planned: counts.bundles, largest_object: counts.largestObject },
+        created_at: now,
+        updated_at: now,
+        report: { dry_run: true, written: 'nothing' },
+      };
+    }
+    const job: JobItem = { job_id: newJobId(), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
+    const lock = sourceLock(job);
+    const holder = await this.deps.jobs.lockHolder(lock);
+    if (holder) {
+      const running = await this.deps.jobs.get(holder);
+      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
+        throw new ConflictError(`job ${holder} is already ${running.status} for this source`, { job_id: holder }, 'JOB_RUNNING');
+      }
+      await this.deps.jobs.releaseLock(lock, holder);
+    }
+    let created;
+    try {
+      created = await this.deps.jobs.create(job, lock, replaceKeyOf);
+    } catch (err) {
+      if (awsErrorName(err) === 'TransactionCanceledException') {
+        const now2 = await this.deps.jobs.lockHolder(lock);
+        throw new ConflictError(`another job (${now2 ?? 'unknown'}) was just started for this source`, { job_id: now2 }, 'JOB_RUNNING');
+      }
+      throw err;
+    }
+    if (!created.created) return jobView(created.job);
+    await this.deps.starter.start(job.job_id);
+    return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
+  }
+
+  /** The job's view, or undefined when it does not exist. */
+  async get(jobId: string): Promise<JobView | undefined> {
+    const job = await this.deps.jobs.get(jobId);
+    return job ? jobView(job) : undefined;
+  }
+
+  /** Jobs recorded for a project and period (`yyyy-mm`), any status. */
+  async findForPeriod(project: string, period: string): Promise<JobView[]> {
+    const ids = await this.deps.jobs.jobsForPeriod(project, period);
+    const jobs = await Promise.all(ids.map((id) => this.deps.jobs.get(id)));
+    return jobs.filter((j): j is JobItem => j !== undefined).map(jobView);
+  }
+
+  private async checkSource(req: ArchiveRequest): Promise<void> {
+    const src = req.source;
+    const field = src.kind === 'list' ? 'bucket_name' : 'manifest';
+    try {
+      if (src.kind !== 'list') {
+        if (src.bucket !== '') await this.deps.s3.send(new HeadBucketCommand({ Bucket: src.bucket }));
+        return;
+      }
+      const res = await this.deps.s3.send(new ListObjectsV2Command({ Bucket: src.bucket, Prefix: src.prefix, MaxKeys: 1 }));
+      if ((res.KeyCount ?? 0) === 0) throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');
+    } catch (err) {
+      if (err instanceof ValidationError) throw err;
+      const name = awsErrorName(err);
+      const status = awsHttpStatus(err);
+      if (name === 'NoSuchBucket' || status === 404) throw new ValidationError(`bucket ${src.bucket} does not exist`, field, 'SOURCE_NOT_FOUND');
+      if (name === 'AccessDenied' || status === 403) throw new ValidationError(`bucket ${src.bucket} cannot be read by coldpack (access denied)`, field, 'SOURCE_FORBIDDEN');
+      throw err;
+    }
+  }
+}

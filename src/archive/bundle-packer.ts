@@ -1,0 +1,194 @@
+import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { deflateRaw, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { ArchiveStorageClass, EntryRecord, FileIndexItem, SourceObject } from '../domain/model.js';
+import { IntegrityError } from '../domain/errors.js';
+import { bundleKeys, filePk, nameKey, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
+import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
+import type { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import { ZipBundleWriter, type WrittenEntry } from './zip/zip-bundle-writer.js';
+import { crc32Hex } from './zip/zip-entry-reader.js';
+import { MultipartSink, partSizeFor } from './multipart-sink.js';
+import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
+import { keepDeflated, preferredMethod } from './compression-policy.js';
+import { manifestHeader, manifestRow } from './manifest.js';
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** What a bundle belongs to. */
+export interface BundleContext {
+  readonly archiveBucket: string;
+  readonly project: string;
+  readonly jobId: string;
+  /** Generation timestamp of the job (ISO 8601), part of every index item's sort key. */
+  readonly generation: string;
+  readonly storageClass: ArchiveStorageClass;
+  readonly shard: number;
+}
+
+/** One object that was not archived, with the reason. */
+export interface SkippedObject {
+  readonly key: string;
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/** Outcome of packing one bundle. */
+export interface PackedBundle {
+  readonly bundleKey: string;
+  readonly entries: number;
+  readonly sourceBytes: number;
+  readonly bundleBytes: number;
+  readonly skipped: SkippedObject[];
+  /** Requests made for the bundle itself (PUT or multipart create+parts+complete). */
+  readonly uploadRequests: number;
+}
+
+/** Collaborators of {@link BundlePacker}. */
+export interface BundlePackerDeps {
+  readonly s3: S3Client;
+  readonly bundles: BundleRepo;
+  readonly index: FileIndexRepo;
+  readonly fetch?: FetchOptions;
+}
+
+/**
+ * Packs one bundle: fetch its objects in order, stream them as zip entries into a multipart upload
+ * in the archive storage class, append the manifest as the last entry, verify the uploaded object's
+ * size and full-object CRC-32 against what was written, store the manifest beside the bundle
+ * (STANDARD), write the index items, and only then mark the bundle COMMITTED.
+ *
+ * Re-running a bundle that is not COMMITTED rewrites it under the same key (an earlier unfinished
+ * multipart upload is aborted first); index items are keyed deterministically, so there are no
+ * duplicates. Memory: one manifest row and one index item per entry until commit (bounded by
+ * max_files_per_bundle) plus the fetcher's and the sink's buffers.
+ */
+export class BundlePacker {
+  /** @param deps S3 client, repositories, fetch options */
+  constructor(private readonly deps: BundlePackerDeps) {}
+
+  /**
+   * Pack bundle `seq` from `objects` (listing order).
+   * @throws IntegrityError when the uploaded object does not match what was written; SDK errors after retries
+   */
+  async pack(ctx: BundleContext, seq: number, objects: readonly SourceObject[]): Promise<PackedBundle> {
+    const { s3, bundles } = this.deps;
+    const keys = bundleKeys(ctx.project, ctx.jobId, ctx.shard, seq);
+    const previous = await bundles.get(keys.bundle);
+    if (previous?.upload_id) {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.archiveBucket, Key: keys.bundle, UploadId: previous.upload_id })).catch(() => undefined);
+    }
+    const base = { bundle_key: keys.bundle, archive_bucket: ctx.archiveBucket, job_id: ctx.jobId, project: ctx.project, shard: ctx.shard, seq, storage_class: ctx.storageClass };
+    await bundles.markWriting({ ...base, state: 'WRITING' });
+    const listedBytes = objects.reduce((n, o) => n + o.size, 0);
+    const sink = new MultipartSink(s3, {
+      bucket: ctx.archiveBucket,
+      key: keys.bundle,
+      storageClass: ctx.storageClass,
+      partSize: partSizeFor(listedBytes + objects.length * 200),
+      contentType: 'application/zip',
+      onUploadId: (uploadId) => bundles.markWriting({ ...base, state: 'WRITING', upload_id: uploadId }),
+    });
+    const zip = new ZipBundleWriter(sink);
+    const entries: EntryRecord[] = [];
+    const items: FileIndexItem[] = [];
+    const skipped: SkippedObject[] = [];
+    let manifest = manifestHeader();
+    try {
+      for await (const item of fetchInOrder(s3, objects, this.deps.fetch)) {
+        if (item.kind === 'skipped') {
+          skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });
+          continue;
+        }
+        const record = toRecord(item, await this.addEntry(zip, item));
+        entries.push(record);
+        items.push(indexItem(ctx, keys.bundle, item.obj.bucket, record));
+        manifest += manifestRow(item.obj.bucket, record);
+      }
+      const manifestBytes = Buffer.from(manifest, 'utf8');
+      await zip.addBuffer({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestBytes, 8);
+      await zip.finish();
+      const upload = await sink.complete();
+      await this.verifyUpload(ctx.archiveBucket, keys.bundle, upload.bytes, upload.crc32);
+      await s3.send(
+        new PutObjectCommand({ Bucket: ctx.archiveBucket, Key: keys.manifest, Body: gzipSync(manifestBytes), ContentType: 'text/csv', ContentEncoding: 'gzip', StorageClass: 'STANDARD' }),
+      );
+      await this.deps.index.putMany(items);
+      const sourceBytes = entries.reduce((n, e) => n + e.size, 0);
+      await bundles.markCommitted({
+        ...base,
+        state: 'COMMITTED',
+        entry_count: entries.length,
+        bytes: upload.bytes,
+        source_bytes: sourceBytes,
+        ...(entries.length > 0 ? { first_key: entries[0]!.key, last_key: entries[entries.length - 1]!.key } : {}),
+        manifest_key: keys.manifest,
+        checksum_crc32: upload.crc32,
+        committed_at: new Date().toISOString(),
+        skipped_count: skipped.length,
+        skipped: skipped.slice(0, 100),
+      });
+      return {
+        bundleKey: keys.bundle,
+        entries: entries.length,
+        sourceBytes,
+        bundleBytes: upload.bytes,
+        skipped,
+        uploadRequests: upload.mode === 'put' ? 1 : upload.parts + 2,
+      };
+    } catch (err) {
+      await sink.abort();
+      throw err;
+    }
+  }
+
+  private async addEntry(zip: ZipBundleWriter, item: Exclude<Fetched, { kind: 'skipped' }>): Promise<WrittenEntry> {
+    const input = { name: item.obj.key, modified: new Date(item.meta.lastModified) };
+    const method = preferredMethod(item.obj.key, item.meta.size);
+    if (item.kind === 'stream') return zip.addStream(input, item.body, method, item.meta.size);
+    if (method === 8) {
+      const deflated = await deflateRawAsync(item.data);
+      if (keepDeflated(item.data.length, deflated.length)) return zip.addPrepared(input, item.data, deflated, 8);
+    }
+    return zip.addPrepared(input, item.data, item.data, 0);
+  }
+
+  private async verifyUpload(bucket: string, key: string, bytes: number, crc32: string): Promise<void> {
+    const head = await this.deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    if (head.ContentLength !== bytes) throw new IntegrityError(`bundle ${key}: S3 has ${head.ContentLength} bytes, ${bytes} were written`);
+    if (head.ChecksumCRC32 !== crc32) throw new IntegrityError(`bundle ${key}: S3 CRC-32 ${head.ChecksumCRC32} != written ${crc32}`);
+  }
+}
+
+function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: WrittenEntry): EntryRecord {
+  return {
+    key: item.obj.key,
+    size: w.size,
+    etag: item.meta.etag,
+    ...(item.meta.versionId ? { version_id: item.meta.versionId } : {}),
+    last_modified: item.meta.lastModified,
+    ...(item.meta.contentType ? { content_type: item.meta.contentType } : {}),
+    offset: w.offset,
+    length: w.length,
+    compressed_size: w.compressedSize,
+    method: w.method,
+    crc32: crc32Hex(w.crc32),
+    sha256: w.sha256,
+  };
+}
+
+function indexItem(ctx: BundleContext, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
+  return {
+    ...e,
+    pk: filePk(src, e.key),
+    sk: `${ctx.generation}#${ctx.jobId}`,
+    name_key: nameKey(src, e.key),
+    bucket: src,
+    archive_bucket: ctx.archiveBucket,
+    bundle_key: bundleKey,
+    storage_class: ctx.storageClass,
+    job_id: ctx.jobId,
+    project: ctx.project,
+    archived_at: ctx.generation,
+  };
+}

@@ -1,0 +1,138 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { bundleKeys, reportKey } from '../domain/keys.js';
+import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
+import type { JobItem, JobsRepo, ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import type { JobStatus } from '../domain/model.js';
+import { readManifest } from './manifest.js';
+import { SourceDeleter, type DeleteOutcome } from './source-deleter.js';
+
+/** The job report stored at `reports/<project>/<job>.json` and summarised on the job item. Sizes in bytes. */
+export interface JobReport {
+  readonly job_id: string;
+  readonly project: string;
+  readonly status: JobStatus;
+  readonly files_listed: number;
+  readonly bytes_listed: number;
+  readonly folder_markers: number;
+  readonly files_archived: number;
+  readonly bytes_archived: number;
+  readonly bundles: number;
+  readonly bundle_bytes: number;
+  /** bytes_archived / bundle_bytes (higher = better compression). */
+  readonly compression_ratio: number;
+  readonly files_skipped: number;
+  readonly skipped: ReadonlyArray<{ key: string; reason: string; detail: string }>;
+  readonly files_deleted: number;
+  readonly files_kept: number;
+  readonly kept: DeleteOutcome['kept'];
+  readonly problems: string[];
+  readonly started_at?: string;
+  readonly finished_at: string;
+  /** Wall-clock ms from start to finish. */
+  readonly elapsed_ms?: number;
+  /** Extra sections (requests and cost) added by the caller. */
+  readonly [extra: string]: unknown;
+}
+
+/** Collaborators of {@link Finalizer}. */
+export interface FinalizerDeps {
+  readonly s3: S3Client;
+  readonly jobs: JobsRepo;
+  readonly bundles: BundleRepo;
+  readonly archiveBucket: string;
+}
+
+/**
+ * Finalize an archive job: check every shard is DONE and every bundle COMMITTED with the counts
+ * adding up; only then delete the sources (conditional on their archived ETag) when
+ * `delete_source` is set; write the report; set SUCCEEDED (all archived and deleted as asked) or
+ * PARTIAL (objects skipped or kept). When a check fails nothing is deleted and the job is FAILED.
+ * Idempotent: a re-run deletes what is left and rewrites the report.
+ */
+export class Finalizer {
+  /** @param deps clients and repositories */
+  constructor(private readonly deps: FinalizerDeps) {}
+
+  /** @param extra extra report sections (e.g. request counts and cost) */
+  async run(job: JobItem, extra: Record<string, unknown> = {}): Promise<JobReport> {
+    const { jobs, bundles, s3, archiveBucket } = this.deps;
+    const req = job.request;
+    const shards = await jobs.shards(job.job_id);
+    const problems: string[] = [];
+    if (shards.length !== (job.shard_count ?? -1)) problems.push(`planned ${job.shard_count} shards, found ${shards.length}`);
+    const committed: string[] = [];
+    let bundleBytes = 0;
+    for (const s of shards) {
+      if (s.status !== 'DONE') {
+        problems.push(`shard ${s.shard} is not done`);
+        continue;
+      }
+      let entries = 0;
+      for (let seq = 0; seq < (s.bundles ?? 0); seq++) {
+        const b = await bundles.get(bundleKeys(req.project, job.job_id, s.shard, seq).bundle);
+        if (b?.state !== 'COMMITTED') {
+          problems.push(`bundle ${seq} of shard ${s.shard} is not committed`);
+          continue;
+        }
+        entries += b.entry_count ?? 0;
+        bundleBytes += b.bytes ?? 0;
+        committed.push(b.manifest_key!);
+      }
+      if (entries !== s.archived_files) problems.push(`shard ${s.shard}: bundles hold ${entries} entries, shard says ${s.archived_files}`);
+      if (entries + (s.skipped_count ?? 0) !== s.files) problems.push(`shard ${s.shard}: ${entries} archived + ${s.skipped_count ?? 0} skipped != ${s.files} planned`);
+    }
+    const sum = (f: (s: ShardItem) => number | undefined): number => shards.reduce((n, s) => n + (f(s) ?? 0), 0);
+    const filesArchived = sum((s) => s.archived_files);
+    const bytesArchived = sum((s) => s.archived_bytes);
+    const skippedCount = sum((s) => s.skipped_count);
+    const deleter = new SourceDeleter(s3);
+    if (problems.length === 0 && req.delete_source && !req.dry_run) {
+      for (const manifestKey of committed) {
+        const res = await s3.send(new GetObjectCommand({ Bucket: archiveBucket, Key: manifestKey }));
+        for await (const e of readManifest(res.Body as Readable)) await deleter.add({ bucket: e.bucket, key: e.key, etag: e.etag });
+      }
+      await deleter.flush();
+    }
+    const status: JobStatus = problems.length > 0 ? 'FAILED' : skippedCount > 0 || deleter.outcome.keptCount > 0 ? 'PARTIAL' : 'SUCCEEDED';
+    const finishedAt = new Date().toISOString();
+    const report: JobReport = {
+      job_id: job.job_id,
+      project: req.project,
+      status,
+      files_listed: job.n_files_listed ?? sum((s) => s.files),
+      bytes_listed: job.n_bytes_listed ?? sum((s) => s.bytes),
+      folder_markers: job.n_folder_markers ?? 0,
+      files_archived: filesArchived,
+      bytes_archived: bytesArchived,
+      bundles: committed.length,
+      bundle_bytes: bundleBytes,
+      compression_ratio: bundleBytes > 0 ? Math.round((bytesArchived / bundleBytes) * 1000) / 1000 : 0,
+      files_skipped: skippedCount,
+      skipped: shards.flatMap((s) => s.skipped ?? []).slice(0, 100),
+      files_deleted: deleter.outcome.deleted,
+      files_kept: deleter.outcome.keptCount,
+      kept: deleter.outcome.kept,
+      problems,
+      ...(job.started_at ? { started_at: job.started_at, elapsed_ms: Date.parse(finishedAt) - Date.parse(job.started_at) } : {}),
+      finished_at: finishedAt,
+      ...extra,
+    };
+    const key = reportKey(req.project, job.job_id);
+    await s3.send(new PutObjectCommand({ Bucket: archiveBucket, Key: key, Body: JSON.stringify(report, null, 2), ContentType: 'application/json' }));
+    await jobs.update(job.job_id, {
+      status,
+      finished_at: finishedAt,
+      report_key: key,
+      n_files_archived: filesArchived,
+      n_bytes_archived: bytesArchived,
+      n_bundles: committed.length,
+      n_bundle_bytes: bundleBytes,
+      n_files_skipped: skippedCount,
+      n_files_deleted: deleter.outcome.deleted,
+      n_files_kept: deleter.outcome.keptCount,
+      ...(problems.length > 0 ? { errors: problems.slice(0, 20) } : {}),
+    });
+    return report;
+  }
+}

@@ -1,0 +1,106 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ArchiveRequest } from '../domain/archive-request.js';
+import { QcMismatchError } from '../domain/errors.js';
+import { BundleCutter, ShardCutter } from '../domain/grouping.js';
+import { shardPlanKey } from '../domain/keys.js';
+import type { ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.js';
+import { ShardPlanWriter } from './shard-plan.js';
+
+/** Counts of one pass over the source. Sizes in bytes. */
+export interface ListingCounts {
+  /** Objects to archive (folder markers and unreadable archive-class objects excluded). */
+  files: number;
+  bytes: number;
+  folderMarkers: number;
+  /** Objects already in GLACIER/DEEP_ARCHIVE (not readable without a restore): skipped. */
+  archivedClass: number;
+  /** Bundles the grouping rule would make (over the whole listing, ignoring shard cuts). */
+  bundles: number;
+  largestObject: number;
+}
+
+/**
+ * Count the source in one streamed pass (no writes) and simulate the bundle grouping.
+ * Memory is constant: one listing page at a time.
+ */
+export async function countSource(s3: S3Client, req: ArchiveRequest): Promise<ListingCounts> {
+  const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
+  const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
+  for await (const o of openSource(s3, req.source)) {
+    if (isFolderMarker(o)) counts.folderMarkers++;
+    else if (o.storage_class && UNREADABLE_CLASSES.has(o.storage_class)) counts.archivedClass++;
+    else {
+      counts.files++;
+      counts.bytes += o.size;
+      counts.largestObject = Math.max(counts.largestObject, o.size);
+      cutter.assign(o.size);
+    }
+  }
+  counts.bundles = cutter.bundleCount;
+  return counts;
+}
+
+/**
+ * The quality-check guard: compare the listing with what the source application announced.
+ * @throws QcMismatchError giving both numbers, unless `allow_mismatch` is set
+ */
+export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
+  if (req.allow_mismatch) return;
+  const problems: string[] = [];
+  if (req.expected_file_count !== undefined && req.expected_file_count !== counts.files) {
+    problems.push(`file_count: expected ${req.expected_file_count}, listed ${counts.files}`);
+  }
+  if (req.expected_total_bytes !== undefined && req.expected_total_bytes !== counts.bytes) {
+    problems.push(`total_size: expected ${req.expected_total_bytes} bytes, listed ${counts.bytes}`);
+  }
+  if (problems.length > 0) {
+    throw new QcMismatchError(`listing does not match the request (${problems.join('; ')}); nothing was written or deleted. Set allow_mismatch to override.`);
+  }
+}
+
+/**
+ * Stream the source a second time and write one plan object per shard (contiguous keys, cut by
+ * `shard_max_files` and `shard_max_bytes`) to the archive bucket.
+ * @returns the shard items (counts and key range per shard), in order
+ */
+export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId: string, req: ArchiveRequest): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
+  const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
+  const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
+  const shards: ShardItem[] = [];
+  const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
+  let writer: ShardPlanWriter | undefined;
+  let current: { shard: number; files: number; bytes: number; first_key?: string; last_key?: string } | undefined;
+  const closeShard = async (): Promise<void> => {
+    if (!writer || !current) return;
+    await writer.close();
+    shards.push({ ...current, status: 'PLANNED' });
+  };
+  for await (const o of openSource(s3, req.source)) {
+    if (isFolderMarker(o)) {
+      counts.folderMarkers++;
+      continue;
+    }
+    if (o.storage_class && UNREADABLE_CLASSES.has(o.storage_class)) {
+      counts.archivedClass++;
+      continue;
+    }
+    const shard = cutter.assign(o.size);
+    if (!current || shard !== current.shard) {
+      await closeShard();
+      writer = new ShardPlanWriter(s3, archiveBucket, shardPlanKey(req.project, jobId, shard));
+      current = { shard, files: 0, bytes: 0, first_key: o.key };
+    }
+    await writer!.add(o);
+    current.files++;
+    current.bytes += o.size;
+    current.last_key = o.key;
+    counts.files++;
+    counts.bytes += o.size;
+    counts.largestObject = Math.max(counts.largestObject, o.size);
+    bundles.assign(o.size);
+  }
+  await closeShard();
+  counts.bundles = bundles.bundleCount;
+  return { shards, counts };
+}

@@ -1,0 +1,89 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ArchiveRequest } from '../domain/archive-request.js';
+import type { SourceObject } from '../domain/model.js';
+import { BundleCutter } from '../domain/grouping.js';
+import { bundleKeys, shardPlanKey } from '../domain/keys.js';
+import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
+import type { JobsRepo, ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import type { BundlePacker, SkippedObject } from './bundle-packer.js';
+import { readShardPlan } from './shard-plan.js';
+
+/** Progress callback: called after each bundle with the shard's running totals. */
+export type ShardProgress = (p: { shard: number; bundles: number; files: number; bytes: number; skipped: number }) => void;
+
+/** Collaborators of {@link ShardWorker}. */
+export interface ShardWorkerDeps {
+  readonly s3: S3Client;
+  readonly jobs: JobsRepo;
+  readonly bundles: BundleRepo;
+  readonly packer: BundlePacker;
+  readonly archiveBucket: string;
+}
+
+/**
+ * Packs one shard: streams its plan, cuts it into bundles with the same deterministic rule as the
+ * planner, skips bundles already COMMITTED (resume), packs the rest, then marks the shard DONE.
+ * Holds at most one bundle's object list in memory.
+ */
+export class ShardWorker {
+  /** @param deps clients and repositories */
+  constructor(private readonly deps: ShardWorkerDeps) {}
+
+  /**
+   * @param jobId archive job id; @param generation the job's generation timestamp
+   * @returns the shard item as stored (status DONE)
+   */
+  async run(jobId: string, generation: string, req: ArchiveRequest, shard: number, onProgress?: ShardProgress): Promise<ShardItem> {
+    const { jobs, bundles, packer, s3, archiveBucket } = this.deps;
+    const planned = await jobs.getShard(jobId, shard);
+    if (!planned) throw new Error(`shard ${shard} of job ${jobId} is not planned`);
+    if (planned.status === 'DONE') return planned;
+    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard };
+    const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
+    const totals = { bundles: 0, files: 0, bytes: 0 };
+    const skipped: SkippedObject[] = [];
+    let skippedCount = 0;
+    let group: SourceObject[] = [];
+    let seq = 0;
+    const flush = async (): Promise<void> => {
+      if (group.length === 0) return;
+      const key = bundleKeys(req.project, jobId, shard, seq).bundle;
+      const existing = await bundles.get(key);
+      if (existing?.state === 'COMMITTED') {
+        totals.files += existing.entry_count ?? 0;
+        totals.bytes += existing.source_bytes ?? 0;
+        skippedCount += existing.skipped_count ?? 0;
+        for (const s of existing.skipped ?? []) if (skipped.length < 100) skipped.push(s);
+      } else {
+        const packed = await packer.pack(ctx, seq, group);
+        totals.files += packed.entries;
+        totals.bytes += packed.sourceBytes;
+        skippedCount += packed.skipped.length;
+        for (const s of packed.skipped) if (skipped.length < 100) skipped.push(s);
+      }
+      totals.bundles++;
+      group = [];
+      onProgress?.({ shard, ...totals, skipped: skippedCount });
+    };
+    for await (const o of readShardPlan(s3, archiveBucket, shardPlanKey(req.project, jobId, shard))) {
+      const s = cutter.assign(o.size);
+      if (s !== seq) {
+        await flush();
+        seq = s;
+      }
+      group.push(o);
+    }
+    await flush();
+    const done: ShardItem = {
+      ...planned,
+      status: 'DONE',
+      bundles: totals.bundles,
+      archived_files: totals.files,
+      archived_bytes: totals.bytes,
+      skipped_count: skippedCount,
+      skipped,
+    };
+    await jobs.putShard(jobId, done);
+    return done;
+  }
+}

@@ -1,0 +1,154 @@
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { ArchiveBody } from '../../../api/schemas.js';
+import { validate } from '../../../api/http.js';
+import { toArchiveRequest } from '../../../api/mapping.js';
+import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
+import { ValidationError } from '../../../domain/errors.js';
+import { composeArchive } from '../../archive-composition.js';
+import type { JobReport } from '../../../archive/finalizer.js';
+import type { RegisterCommand } from './index.js';
+
+interface ArchiveFlags {
+  bucket?: string;
+  prefix?: string;
+  csv?: string;
+  inventory?: string;
+  project: string;
+  fileCount?: string;
+  totalSize?: string;
+  archiveSize?: string;
+  maxFilesPerBundle?: string;
+  storageClass?: string;
+  deleteSource: boolean;
+  dryRun?: boolean;
+  allowMismatch?: boolean;
+  job?: string;
+  progress: boolean;
+}
+
+const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+
+/** Parse `s3://bucket/key` into its parts. @throws ValidationError naming `field` */
+export function parseS3Url(url: string, field: string): { bucket: string; key: string } {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+  if (!m) throw new ValidationError(`${field} must look like s3://bucket/key, got "${url}"`, field);
+  return { bucket: m[1]!, key: m[2]! };
+}
+
+/** Build and validate the archive request from CLI flags (same schema as POST /archive). */
+export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequest {
+  const sources = [f.prefix !== undefined || f.bucket !== undefined ? 'list' : undefined, f.csv, f.inventory].filter(Boolean);
+  if (sources.length !== 1) throw new ValidationError('give exactly one source: --bucket with --prefix, --csv FILE|s3://..., or --inventory s3://.../manifest.json', 'source');
+  const body = validate(
+    ArchiveBody,
+    {
+      project_name: f.project,
+      bucket_name: f.bucket ?? 'coldpack-manifest-source',
+      s3_prefix: f.prefix ?? '',
+      ...(f.fileCount !== undefined ? { file_count: int(f.fileCount) } : {}),
+      ...(f.totalSize !== undefined ? { total_size: int(f.totalSize) } : {}),
+      ...(f.archiveSize !== undefined ? { archive_size: int(f.archiveSize) } : {}),
+      ...(f.maxFilesPerBundle !== undefined ? { max_files_per_bundle: int(f.maxFilesPerBundle) } : {}),
+      ...(f.storageClass !== undefined ? { storage_class: f.storageClass } : {}),
+      delete_source: f.deleteSource,
+      dry_run: f.dryRun === true,
+      allow_mismatch: f.allowMismatch === true,
+    },
+    'archive options',
+  );
+  const req = toArchiveRequest({ ...body, s3_prefix: f.prefix ?? '' } as typeof body, { now, timeZone: 'UTC', requestedBy: 'cli' });
+  let source: ArchiveSource = req.source;
+  if (f.csv) {
+    source = f.csv.startsWith('s3://') ? { kind: 'csv', ...(({ bucket, key }) => ({ bucket, manifest: key }))(parseS3Url(f.csv, 'csv')) } : { kind: 'csv', bucket: '', manifest: f.csv };
+  } else if (f.inventory) {
+    const { bucket, key } = parseS3Url(f.inventory, 'inventory');
+    source = { kind: 'inventory', bucket, manifest: key, ...(f.prefix ? { prefix: f.prefix } : {}) };
+  } else if (!f.bucket) throw new ValidationError('--prefix needs --bucket', 'bucket');
+  return { ...req, source };
+}
+
+/** Human summary of a job report. */
+export function reportText(r: JobReport): string {
+  const mb = (n: number): string => (n / 1e6).toFixed(2);
+  return [
+    `job ${r.job_id}: ${r.status}`,
+    `  files listed ${r.files_listed} (${mb(r.bytes_listed)} MB), folder markers skipped ${r.folder_markers}`,
+    `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
+    `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}`,
+    ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
+    ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
+    ...r.problems.map((p) => `  problem: ${p}`),
+  ].join('\n');
+}
+
+/** `coldpack archive`: run an archive job in this process (or resume one with --job). */
+export const registerArchive: RegisterCommand = (program: Command, ctx, setExit) => {
+  program
+    .command('archive')
+    .description('archive the objects under a prefix (or from a CSV manifest / S3 Inventory) into zip bundles')
+    .option('--bucket <name>', 'source bucket')
+    .option('--prefix <prefix>', 'raw S3 key prefix, used as is (e.g. 20240410/)')
+    .option('--csv <file|s3://bucket/key>', 'CSV manifest of objects: bucket,key,size[,etag]')
+    .option('--inventory <s3://bucket/manifest.json>', 'S3 Inventory report manifest')
+    .option('--project <name>', 'project name used in bundle keys', 'default')
+    .option('--file-count <n>', 'expected number of files (QC guard)')
+    .option('--total-size <bytes>', 'expected total bytes (QC guard)')
+    .option('--archive-size <MB>', 'bundle size cap in MB (1 MB = 1,000,000 bytes)', '512')
+    .option('--max-files-per-bundle <n>', 'max entries per bundle', '100000')
+    .option('--storage-class <class>', 'DEEP_ARCHIVE | GLACIER | GLACIER_IR | STANDARD_IA | STANDARD', 'DEEP_ARCHIVE')
+    .option('--no-delete-source', 'keep the source objects after archiving')
+    .option('--dry-run', 'list, count and group; write nothing')
+    .option('--allow-mismatch', 'archive even if the listing differs from --file-count/--total-size')
+    .option('--job <job_id>', 'resume this job id instead of starting a new one')
+    .option('--no-progress', 'no progress bar')
+    .action(async (f: ArchiveFlags) => {
+      const c = ctx();
+      const { engine, service } = composeArchive(c.config, c.clients, { starter: { start: async () => undefined } });
+      let jobId = f.job;
+      if (!jobId) {
+        const view = await service.submit(requestFromFlags(f), {});
+        if (view.job_id === 'dry-run') {
+          c.print(view, `dry run (nothing written): ${JSON.stringify(view.counters)}`);
+          return;
+        }
+        jobId = view.job_id;
+      }
+      const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
+      let report: JobReport;
+      try {
+        if (bar) {
+          await engine.plan(jobId);
+          const job = await engine.jobs.get(jobId);
+          bar.start(job?.n_files_listed ?? 0, 0, { bundles: 0 });
+        }
+        const base: Record<number, number> = {};
+        report = await engine.run(jobId, (p) => {
+          base[p.shard] = p.files + p.skipped;
+          bar?.update(Object.values(base).reduce((a, b) => a + b, 0), { bundles: p.bundles });
+        });
+      } finally {
+        bar?.stop();
+      }
+      c.print(report, reportText(report));
+      if (report.status === 'FAILED') setExit(1);
+    });
+};
+
+/** `coldpack status <job_id>`: show an archive job. */
+export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) => {
+  program
+    .command('status <job_id>')
+    .description('show an archive job: status, counters, report location')
+    .action(async (jobId: string) => {
+      const c = ctx();
+      const view = await composeArchive(c.config, c.clients).service.get(jobId);
+      if (!view) {
+        process.stderr.write(`coldpack: NOT_FOUND: archive job ${jobId} does not exist\n`);
+        setExit(1);
+        return;
+      }
+      c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
+      if (view.status === 'FAILED') setExit(1);
+    });
+};
