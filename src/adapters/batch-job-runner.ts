@@ -1,4 +1,4 @@
-import { SubmitJobCommand, type SubmitJobCommandInput, type SubmitJobCommandOutput } from '@aws-sdk/client-batch';
+import { SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import type { JobRunner } from '../domain/job-runner.js';
 import { ColdpackError, ValidationError } from '../domain/errors.js';
 
@@ -7,7 +7,7 @@ import { ColdpackError, ValidationError } from '../domain/errors.js';
  * `BatchClient` satisfies it; tests pass a small recording double (Batch has no emulator).
  */
 export interface BatchSubmitClient {
-  send(command: SubmitJobCommand): Promise<Pick<SubmitJobCommandOutput, 'jobId' | 'jobArn' | 'jobName'>>;
+  send(command: SubmitJobCommand): Promise<{ readonly jobId?: string | undefined }>;
 }
 
 /** Names (or ARNs) of the Batch resources the CDK stack creates (`infra/constructs/compute.ts`). */
