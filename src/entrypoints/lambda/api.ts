@@ -11,20 +11,25 @@ import { pino } from 'pino';
 import { iamAuthorizer } from '../../api/auth.js';
 import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
-import { unwiredArchiveJobs, unwiredFileLookup, unwiredRestoreRequests } from '../../api/unwired.js';
+import { unwiredArchiveJobs } from '../../api/unwired.js';
+import { createAwsClients } from '../../adapters/aws-clients.js';
+import { createRestoreService } from '../../restore/factory.js';
 import { scheduleFromEnv } from '../../schedule/schedule-env.js';
 import { loadConfig } from '../config.js';
+import { restoreOptionsFromEnv } from '../restore-env.js';
 
 let api: ApiHandler | undefined;
 
 function build(): ApiHandler {
   const config = loadConfig(process.env);
   const schedule = scheduleFromEnv(process.env);
+  const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
+  const restore = createRestoreService(config, clients, restoreOptionsFromEnv(process.env));
   return createApiHandler({
-    // Integrator: replace the stand-ins with the archive service and the restore pipeline.
+    // Integrator: replace the stand-in with the archive service.
     archive: unwiredArchiveJobs(),
-    restore: unwiredRestoreRequests(),
-    files: unwiredFileLookup(),
+    restore,
+    files: restore,
     estimator: costEstimator(),
     deployment: { region: config.region, ...(config.account === undefined ? {} : { account: config.account }) },
     timeZone: schedule?.time_zone ?? process.env.COLDPACK_SCHEDULE_TIMEZONE ?? 'UTC',

@@ -12,12 +12,14 @@ import { createApiHandler } from '../../../api/handler.js';
 import { startLocalServer } from '../../../api/local-server.js';
 import type { ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
 import { resolveToken } from '../../../api/token.js';
-import { unwiredArchiveJobs, unwiredFileLookup, unwiredRestoreRequests } from '../../../api/unwired.js';
+import { unwiredArchiveJobs } from '../../../api/unwired.js';
 import { ValidationError } from '../../../domain/errors.js';
+import { createRestoreService } from '../../../restore/factory.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
 import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
 import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
 import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
+import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
@@ -38,9 +40,10 @@ interface ServeServices {
   readonly reconcile?: () => Promise<unknown>;
 }
 
-function wireServices(_ctx: CliContext): ServeServices {
-  // Integrator: build the archive service and the restore pipeline from ctx.config/ctx.clients.
-  return { archive: unwiredArchiveJobs(), restore: unwiredRestoreRequests(), files: unwiredFileLookup() };
+function wireServices(ctx: CliContext): ServeServices {
+  const restore = createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+  // Integrator: replace the stand-in with the archive service built from ctx.config/ctx.clients.
+  return { archive: unwiredArchiveJobs(), restore, files: restore, reconcile: () => restore.reconcile() };
 }
 
 function intOption(text: string, name: string, min: number, max: number): number {
