@@ -153,13 +153,16 @@ export class ArchiveCatalog {
    */
   async *keysUnderPrefix(prefix: string, filter: { project?: string; bucket?: string; jobId?: string } = {}): AsyncGenerator<{ bucket: string; key: string }> {
     for (const job of await this.jobs(filter.project)) {
-      if (!job.bucket || (filter.bucket !== undefined && job.bucket !== filter.bucket)) continue;
+      if (job.bucket !== undefined && filter.bucket !== undefined && job.bucket !== filter.bucket) continue;
       if (filter.jobId !== undefined && job.job_id !== filter.jobId) continue;
       for (const bundle of await this.bundlesForPrefix(job, prefix)) {
         const manifestKey = bundle.manifest_key ?? `manifests/${bundle.bundle_key.slice('bundles/'.length, -'.zip'.length)}.csv.gz`;
         const res = await this.s3.send(new GetObjectCommand({ Bucket: this.options.archiveBucket, Key: manifestKey }));
         for await (const entry of readManifest(res.Body as Readable)) {
-          if (entry.key.startsWith(prefix) && entry.key !== MANIFEST_ENTRY_NAME) yield { bucket: job.bucket, key: entry.key };
+          if (!entry.key.startsWith(prefix) || entry.key === MANIFEST_ENTRY_NAME) continue;
+          // Manifests carry the source bucket per row (newer format); else the job's bucket.
+          const bucket = (entry as { bucket?: string }).bucket || job.bucket;
+          if (bucket && (filter.bucket === undefined || bucket === filter.bucket)) yield { bucket, key: entry.key };
         }
       }
     }
