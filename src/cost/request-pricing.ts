@@ -18,6 +18,7 @@ const PUT_TIER_OPERATIONS = new Set([
   'ListParts',
   'ListMultipartUploads',
   'ListBuckets',
+  'CreateBucket',
 ]);
 
 /** S3 operations that are free ("DELETE and CANCEL requests are free", see `s3.delete_requests_per_1000`). */

@@ -1,0 +1,115 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  RestoreObjectCommand,
+} from '@aws-sdk/client-s3';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { RequestMeter } from '../../src/adapters/request-meter.js';
+import { MultipartSink } from '../../src/archive/multipart-sink.js';
+import { multipartPartSize, DEFAULT_MAX_BUNDLE_BYTES } from '../../src/cost/bundle-plan.js';
+import { predictRequests } from '../../src/cost/requests.js';
+import { priceMeterSnapshot } from '../../src/cost/meter-pricing.js';
+import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table.js';
+import { startMotoFixture, type MotoFixture } from '../support/moto.js';
+
+const MIB = 1024 * 1024;
+const SRC = 'meter-src';
+const ARCH = 'meter-arch';
+const TABLE = 'meter-files';
+
+let fx: MotoFixture;
+before(async () => {
+  fx = await startMotoFixture();
+  await fx.clients.s3.send(new CreateBucketCommand({ Bucket: SRC }));
+  await fx.clients.s3.send(new CreateBucketCommand({ Bucket: ARCH }));
+  await fx.clients.dynamo.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }),
+  );
+});
+after(async () => fx.close());
+
+async function uploadBundle(key: string, bytes: number): Promise<void> {
+  const sink = new MultipartSink(fx.clients.s3, {
+    bucket: ARCH,
+    key,
+    storageClass: 'DEEP_ARCHIVE',
+    partSize: multipartPartSize(DEFAULT_MAX_BUNDLE_BYTES), // 16 MiB, as the engine uses for 512 MB bundles
+  });
+  const data = randomBytes(bytes);
+  for (let i = 0; i < data.length; i += 4 * MIB) await sink.write(data.subarray(i, i + 4 * MIB));
+  await sink.complete();
+}
+
+test('the meter counts a small archive run exactly, by operation and storage class', async () => {
+  const meter = new RequestMeter().attach(fx.clients.s3).attach(fx.clients.dynamo);
+  const keys = Array.from({ length: 20 }, (_, i) => `day/${String(i).padStart(3, '0')}.csv`);
+  for (const key of keys) await fx.clients.s3.send(new PutObjectCommand({ Bucket: SRC, Key: key, Body: Buffer.alloc(1000, 65) }));
+  // list in pages of 7 keys: 7 + 7 + 6 = 3 requests
+  let token: string | undefined;
+  do {
+    const page = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: SRC, MaxKeys: 7, ContinuationToken: token }));
+    token = page.NextContinuationToken;
+  } while (token);
+  for (const key of keys) {
+    const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: SRC, Key: key }));
+    await res.Body?.transformToByteArray();
+  }
+  await uploadBundle('bundles/1.zip', 1 * MIB); // below the 16 MiB part: one PutObject
+  await uploadBundle('bundles/2.zip', 40 * MIB); // 40 / 16 -> CreateMultipartUpload + 3 UploadPart + Complete
+  await fx.clients.s3.send(new DeleteObjectsCommand({ Bucket: SRC, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+  await fx.clients.s3.send(new RestoreObjectCommand({ Bucket: ARCH, Key: 'bundles/1.zip', RestoreRequest: { Days: 1, Tier: 'Bulk' } }));
+  const items = Array.from({ length: 30 }, (_, i) => ({ PutRequest: { Item: { pk: `src/${i}`, n: i } } }));
+  for (let i = 0; i < items.length; i += 25) {
+    await fx.clients.dynamo.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25) } }));
+  }
+
+  const snap = meter.snapshot();
+  assert.deepEqual(snap.requests, {
+    'S3:PutObject:STANDARD': 20,
+    'S3:ListObjectsV2:STANDARD': 3,
+    'S3:GetObject:STANDARD': 20,
+    'S3:PutObject:DEEP_ARCHIVE': 1,
+    'S3:CreateMultipartUpload:DEEP_ARCHIVE': 1,
+    'S3:UploadPart:DEEP_ARCHIVE': 3,
+    'S3:CompleteMultipartUpload:DEEP_ARCHIVE': 1,
+    'S3:DeleteObjects:STANDARD': 1,
+    'S3:RestoreObject:Bulk': 1,
+    'DynamoDB:BatchWriteItem': 2,
+  });
+  assert.deepEqual(snap.unbilled, {});
+  assert.equal(snap.bytes_sent['S3:PutObject:STANDARD'], 20 * 1000);
+  assert.equal(snap.bytes_received['S3:GetObject:STANDARD'], 20 * 1000);
+  assert.equal(snap.bytes_sent['S3:PutObject:DEEP_ARCHIVE'], 1 * MIB);
+  assert.equal(snap.bytes_sent['S3:UploadPart:DEEP_ARCHIVE'], 40 * MIB);
+  assert.deepEqual(snap.dynamodb_items_written, { [TABLE]: 30 });
+
+  // the model predicts the same bundle uploads for these two bundles
+  const predicted = predictRequests({
+    objects: 20,
+    bundles: [
+      { count: 1, entries: 10, bytes: 1 * MIB },
+      { count: 1, entries: 10, bytes: 40 * MIB },
+    ],
+  });
+  const archiveClass = (counts: Readonly<Record<string, number>>): Record<string, number> =>
+    Object.fromEntries(Object.entries(counts).filter(([k]) => k.endsWith(':DEEP_ARCHIVE')));
+  assert.deepEqual(archiveClass(snap.requests), archiveClass(predicted));
+
+  // priced: 23 Standard PUT/LIST × $0.005, 20 GET × $0.0004, 6 Deep Archive PUT × $0.05, 1 Bulk restore × $0.025
+  // (all per 1,000), DeleteObjects free, 30 items × 2 WRU × $0.625 / 1e6
+  const priced = priceMeterSnapshot(snap, DEFAULT_PRICE_TABLE, { writeUnitsPerItem: { [TABLE]: 2 } });
+  const expected = (23 * 0.005 + 20 * 0.0004 + 6 * 0.05 + 0.025) / 1000 + (60 * 0.625) / 1e6;
+  assert.ok(Math.abs(priced.total_usd - expected) < 1e-12, `${priced.total_usd} != ${expected}`);
+});
