@@ -1,0 +1,249 @@
+/**
+ * Restore behaviour moto cannot show by itself, proven with SDK middleware (request capture and
+ * fault injection): one RestoreObject for concurrent requests, tier and Days rules (C15), corrupt
+ * bytes, 409 RestoreAlreadyInProgress, a restore still in progress, 503 on the restore PutObject
+ * (C11), AccessDenied on it (C10), the EventBridge completion event (C06), idempotency.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
+import { startMotoFixture, type MotoFixture } from '../support/moto.js';
+import { countS3, drainNotifications, injectS3, putBundle, s3Error, setupRestoreEnv, type RestoreEnv } from '../support/restore-fixtures.js';
+import type { RestoreRequestInput } from '../../src/api/ports.js';
+import { ValidationError } from '../../src/domain/errors.js';
+
+let fx: MotoFixture;
+let env: RestoreEnv;
+let seq = 0;
+
+const input = (keys: string[], extra: Partial<RestoreRequestInput> = {}): RestoreRequestInput => ({
+  selection: { kind: 'keys', keys }, bucket: env.sourceBucket, tier: 'Standard', days: 3, all_matches: false, requested_by: 'test', ...extra,
+});
+
+/** A fresh bundle of small text files `<p>/<name>` (each test its own bundle). */
+async function bundle(names: string[], storageClass: 'DEEP_ARCHIVE' | 'GLACIER' | 'STANDARD' = 'DEEP_ARCHIVE', mutate?: Parameters<typeof putBundle>[2]['mutate']) {
+  const p = `t${seq++}`;
+  const b = await putBundle(env, names.map((n) => ({ key: `${p}/${n}`, data: Buffer.from(`content of ${p}/${n}\n`.repeat(20)) })), { storageClass, seq, ...(mutate ? { mutate } : {}) });
+  return { ...b, keys: names.map((n) => `${p}/${n}`) };
+}
+
+async function restoredKeys(restoreId: string): Promise<string[]> {
+  const res = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: env.restoreBucket, Prefix: `restores/${restoreId}/` }));
+  return (res.Contents ?? []).map((o) => o.Key!);
+}
+
+before(async () => {
+  fx = await startMotoFixture();
+  env = await setupRestoreEnv(fx);
+});
+after(async () => fx?.close());
+
+test('two concurrent requests for files in one bundle make exactly one RestoreObject, and both complete', async () => {
+  const b = await bundle(['one.txt', 'two.txt']);
+  const counter = countS3(fx.clients.s3);
+  try {
+    const [r1, r2] = await Promise.all([env.service().submit(input([b.keys[0]!]), {}), env.service().submit(input([b.keys[1]!]), {})]);
+    assert.equal(counter.count('RestoreObject'), 1);
+    assert.equal(r1.status, 'RESTORING');
+    assert.equal(r2.status, 'RESTORING');
+    await env.service().reconcile();
+    assert.equal((await env.service().get(r1.restore_id))!.status, 'AVAILABLE');
+    assert.equal((await env.service().get(r2.restore_id))!.status, 'AVAILABLE');
+    assert.equal(counter.count('RestoreObject'), 1);
+    assert.equal(counter.count('HeadObject'), 1, 'one HeadObject per pending bundle per reconcile pass');
+  } finally {
+    counter.stop();
+  }
+});
+
+test('C15a: Expedited on a Deep Archive file alone is a 400 naming Standard and Bulk, before any S3 call', async () => {
+  const b = await bundle(['one.txt']);
+  const counter = countS3(fx.clients.s3);
+  try {
+    await assert.rejects(env.service().submit(input([b.keys[0]!], { tier: 'Expedited' }), {}), (err: unknown) => {
+      assert.ok(err instanceof ValidationError);
+      assert.equal(err.code, 'TIER_NOT_ALLOWED');
+      assert.equal(err.status, 400);
+      assert.match(err.message, /allowed tiers: Standard, Bulk/);
+      return true;
+    });
+    assert.equal(counter.inputs.length, 0, JSON.stringify(counter.inputs.map((i) => i.command)));
+  } finally {
+    counter.stop();
+  }
+});
+
+test('C15a: in a multi-file request only the Deep Archive file fails; the GLACIER one proceeds with Expedited', async () => {
+  const deep = await bundle(['one.txt']);
+  const glacier = await bundle(['std.txt'], 'GLACIER');
+  const counter = countS3(fx.clients.s3);
+  try {
+    const r = await env.service().submit(input([deep.keys[0]!, glacier.keys[0]!], { tier: 'Expedited' }), {});
+    const one = r.files.find((f) => f.key === deep.keys[0])!;
+    assert.equal(one.status, 'FAILED');
+    assert.equal(one.error_code, 'TIER_NOT_ALLOWED');
+    assert.match(String(one.message), /Standard, Bulk/);
+    const restores = counter.inputs.filter((i) => i.command === 'RestoreObject');
+    assert.deepEqual(restores.map((i) => i.input.Key), [glacier.bundleKey]);
+    assert.equal((restores[0]!.input.RestoreRequest as { GlacierJobParameters: { Tier: string } }).GlacierJobParameters.Tier, 'Expedited');
+    await env.service().reconcile(r.restore_id);
+    const done = (await env.service().get(r.restore_id))!;
+    assert.equal(done.status, 'PARTIAL');
+    assert.equal(done.files.find((f) => f.key === glacier.keys[0])!.status, 'AVAILABLE');
+  } finally {
+    counter.stop();
+  }
+});
+
+test('C15b/c: RestoreObject carries Days = 3 by default and Tier Standard; days 0 is a 400 with no AWS call', async () => {
+  const b = await bundle(['one.txt']);
+  const counter = countS3(fx.clients.s3);
+  try {
+    await assert.rejects(env.service().submit(input([b.keys[0]!], { days: 0 }), {}), (err: unknown) => err instanceof ValidationError && err.field === 'days');
+    assert.equal(counter.inputs.length, 0);
+    await env.service().submit(input([b.keys[0]!]), {});
+    const sent = counter.inputs.find((i) => i.command === 'RestoreObject')!.input.RestoreRequest as { Days: number; GlacierJobParameters: { Tier: string } };
+    assert.equal(sent.Days, 3);
+    assert.equal(sent.GlacierJobParameters.Tier, 'Standard');
+  } finally {
+    counter.stop();
+  }
+});
+
+test('a corrupted byte in a bundle gives FAILED with a checksum error and writes nothing for that file', async () => {
+  const b = await bundle(['good.txt', 'bad.txt'], 'DEEP_ARCHIVE', (buf, entries) => {
+    const bad = entries.find((e) => e.name.endsWith('/bad.txt'))!;
+    const at = bad.offset + bad.length - 3; // inside the deflated data
+    buf[at] = buf[at]! ^ 0xff;
+  });
+  const svc = env.service();
+  const r = await svc.submit(input(b.keys), {});
+  await svc.reconcile(r.restore_id);
+  const done = (await svc.get(r.restore_id))!;
+  const bad = done.files.find((f) => f.key.endsWith('/bad.txt'))!;
+  assert.equal(bad.status, 'FAILED');
+  assert.equal(bad.error_code, 'INTEGRITY_ERROR');
+  assert.match(String(bad.message), /CRC-32|SHA-256|deflate/);
+  assert.equal(done.status, 'PARTIAL');
+  assert.deepEqual(await restoredKeys(r.restore_id), [`restores/${r.restore_id}/${b.keys[0]}`]);
+});
+
+test('an injected 409 RestoreAlreadyInProgress joins the restore in flight; the reconciler completes it', async () => {
+  const b = await bundle(['one.txt']);
+  await fx.clients.s3.send(new RestoreObjectCommand({ Bucket: env.archiveBucket, Key: b.bundleKey, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }));
+  const remove = injectS3(fx.clients.s3, { fault: (c) => (c === 'RestoreObject' ? s3Error('RestoreAlreadyInProgress', 409, 'Object restore is already in progress') : undefined) });
+  const counter = countS3(fx.clients.s3);
+  try {
+    const r = await env.service().submit(input(b.keys), {});
+    assert.equal(r.status, 'RESTORING');
+    assert.equal(r.files[0]!.status, 'RESTORING');
+    assert.equal(counter.count('RestoreObject'), 1);
+    await env.service().reconcile(r.restore_id);
+    assert.equal((await env.service().get(r.restore_id))!.status, 'AVAILABLE');
+  } finally {
+    counter.stop();
+    remove();
+  }
+});
+
+test('a restore still in progress (x-amz-restore ongoing) stays RESTORING until the reconciler sees it done', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  const remove = injectS3(fx.clients.s3, { output: (c, out) => void (c === 'HeadObject' && (out.Restore = 'ongoing-request="true"')) });
+  let r;
+  try {
+    r = await svc.submit(input(b.keys), {});
+    await svc.reconcile(r.restore_id);
+    await svc.reconcile();
+    assert.equal((await svc.get(r.restore_id))!.status, 'RESTORING');
+    assert.deepEqual(await restoredKeys(r.restore_id), []);
+  } finally {
+    remove();
+  }
+  const summary = await svc.reconcile(r.restore_id);
+  assert.equal(summary.bundles_ready, 1);
+  assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+});
+
+test('C06: the EventBridge "Object Restore Completed" event completes the restore without the reconciler', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  const r = await svc.submit(input(b.keys), {});
+  await drainNotifications(env);
+  const encoded = encodeURIComponent(b.bundleKey).replace(/%2F/g, '/');
+  const handled = await svc.handleEvent({
+    version: '0', 'detail-type': 'Object Restore Completed', source: 'aws.s3',
+    detail: { bucket: { name: env.archiveBucket }, object: { key: encoded }, 'restore-expiry-time': '2099-01-01T00:00:00Z', 'source-storage-class': 'DEEP_ARCHIVE' },
+  });
+  assert.deepEqual(handled, [b.bundleKey]);
+  assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+  const notes = await drainNotifications(env);
+  assert.equal(notes.length, 1);
+  assert.equal(notes[0]!.message.restore_id, r.restore_id);
+});
+
+test('C11: one 503 SlowDown on the restore PutObject is retried; the restore completes with one SNS success', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  let puts = 0;
+  const remove = injectS3(fx.clients.s3, {
+    fault: (c, i) => (c === 'PutObject' && i.Bucket === env.restoreBucket && puts++ === 0 ? s3Error('SlowDown', 503, 'Please reduce your request rate.') : undefined),
+  });
+  try {
+    await drainNotifications(env);
+    const r = await svc.submit(input(b.keys), {});
+    await svc.reconcile(r.restore_id);
+    assert.equal(puts, 2, 'the PutObject was attempted twice');
+    assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+    const notes = await drainNotifications(env);
+    assert.deepEqual(notes.map((n) => [n.message.restore_id, n.attributes.status?.Value]), [[r.restore_id, 'AVAILABLE']]);
+  } finally {
+    remove();
+  }
+});
+
+test('C10: AccessDenied writing to the restore bucket fails the file and sends an SNS failure notification', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  const remove = injectS3(fx.clients.s3, { fault: (c, i) => (c === 'PutObject' && i.Bucket === env.restoreBucket ? s3Error('AccessDenied', 403, 'Access Denied') : undefined) });
+  try {
+    await drainNotifications(env);
+    const r = await svc.submit(input(b.keys), {});
+    await svc.reconcile(r.restore_id);
+    const done = (await svc.get(r.restore_id))!;
+    assert.equal(done.status, 'FAILED');
+    assert.equal(done.files[0]!.error_code, 'AccessDenied');
+    assert.match(String(done.files[0]!.message), /kms:GenerateDataKey/);
+    const notes = await drainNotifications(env);
+    assert.deepEqual(notes.map((n) => [n.message.event, n.attributes.event?.Value]), [['restore.failed', 'restore.failed']]);
+  } finally {
+    remove();
+  }
+});
+
+test('STANDARD bundles need no RestoreObject; a repeated idempotency key returns the same restore', async () => {
+  const b = await bundle(['one.txt'], 'STANDARD');
+  const counter = countS3(fx.clients.s3);
+  try {
+    const r1 = await env.service().submit(input(b.keys), { idempotencyKey: 'same-key' });
+    const r2 = await env.service().submit(input(b.keys), { idempotencyKey: 'same-key' });
+    assert.equal(r1.restore_id, r2.restore_id);
+    assert.equal(r1.status, 'AVAILABLE');
+    assert.equal(counter.count('RestoreObject'), 0);
+    assert.equal(counter.inputs.filter((i) => i.command === 'PutObject').length, 1);
+  } finally {
+    counter.stop();
+  }
+});
+
+test('a topic ARN not on the allow-list is a 400; an allowed one is notified as well', async () => {
+  const b = await bundle(['one.txt'], 'STANDARD');
+  await assert.rejects(
+    env.service().submit(input(b.keys, { topic_arn: 'arn:aws:sns:us-east-1:123456789012:other' }), {}),
+    (err: unknown) => err instanceof ValidationError && err.code === 'TOPIC_NOT_ALLOWED' && err.field === 'sns_topic_arn',
+  );
+  await drainNotifications(env);
+  const svc = env.service({ topicArn: undefined, allowedTopicArns: [env.topicArn] });
+  await svc.submit(input(b.keys, { topic_arn: env.topicArn }), {});
+  assert.equal((await drainNotifications(env)).length, 1);
+});
