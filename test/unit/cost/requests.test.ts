@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictRequests } from '../../../src/cost/requests.js';
+import { predictRunRequests } from '../../../src/cost/predict.js';
 import { priceRequestCounts } from '../../../src/cost/request-pricing.js';
 import { DEFAULT_PRICE_TABLE } from '../../../src/cost/price-table.js';
 import { ValidationError } from '../../../src/domain/errors.js';
@@ -59,4 +60,12 @@ test('priceRequestCounts prices each request type from the table', () => {
   assert.equal(byKey['S3:DeleteObjects:STANDARD'], 0);
   assert.equal(byKey['S3:RestoreObject:Bulk'], 0.025);
   assert.equal(priced.lines.find((l) => l.key === 'DynamoDB:BatchWriteItem')?.note, 'billed per capacity unit, not per request');
+});
+
+test('predictRunRequests plans from totals: 1,000,000 objects, 100 GB -> 196 bundles, 6,068 parts', () => {
+  const { plan, requests } = predictRunRequests({ objects: 1_000_000, bytes: 100_000_000_000 });
+  assert.equal(plan.bundles, 196);
+  assert.equal(requests['S3:UploadPart:DEEP_ARCHIVE'], 195 * 31 + 23); // see bundle-plan.test.ts for the arithmetic
+  assert.equal(requests['S3:GetObject:STANDARD'], 1_000_001);
+  assert.equal(requests['DynamoDB:BatchWriteItem'], 195 * 205 + 150); // ceil(5,109 / 25) per full bundle, ceil(3,745 / 25)
 });
