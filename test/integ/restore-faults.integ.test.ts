@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { countS3, drainNotifications, injectS3, putBundle, s3Error, setupRestoreEnv, type RestoreEnv } from '../support/restore-fixtures.js';
 import type { RestoreRequestInput } from '../../src/api/ports.js';
@@ -246,4 +246,27 @@ test('a topic ARN not on the allow-list is a 400; an allowed one is notified as 
   const svc = env.service({ topicArn: undefined, allowedTopicArns: [env.topicArn] });
   await svc.submit(input(b.keys, { topic_arn: env.topicArn }), {});
   assert.equal((await drainNotifications(env)).length, 1);
+});
+
+test('a corrupted byte in a streamed (multipart) entry fails the file and leaves no object and no open upload', async () => {
+  const p = `t${seq++}`;
+  const data = Buffer.alloc(6 * 1024 * 1024, 'abcdefgh');
+  const b = await putBundle(env, [{ key: `${p}/big.csv`, data, method: 8, stream: true }], {
+    seq,
+    mutate: (buf, entries) => {
+      const e = entries[0]!;
+      const at = e.offset + Math.floor(e.length / 2);
+      buf[at] = buf[at]! ^ 0x01;
+    },
+  });
+  const svc = env.service({ bufferedMaxBytes: 1024, partSize: 5 * 1024 * 1024 });
+  const r = await svc.submit(input([`${p}/big.csv`]), {});
+  await svc.reconcile(r.restore_id);
+  const done = (await svc.get(r.restore_id))!;
+  assert.equal(done.files[0]!.status, 'FAILED');
+  assert.equal(done.files[0]!.error_code, 'INTEGRITY_ERROR');
+  assert.deepEqual(await restoredKeys(r.restore_id), []);
+  const uploads = await fx.clients.s3.send(new ListMultipartUploadsCommand({ Bucket: env.restoreBucket }));
+  assert.deepEqual((uploads.Uploads ?? []).map((u) => u.Key), []);
+  assert.ok(b.bytes > 0);
 });

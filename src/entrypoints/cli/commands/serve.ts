@@ -10,15 +10,15 @@ import { bearerAuthorizer } from '../../../api/auth.js';
 import { costEstimator } from '../../../api/cost-estimator.js';
 import { createApiHandler } from '../../../api/handler.js';
 import { startLocalServer } from '../../../api/local-server.js';
-import type { ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
+import type { ApiLogger, ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
 import { resolveToken } from '../../../api/token.js';
-import { unwiredArchiveJobs } from '../../../api/unwired.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { createRestoreService } from '../../../restore/factory.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
 import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
 import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
 import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
+import { composeArchive } from '../../archive-composition.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
@@ -31,7 +31,7 @@ interface ServeOptions {
   reconcileInterval: string;
 }
 
-/** The services `serve` exposes; the integrator wires the real ones here. */
+/** The services `serve` exposes. */
 interface ServeServices {
   readonly archive: ArchiveJobs;
   readonly restore: RestoreRequests;
@@ -40,10 +40,11 @@ interface ServeServices {
   readonly reconcile?: () => Promise<unknown>;
 }
 
-function wireServices(ctx: CliContext): ServeServices {
+function wireServices(ctx: CliContext, log: ApiLogger): ServeServices {
   const restore = createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
-  // Integrator: replace the stand-in with the archive service built from ctx.config/ctx.clients.
-  return { archive: unwiredArchiveJobs(), restore, files: restore, reconcile: () => restore.reconcile() };
+  // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
+  const archive = composeArchive(ctx.config, ctx.clients, { onError: (jobId, err) => log.error({ err, jobId }, 'archive job failed') });
+  return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };
 }
 
 function intOption(text: string, name: string, min: number, max: number): number {
@@ -63,7 +64,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
   const log = pino({ name: 'coldpack-serve' });
   const token = resolveToken({ ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}), ...(process.env.COLDPACK_API_TOKEN ? { envToken: process.env.COLDPACK_API_TOKEN } : {}) });
   const schedule = loadSchedule(o.scheduleFile);
-  const services = wireServices(ctx);
+  const services = wireServices(ctx, log);
   const handler = createApiHandler({
     archive: services.archive,
     restore: services.restore,

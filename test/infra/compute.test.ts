@@ -1,0 +1,148 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { WORKER_COMMANDS } from '../../infra/constructs/compute.js';
+import { ContextError, readContext } from '../../infra/context.js';
+import { resourcesOf, synth } from './support.js';
+
+const s = synth();
+const t = s.template;
+
+describe('AWS Batch on Fargate', () => {
+  it('compute environment: managed, FARGATE or FARGATE_SPOT by parameter, MaxVcpus by parameter, private subnets, tasks security group', () => {
+    t.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      Type: 'MANAGED',
+      State: 'ENABLED',
+      ComputeResources: {
+        Type: { Ref: 'ComputeType' },
+        MaxvCpus: { Ref: 'MaxVcpus' },
+        Subnets: Match.anyValue(),
+        SecurityGroupIds: [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() })],
+      },
+    });
+    t.hasParameter('ComputeType', { AllowedValues: ['FARGATE_SPOT', 'FARGATE'] });
+    const ce = Object.values(resourcesOf(t, 'AWS::Batch::ComputeEnvironment'))[0]!;
+    assert.equal('ServiceRole' in ce.Properties!, false, 'uses the Batch service-linked role');
+  });
+
+  it('one job queue on that environment', () => {
+    t.resourceCountIs('AWS::Batch::JobQueue', 1);
+    t.hasResourceProperties('AWS::Batch::JobQueue', { Priority: 1, ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: Match.anyValue() }] });
+  });
+
+  it('three job definitions (shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
+    const defs = Object.values(resourcesOf(t, 'AWS::Batch::JobDefinition'));
+    assert.equal(defs.length, 3);
+    assert.deepEqual(
+      defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
+      Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
+    );
+    const taskRoles = new Set<string>();
+    for (const d of defs) {
+      const p = d.Properties!;
+      const c = p.ContainerProperties as Record<string, unknown>;
+      assert.deepEqual(p.PlatformCapabilities, ['FARGATE']);
+      assert.equal(p.PropagateTags, true);
+      assert.ok((p.Timeout as { AttemptDurationSeconds: number }).AttemptDurationSeconds >= 3600);
+      assert.deepEqual(p.RetryStrategy, {
+        Attempts: 3,
+        EvaluateOnExit: [
+          { OnExitCode: '2', Action: 'EXIT' },
+          { OnReason: '*', Action: 'RETRY' },
+        ],
+      });
+      assert.deepEqual(c.NetworkConfiguration, { AssignPublicIp: 'DISABLED' });
+      assert.deepEqual(c.ResourceRequirements, [
+        { Type: 'VCPU', Value: { Ref: 'JobVcpu' } },
+        { Type: 'MEMORY', Value: { Ref: 'JobMemoryMiB' } },
+      ]);
+      assert.equal((c.LogConfiguration as { LogDriver: string }).LogDriver, 'awslogs');
+      assert.ok(JSON.stringify(c.Image).includes('container-assets'), 'image from the CDK image asset');
+      const env = Object.fromEntries((c.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
+      for (const name of ['AWS_REGION', 'COLDPACK_ARCHIVE_BUCKET', 'COLDPACK_RESTORE_BUCKET', 'COLDPACK_TABLE_PREFIX', 'COLDPACK_TOPIC_ARN', 'COLDPACK_ALLOWED_TOPIC_ARNS']) {
+        assert.ok(name in env, name);
+      }
+      taskRoles.add(JSON.stringify(c.JobRoleArn));
+    }
+    assert.equal(taskRoles.size, 3, 'one task role per job kind');
+  });
+});
+
+describe('network (created VPC)', () => {
+  it('isolated private subnets only: no internet or NAT gateway, no public IPs', () => {
+    t.resourceCountIs('AWS::EC2::VPC', 1);
+    t.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    t.resourceCountIs('AWS::EC2::NatGateway', 0);
+    for (const [id, subnet] of Object.entries(resourcesOf(t, 'AWS::EC2::Subnet'))) {
+      assert.equal(subnet.Properties!.MapPublicIpOnLaunch, false, id);
+    }
+  });
+
+  it('flow logs of rejected traffic', () => {
+    t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'REJECT', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  it('gateway endpoints for S3 and DynamoDB; interface endpoints for ECR, ECR Docker, Logs, SNS with private DNS', () => {
+    const endpoints = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
+    /** `com.amazonaws.<region>.<service>` -> `<service>` (the region is a Ref). */
+    const name = (e: Record<string, unknown>) => JSON.stringify(e.ServiceName).match(/\.([a-z0-9.-]+)"\]\]\}$/)?.[1];
+    assert.deepEqual(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').map(name).sort(), ['dynamodb', 's3']);
+    const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+    assert.deepEqual(iface.map(name).sort(), ['ecr.api', 'ecr.dkr', 'logs', 'sns']);
+    for (const e of iface) assert.equal(e.PrivateDnsEnabled, true);
+  });
+
+  it('tasks: no ingress, HTTPS egress only; endpoints: HTTPS from the tasks only', () => {
+    const groups = Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroup')).map((g) => g.Properties!);
+    const tasks = groups.find((g) => String(g.GroupDescription).includes('Batch tasks'))!;
+    assert.equal(tasks.SecurityGroupIngress, undefined);
+    assert.deepEqual(tasks.SecurityGroupEgress, [
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS service endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      SourceSecurityGroupId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
+    for (const g of groups) {
+      for (const rule of (g.SecurityGroupIngress as Array<{ CidrIp?: string }> | undefined) ?? []) assert.notEqual(rule.CidrIp, '0.0.0.0/0');
+    }
+  });
+});
+
+describe('network (imported VPC, CDK context)', () => {
+  const vpcContext = {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidr: '10.1.0.0/16',
+    privateSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2',
+    availabilityZones: 'us-east-1a,us-east-1b',
+    routeTableIds: 'rtb-0aaaaaaaaaaaaaaa1,rtb-0aaaaaaaaaaaaaaa2',
+  };
+
+  it('runs Batch in the given subnets and creates no VPC', () => {
+    const imported = synth(vpcContext).template;
+    imported.resourceCountIs('AWS::EC2::VPC', 0);
+    imported.resourceCountIs('AWS::EC2::Subnet', 0);
+    imported.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({ Subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] }),
+    });
+    imported.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      VpcId: 'vpc-0123456789abcdef0',
+      RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0aaaaaaaaaaaaaaa2'],
+    });
+  });
+
+  it('context checks: VPC keys all or none, same-length lists, endpoints only skippable for an imported VPC', () => {
+    const read = (context: Record<string, unknown>) => readContext(new App({ context }).node);
+    assert.throws(() => read({ vpcId: 'vpc-1' }), ContextError);
+    assert.throws(() => read({ ...vpcContext, availabilityZones: 'us-east-1a' }), ContextError);
+    assert.throws(() => read({ vpcEndpoints: 'false' }), ContextError);
+    assert.throws(() => read({ vpcEndpoints: 'maybe' }), ContextError);
+    assert.throws(() => read({ partition: 'AWS CN' }), ContextError);
+    assert.equal(read({ ...vpcContext, vpcEndpoints: 'false' }).vpcEndpoints, false);
+    assert.equal(read({}).stackName, 'Coldpack');
+  });
+});

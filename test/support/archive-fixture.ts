@@ -1,0 +1,67 @@
+import { CreateBucketCommand, PutObjectCommand, RestoreObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ensureTables } from '../../src/adapters/dynamo/tables.js';
+import { tableNames, type ColdpackConfig } from '../../src/domain/config.js';
+import { composeArchive, type ArchiveComposition } from '../../src/entrypoints/archive-composition.js';
+import type { ArchiveRequest } from '../../src/domain/archive-request.js';
+import { startMotoFixture, type MotoFixture } from './moto.js';
+
+/** A moto-backed archive environment: buckets, tables, the composed engine and service. */
+export interface ArchiveFixture extends MotoFixture {
+  readonly config: ColdpackConfig;
+  readonly archive: ArchiveComposition;
+  readonly tables: ReturnType<typeof tableNames>;
+}
+
+/** Start moto, create `src`, the archive and restore buckets and the tables, and compose the archive side. */
+export async function startArchiveFixture(prefix = 'cp-'): Promise<ArchiveFixture> {
+  const fx = await startMotoFixture();
+  const config: ColdpackConfig = Object.freeze({
+    region: fx.region,
+    endpoint: fx.moto.endpoint,
+    archiveBucket: 'archive',
+    restoreBucket: 'restore',
+    tablePrefix: prefix,
+    allowedTopicArns: [],
+    concurrency: 16,
+  });
+  for (const b of ['src', 'archive', 'restore']) await fx.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
+  const tables = tableNames(prefix);
+  await ensureTables(fx.clients.dynamo, tables);
+  return { ...fx, config, tables, archive: composeArchive(config, fx.clients, { starter: { start: async () => undefined } }) };
+}
+
+/** Put objects into a bucket. @returns the contents by key */
+export async function seed(s3: S3Client, bucket: string, objects: Record<string, Buffer | string>): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const [key, body] of Object.entries(objects)) {
+    const b = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: b, ContentType: key.endsWith('.csv') ? 'text/csv' : 'application/octet-stream' }));
+    out.set(key, b);
+  }
+  return out;
+}
+
+/** A request archiving `s3://src/<prefix>` with small bundles; override any field. */
+export function listRequest(prefix: string, over: Partial<ArchiveRequest> = {}): ArchiveRequest {
+  return {
+    project: 'test',
+    source: { kind: 'list', bucket: 'src', prefix },
+    max_bundle_bytes: 1_000_000,
+    max_files_per_bundle: 100_000,
+    storage_class: 'DEEP_ARCHIVE',
+    allow_mismatch: false,
+    delete_source: true,
+    dry_run: false,
+    requested_by: 'test',
+    shard_max_files: 1_000_000,
+    shard_max_bytes: 100 * 1024 ** 3,
+    ...over,
+  };
+}
+
+/** Bytes `offset..offset+length-1` of a bundle, restoring it first (moto completes restores at once). */
+export async function rangeOf(s3: S3Client, bucket: string, key: string, offset: number, length: number): Promise<Buffer> {
+  await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Standard' } } })).catch(() => undefined);
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }));
+  return Buffer.from(await res.Body!.transformToByteArray());
+}
