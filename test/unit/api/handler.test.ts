@@ -188,3 +188,13 @@ describe('API handler', () => {
     assert.equal(ok.next_runs[2]?.utc, '2025-03-31T01:00:00.000Z');
   });
 });
+
+describe('API handler: dry run', () => {
+  it('POST /archive with dry_run answers 200 with the planned job view (no job to poll)', async () => {
+    const { handler, archive } = setup();
+    const r = await handler(proxyEvent('POST', '/archive', { body: { ...archiveBody, dry_run: true } }));
+    assert.equal(r.statusCode, 200);
+    assert.equal((parse(r).request as { dry_run: boolean }).dry_run, true);
+    assert.equal(archive.submitted[0]?.req.dry_run, true);
+  });
+});
