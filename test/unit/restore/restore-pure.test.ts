@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRestoreHeader } from '../../../src/restore/restore-header.js';
+import { decodeEventKey, parseRestoreEvents } from '../../../src/restore/events.js';
+import { needsRestore, tierProblem } from '../../../src/restore/tiers.js';
+import { compareKeys, rangeMayHoldPrefix } from '../../../src/restore/archive-catalog.js';
+import { pickGeneration } from '../../../src/restore/file-lookup.js';
+import { restoreKeyFor } from '../../../src/restore/extractor.js';
+import { fitMessage } from '../../../src/adapters/sns-notifier.js';
+import type { RestoreNotification } from '../../../src/restore/notifier.js';
+import type { FileIndexItem } from '../../../src/domain/model.js';
+
+test('x-amz-restore: absent, ongoing, done with expiry, unrecognized', () => {
+  assert.deepEqual(parseRestoreHeader(undefined), { state: 'NONE' });
+  assert.deepEqual(parseRestoreHeader('ongoing-request="true"'), { state: 'ONGOING' });
+  const done = parseRestoreHeader('ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"');
+  assert.equal(done.state, 'DONE');
+  assert.equal(done.state === 'DONE' && done.expiresAt?.toISOString(), '2012-12-21T00:00:00.000Z');
+  assert.deepEqual(parseRestoreHeader('something else'), { state: 'ONGOING' });
+});
+
+test('event keys are decoded exactly once with + as space (C06)', () => {
+  assert.equal(decodeEventKey('q/a+b.txt'), 'q/a b.txt');
+  assert.equal(decodeEventKey('q/a%2Bb.txt'), 'q/a+b.txt');
+  assert.equal(decodeEventKey('q/a%252Bb.txt'), 'q/a%2Bb.txt');
+  assert.equal(decodeEventKey('q/x%3Fy%23z.txt'), 'q/x?y#z.txt');
+  assert.equal(decodeEventKey('k/%E2%82%AC'), 'k/€');
+});
+
+test('restore events: EventBridge, S3 notification, SQS envelope; other events ignored', () => {
+  const eb = parseRestoreEvents({ 'detail-type': 'Object Restore Completed', detail: { bucket: { name: 'b' }, object: { key: 'a+b' }, 'restore-expiry-time': '2030-01-01T00:00:00Z' } });
+  assert.deepEqual(eb, [{ bucket: 'b', key: 'a b', expiresAt: new Date('2030-01-01T00:00:00Z') }]);
+  const record = { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' }, object: { key: 'x%2By' } } };
+  assert.deepEqual(parseRestoreEvents({ Records: [record] }), [{ bucket: 'b', key: 'x+y' }]);
+  assert.deepEqual(parseRestoreEvents({ Records: [{ body: JSON.stringify({ Records: [record] }) }] }), [{ bucket: 'b', key: 'x+y' }]);
+  assert.deepEqual(parseRestoreEvents({ 'detail-type': 'Object Created', detail: {} }), []);
+  assert.deepEqual(parseRestoreEvents({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] }), []);
+  assert.deepEqual(parseRestoreEvents('nonsense'), []);
+});
+
+test('tiers: Deep Archive refuses Expedited naming Standard and Bulk; GLACIER allows it; others need no restore', () => {
+  assert.match(String(tierProblem('DEEP_ARCHIVE', 'Expedited')), /allowed tiers: Standard, Bulk/);
+  assert.equal(tierProblem('DEEP_ARCHIVE', 'Bulk'), undefined);
+  assert.equal(tierProblem('GLACIER', 'Expedited'), undefined);
+  assert.equal(tierProblem('GLACIER_IR', 'Expedited'), undefined);
+  assert.deepEqual(['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA', 'STANDARD'].map(needsRestore), [true, true, false, false, false]);
+});
+
+test('prefix ranges compare UTF-8 bytes like S3 listings', () => {
+  assert.ok(compareKeys('\uffff', '😀') < 0, 'U+FFFF sorts before U+1F600 in UTF-8 (not in UTF-16)');
+  assert.ok('\uffff' > '😀', 'UTF-16 order differs, which is why bytes are compared');
+  assert.equal(rangeMayHoldPrefix('q/', 'a/1', 'p/9'), false);
+  assert.equal(rangeMayHoldPrefix('q/', 'q0/a', 'z'), false);
+  assert.equal(rangeMayHoldPrefix('q/', 'q/a', 'q/z'), true);
+  assert.equal(rangeMayHoldPrefix('q/', 'a', 'z'), true);
+  assert.equal(rangeMayHoldPrefix('q/', 'a', 'q/'), true);
+  assert.equal(rangeMayHoldPrefix('q/', undefined, undefined), true);
+});
+
+test('generation: newest by sk unless one is named by job id, archived_at or sk', () => {
+  const item = (sk: string, job: string): FileIndexItem => ({ sk, job_id: job, archived_at: sk.split('#')[0]! }) as FileIndexItem;
+  const items = [item('2024-02-01T00:00:00Z#j2', 'j2'), item('2024-01-01T00:00:00Z#j1', 'j1')];
+  assert.equal(pickGeneration(items)?.job_id, 'j2');
+  assert.equal(pickGeneration(items, 'j1')?.job_id, 'j1');
+  assert.equal(pickGeneration(items, '2024-01-01T00:00:00Z')?.job_id, 'j1');
+  assert.equal(pickGeneration(items, 'j3'), undefined);
+});
+
+test('restore keys: restores/<id>/<key>, or a hash when that exceeds 1,024 UTF-8 bytes (C07)', () => {
+  assert.equal(restoreKeyFor('rst-1', 'q/a+b.txt'), 'restores/rst-1/q/a+b.txt');
+  const long = 'k/' + '€'.repeat(340) + 'xy';
+  assert.equal(long.length, 344);
+  assert.match(restoreKeyFor('rst-1', long), /^restores\/rst-1\/_long-keys\/[0-9a-f]{64}$/);
+});
+
+test('SNS messages are cut to fit and flagged', () => {
+  const files = Array.from({ length: 5000 }, (_, i) => ({ key: `k/${i}/${'x'.repeat(80)}`, status: 'AVAILABLE' as const, url: 'https://example/' + 'y'.repeat(200) }));
+  const msg = { event: 'restore.completed', restore_id: 'r', status: 'AVAILABLE', requested_by: 't', created_at: '', finished_at: '', counts: { files: 5000, available: 5000, failed: 0, not_found: 0 }, url_expires_in: 1, files } as RestoreNotification;
+  const body = fitMessage(msg, 64 * 1024);
+  assert.ok(Buffer.byteLength(body) <= 64 * 1024);
+  const parsed = JSON.parse(body) as { files: unknown[]; files_truncated: boolean };
+  assert.equal(parsed.files_truncated, true);
+  assert.ok(parsed.files.length > 0 && parsed.files.length < 5000);
+  assert.equal(fitMessage({ ...msg, files: files.slice(0, 2) }), JSON.stringify({ ...msg, files: files.slice(0, 2) }));
+});

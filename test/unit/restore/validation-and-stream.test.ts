@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { ValidationError } from '../../../src/domain/errors.js';
+import { validateInput } from '../../../src/restore/views.js';
+import { restoreInputFromOptions } from '../../../src/entrypoints/cli/commands/restore.js';
+import { openEntryStream } from '../../../src/restore/entry-stream.js';
+import { ZipBundleWriter, type WrittenEntry } from '../../../src/archive/zip/zip-bundle-writer.js';
+import { crc32Hex } from '../../../src/archive/zip/zip-entry-reader.js';
+import type { RestoreRequestInput } from '../../../src/api/ports.js';
+
+const base: RestoreRequestInput = { selection: { kind: 'keys', keys: ['a'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' };
+const topics = { topicArn: 'arn:main', allowed: ['arn:allowed'] };
+
+test('validation: tier, days, selection and topic allow-list, with the field named', () => {
+  const field = (req: RestoreRequestInput): string | undefined => {
+    try {
+      validateInput(req, topics);
+      return undefined;
+    } catch (err) {
+      assert.ok(err instanceof ValidationError);
+      return err.field;
+    }
+  };
+  assert.equal(field({ ...base, tier: 'Fast' as never }), 'retrieval_tier');
+  assert.equal(field({ ...base, days: 0 }), 'days');
+  assert.equal(field({ ...base, days: 1.5 }), 'days');
+  assert.equal(field({ ...base, selection: { kind: 'keys', keys: [] } }), 'keys');
+  assert.equal(field({ ...base, selection: { kind: 'keys', keys: ['€'.repeat(342)] } }), 'keys');
+  assert.equal(field({ ...base, selection: { kind: 'names', names: ['a/b.csv'] } }), 'filename');
+  assert.equal(field({ ...base, selection: { kind: 'prefix', prefix: '' } }), 'prefix');
+  assert.equal(field({ ...base, topic_arn: 'arn:other' }), 'sns_topic_arn');
+  assert.deepEqual(validateInput({ ...base, topic_arn: 'arn:allowed' }, topics), ['arn:main', 'arn:allowed']);
+  assert.deepEqual(validateInput(base, { topicArn: undefined, allowed: [] }), []);
+});
+
+test('CLI options map onto a restore request; bad input is a ValidationError', () => {
+  const o = { tier: 'Standard', days: '3', interval: '5', timeout: '0' };
+  assert.deepEqual(restoreInputFromOptions({ ...o, name: ['a.csv,b.csv', 'a.csv'] }).selection, { kind: 'names', names: ['a.csv', 'b.csv'] });
+  assert.deepEqual(restoreInputFromOptions({ ...o, key: ['x y', 'x y'] }).selection, { kind: 'keys', keys: ['x y'] });
+  assert.equal(restoreInputFromOptions({ ...o, prefix: 'p/', days: '7', tier: 'Bulk' }).days, 7);
+  assert.throws(() => restoreInputFromOptions({ ...o }), ValidationError);
+  assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], prefix: 'p' }), ValidationError);
+  assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], days: '0' }), ValidationError);
+  assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], tier: 'Fast' }), ValidationError);
+});
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
+}
+async function* chunked(b: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const c of it) out.push(c);
+  return Buffer.concat(out);
+}
+
+async function zipOf(name: string, data: Buffer, method: 0 | 8, stream: boolean): Promise<{ zip: Buffer; e: WrittenEntry }> {
+  const chunks: Buffer[] = [];
+  const w = new ZipBundleWriter({ write: async (c) => void chunks.push(Buffer.from(c)) });
+  const modified = new Date('2024-01-01T00:00:00Z');
+  const e = stream ? await w.addStream({ name, modified }, once(data), method, data.length) : await w.addBuffer({ name, modified }, data, method);
+  await w.finish();
+  return { zip: Buffer.concat(chunks), e };
+}
+
+for (const [method, stream] of [[8, true], [0, true], [8, false], [0, false]] as const) {
+  test(`streaming extraction (method ${method}, ${stream ? 'data descriptor' : 'sizes in header'}) returns the bytes and rejects a flipped byte`, async () => {
+    const data = Buffer.concat([randomBytes(100_000), Buffer.alloc(200_000, 'z')]);
+    const { zip, e } = await zipOf('d/ünï.bin', data, method, stream);
+    const expected = { key: 'd/ünï.bin', size: e.size, compressed_size: e.compressedSize, crc32: crc32Hex(e.crc32), sha256: e.sha256 };
+    const range = zip.subarray(e.offset, e.offset + e.length);
+    const got = await collect(await openEntryStream(chunked(range, 7_777), expected));
+    assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(data).digest('hex'));
+    const bad = Buffer.from(range);
+    const at = range.length - (stream ? 40 : 20);
+    bad[at] = bad[at]! ^ 0x10;
+    await assert.rejects(async () => collect(await openEntryStream(chunked(bad, 4096), expected)), (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR');
+    await assert.rejects(async () => collect(await openEntryStream(chunked(range, 4096), { ...expected, key: 'other' })), /entry name mismatch/);
+    await assert.rejects(async () => collect(await openEntryStream(chunked(range.subarray(0, range.length - 30 - (stream ? 24 : 0)), 4096), expected)), (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR');
+  });
+}
