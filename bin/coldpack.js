@@ -2,11 +2,8 @@
 // coldpack CLI launcher: runs the TypeScript sources through tsx (no separate build step).
 import { register } from 'tsx/esm/api';
 
-// The AWS SDK warns on every start that its 2027 releases need Node 22; versions are pinned, so hide it.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'NodeVersionSupportWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
-});
+// The AWS SDK warns on every start that its 2027 releases need Node 22; our SDK versions are pinned.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../src/entrypoints/cli/main.ts');
 process.exitCode = await main(process.argv);
