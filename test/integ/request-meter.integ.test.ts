@@ -1,6 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -112,4 +115,46 @@ test('the meter counts a small archive run exactly, by operation and storage cla
   const priced = priceMeterSnapshot(snap, DEFAULT_PRICE_TABLE, { writeUnitsPerItem: { [TABLE]: 2 } });
   const expected = (23 * 0.005 + 20 * 0.0004 + 6 * 0.05 + 0.025) / 1000 + (60 * 0.625) / 1e6;
   assert.ok(Math.abs(priced.total_usd - expected) < 1e-12, `${priced.total_usd} != ${expected}`);
+});
+
+/** Run the real CLI against the emulator (AWS_ENDPOINT_URL), returning its parsed --json output. */
+function cliJson(args: string[]): Promise<{ input: { objects: number; bytes: number }; coldpack: { requests: Record<string, number> } }> {
+  const bin = fileURLToPath(new URL('../../bin/coldpack.js', import.meta.url));
+  const env = { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: fx.region };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, '--json', 'estimate', ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as never);
+    });
+  });
+}
+
+test('coldpack estimate streams a bucket listing and an S3 Inventory report from the emulator', async () => {
+  const bucket = 'meter-estimate';
+  await fx.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  // 12 objects under p/: sizes 100, 200, ... 1,200 bytes (sum 7,800); one object outside the prefix
+  for (let i = 1; i <= 12; i++) {
+    await fx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `p/${i}.csv`, Body: Buffer.alloc(i * 100) }));
+  }
+  await fx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'other/x.csv', Body: Buffer.alloc(5000) }));
+  const listed = await cliJson(['--bucket', bucket, '--prefix', 'p/']);
+  assert.equal(listed.input.objects, 12);
+  assert.equal(listed.input.bytes, 7800);
+  assert.equal(listed.coldpack.requests['S3:ListObjectsV2:STANDARD'], 1);
+
+  // an S3 Inventory report (CSV): manifest.json + one gzip data file, keys URL-encoded
+  const rows = ['"meter-estimate","p/a%20b.csv","300"', '"meter-estimate","p/c.csv","700"', '"meter-estimate","q/d.csv","900"'];
+  await fx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'inv/data/1.csv.gz', Body: gzipSync(rows.join('\n') + '\n') }));
+  const manifest = {
+    sourceBucket: bucket,
+    destinationBucket: `arn:aws:s3:::${bucket}`,
+    fileFormat: 'CSV',
+    fileSchema: 'Bucket, Key, Size',
+    files: [{ key: 'inv/data/1.csv.gz', size: 0 }],
+  };
+  await fx.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'inv/manifest.json', Body: JSON.stringify(manifest) }));
+  const inventory = await cliJson(['--inventory', `s3://${bucket}/inv/manifest.json`, '--prefix', 'p/']);
+  assert.equal(inventory.input.objects, 2);
+  assert.equal(inventory.input.bytes, 1000);
+  assert.equal(inventory.coldpack.requests['S3:ListObjectsV2:STANDARD'], undefined); // manifest source: no LIST
 });
