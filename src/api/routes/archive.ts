@@ -1,4 +1,7 @@
-/** `POST /archive` and `GET /archive/{job_id}`. */
+/**
+ * `POST /archive` (202 `{job_id, status, status_url}`; with `dry_run: true` 200 and the planned job
+ * view, nothing written) and `GET /archive/{job_id}`.
+ */
 import { NotFoundError } from '../../domain/errors.js';
 import type { ApiDeps } from '../handler.js';
 import { json, parseJsonBody, validate } from '../http.js';
@@ -19,6 +22,8 @@ export function archiveRoutes(deps: ApiDeps): Route[] {
         const key = idempotencyKey(event, body.request_id);
         const req = toArchiveRequest(body, { now: deps.now(), timeZone: deps.timeZone, requestedBy: 'api' });
         const job = await deps.archive.submit(req, key === undefined ? {} : { idempotencyKey: key });
+        // A dry run writes nothing and leaves no job to poll: answer with the plan itself.
+        if (req.dry_run) return json(200, job);
         const statusUrl = `${baseUrl(event)}/archive/${encodeURIComponent(job.job_id)}`;
         return json(202, { job_id: job.job_id, status: job.status, status_url: statusUrl }, { location: statusUrl });
       },

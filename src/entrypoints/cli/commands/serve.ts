@@ -53,6 +53,14 @@ function intOption(text: string, name: string, min: number, max: number): number
   return n;
 }
 
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function loadSchedule(file: string | undefined): ScheduleConfig | undefined {
   if (file !== undefined) return parseScheduleConfig(readFileSync(file, 'utf8'), file);
   return scheduleFromEnv(process.env);
@@ -75,6 +83,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     ...(schedule ? { schedule } : {}),
     authorize: bearerAuthorizer(token.token),
     log,
+    version: packageVersion(),
   });
   const server = await startLocalServer({
     handler,
