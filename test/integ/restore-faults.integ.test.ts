@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
-import { countS3, drainNotifications, injectS3, putBundle, s3Error, setupRestoreEnv, type RestoreEnv } from '../support/restore-fixtures.js';
+import { countS3, drainNotifications, injectS3, putBundle, s3Error, setupRestoreEnv, type PutBundleOptions, type RestoreEnv } from '../support/restore-fixtures.js';
 import type { RestoreRequestInput } from '../../src/api/ports.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
@@ -21,7 +21,7 @@ const input = (keys: string[], extra: Partial<RestoreRequestInput> = {}): Restor
 });
 
 /** A fresh bundle of small text files `<p>/<name>` (each test its own bundle). */
-async function bundle(names: string[], storageClass: 'DEEP_ARCHIVE' | 'GLACIER' | 'STANDARD' = 'DEEP_ARCHIVE', mutate?: Parameters<typeof putBundle>[2]['mutate']) {
+async function bundle(names: string[], storageClass: 'DEEP_ARCHIVE' | 'GLACIER' | 'STANDARD' = 'DEEP_ARCHIVE', mutate?: PutBundleOptions['mutate']) {
   const p = `t${seq++}`;
   const b = await putBundle(env, names.map((n) => ({ key: `${p}/${n}`, data: Buffer.from(`content of ${p}/${n}\n`.repeat(20)) })), { storageClass, seq, ...(mutate ? { mutate } : {}) });
   return { ...b, keys: names.map((n) => `${p}/${n}`) };
