@@ -43,7 +43,10 @@ export function renderEstimateText(r: EstimateResult): string {
     ...section('Lifecycle rule (transition every object)', r.lifecycle),
     ...section(`coldpack (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, r.coldpack),
     '',
-    `Savings over ${i.months} months: ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`,
+    r.savings_usd >= 0
+      ? `Savings over ${i.months} months: ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`
+      : `coldpack costs ${formatUsd(-r.savings_usd)} more than the lifecycle rule over ${i.months} months ` +
+        `(${(-r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`,
     `Break-even object size: ${
       r.break_even_object_bytes === null
         ? 'none up to 5 TiB'

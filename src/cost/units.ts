@@ -81,8 +81,10 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Format US dollars for humans: 4 significant decimals under $1, cents above, e.g. `$0.0123`, `$50.00`. */
+/** Format US dollars for humans: 4 decimals under $1, cents above, sign first, e.g. `$0.0123`, `$50.00`, `-$21.01`. */
 export function formatUsd(usd: number): string {
-  if (usd !== 0 && Math.abs(usd) < 1) return `$${usd.toFixed(4)}`;
-  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const sign = usd < 0 ? '-' : '';
+  const abs = Math.abs(usd);
+  if (abs !== 0 && abs < 1) return `${sign}$${abs.toFixed(4)}`;
+  return `${sign}$${abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }

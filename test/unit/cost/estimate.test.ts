@@ -74,3 +74,9 @@ test('text and HTML reports carry the headline figures; HTML is escaped and has 
   assert.match(html, /lifecycle \$53\.57, coldpack \$8\.20/);
   assert.equal(escapeHtml('<a href="x">&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
 });
+
+test('the text report says when coldpack costs more (objects of 2 GB over 36 months)', () => {
+  const r = estimate(parseEstimateRequest({ objects: 5000, avg_size_bytes: 2e9, months: 36 }), prices);
+  assert.ok(r.savings_usd < 0);
+  assert.match(renderEstimateText(r), /coldpack costs \$\d+\.\d\d more than the lifecycle rule over 36 months/);
+});

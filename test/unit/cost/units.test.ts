@@ -30,4 +30,6 @@ test('formatters', () => {
   assert.equal(formatUsd(50), '$50.00');
   assert.equal(formatUsd(0.0922), '$0.0922');
   assert.equal(formatUsd(1234.5), '$1,234.50');
+  assert.equal(formatUsd(-21.01), '-$21.01');
+  assert.equal(formatUsd(-0.5), '-$0.5000');
 });
