@@ -90,7 +90,7 @@ test('an upload failure deletes no source; a re-run of the same job finishes wit
 });
 
 test('503 SlowDown on GETs and on a part upload is retried; the job completes', async () => {
-  const objs: Record<string, string> = {};
+  const objs: Record<string, string | Buffer> = {};
   for (let i = 0; i < 300; i++) objs[`t/${String(i).padStart(4, '0')}`] = 'x'.repeat(100);
   objs['t/zz-big.jpg'] = randomBytes(17 * 1024 * 1024); // stored, > one 16 MiB part: a multipart bundle
   await seed(fx.clients.s3, 'src', objs);

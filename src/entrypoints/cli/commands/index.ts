@@ -5,6 +5,7 @@ import { registerInit } from './init.js';
 import { registerArchive, registerStatus } from './archive.js';
 import { registerLs } from './ls.js';
 import { registerWorker } from './worker.js';
+import { registerDemo } from './demo.js';
 import { registerServe } from './serve.js';
 import { registerRestore } from './restore.js';
 
@@ -19,4 +20,4 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerEstimate, registerServe, registerRestore];
+const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerDemo, registerEstimate, registerServe, registerRestore];
