@@ -3,7 +3,7 @@ import { ColdpackError } from '../../domain/errors.js';
 import { CliContext, type GlobalFlags } from './context.js';
 import { registerCommands } from './commands/index.js';
 
-/** Exit codes: 0 ok, 1 failure (job failed, AWS error), 2 bad input (usage or validation, nothing written). */
+/** Exit codes: 0 ok, 1 failure (job failed, AWS error), 2 refused input (usage, validation or the QC guard; nothing archived or deleted). */
 export const EXIT = Object.freeze({ OK: 0, FAILED: 1, BAD_INPUT: 2 });
 
 /** Build the `coldpack` commander program. Each command's action returns its exit code. */

@@ -1,0 +1,57 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { startMotoFixture, type MotoFixture } from '../support/moto.js';
+
+let fx: MotoFixture;
+before(async () => {
+  fx = await startMotoFixture();
+});
+after(async () => fx.close());
+
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('init, archive --json, status, ls through the CLI; bad input exits 2 and writes nothing', async () => {
+  assert.equal(cli(['init']).code, 0);
+  await fx.clients.s3.send(new CreateBucketCommand({ Bucket: 'cli-src' }));
+  for (let i = 0; i < 5; i++) await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'cli-src', Key: `20240410/${i}_20240410_001.csv`, Body: `row,${i}\n`.repeat(50) }));
+
+  const bad = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--archive-size', '0']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /archive_size/);
+  const badBucket = cli(['archive', '--bucket', 'Bad_Bucket', '--prefix', 'x/']);
+  assert.equal(badBucket.code, 2);
+  assert.match(badBucket.stderr, /bucket_name/);
+  const qc = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '6', '--json']);
+  assert.equal(qc.code, 2, 'QC guard refusal: nothing written');
+  assert.match(qc.stderr, /expected 6, listed 5/);
+
+  const run = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '5', '--archive-size', '500', '--project', 'amazon', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as { job_id: string; status: string; files_archived: number; bundles: number };
+  assert.equal(report.status, 'SUCCEEDED');
+  assert.equal(report.files_archived, 5);
+
+  const status = cli(['status', report.job_id, '--json']);
+  assert.equal(status.code, 0);
+  assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'SUCCEEDED');
+
+  const bundleKey = `bundles/amazon/${report.job_id}/00000/000000.zip`;
+  const ls = cli(['ls', bundleKey, '--json']);
+  assert.equal(ls.code, 0, ls.stderr);
+  const entries = JSON.parse(ls.stdout) as Array<{ key: string; offset: number; length: number }>;
+  assert.equal(entries.length, 5);
+  assert.equal(entries[0]!.offset, 0);
+  assert.equal(entries[1]!.offset, entries[0]!.offset + entries[0]!.length);
+
+  const missing = cli(['status', 'no-such-job']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /does not exist/);
+});
