@@ -133,7 +133,7 @@ export class Resolver {
   }
 
   private ambiguity(lines: string[], field: string, what: string): ValidationError {
-    return new ValidationError(`${what}; name the key exactly or set all_matches: ${lines.join('; ')}`, field, 'AMBIGUOUS_NAME');
+    return new ValidationError(`${what}; name the key exactly or set all_matches (CLI: --all-matches): ${lines.join('; ')}`, field, 'AMBIGUOUS_NAME');
   }
 
   private async readKeyList(bucket: string, key: string): Promise<string[]> {
