@@ -5,7 +5,7 @@ import { ColdpackError } from '../../domain/errors.js';
 export const BATCH_WRITE_MAX = 25;
 
 /**
- * Put `items` into `table` with BatchWriteItem, 25 per call, retrying UnprocessedItems with
+ * Put `items` into `table` with BatchWriteItem, 25 per call (`concurrency` calls at once, default 4), retrying UnprocessedItems with
  * exponential backoff and full jitter (base 50 ms, cap 5,000 ms) up to `maxRetries` rounds.
  * @throws ColdpackError `UNPROCESSED_ITEMS` when items remain unprocessed after the retries
  */
@@ -13,22 +13,34 @@ export async function batchPut(
   dynamo: DynamoDBDocumentClient,
   table: string,
   items: readonly Record<string, unknown>[],
-  options: { maxRetries?: number; sleep?: (ms: number) => Promise<void> } = {},
+  options: { maxRetries?: number; sleep?: (ms: number) => Promise<void>; concurrency?: number } = {},
 ): Promise<{ calls: number }> {
   const maxRetries = options.maxRetries ?? 10;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let calls = 0;
-  for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
-    let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next;
+      next += BATCH_WRITE_MAX;
+      const made = await putChunk(items.slice(i, i + BATCH_WRITE_MAX));
+      calls += made;
+    }
+  };
+  const putChunk = async (chunk: readonly Record<string, unknown>[]): Promise<number> => {
+    let made = 0;
+    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > maxRetries) {
         throw new ColdpackError('UNPROCESSED_ITEMS', `${pending.length} items of ${table} stayed unprocessed after ${maxRetries} retries`);
       }
       if (attempt > 0) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
       const res = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      calls++;
+      made++;
       pending = (res.UnprocessedItems?.[table] ?? []) as typeof pending;
     }
-  }
+    return made;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   return { calls };
 }
