@@ -93,7 +93,7 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   const buf = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (buf.length > maxBytes) {
     throw new PayloadTooLargeError(
-      `request body is ${buf.length} bytes; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(0)} MiB).${bulkHint ? ' ' + bulkHint : ''}`,
+      `request body is ${buf.length} bytes; the limit is ${maxBytes} bytes.${bulkHint ? ' ' + bulkHint : ''}`,
     );
   }
   const text = buf.toString('utf8');

@@ -40,14 +40,16 @@ export function jsonSchemaOf(schema: z.ZodType, target: 'draft-04' | 'openapi-3.
  * request bodies, keyed by route family: `archive` (POST /archive), `restore` (POST /restore),
  * `estimate` (POST /estimate). `example` keys are removed. Cross-field rules (exactly one of
  * prefix/s3_prefix; one restore selector) and bucket-name details beyond the pattern are enforced
- * by the handler only.
+ * by the handler only. Note: a body API Gateway refuses with these models never reaches the Lambda,
+ * so its 400 is API Gateway's (`BAD_REQUEST_BODY` gateway response), not coldpack's
+ * `{code, message, field}`; e.g. malformed JSON then gets no line/column. Customize that gateway
+ * response, or leave body validation to the handler.
  */
 export function requestModels(): Record<string, object> {
-  const model = (s: z.ZodType, title: string): object => ({
-    ...(strip(jsonSchemaOf(s, 'draft-04'), ['example', 'id']) as Json),
-    $schema: 'http://json-schema.org/draft-04/schema#',
-    title,
-  });
+  const model = (s: z.ZodType, title: string): object => {
+    const { id: _id, ...schema } = strip(jsonSchemaOf(s, 'draft-04'), ['example']) as Json;
+    return { ...schema, $schema: 'http://json-schema.org/draft-04/schema#', title };
+  };
   return {
     archive: model(ArchiveBody, 'ArchiveRequest'),
     restore: model(RestoreBody, 'RestoreRequest'),
