@@ -15,6 +15,8 @@ export interface JobReport {
   readonly files_listed: number;
   readonly bytes_listed: number;
   readonly folder_markers: number;
+  /** Listed objects already in GLACIER/DEEP_ARCHIVE: not readable without a restore, left alone. */
+  readonly archived_class: number;
   readonly files_archived: number;
   readonly bytes_archived: number;
   readonly bundles: number;
@@ -103,6 +105,7 @@ export class Finalizer {
       files_listed: job.n_files_listed ?? sum((s) => s.files),
       bytes_listed: job.n_bytes_listed ?? sum((s) => s.bytes),
       folder_markers: job.n_folder_markers ?? 0,
+      archived_class: job.n_archived_class ?? 0,
       files_archived: filesArchived,
       bytes_archived: bytesArchived,
       bundles: committed.length,
