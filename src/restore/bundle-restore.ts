@@ -119,9 +119,10 @@ export class BundleRestores {
         },
       );
       if (claimed) return 'CLAIMED';
-      const ready = await this.update(bundleKey, 'SET restore_last_reader = :id', 'restore_state = :ready', { ':id': restoreId, ':ready': 'READY' });
-      if (ready) return 'READY';
-      if (!(await this.get(bundleKey))) return 'MISSING';
+      // Neither joinable nor claimable: READY and not about to expire (or the state just moved).
+      const item = await this.get(bundleKey);
+      if (!item) return 'MISSING';
+      if (item.restore_state === 'READY') return 'READY';
     }
     throw new Error(`bundle ${bundleKey}: restore state kept changing during 5 rounds`);
   }

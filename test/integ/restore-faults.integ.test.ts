@@ -270,3 +270,25 @@ test('a corrupted byte in a streamed (multipart) entry fails the file and leaves
   assert.deepEqual((uploads.Uploads ?? []).map((u) => u.Key), []);
   assert.ok(b.bytes > 0);
 });
+
+test('an expired restored copy (GET answers 403 InvalidObjectState) sends the file back to RESTORING; the reconciler restores the bundle again', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  let gets = 0;
+  const remove = injectS3(fx.clients.s3, {
+    fault: (c, i) => (c === 'GetObject' && i.Bucket === env.archiveBucket && gets++ === 0 ? s3Error('InvalidObjectState', 403, 'The operation is not valid for the object\'s storage class') : undefined),
+  });
+  const counter = countS3(fx.clients.s3);
+  try {
+    const r = await svc.submit(input(b.keys), {});
+    await svc.reconcile(r.restore_id);
+    assert.equal((await svc.get(r.restore_id))!.files[0]!.status, 'RESTORING');
+    assert.equal(counter.count('RestoreObject'), 1);
+    await svc.reconcile(r.restore_id);
+    assert.equal(counter.count('RestoreObject'), 2, 'the bundle was restored again');
+    assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+  } finally {
+    counter.stop();
+    remove();
+  }
+});
