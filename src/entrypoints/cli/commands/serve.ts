@@ -105,7 +105,16 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     local ? `monthly schedule ${eventBridgeExpression(schedule!)} ${schedule!.time_zone}; next run ${local.next()?.toISOString()}` : 'no monthly schedule configured',
     services.reconcile ? `reconciler every ${reconcileSeconds} s` : 'no reconciler wired',
   ];
-  ctx.print({ url: server.url, token_source: token.source, token_file: token.path, schedule: local ? local.next()?.toISOString() : null }, lines.join('\n'));
+  ctx.print(
+    {
+      url: server.url,
+      token_source: token.source,
+      token_file: token.path,
+      ...(token.source === 'generated' ? { token: token.token } : {}),
+      next_scheduled_run: local ? local.next()?.toISOString() : null,
+    },
+    lines.join('\n'),
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
