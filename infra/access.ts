@@ -40,16 +40,18 @@ export interface AccessProps {
  *
  * | principal | tables | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- |
- * | api | rw | list, get | list, get, put, restore | get | all three | stack + allowed |
- * | monthly schedule | rw | list, get | list, get, put | - | shard, finalize | stack |
+ * | api | rw | list, get | list, get, put, restore | get | plan, restore | stack + allowed |
+ * | monthly schedule | rw | list, get | list, get, put | - | plan | stack |
  * | reconcile | rw | - | get (head), restore | - | restore | stack + allowed |
  * | restore-event | rw | - | get (head) | - | restore | stack + allowed |
+ * | plan task | rw | list, get | list, get, put | - | shard, finalize | - |
  * | shard task | rw | list, get | list, get, put (multipart) | - | - | - |
  * | finalize task | rw | list, get, delete | list, get, put | - | - | stack |
  * | restore task | rw | - | get | get, put (multipart) | - | stack + allowed |
  *
- * "get" on a source is also the HeadObject ETag re-check; "restore" is s3:RestoreObject; planning
- * (listing, shard manifests) runs where a job is started (API or schedule). Allowed topics are the
+ * "get" on a source is also the HeadObject ETag re-check; "restore" is s3:RestoreObject. Planning
+ * (listing, shard manifests) runs in the plan job; the API keeps source read access to check that
+ * a bucket and prefix exist and can be read, and for dry runs. Allowed topics are the
  * AllowedTopicArns parameter, granted by a separate policy that exists only when it is not empty.
  * @param scope the stack
  * @param props the resources
@@ -76,7 +78,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listBuckets('ListArchive', [archive.bucketArn]),
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject', 's3:RestoreObject'], archiveObjects),
         objectAccess('ReadRestored', ['s3:GetObject'], restoreObjects),
-        ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref, defs.restore.ref]),
+        ...batchSubmit(queue, [defs.plan.ref, defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
     ],
@@ -87,8 +89,18 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listBuckets('ListArchive', [archive.bucketArn]),
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject'], archiveObjects),
-        ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
+        ...batchSubmit(queue, [defs.plan.ref]),
         publish('PublishStackTopic', ownTopic),
+      ],
+    ],
+    [
+      compute.taskRoles.plan,
+      [
+        ...data,
+        ...readSources,
+        listBuckets('ListArchive', [archive.bucketArn]),
+        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject'], archiveObjects),
+        ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
       ],
     ],
     [

@@ -81,6 +81,7 @@ export class ColdpackStack extends Stack {
       ...base,
       COLDPACK_JOB_RUNNER: 'aws-batch',
       COLDPACK_JOB_QUEUE: this.compute.jobQueue.attrJobQueueArn,
+      COLDPACK_JOB_DEFINITION_PLAN: defs.plan.ref,
       COLDPACK_JOB_DEFINITION_SHARD: defs.shard.ref,
       COLDPACK_JOB_DEFINITION_FINALIZE: defs.finalize.ref,
       COLDPACK_JOB_DEFINITION_RESTORE: defs.restore.ref,

@@ -84,6 +84,7 @@ export class Api extends Construct {
       },
     });
     const api = this.restApi;
+    api.node.tryRemoveChild('Endpoint'); // the stack outputs it once, as ApiUrl
     const integration = new apigw.LambdaIntegration(this.handler.fn, { proxy: true, allowTestInvoke: false });
     const bodyValidator = api.addRequestValidator('BodyValidator', { validateRequestBody: true, validateRequestParameters: true });
     const paramValidator = api.addRequestValidator('ParameterValidator', { validateRequestBody: false, validateRequestParameters: true });

@@ -7,8 +7,8 @@ import { acknowledge, logGroup } from './defaults.js';
 import { REPO_ROOT } from './function.js';
 import type { Network } from './network.js';
 
-/** The three kinds of Batch jobs, each with its own job definition and task role. */
-export type WorkerKind = 'shard' | 'finalize' | 'restore';
+/** The four kinds of Batch jobs, each with its own job definition and task role. */
+export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
 
 /**
  * Container command per job kind (after the image's `node dist/coldpack.mjs` entry point);
@@ -19,13 +19,18 @@ export const WORKER_COMMANDS: Readonly<Record<WorkerKind, readonly string[]>> = 
   shard: ['worker', 'shard', '--job', 'Ref::job_id'],
   finalize: ['worker', 'finalize', '--job', 'Ref::job_id'],
   restore: ['worker', 'restore', '--restore', 'Ref::restore_id'],
+  // Last: its environment names the shard and finalize job definitions it submits.
+  plan: ['worker', 'plan', '--job', 'Ref::job_id'],
 };
 
 /**
  * Attempt timeout per job kind: Batch stops an attempt that runs longer (then it is retried).
- * A shard packs about 1/N of a month's objects; 12 h leaves room for slow sources.
+ * A shard packs about 1/N of a month's objects; 12 h leaves room for slow sources. Planning
+ * lists the whole source (ListObjectsV2 returns at most 1,000 keys a call; an S3 Inventory
+ * manifest is much faster for billions of keys), so it gets 24 h.
  */
 export const WORKER_TIMEOUTS: Readonly<Record<WorkerKind, Duration>> = {
+  plan: Duration.hours(24),
   shard: Duration.hours(12),
   finalize: Duration.hours(6),
   restore: Duration.hours(6),
@@ -58,7 +63,7 @@ export interface ComputeProps {
  * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in private
  * subnets without public IPs, one job queue, and three job definitions running the image built
  * from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
- * `shard` (submitted as an array job), `finalize`, `restore`. Each job kind has its own task role
+ * `plan` (lists the source, then submits the others), `shard` (an array job), `finalize`, `restore`. Each job kind has its own task role
  * (the stack adds the data permissions); one execution role pulls the image and writes logs.
  * Sources: https://docs.aws.amazon.com/batch/latest/userguide/fargate.html,
  * https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
@@ -91,6 +96,12 @@ export class Compute extends Construct {
     this.jobQueue = new batch.CfnJobQueue(this, 'JobQueue', {
       priority: 1,
       state: 'ENABLED',
+      // A job that can never start (vCPU/memory over MaxVcpus or not a Fargate combination) is
+      // cancelled after an hour instead of waiting in RUNNABLE forever; it then shows as FAILED.
+      jobStateTimeLimitActions: [
+        'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE',
+        'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+      ].map((reason) => ({ action: 'CANCEL', maxTimeSeconds: 3600, reason, state: 'RUNNABLE' })),
       computeEnvironmentOrder: [{ order: 1, computeEnvironment: environment.attrComputeEnvironmentArn }],
     });
 
@@ -127,11 +138,21 @@ export class Compute extends Construct {
       new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }),
     );
 
-    const env = Object.entries({ AWS_REGION: Aws.REGION, ...props.environment }).map(([name, value]) => ({ name, value }));
+    const common: Record<string, string> = { AWS_REGION: Aws.REGION, ...props.environment };
     const taskRoles = {} as Record<WorkerKind, iam.Role>;
     const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
     for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {
       const title = kind[0]!.toUpperCase() + kind.slice(1);
+      const vars =
+        kind === 'plan'
+          ? {
+              ...common,
+              COLDPACK_JOB_RUNNER: 'aws-batch',
+              COLDPACK_JOB_QUEUE: this.jobQueue.attrJobQueueArn,
+              COLDPACK_JOB_DEFINITION_SHARD: definitions.shard.ref,
+              COLDPACK_JOB_DEFINITION_FINALIZE: definitions.finalize.ref,
+            }
+          : common;
       taskRoles[kind] = new iam.Role(this, `${title}TaskRole`, {
         assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
@@ -162,7 +183,7 @@ export class Compute extends Construct {
           networkConfiguration: { assignPublicIp: 'DISABLED' },
           fargatePlatformConfiguration: { platformVersion: 'LATEST' },
           runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
-          environment: env,
+          environment: Object.entries(vars).map(([name, value]) => ({ name, value })),
           logConfiguration: {
             logDriver: 'awslogs',
             options: { 'awslogs-group': logs.logGroupName, 'awslogs-region': Aws.REGION, 'awslogs-stream-prefix': kind },

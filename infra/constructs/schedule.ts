@@ -71,14 +71,12 @@ export class Schedules extends Construct {
       entry: 'src/entrypoints/lambda/schedule.ts',
       description: 'coldpack monthly archive schedule',
       timeout: Duration.minutes(5),
-      reservedConcurrentExecutions: 1,
     });
     this.reconcile = new ColdpackFunction(this, 'Reconcile', {
       ...common,
       entry: 'src/entrypoints/lambda/reconcile.ts',
       description: 'coldpack restore reconciler (HeadObject x-amz-restore)',
       timeout: Duration.minutes(10),
-      reservedConcurrentExecutions: 1,
     });
     this.restoreEvent = new ColdpackFunction(this, 'RestoreEvent', {
       ...common,

@@ -14,6 +14,8 @@ export interface BatchSubmitClient {
 export interface BatchJobRunnerOptions {
   /** Job queue name or ARN (env COLDPACK_JOB_QUEUE). */
   readonly jobQueue: string;
+  /** Plan job definition, `name:revision` or ARN (env COLDPACK_JOB_DEFINITION_PLAN). */
+  readonly planJobDefinition: string;
   /** Shard job definition name, `name:revision` or ARN (env COLDPACK_JOB_DEFINITION_SHARD). */
   readonly shardJobDefinition: string;
   /** Finalize job definition (env COLDPACK_JOB_DEFINITION_FINALIZE). */
@@ -55,9 +57,13 @@ function checkId(value: string, field: string): void {
 
 /**
  * {@link JobRunner} on AWS Batch. The job definitions carry the container command
- * (`worker shard --job Ref::job_id`, `worker finalize --job Ref::job_id`,
- * `worker restore --restore Ref::restore_id`); this adapter only fills the parameters.
+ * (`worker plan --job Ref::job_id`, `worker shard --job Ref::job_id`,
+ * `worker finalize --job Ref::job_id`, `worker restore --restore Ref::restore_id`); this adapter
+ * only fills the parameters.
  *
+ * In AWS an archive job runs as: {@link BatchJobRunner.submitPlan} (from the API or the schedule:
+ * listing a month of objects does not fit a 15-minute Lambda) -> the plan job stores the shard
+ * manifests and calls {@link BatchJobRunner.runPlannedJob}:
  * - shards: one array job of `shardCount` children (each reads `AWS_BATCH_JOB_ARRAY_INDEX`), or a
  *   plain job when `shardCount` is 1 (Batch requires an array size of at least 2);
  * - finalize: one job that `dependsOn` the shard job (for an array job: all of its children).
@@ -77,7 +83,7 @@ export class BatchJobRunner implements JobRunner {
    * @throws ValidationError when a name is empty
    */
   constructor(client: BatchSubmitClient, options: BatchJobRunnerOptions) {
-    for (const key of ['jobQueue', 'shardJobDefinition', 'finalizeJobDefinition', 'restoreJobDefinition'] as const) {
+    for (const key of ['jobQueue', 'planJobDefinition', 'shardJobDefinition', 'finalizeJobDefinition', 'restoreJobDefinition'] as const) {
       if (typeof options[key] !== 'string' || options[key].trim() === '') {
         throw new ValidationError(`BatchJobRunner option ${key} must be a non-empty name or ARN, got ${JSON.stringify(options[key])}`, key);
       }
@@ -121,6 +127,25 @@ export class BatchJobRunner implements JobRunner {
       propagateTags: true,
     });
     return { runner: 'aws-batch', refs: [shardId, finalizeId] };
+  }
+
+  /**
+   * Submit the planning step of an archive job (`worker plan --job <id>`), which lists the source,
+   * stores the shard manifests and then submits the shards and finalize ({@link runPlannedJob}).
+   * @param jobId archive job id (1-128 of `[A-Za-z0-9_.:-]`) whose job item exists
+   * @returns the Batch job id
+   * @throws ValidationError on a bad id; BatchSubmitError when Batch returns no job id
+   */
+  async submitPlan(jobId: string): Promise<string> {
+    checkId(jobId, 'job_id');
+    return this.submit({
+      jobName: this.jobName('plan', jobId),
+      jobQueue: this.options.jobQueue,
+      jobDefinition: this.options.planJobDefinition,
+      parameters: { job_id: jobId },
+      tags: { 'coldpack:job': jobId },
+      propagateTags: true,
+    });
   }
 
   /**

@@ -26,14 +26,21 @@ describe('AWS Batch on Fargate', () => {
     assert.equal('ServiceRole' in ce.Properties!, false, 'uses the Batch service-linked role');
   });
 
-  it('one job queue on that environment', () => {
+  it('one job queue on that environment, cancelling jobs that can never start after an hour', () => {
     t.resourceCountIs('AWS::Batch::JobQueue', 1);
-    t.hasResourceProperties('AWS::Batch::JobQueue', { Priority: 1, ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: Match.anyValue() }] });
+    t.hasResourceProperties('AWS::Batch::JobQueue', {
+      Priority: 1,
+      ComputeEnvironmentOrder: [{ Order: 1, ComputeEnvironment: Match.anyValue() }],
+      JobStateTimeLimitActions: [
+        { Action: 'CANCEL', MaxTimeSeconds: 3600, Reason: 'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE', State: 'RUNNABLE' },
+        { Action: 'CANCEL', MaxTimeSeconds: 3600, Reason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT', State: 'RUNNABLE' },
+      ],
+    });
   });
 
-  it('three job definitions (shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
+  it('four job definitions (plan, shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
     const defs = Object.values(resourcesOf(t, 'AWS::Batch::JobDefinition'));
-    assert.equal(defs.length, 3);
+    assert.equal(defs.length, 4);
     assert.deepEqual(
       defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
       Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
@@ -65,7 +72,12 @@ describe('AWS Batch on Fargate', () => {
       }
       taskRoles.add(JSON.stringify(c.JobRoleArn));
     }
-    assert.equal(taskRoles.size, 3, 'one task role per job kind');
+    assert.equal(taskRoles.size, 4, 'one task role per job kind');
+    const plan = defs.find((d) => JSON.stringify(d.Properties!.ContainerProperties).includes('"plan"'))!;
+    const planEnv = (plan.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);
+    for (const name of ['COLDPACK_JOB_RUNNER', 'COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD', 'COLDPACK_JOB_DEFINITION_FINALIZE']) {
+      assert.ok(planEnv.includes(name), `plan job lacks ${name}`);
+    }
   });
 });
 

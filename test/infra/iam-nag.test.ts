@@ -166,3 +166,20 @@ describe('cdk-nag AwsSolutions', () => {
     assert.ok(count > 0);
   });
 });
+
+describe('who may submit which Batch jobs', () => {
+  const submitters = (definition: 'plan' | 'shard' | 'finalize' | 'restore') => {
+    const defId = s.stack.getLogicalId(s.stack.compute.jobDefinitions[definition]);
+    return statements()
+      .filter((f) => list(f.statement.Action).includes('batch:SubmitJob') && JSON.stringify(f.statement.Resource).includes(`"${defId}"`))
+      .map((f) => f.where.replace(/[A-F0-9]{8}$/, ''))
+      .sort();
+  };
+
+  it('plan: the API and the monthly schedule; shard and finalize: the plan job only; restore: API, reconciler, restore-event', () => {
+    assert.deepEqual(submitters('plan'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesMonthlyRoleDefaultPolicy']);
+    assert.deepEqual(submitters('shard'), ['ComputePlanTaskRoleDefaultPolicy']);
+    assert.deepEqual(submitters('finalize'), ['ComputePlanTaskRoleDefaultPolicy']);
+    assert.deepEqual(submitters('restore'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesReconcileRoleDefaultPolicy', 'SchedulesRestoreEventRoleDefaultPolicy']);
+  });
+});

@@ -19,6 +19,7 @@ function recordingClient(answer: (n: number) => { jobId?: string } = (n) => ({ j
 
 const names = {
   jobQueue: 'coldpack-queue',
+  planJobDefinition: 'coldpack-plan',
   shardJobDefinition: 'coldpack-shard',
   finalizeJobDefinition: 'coldpack-finalize',
   restoreJobDefinition: 'coldpack-restore',
@@ -90,6 +91,22 @@ describe('BatchJobRunner', () => {
     assert.deepEqual(inputs[0]!.parameters, { job_id: `a:b.c${'z'.repeat(123)}` });
   });
 
+  it('submits the plan step of an archive job', async () => {
+    const { client, inputs } = recordingClient();
+    assert.equal(await new BatchJobRunner(client, names).submitPlan('job-42'), 'batch-1');
+    assert.deepEqual(inputs, [
+      {
+        jobName: 'coldpack-plan-job-42',
+        jobQueue: 'coldpack-queue',
+        jobDefinition: 'coldpack-plan',
+        parameters: { job_id: 'job-42' },
+        tags: { 'coldpack:job': 'job-42' },
+        propagateTags: true,
+      },
+    ]);
+    await assert.rejects(new BatchJobRunner(client, names).submitPlan('a/b'), ValidationError);
+  });
+
   it('submits a restore extraction job with the restore id as parameter', async () => {
     const { client, inputs } = recordingClient();
     const id = await new BatchJobRunner(client, names).submitRestore('r-1');
@@ -126,5 +143,6 @@ describe('BatchJobRunner', () => {
     const { client } = recordingClient();
     assert.throws(() => new BatchJobRunner(client, { ...names, jobQueue: '' }), ValidationError);
     assert.throws(() => new BatchJobRunner(client, { ...names, finalizeJobDefinition: ' ' }), ValidationError);
+    assert.throws(() => new BatchJobRunner(client, { ...names, planJobDefinition: '' }), ValidationError);
   });
 });
