@@ -96,11 +96,13 @@ export interface BundleGroup {
   readonly entries: number;
   /** Bundle object size in bytes (data + zip overhead + manifest entry). */
   readonly bytes: number;
+  /** Source bytes per bundle (sum of the entries' sizes), when known: the engine sizes parts from it. */
+  readonly sourceBytes?: number;
 }
 
 /** Packing limits and assumptions of a {@link planBundles} call. */
 export interface BundlePlanOptions {
-  /** Bundle cap in bytes. Default 512,000,000. */
+  /** Bundle cap in bytes of source data (the engine's `max_bundle_bytes`). Default 512,000,000. */
   readonly maxBundleBytes?: number;
   /** Max entries per bundle. Default 100,000. */
   readonly maxFilesPerBundle?: number;
@@ -110,7 +112,7 @@ export interface BundlePlanOptions {
   readonly shardMaxBytes?: number;
   /** Stored/source byte ratio (deflate of compressible data), 0 < r ≤ 1. Default 1 (stored as is). */
   readonly compressionRatio?: number;
-  /** Manifest gzip ratio. Default 0.3. */
+  /** Manifest gzip/deflate ratio. Default 0.3. */
   readonly manifestGzipRatio?: number;
 }
 
@@ -126,22 +128,26 @@ export interface BundlePlan {
   readonly bundleBytes: number;
   /** Total bytes of the gzip manifest objects beside the bundles (STANDARD, one per bundle). */
   readonly manifestBytes: number;
-  /** Multipart part size used for bundles. */
+  /** Multipart part size of a bundle at the cap. */
   readonly partBytes: number;
 }
 
-function bundleOf(entries: number, dataBytes: number, avgKeyBytes: number): number {
-  const manifest = manifestBytes(entries, avgKeyBytes);
-  const body = dataBytes + manifest + zipEntryOverheadBytes(MANIFEST_ENTRY_NAME_BYTES, manifest);
-  return Math.ceil(body + zipEndOverheadBytes(entries + 1, body));
+function bundleOf(entries: number, avgSource: number, ratio: number, avgKeyBytes: number, gzip: number): BundleGroup & { count: 0 } {
+  const stored = avgSource * ratio;
+  const data = entries * (stored + zipEntryOverheadBytes(avgKeyBytes, stored));
+  const manifest = manifestBytes(entries, avgKeyBytes, gzip);
+  const body = data + manifest + zipEntryOverheadBytes(MANIFEST_ENTRY_NAME_BYTES, manifest);
+  return { count: 0, entries, bytes: Math.ceil(body + zipEndOverheadBytes(entries + 1, body)), sourceBytes: Math.round(entries * avgSource) };
 }
 
 /**
- * Predict the bundles of a population the way the engine packs it: shards of contiguous keys
- * (count = max(ceil(objects / shardMaxFiles), ceil(bytes / shardMaxBytes))), objects of at least the cap
- * become one-entry bundles, the rest are packed greedily per shard (a bundle closes at the byte or entry
- * cap). Objects are assumed evenly spread over shards and, within a shard, of the average size; real
- * listings pack slightly worse (each bundle may close up to one object short of the cap).
+ * Predict the bundles of a population the way the engine packs it (`BundleCutter` in
+ * src/domain/grouping.ts): shards of contiguous keys (count = max(ceil(objects / shardMaxFiles),
+ * ceil(bytes / shardMaxBytes))); within a shard a bundle takes objects in listing order until the next one
+ * would push its *source* bytes over the cap or it holds `maxFilesPerBundle` entries. Objects are assumed
+ * evenly spread over shards and of the average size (so a bundle holds floor(cap / average) objects; an
+ * object larger than the cap is a bundle of its own). Bundle bytes add the zip overhead and the manifest entry
+ * (deflated, `manifestGzipRatio`).
  * @param population the source objects
  * @param options caps and ratios (see {@link BundlePlanOptions})
  */
@@ -150,16 +156,14 @@ export function planBundles(population: Population, options: BundlePlanOptions =
   const maxFiles = options.maxFilesPerBundle ?? DEFAULT_MAX_FILES_PER_BUNDLE;
   const ratio = options.compressionRatio ?? 1;
   const gzip = options.manifestGzipRatio ?? DEFAULT_MANIFEST_GZIP_RATIO;
-  const partBytes = multipartPartSize(cap);
+  const key = population.avg_key_bytes;
   const groups: BundleGroup[] = [];
   let packedObjects = 0;
   let packedBytes = 0;
   for (const b of population.buckets) {
     const avg = b.objects === 0 ? 0 : b.bytes / b.objects;
-    if (avg * ratio >= cap) {
-      const entry = avg * ratio + zipEntryOverheadBytes(population.avg_key_bytes, avg * ratio);
-      groups.push({ count: b.objects, entries: 1, bytes: bundleOf(1, entry, population.avg_key_bytes) });
-    } else {
+    if (avg > cap) groups.push({ ...bundleOf(1, avg, ratio, key, gzip), count: b.objects });
+    else {
       packedObjects += b.objects;
       packedBytes += b.bytes;
     }
@@ -169,17 +173,16 @@ export function planBundles(population: Population, options: BundlePlanOptions =
     Math.ceil(population.bytes / (options.shardMaxBytes ?? 100 * GIB)),
   );
   if (packedObjects > 0) {
-    const avgSource = (packedBytes / packedObjects) * ratio;
-    const entryBytes = avgSource + zipEntryOverheadBytes(population.avg_key_bytes, avgSource);
-    const perBundle = Math.max(1, Math.min(maxFiles, Math.floor(cap / entryBytes)));
+    const avgSource = packedBytes / packedObjects;
+    const perBundle = Math.max(1, Math.min(maxFiles, avgSource === 0 ? maxFiles : Math.floor(cap / avgSource)));
     const base = Math.floor(packedObjects / shards);
     const bigger = packedObjects % shards;
     for (const [shardCount, objects] of [[shards - bigger, base], [bigger, base + 1]] as const) {
       if (shardCount === 0 || objects === 0) continue;
       const full = Math.floor(objects / perBundle);
       const rest = objects - full * perBundle;
-      if (full > 0) groups.push({ count: shardCount * full, entries: perBundle, bytes: bundleOf(perBundle, perBundle * entryBytes, population.avg_key_bytes) });
-      if (rest > 0) groups.push({ count: shardCount, entries: rest, bytes: bundleOf(rest, rest * entryBytes, population.avg_key_bytes) });
+      if (full > 0) groups.push({ ...bundleOf(perBundle, avgSource, ratio, key, gzip), count: shardCount * full });
+      if (rest > 0) groups.push({ ...bundleOf(rest, avgSource, ratio, key, gzip), count: shardCount });
     }
   }
   return {
@@ -187,7 +190,7 @@ export function planBundles(population: Population, options: BundlePlanOptions =
     groups,
     bundles: groups.reduce((n, g) => n + g.count, 0),
     bundleBytes: groups.reduce((n, g) => n + g.count * g.bytes, 0),
-    manifestBytes: groups.reduce((n, g) => n + g.count * manifestBytes(g.entries, population.avg_key_bytes, gzip), 0),
-    partBytes,
+    manifestBytes: groups.reduce((n, g) => n + g.count * manifestBytes(g.entries, key, gzip), 0),
+    partBytes: multipartPartSize(cap),
   };
 }

@@ -10,8 +10,12 @@ import { computeCostItem, DEFAULT_COMPUTE, type ComputeProfile } from './compute
 import { indexItemBytes, storedBytesPerItem, writeUnitsPerItem, DEFAULT_BUCKET_NAME_BYTES } from './index-items.js';
 import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
 
-/** Bookkeeping write units (job, shard and bundle items, counters): per job, per shard, per bundle. Assumed. */
-export const BOOKKEEPING_WRU = Object.freeze({ perJob: 4, perShard: 4, perBundle: 2 });
+/**
+ * Bookkeeping write units (items under 1 KB on the jobs and bundles tables): per job (create, lock, status
+ * updates, report), per shard (plan item, status, counters), per bundle (WRITING, WRITING with the upload id,
+ * COMMITTED). Estimated from src/archive/archive-engine.ts and bundle-packer.ts.
+ */
+export const BOOKKEEPING_WRU = Object.freeze({ perJob: 8, perShard: 3, perBundle: 3 });
 
 /** Inputs of {@link coldpackCost}. */
 export interface ColdpackCostInput extends BundlePlanOptions {
@@ -41,13 +45,17 @@ export interface ColdpackCost extends CostBreakdown {
   readonly index_item_bytes: number;
 }
 
+/** How S3 request keys are grouped into cost lines; each key goes to the first group that matches. */
 const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => boolean; detail: string }[] = [
-  { name: 'list_requests', match: (k) => k.startsWith('S3:ListObjectsV2'), detail: 'ListObjectsV2, 1 per 1,000 objects' },
-  { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject'), detail: 'one GET per object + shard manifests' },
-  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`) && !k.startsWith('S3:GetObject'),
-    detail: 'PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload, per bundle' },
-  { name: 'manifest_and_report_puts', match: (k) => k === 'S3:PutObject:STANDARD', detail: 'bundle manifests, shard manifests, job report' },
+  { name: 'listing', match: (k) => k.startsWith('S3:ListObjectsV2') || k.startsWith('S3:HeadBucket'),
+    detail: 'source check + 2 listing passes (count, shard plans) of 1 LIST per 1,000 objects' },
+  { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject:'), detail: 'one GET per object + shard plans and manifests read back' },
+  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`),
+    detail: 'per bundle: PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload; HeadObject to verify' },
+  { name: 'standard_puts', match: (k) => k.endsWith(':STANDARD') && !k.startsWith('S3:DeleteObjects'),
+    detail: 'gzip manifests beside the bundles, shard plans, job report (STANDARD)' },
   { name: 'source_deletes', match: (k) => k.startsWith('S3:DeleteObjects'), detail: 'DeleteObjects, 1 per 1,000 objects (free)' },
+  { name: 'other_requests', match: () => true, detail: 'other S3 requests' },
 ];
 
 /**
@@ -71,17 +79,19 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
     bundles: plan.groups,
     storageClass,
     shards: plan.shards,
-    ...(input.maxBundleBytes === undefined ? {} : { maxBundleBytes: input.maxBundleBytes }),
+    avgKeyBytes: population.avg_key_bytes,
     ...(input.listing === undefined ? {} : { listing: input.listing }),
     ...(input.deleteSource === undefined ? {} : { deleteSource: input.deleteSource }),
   });
   const priced = priceRequestCounts(table, requests, storageClass);
-  const oneTime: CostItem[] = S3_GROUPS.map((g) => {
-    const lines = priced.lines.filter((l) => l.key.startsWith('S3:') && g.match(l.key, storageClass));
+  const s3Lines = priced.lines.filter((l) => l.key.startsWith('S3:'));
+  const groupOf = (key: string): string => S3_GROUPS.find((g) => g.match(key, storageClass))?.name ?? 'other_requests';
+  const oneTime: CostItem[] = S3_GROUPS.flatMap((g) => {
+    const lines = s3Lines.filter((l) => groupOf(l.key) === g.name);
+    if (lines.length === 0 && g.name === 'other_requests') return [];
     const n = lines.reduce((s, l) => s + l.requests, 0);
     const usd = lines.reduce((s, l) => s + l.usd, 0);
-    const keys = lines.map((l) => l.key).join(', ');
-    return { ...costItem(g.name, n, 'requests', n === 0 ? 0 : usd / n, 'see request keys', g.detail), ...(keys ? { price_key: keys } : {}) };
+    return [{ ...costItem(g.name, n, 'requests', n === 0 ? 0 : usd / n, lines.map((l) => l.key).join(', ') || 'none', g.detail), usd }];
   });
   const wruPrice = priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6;
   const itemBytes = indexItemBytes(population.avg_key_bytes, input.bucketNameBytes ?? DEFAULT_BUCKET_NAME_BYTES);
@@ -92,7 +102,7 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
       `${wruPerItem} WRU per object: ~${itemBytes}-byte item on the files table + the by_name GSI; ` +
         `${requests[requestKey('DynamoDB', 'BatchWriteItem')] ?? 0} BatchWriteItem calls`),
     costItem('bookkeeping_writes', bookkeeping, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
-      'job, shard and bundle items (assumed 4 per job, 4 per shard, 2 per bundle)'),
+      `job, shard and bundle items (${BOOKKEEPING_WRU.perJob} per job, ${BOOKKEEPING_WRU.perShard} per shard, ${BOOKKEEPING_WRU.perBundle} per bundle)`),
     computeCostItem(table, population.objects, population.bytes, plan.shards, input.compute ?? DEFAULT_COMPUTE),
     costItem('notification', plan.bundles > 0 ? 1 : 0, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6,
       'sns.publish_per_million', 'one SNS summary per job'),

@@ -34,7 +34,6 @@ export function predictRunRequests(input: RunPredictionInput): { plan: BundlePla
     bundles: plan.groups,
     shards: plan.shards,
     ...(input.storageClass === undefined ? {} : { storageClass: input.storageClass }),
-    ...(input.maxBundleBytes === undefined ? {} : { maxBundleBytes: input.maxBundleBytes }),
     ...(input.listing === undefined ? {} : { listing: input.listing }),
     ...(input.deleteSource === undefined ? {} : { deleteSource: input.deleteSource }),
   });

@@ -1,6 +1,6 @@
 import type { ArchiveStorageClass } from '../domain/model.js';
 import { ValidationError } from '../domain/errors.js';
-import { bundleUploadRequests, multipartPartSize, DEFAULT_MAX_BUNDLE_BYTES, type BundleGroup } from './bundle-plan.js';
+import { bundleUploadRequests, multipartPartSize, MIN_PART_BYTES, type BundleGroup } from './bundle-plan.js';
 
 /**
  * Request counts keyed `<Service>:<Operation>[:<qualifier>]`, e.g. `S3:GetObject:STANDARD`,
@@ -13,7 +13,7 @@ export type RequestCounts = Readonly<Record<string, number>>;
 
 /**
  * Build a request-count key.
- * @param service `S3` or `DynamoDB` (SDK service id)
+ * @param service `S3` or `DynamoDB` (SDK client name without `Client`)
  * @param operation SDK command name without `Command`, e.g. `GetObject`
  * @param qualifier storage class or restore tier; omitted for DynamoDB
  */
@@ -25,43 +25,72 @@ export function requestKey(service: string, operation: string, qualifier?: strin
 export const INDEX_BATCH_SIZE = 25;
 /** Keys per ListObjectsV2 page and per DeleteObjects call (the API maximum, 1,000). */
 export const KEYS_PER_PAGE = 1_000;
+/** Bytes a bundle's expected size adds per entry when the engine picks its part size (src/archive/bundle-packer.ts). */
+export const PART_SIZE_ENTRY_ALLOWANCE = 200;
+/** Estimated shard-plan row (gzip CSV bucket,key,size,etag,last_modified,storage_class) without the key: 110 bytes. */
+const SHARD_PLAN_ROW_FIXED_BYTES = 110;
+/** Assumed gzip ratio of shard plans. */
+const SHARD_PLAN_GZIP_RATIO = 0.25;
 
 /** What one archive run does, as far as its request count depends on it. */
 export interface RequestPredictionInput {
   /** Source objects archived. */
   readonly objects: number;
-  /** The bundles written (predicted by `planBundles`, or the actual ones of a run: `{count: 1, entries, bytes}` each). */
+  /**
+   * The bundles written: predicted by `planBundles`, or a finished run's actual bundles
+   * (`{count: 1, entries: entry_count, bytes, sourceBytes: source_bytes}` per bundle item).
+   */
   readonly bundles: readonly BundleGroup[];
   /** Storage class of the bundles. Default DEEP_ARCHIVE. */
   readonly storageClass?: ArchiveStorageClass;
-  /** Bundle cap in bytes, which sets the part size. Default 512,000,000. */
-  readonly maxBundleBytes?: number;
-  /** Shards of the job (each writes one shard manifest and reads it back). Default 1. */
+  /** Shards of the job. Default 1. */
   readonly shards?: number;
-  /** How the source is listed: `list` = ListObjectsV2 pages of 1,000; `manifest` = a CSV or Inventory file read with `manifestGets` GETs. Default `list`. */
+  /**
+   * Compressed size of each shard plan in bytes (decides PutObject or multipart); default: estimated as
+   * objects per shard × (110 + key bytes) × 0.25.
+   */
+  readonly shardPlanBytes?: readonly number[];
+  /** Average key length in bytes, for the shard-plan estimate. Default 60. */
+  readonly avgKeyBytes?: number;
+  /** `list` = ListObjectsV2 pages of 1,000; `manifest` = a CSV or Inventory file read with `manifestGets` GETs per pass. Default `list`. */
   readonly listing?: 'list' | 'manifest';
-  /** GETs to read the CSV/Inventory manifest files (listing `manifest`). Default 1. */
+  /** GETs to read the CSV/Inventory source once (listing `manifest`): 1 for a CSV, 1 + data files for an Inventory. Default 1. */
   readonly manifestGets?: number;
-  /** Whether sources are deleted after archiving (DeleteObjects, 1,000 keys per call). Default true. */
+  /** Passes over the source: the planner counts it (QC guard), then writes shard plans. Default 2. */
+  readonly listingPasses?: number;
+  /** The service's source check before a job (ListObjectsV2 MaxKeys 1, or HeadBucket for a manifest). Default true. */
+  readonly preflight?: boolean;
+  /** Whether sources are deleted (each bundle's manifest read back, DeleteObjects of 1,000 keys). Default true. */
   readonly deleteSource?: boolean;
-  /** Report objects written per job (JSON beside the manifests). Default 1. */
-  readonly reports?: number;
 }
 
 function add(counts: Record<string, number>, key: string, n: number): void {
   if (n > 0) counts[key] = (counts[key] ?? 0) + n;
 }
 
+function addUpload(counts: Record<string, number>, storageClass: string, count: number, bytes: number, partBytes: number): void {
+  const up = bundleUploadRequests(bytes, partBytes);
+  add(counts, requestKey('S3', 'PutObject', storageClass), count * up.putObject);
+  add(counts, requestKey('S3', 'CreateMultipartUpload', storageClass), count * up.createMultipartUpload);
+  add(counts, requestKey('S3', 'UploadPart', storageClass), count * up.uploadPart);
+  add(counts, requestKey('S3', 'CompleteMultipartUpload', storageClass), count * up.completeMultipartUpload);
+}
+
 /**
- * Predict the S3 and DynamoDB requests of one archive run:
- * - `S3:ListObjectsV2:STANDARD` = max(1, ceil(objects / 1,000)) for a listed source;
- * - `S3:GetObject:STANDARD` = objects + shards (shard manifest reads) [+ manifest GETs];
- * - per bundle: one `S3:PutObject:<class>` when smaller than the part size, else
- *   `CreateMultipartUpload` + ceil(bytes / part) `UploadPart` + `CompleteMultipartUpload` at `<class>`;
- * - `S3:PutObject:STANDARD` = bundles (manifests) + shards (shard manifests) + reports;
- * - `S3:DeleteObjects:STANDARD` = ceil(objects / 1,000) when deleting;
- * - `DynamoDB:BatchWriteItem` = Σ per bundle ceil(entries / 25) (file index items).
- * Job, shard and bundle bookkeeping items (a few writes each) are not predicted here.
+ * Predict the S3 and DynamoDB requests of one archive run, mirroring the engine (src/archive):
+ * - preflight: `S3:ListObjectsV2:STANDARD` (MaxKeys 1), or `S3:HeadBucket:STANDARD` for a manifest source;
+ * - listing, twice (count for the QC guard, then shard plans): max(1, ceil(objects / 1,000)) ListObjectsV2
+ *   per pass, or `manifestGets` GETs per pass;
+ * - per shard: its plan uploaded in STANDARD (one PutObject below 16 MiB, else multipart) and read back (GET);
+ * - per object: one `S3:GetObject:STANDARD`;
+ * - per bundle: one PutObject at `<class>` when smaller than its part size, else CreateMultipartUpload +
+ *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
+ *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; ceil(entries / 25) `DynamoDB:BatchWriteItem`;
+ * - finalize, when deleting: each manifest read back (GET) and ceil(objects / 1,000) DeleteObjects;
+ *   one report `S3:PutObject:STANDARD`.
+ * Part size per bundle = `multipartPartSize(sourceBytes + 200 × entries)` when `sourceBytes` is known, else
+ * `multipartPartSize(bytes)`. Not predicted: bookkeeping PutItem/UpdateItem/GetItem/Query calls on the
+ * jobs and bundles tables, retries, and GETs of objects that are skipped.
  * @throws ValidationError when `objects` is negative or not an integer
  */
 export function predictRequests(input: RequestPredictionInput): RequestCounts {
@@ -70,27 +99,32 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   }
   const storageClass = input.storageClass ?? 'DEEP_ARCHIVE';
   const shards = input.shards ?? 1;
-  const partBytes = multipartPartSize(input.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES);
+  const passes = input.listingPasses ?? 2;
   const counts: Record<string, number> = {};
-  if ((input.listing ?? 'list') === 'list') {
-    add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
-  } else {
-    add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.manifestGets ?? 1);
+  const list = (input.listing ?? 'list') === 'list';
+  if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadBucket', 'STANDARD'), 1);
+  if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
+  else add(counts, requestKey('S3', 'GetObject', 'STANDARD'), passes * (input.manifestGets ?? 1));
+  for (let s = 0; s < shards; s++) {
+    const planBytes =
+      input.shardPlanBytes?.[s] ?? (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
+    addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
   }
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
   let bundles = 0;
   let batches = 0;
   for (const group of input.bundles) {
-    const up = bundleUploadRequests(group.bytes, partBytes);
-    add(counts, requestKey('S3', 'PutObject', storageClass), group.count * up.putObject);
-    add(counts, requestKey('S3', 'CreateMultipartUpload', storageClass), group.count * up.createMultipartUpload);
-    add(counts, requestKey('S3', 'UploadPart', storageClass), group.count * up.uploadPart);
-    add(counts, requestKey('S3', 'CompleteMultipartUpload', storageClass), group.count * up.completeMultipartUpload);
+    const expected = group.sourceBytes === undefined ? group.bytes : group.sourceBytes + PART_SIZE_ENTRY_ALLOWANCE * group.entries;
+    addUpload(counts, storageClass, group.count, group.bytes, multipartPartSize(expected));
+    add(counts, requestKey('S3', 'HeadObject', storageClass), group.count);
     bundles += group.count;
     batches += group.count * Math.ceil(group.entries / INDEX_BATCH_SIZE);
   }
-  add(counts, requestKey('S3', 'PutObject', 'STANDARD'), bundles + shards + (input.reports ?? 1));
-  if (input.deleteSource ?? true) add(counts, requestKey('S3', 'DeleteObjects', 'STANDARD'), Math.ceil(input.objects / KEYS_PER_PAGE));
+  add(counts, requestKey('S3', 'PutObject', 'STANDARD'), bundles + 1);
+  if (input.deleteSource ?? true) {
+    add(counts, requestKey('S3', 'GetObject', 'STANDARD'), bundles);
+    add(counts, requestKey('S3', 'DeleteObjects', 'STANDARD'), Math.ceil(input.objects / KEYS_PER_PAGE));
+  }
   add(counts, requestKey('DynamoDB', 'BatchWriteItem'), batches);
   return counts;
 }

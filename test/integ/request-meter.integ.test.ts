@@ -20,16 +20,21 @@ import { multipartPartSize, DEFAULT_MAX_BUNDLE_BYTES } from '../../src/cost/bund
 import { predictRequests } from '../../src/cost/requests.js';
 import { priceMeterSnapshot } from '../../src/cost/meter-pricing.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table.js';
-import { startMotoFixture, type MotoFixture } from '../support/moto.js';
+import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, ListObjectsV2Command as ListCmd } from '@aws-sdk/client-s3';
+import type { BundleItem } from '../../src/domain/model.js';
+import { planBundles } from '../../src/cost/bundle-plan.js';
+import { populationFromAverage } from '../../src/cost/population.js';
 
 const MIB = 1024 * 1024;
 const SRC = 'meter-src';
 const ARCH = 'meter-arch';
-const TABLE = 'meter-files';
+const TABLE = 'meter-test-items';
 
-let fx: MotoFixture;
+let fx: ArchiveFixture;
 before(async () => {
-  fx = await startMotoFixture();
+  fx = await startArchiveFixture('cpm-');
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: SRC }));
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: ARCH }));
   await fx.clients.dynamo.send(
@@ -53,6 +58,7 @@ async function uploadBundle(key: string, bytes: number): Promise<void> {
   const data = randomBytes(bytes);
   for (let i = 0; i < data.length; i += 4 * MIB) await sink.write(data.subarray(i, i + 4 * MIB));
   await sink.complete();
+  await fx.clients.s3.send(new HeadObjectCommand({ Bucket: ARCH, Key: key })); // verify, as the engine does
 }
 
 test('the meter counts a small archive run exactly, by operation and storage class', async () => {
@@ -87,6 +93,7 @@ test('the meter counts a small archive run exactly, by operation and storage cla
     'S3:CreateMultipartUpload:DEEP_ARCHIVE': 1,
     'S3:UploadPart:DEEP_ARCHIVE': 3,
     'S3:CompleteMultipartUpload:DEEP_ARCHIVE': 1,
+    'S3:HeadObject:DEEP_ARCHIVE': 2,
     'S3:DeleteObjects:STANDARD': 1,
     'S3:RestoreObject:Bulk': 1,
     'DynamoDB:BatchWriteItem': 2,
@@ -110,10 +117,10 @@ test('the meter counts a small archive run exactly, by operation and storage cla
     Object.fromEntries(Object.entries(counts).filter(([k]) => k.endsWith(':DEEP_ARCHIVE')));
   assert.deepEqual(archiveClass(snap.requests), archiveClass(predicted));
 
-  // priced: 23 Standard PUT/LIST × $0.005, 20 GET × $0.0004, 6 Deep Archive PUT × $0.05, 1 Bulk restore × $0.025
-  // (all per 1,000), DeleteObjects free, 30 items × 2 WRU × $0.625 / 1e6
+  // priced: 23 Standard PUT/LIST × $0.005, 20 GET × $0.0004, 6 Deep Archive PUT × $0.05, 2 Deep Archive HEAD ×
+  // $0.0004, 1 Bulk restore × $0.025 (all per 1,000), DeleteObjects free, 30 items × 2 WRU × $0.625 / 1e6
   const priced = priceMeterSnapshot(snap, DEFAULT_PRICE_TABLE, { writeUnitsPerItem: { [TABLE]: 2 } });
-  const expected = (23 * 0.005 + 20 * 0.0004 + 6 * 0.05 + 0.025) / 1000 + (60 * 0.625) / 1e6;
+  const expected = (23 * 0.005 + 20 * 0.0004 + 6 * 0.05 + 2 * 0.0004 + 0.025) / 1000 + (60 * 0.625) / 1e6;
   assert.ok(Math.abs(priced.total_usd - expected) < 1e-12, `${priced.total_usd} != ${expected}`);
 });
 
@@ -140,7 +147,8 @@ test('coldpack estimate streams a bucket listing and an S3 Inventory report from
   const listed = await cliJson(['--bucket', bucket, '--prefix', 'p/']);
   assert.equal(listed.input.objects, 12);
   assert.equal(listed.input.bytes, 7800);
-  assert.equal(listed.coldpack.requests['S3:ListObjectsV2:STANDARD'], 1);
+  // predicted for the run: 1 source check + 2 listing passes of 1 page
+  assert.equal(listed.coldpack.requests['S3:ListObjectsV2:STANDARD'], 3);
 
   // an S3 Inventory report (CSV): manifest.json + one gzip data file, keys URL-encoded
   const rows = ['"meter-estimate","p/a%20b.csv","300"', '"meter-estimate","p/c.csv","700"', '"meter-estimate","q/d.csv","900"'];
@@ -157,4 +165,40 @@ test('coldpack estimate streams a bucket listing and an S3 Inventory report from
   assert.equal(inventory.input.objects, 2);
   assert.equal(inventory.input.bytes, 1000);
   assert.equal(inventory.coldpack.requests['S3:ListObjectsV2:STANDARD'], undefined); // manifest source: no LIST
+});
+
+test('a real archive run makes exactly the S3 requests and index batches the model predicts', async () => {
+  // 60 objects of 20,000 bytes, bundles capped at 500,000 source bytes: 25 + 25 + 10 entries
+  const objects: Record<string, Buffer> = {};
+  for (let i = 0; i < 60; i++) objects[`run/${String(i).padStart(3, '0')}.bin`] = randomBytes(20_000);
+  await seed(fx.clients.s3, 'src', objects);
+  const meter = new RequestMeter().attach(fx.clients.s3).attach(fx.clients.dynamo);
+  const view = await fx.archive.service.submit(listRequest('run/', { max_bundle_bytes: 500_000 }), {});
+  const report = await fx.archive.engine.run(view.job_id);
+  assert.equal(report.status, 'SUCCEEDED', JSON.stringify(report.problems));
+  const measured = meter.snapshot().requests;
+  meter.detach(fx.clients.s3);
+  meter.detach(fx.clients.dynamo);
+
+  // the run's actual bundles and shard plan, read after the run
+  const scan = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.bundles }));
+  const bundles = (scan.Items as BundleItem[]).filter((b) => b.job_id === view.job_id);
+  const plans = await fx.clients.s3.send(new ListCmd({ Bucket: 'archive', Prefix: 'plans/' }));
+  const planBytes = (plans.Contents ?? []).filter((o) => o.Key?.includes(view.job_id)).map((o) => o.Size ?? 0);
+  const predicted = predictRequests({
+    objects: 60,
+    bundles: bundles.map((b) => ({ count: 1, entries: b.entry_count ?? 0, bytes: b.bytes ?? 0, sourceBytes: b.source_bytes ?? 0 })),
+    shards: planBytes.length,
+    shardPlanBytes: planBytes,
+  });
+  const modelled = (counts: Readonly<Record<string, number>>): Record<string, number> =>
+    Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('S3:') || k === 'DynamoDB:BatchWriteItem'));
+  assert.deepEqual(modelled(measured), modelled(predicted));
+
+  // the bundles the model plans from the population alone are the ones the engine wrote
+  const plan = planBundles(populationFromAverage(60, 20_000), { maxBundleBytes: 500_000 });
+  assert.deepEqual(
+    plan.groups.flatMap((g) => Array.from({ length: g.count }, () => g.entries)),
+    bundles.map((b) => b.entry_count).sort((a, b) => (b ?? 0) - (a ?? 0)),
+  );
 });

@@ -42,21 +42,20 @@ test('zip overhead per entry and per bundle', () => {
   assert.equal(manifestBytes(1000, 60, 0.3), 45_000);
 });
 
-test('1,000,000 objects of 100,000 bytes pack into 195 full bundles and one of 3,745 entries', () => {
-  // entry = 100,000 + 214 = 100,214 B; per bundle floor(512,000,000 / 100,214) = 5,109 entries
-  // 1,000,000 = 195 × 5,109 + 3,745
-  // full bundle = 5,109 × 100,214 (511,993,326) + manifest 5,109 × 150 (766,350) + manifest entry overhead
-  //   30 + 46 + 2×22 + 18 (138) + EOCD 22 = 512,759,836 B
-  // last bundle = 3,745 × 100,214 (375,301,430) + 3,745 × 150 (561,750) + 138 + 22 = 375,863,340 B
+test('1,000,000 objects of 100,000 bytes pack into 195 full bundles and one of 1,600 entries', () => {
+  // the engine caps source bytes: floor(512,000,000 / 100,000) = 5,120 entries; 1,000,000 = 195 × 5,120 + 1,600
+  // full bundle = 5,120 × (100,000 + 214 zip overhead) (513,095,680) + manifest entry deflated
+  //   5,120 × 150 × 0.3 (230,400) + its headers 30 + 46 + 2×22 + 18 (138) + EOCD 22 = 513,326,240 B
+  // last bundle = 1,600 × 100,214 (160,342,400) + 1,600 × 45 (72,000) + 138 + 22 = 160,414,560 B
   const plan = planBundles(populationFromAverage(1_000_000, 100_000));
   assert.equal(plan.shards, 1);
   assert.equal(plan.partBytes, 16 * MIB);
   assert.deepEqual(plan.groups, [
-    { count: 195, entries: 5109, bytes: 512_759_836 },
-    { count: 1, entries: 3745, bytes: 375_863_340 },
+    { count: 195, entries: 5120, bytes: 513_326_240, sourceBytes: 512_000_000 },
+    { count: 1, entries: 1600, bytes: 160_414_560, sourceBytes: 160_000_000 },
   ]);
   assert.equal(plan.bundles, 196);
-  assert.equal(plan.bundleBytes, 195 * 512_759_836 + 375_863_340); // 100,364,031,360
+  assert.equal(plan.bundleBytes, 195 * 513_326_240 + 160_414_560); // 100,259,031,360
   assert.equal(plan.manifestBytes, 45_000_000); // gzip copies: 1,000,000 × 150 × 0.3
 });
 

@@ -31,25 +31,29 @@ test('worker time is bound by objects/s or bytes/s, at least one minute per task
 
 test('README example: coldpack archives 1,000,000 objects of 100 KB for $2.05 once + $0.513 a month', () => {
   const c = coldpackCost({ population: populationFromAverage(1_000_000, 100_000), storageClass: 'DEEP_ARCHIVE', months: 12 }, prices);
-  close(item(c.one_time, 'list_requests').usd, 0.005, 'LIST'); // 1,000 × $0.005 / 1,000
-  close(item(c.one_time, 'source_gets').usd, 0.4000004, 'GET'); // 1,000,001 × $0.0004 / 1,000
-  // 196 CreateMultipartUpload + 195 × 31 + 23 UploadPart + 196 Complete = 6,460 × $0.05 / 1,000
-  assert.equal(item(c.one_time, 'bundle_uploads').quantity, 6460);
-  close(item(c.one_time, 'bundle_uploads').usd, 0.323, 'uploads');
-  close(item(c.one_time, 'manifest_and_report_puts').usd, 0.00099, 'manifest PUTs'); // 198 × $0.005 / 1,000
+  // 1 source check + 2 passes × 1,000 LIST = 2,001 × $0.005 / 1,000
+  close(item(c.one_time, 'listing').usd, 0.010005, 'LIST');
+  // 1,000,000 objects + 1 shard plan + 196 manifests read back = 1,000,197 × $0.0004 / 1,000
+  close(item(c.one_time, 'source_gets').usd, 0.4000788, 'GET');
+  // 196 CreateMultipartUpload + (195 × 31 + 10) UploadPart + 196 Complete = 6,447 × $0.05 / 1,000, + 196 HEAD × $0.0004 / 1,000
+  assert.equal(item(c.one_time, 'bundle_uploads').quantity, 6643);
+  close(item(c.one_time, 'bundle_uploads').usd, 0.32235 + 0.0000784, 'uploads');
+  // 196 manifests + 1 report + shard plan (Create + 3 parts + Complete) = 202 × $0.005 / 1,000
+  close(item(c.one_time, 'standard_puts').usd, 0.00101, 'STANDARD PUTs');
   assert.equal(item(c.one_time, 'source_deletes').usd, 0); // DELETE requests are free
   close(item(c.one_time, 'index_writes').usd, 1.25, 'index'); // 2,000,000 WRU × $0.625 / 1e6
-  close(item(c.one_time, 'bookkeeping_writes').usd, 0.00025, 'bookkeeping'); // (4 + 4 + 2 × 196) WRU × $0.625 / 1e6
+  close(item(c.one_time, 'bookkeeping_writes').usd, 599 * 0.625e-6, 'bookkeeping'); // (8 + 3 + 3 × 196) WRU
   close(item(c.one_time, 'compute').usd, (5000 / 3600) * (0.04048 + 2 * 0.004445), 'compute'); // 1.389 h × $0.04937 = $0.0686
-  close(c.one_time_usd, 0.005 + 0.4000004 + 0.323 + 0.00099 + 1.25 + 0.00025 + 0.0685694444 + 0.0000005, 'one-time'); // $2.0478
-  close(item(c.monthly, 'bundle_storage').usd, (100_364_031_360 / GIB) * 0.00099, 'bundles'); // 93.47 GB × $0.00099 = $0.0925
+  // 0.010005 + 0.4000788 + 0.3224284 + 0.00101 + 1.25 + 0.000374375 + 0.0685694444 + 0.0000005 (SNS) = $2.0524665
+  close(c.one_time_usd, 2.0524665194444, 'one-time');
+  close(item(c.monthly, 'bundle_storage').usd, (100_259_031_360 / GIB) * 0.00099, 'bundles'); // 93.37 GB × $0.00099 = $0.0924
   close(item(c.monthly, 'bundle_archive_overhead').usd, (196 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB, '40 KB per bundle');
   close(item(c.monthly, 'manifest_storage').usd, (45_000_000 / GIB) * 0.023, 'manifests'); // $0.00096
   close(item(c.monthly, 'index_storage').usd, ((1e6 * 1800) / GIB) * 0.25, 'index storage'); // 1.676 GB × $0.25 = $0.4191
   close(c.total_usd, c.one_time_usd + 12 * c.monthly_usd, 'total');
-  // monthly: $0.092537 + $0.0000403 + $0.000964 + $0.419095 = $0.512637; total $2.047810 + 12 × $0.512637 = $8.1994
-  assert.ok(Math.abs(c.monthly_usd - (0.0925373 + 0.0000403 + 0.0009639 + 0.4190952)) < 1e-6, `monthly ${c.monthly_usd}`);
-  assert.ok(Math.abs(c.total_usd - 8.1994) < 0.0001, `total ${c.total_usd}`);
+  // monthly: $0.0924398 + $0.0000403 + $0.0009639 + $0.4190952 = $0.5125392; total $2.0524665 + 12 × $0.5125392 = $8.2029
+  assert.ok(Math.abs(c.monthly_usd - 0.5125392) < 1e-6, `monthly ${c.monthly_usd}`);
+  assert.ok(Math.abs(c.total_usd - 8.2029) < 0.0001, `total ${c.total_usd}`);
 });
 
 test('Fargate Spot and arm change the compute line only', () => {

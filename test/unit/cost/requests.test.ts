@@ -12,10 +12,11 @@ test('predictRequests for 2,500 listed objects in one 10 MiB bundle', () => {
   assert.deepEqual(
     predictRequests({ objects: 2500, bundles: [{ count: 1, entries: 2500, bytes: 10 * MIB }] }),
     {
-      'S3:ListObjectsV2:STANDARD': 3, // ceil(2,500 / 1,000)
-      'S3:GetObject:STANDARD': 2501, // one per object + the shard manifest
+      'S3:ListObjectsV2:STANDARD': 7, // 1 source check + 2 passes × ceil(2,500 / 1,000)
+      'S3:PutObject:STANDARD': 3, // shard plan (2,500 × 170 × 0.25 = 106 kB < 16 MiB) + manifest + report
+      'S3:GetObject:STANDARD': 2502, // one per object + shard plan read back + manifest read back before deleting
       'S3:PutObject:DEEP_ARCHIVE': 1, // 10 MiB < 16 MiB part: one PutObject
-      'S3:PutObject:STANDARD': 3, // manifest + shard manifest + report
+      'S3:HeadObject:DEEP_ARCHIVE': 1, // verify size and CRC-32
       'S3:DeleteObjects:STANDARD': 3, // ceil(2,500 / 1,000)
       'DynamoDB:BatchWriteItem': 100, // 2,500 / 25
     },
@@ -26,7 +27,7 @@ test('predictRequests for multipart bundles, a CSV source and no deletion', () =
   const counts = predictRequests({
     objects: 30,
     bundles: [
-      { count: 2, entries: 10, bytes: 40 * MIB }, // 3 parts each
+      { count: 2, entries: 10, bytes: 40 * MIB }, // 40 / 16 -> 3 parts each
       { count: 1, entries: 10, bytes: MIB },
     ],
     storageClass: 'GLACIER',
@@ -35,15 +36,31 @@ test('predictRequests for multipart bundles, a CSV source and no deletion', () =
     shards: 2,
   });
   assert.deepEqual(counts, {
-    'S3:GetObject:STANDARD': 1 + 30 + 2, // CSV file + objects + 2 shard manifests
+    'S3:HeadBucket:STANDARD': 1, // source check of a manifest source
+    'S3:GetObject:STANDARD': 2 + 2 + 30, // CSV read in 2 passes + 2 shard plans + objects
+    'S3:PutObject:STANDARD': 2 + 3 + 1, // shard plans + manifests + report
     'S3:CreateMultipartUpload:GLACIER': 2,
     'S3:UploadPart:GLACIER': 6,
     'S3:CompleteMultipartUpload:GLACIER': 2,
     'S3:PutObject:GLACIER': 1,
-    'S3:PutObject:STANDARD': 3 + 2 + 1, // manifests + shard manifests + report
+    'S3:HeadObject:GLACIER': 3,
     'DynamoDB:BatchWriteItem': 3, // ceil(10 / 25) per bundle
   });
   assert.throws(() => predictRequests({ objects: -1, bundles: [] }), ValidationError);
+});
+
+test('actual shard-plan sizes and bundle source bytes set the uploads', () => {
+  const counts = predictRequests({
+    objects: 1,
+    bundles: [{ count: 1, entries: 1, bytes: 20 * MIB + 300, sourceBytes: 20 * MIB }], // part 16 MiB -> 2 parts
+    shardPlanBytes: [20 * MIB], // 2 parts of 16 MiB
+    preflight: false,
+    listingPasses: 1,
+  });
+  assert.equal(counts['S3:UploadPart:DEEP_ARCHIVE'], 2);
+  assert.equal(counts['S3:UploadPart:STANDARD'], 2);
+  assert.equal(counts['S3:CreateMultipartUpload:STANDARD'], 1);
+  assert.equal(counts['S3:ListObjectsV2:STANDARD'], 1);
 });
 
 test('priceRequestCounts prices each request type from the table', () => {
@@ -62,10 +79,13 @@ test('priceRequestCounts prices each request type from the table', () => {
   assert.equal(priced.lines.find((l) => l.key === 'DynamoDB:BatchWriteItem')?.note, 'billed per capacity unit, not per request');
 });
 
-test('predictRunRequests plans from totals: 1,000,000 objects, 100 GB -> 196 bundles, 6,068 parts', () => {
+test('predictRunRequests plans from totals: 1,000,000 objects, 100 GB -> 196 bundles, 6,055 parts', () => {
   const { plan, requests } = predictRunRequests({ objects: 1_000_000, bytes: 100_000_000_000 });
   assert.equal(plan.bundles, 196);
-  assert.equal(requests['S3:UploadPart:DEEP_ARCHIVE'], 195 * 31 + 23); // see bundle-plan.test.ts for the arithmetic
-  assert.equal(requests['S3:GetObject:STANDARD'], 1_000_001);
-  assert.equal(requests['DynamoDB:BatchWriteItem'], 195 * 205 + 150); // ceil(5,109 / 25) per full bundle, ceil(3,745 / 25)
+  // bundles of 513,326,240 B -> ceil(30.6) = 31 parts of 16 MiB; the last of 160,414,560 B -> 10 parts
+  assert.equal(requests['S3:UploadPart:DEEP_ARCHIVE'], 195 * 31 + 10);
+  assert.equal(requests['S3:GetObject:STANDARD'], 1_000_000 + 1 + 196); // objects + shard plan + manifests
+  assert.equal(requests['DynamoDB:BatchWriteItem'], 195 * 205 + 64); // ceil(5,120 / 25) per full bundle + ceil(1,600 / 25)
+  // the shard plan: 1,000,000 × 170 × 0.25 = 42.5 MB -> multipart in STANDARD with 3 parts
+  assert.equal(requests['S3:UploadPart:STANDARD'], 3);
 });
