@@ -19,7 +19,10 @@ export const DEFAULT_BUFFERED_MAX_BYTES = 64 * 1024 * 1024;
 /** S3 object keys are at most 1,024 UTF-8 bytes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). */
 export const S3_MAX_KEY_BYTES = 1024;
 
-/** The bundle cannot be read yet (403 InvalidObjectState: not restored, or its copy expired). */
+/**
+ * The bundle cannot be read yet: GetObject on an archived object without a restored copy answers
+ * 403 InvalidObjectState (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+ */
 export class BundleNotReadableError extends ColdpackError {
   /** @param bundleKey the bundle; @param cause the SDK error */
   constructor(bundleKey: string, cause: unknown) {

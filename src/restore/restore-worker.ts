@@ -30,6 +30,12 @@ export interface WorkerOptions {
   readonly staleExtractingMs?: number;
   /** A REQUESTED bundle whose HeadObject shows no restore after this many ms gets its RestoreObject again. Default 300,000. */
   readonly lostRestoreMs?: number;
+  /**
+   * Extract readable files during `submit` (default true). False leaves them PENDING for the
+   * reconciler or a batch worker (`reconcile(restoreId)`), keeping the submit call short (API
+   * Gateway answers within 29 s).
+   */
+  readonly extractOnSubmit?: boolean;
   /** Clock. Default `() => new Date()`. */
   readonly now?: () => Date;
 }
@@ -61,14 +67,17 @@ export class RestoreWorker {
     return this.options.now?.() ?? new Date();
   }
 
-  /** Files of one bundle of one request: start, join or use the bundle restore, extract if readable. */
-  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileItem[]): Promise<void> {
+  /**
+   * Files of one bundle of one request: start, join or use the bundle restore, extract if readable
+   * (unless `extract` is false: readable files then stay PENDING for the reconciler).
+   */
+  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileItem[], extract = true): Promise<void> {
     const first = files[0];
     if (!first) return;
-    if (!needsRestore(first.storage_class)) return this.extractFiles(restoreId, files);
+    if (!needsRestore(first.storage_class)) return extract ? this.extractFiles(restoreId, files) : undefined;
     const outcome = await this.bundles.joinOrClaim(bundleKey, restoreId, tier, days);
     if (outcome === 'MISSING') return this.failAll(restoreId, files, 'BUNDLE_UNKNOWN', `bundle ${bundleKey} is not in the bundles table`);
-    if (outcome === 'READY') return this.extractFiles(restoreId, files);
+    if (outcome === 'READY') return extract ? this.extractFiles(restoreId, files) : undefined;
     await this.markRestoring(files);
     if (outcome === 'JOINED') return;
     let sent;
@@ -80,7 +89,7 @@ export class RestoreWorker {
     }
     if (sent === 'ALREADY_RESTORED' || sent === 'NOT_ARCHIVED') {
       const waiting = (await this.bundles.markReady(bundleKey)) ?? [];
-      await this.processWaiting(bundleKey, [...new Set([restoreId, ...waiting])]);
+      if (extract) await this.processWaiting(bundleKey, [...new Set([restoreId, ...waiting])]);
     }
   }
 

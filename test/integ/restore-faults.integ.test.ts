@@ -292,3 +292,14 @@ test('an expired restored copy (GET answers 403 InvalidObjectState) sends the fi
     remove();
   }
 });
+
+test('extractOnSubmit false leaves readable files PENDING for the reconciler (short API calls)', async () => {
+  const b = await bundle(['one.txt', 'two.txt'], 'STANDARD');
+  const svc = env.service({ extractOnSubmit: false });
+  const r = await svc.submit(input(b.keys), {});
+  assert.equal(r.status, 'PENDING');
+  assert.deepEqual(await restoredKeys(r.restore_id), []);
+  await svc.reconcile(r.restore_id);
+  assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+  assert.equal((await restoredKeys(r.restore_id)).length, 2);
+});
