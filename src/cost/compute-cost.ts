@@ -57,6 +57,18 @@ export function workerSeconds(objects: number, bytes: number, shards: number, pr
 }
 
 /**
+ * USD per hour of one worker: vCPU × per-vCPU-hour + GB × per-GB-hour, × (1 − spot discount).
+ * Prices: `fargate.linux_<arch>.per_vcpu_hour`, `fargate.linux_<arch>.per_gb_hour`.
+ */
+export function fargateHourlyUsd(table: PriceTable, profile: ComputeProfile = DEFAULT_COMPUTE): number {
+  const arch = profile.arch === 'arm' ? 'linux_arm' : 'linux_x86';
+  return (
+    (profile.vcpu * priceOf(table, `fargate.${arch}.per_vcpu_hour`) + profile.memoryGb * priceOf(table, `fargate.${arch}.per_gb_hour`)) *
+    (1 - profile.spotDiscount)
+  );
+}
+
+/**
  * The compute cost line: worker hours × (vCPU × per-vCPU-hour + GB × per-GB-hour) × (1 − spot discount).
  * Prices: `fargate.linux_<arch>.per_vcpu_hour`, `fargate.linux_<arch>.per_gb_hour`; AWS Batch adds nothing
  * (`batch.service_charge`).
@@ -70,9 +82,7 @@ export function computeCostItem(
   profile: ComputeProfile = DEFAULT_COMPUTE,
 ): CostItem {
   const arch = profile.arch === 'arm' ? 'linux_arm' : 'linux_x86';
-  const hourly =
-    (profile.vcpu * priceOf(table, `fargate.${arch}.per_vcpu_hour`) + profile.memoryGb * priceOf(table, `fargate.${arch}.per_gb_hour`)) *
-    (1 - profile.spotDiscount);
+  const hourly = fargateHourlyUsd(table, profile);
   const hours = workerSeconds(objects, bytes, shards, profile) / 3600;
   return costItem('compute', hours, 'task-hours', hourly, `fargate.${arch}.per_vcpu_hour, fargate.${arch}.per_gb_hour`,
     `${shards} worker(s) of ${profile.vcpu} vCPU/${profile.memoryGb} GB at ${profile.objectsPerSecond} objects/s, ` +

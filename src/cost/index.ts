@@ -10,6 +10,7 @@ export { loadPriceTable, mergePriceOverride, parsePriceTable, priceOf, DEFAULT_P
 export { predictRequests, requestKey, type RequestCounts, type RequestPredictionInput } from './requests.js';
 export { predictRunRequests, type RunPredictionInput } from './predict.js';
 export { priceRequestCounts, type PricedRequestLine } from './request-pricing.js';
+export { jobCostReport, type JobCostInput, type JobCostReport } from './job-cost-report.js';
 export { priceMeterSnapshot, type MeteredUsage, type PricedUsage, type MeterPricingOptions } from './meter-pricing.js';
 export { lifecycleCost, DEFAULT_MIN_TRANSITION_BYTES, type LifecycleCostInput } from './lifecycle-cost.js';
 export { coldpackCost, type ColdpackCost, type ColdpackCostInput } from './coldpack-cost.js';
