@@ -91,8 +91,9 @@ export function declareParameters(stack: Stack): StackParameters {
       type: 'String',
       default: '{}',
       minLength: 2,
-      maxLength: 3000,
-      description: 'Default archive request (JSON, the POST /archive body) the monthly schedule starts',
+      // Lambda allows 4 KB of environment variables in total; the other variables take about 1.5 KB.
+      maxLength: 2000,
+      description: 'Default archive request (JSON, the POST /archive body) the monthly schedule starts; {} = none',
     }),
     computeType: p('ComputeType', {
       type: 'String',
