@@ -16,8 +16,9 @@ export interface JobCostInput {
   readonly files: number;
   /** Source bytes archived. */
   readonly bytes: number;
-  /** Bundles written and their total bytes. */
+  /** Bundles written. */
   readonly bundles: number;
+  /** Total bytes of the bundles written. */
   readonly bundleBytes: number;
   /** Bundle storage class. */
   readonly storageClass: TargetStorageClass;

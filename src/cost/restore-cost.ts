@@ -36,8 +36,11 @@ export interface RestoreScenario {
 
 /** Restore of N files three ways: coldpack with files spread over bundles, coldpack with files clustered, and individually archived objects. */
 export interface RestoreComparison {
+  /** Files restored (N). */
   readonly files: number;
+  /** Restore tier priced. */
   readonly tier: RestoreTier;
+  /** Days restored copies are kept. */
   readonly days: number;
   /** Files picked at random: expected distinct bundles B × (1 − (1 − 1/B)^N). */
   readonly coldpack_spread: RestoreScenario;
