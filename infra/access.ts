@@ -40,16 +40,20 @@ export interface AccessProps {
  *
  * | principal | tables | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- |
- * | api | rw | list, get | list, get, put, restore | get | plan, restore | stack + allowed |
+ * | api | rw | list, get | list, get, put, restore | get, put (multipart) | plan, restore | stack + allowed |
  * | monthly schedule | rw | list, get | list, get, put | - | plan | stack |
- * | reconcile | rw | - | get (head), restore | - | restore | stack + allowed |
- * | restore-event | rw | - | get (head) | - | restore | stack + allowed |
+ * | reconcile | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
+ * | restore-event | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
  * | plan task | rw | list, get | list, get, put | - | shard, finalize | - |
  * | shard task | rw | list, get | list, get, put (multipart) | - | - | - |
  * | finalize task | rw | list, get, delete | list, get, put | - | - | stack |
  * | restore task | rw | - | get | get, put (multipart) | - | stack + allowed |
  *
- * "get" on a source is also the HeadObject ETag re-check; "restore" is s3:RestoreObject. Planning
+ * "get" on a source is also the HeadObject ETag re-check (and reads a restore request's
+ * `keys_manifest`, which must therefore be in a source or the archive bucket); "restore" is
+ * s3:RestoreObject; "get" on restored copies signs the presigned URLs of notifications. Restore
+ * extraction runs in the restore-event and reconcile functions (and in the API for bundles that
+ * need no restore) as well as in the Batch restore job. Planning
  * (listing, shard manifests) runs in the plan job; the API keeps source read access to check that
  * a bucket and prefix exist and can be read, and for dry runs. Allowed topics are the
  * AllowedTopicArns parameter, granted by a separate policy that exists only when it is not empty.
@@ -77,7 +81,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listBuckets('ListArchive', [archive.bucketArn]),
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject', 's3:RestoreObject'], archiveObjects),
-        objectAccess('ReadRestored', ['s3:GetObject'], restoreObjects),
+        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         ...batchSubmit(queue, [defs.plan.ref, defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
@@ -107,7 +111,9 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       props.schedules.reconcile.role,
       [
         ...data,
+        listBuckets('ListArchive', [archive.bucketArn]),
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
+        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         ...batchSubmit(queue, [defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
@@ -116,7 +122,9 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       props.schedules.restoreEvent.role,
       [
         ...data,
-        objectAccess('ArchiveObjects', ['s3:GetObject'], archiveObjects),
+        listBuckets('ListArchive', [archive.bucketArn]),
+        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
+        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         ...batchSubmit(queue, [defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],

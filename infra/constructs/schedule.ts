@@ -75,14 +75,17 @@ export class Schedules extends Construct {
     this.reconcile = new ColdpackFunction(this, 'Reconcile', {
       ...common,
       entry: 'src/entrypoints/lambda/reconcile.ts',
-      description: 'coldpack restore reconciler (HeadObject x-amz-restore)',
-      timeout: Duration.minutes(10),
+      description: 'coldpack restore reconciler (HeadObject x-amz-restore, extraction of ready files)',
+      // Extracts ready files (ranged GETs, streamed uploads): the Lambda maximum of 15 minutes.
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
     });
     this.restoreEvent = new ColdpackFunction(this, 'RestoreEvent', {
       ...common,
       entry: 'src/entrypoints/lambda/restore-event.ts',
-      description: 'coldpack S3 Object Restore Completed handler',
-      timeout: Duration.minutes(1),
+      description: 'coldpack S3 Object Restore Completed handler (marks bundles ready, extracts files)',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
     });
 
     this.schedule('MonthlySchedule', this.monthly, {

@@ -183,3 +183,19 @@ describe('who may submit which Batch jobs', () => {
     assert.deepEqual(submitters('restore'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesReconcileRoleDefaultPolicy', 'SchedulesRestoreEventRoleDefaultPolicy']);
   });
 });
+
+describe('restore bucket access', () => {
+  it('only restore extraction (API, restore-event, reconciler, Batch restore job) may write restored copies, under restores/ only', () => {
+    const restoreId = s.stack.getLogicalId(s.stack.storage.restoreBucket.node.defaultChild as never);
+    const writers = statements().filter(
+      (f) => f.statement.Effect === 'Allow' && list(f.statement.Action).includes('s3:PutObject') && JSON.stringify(f.statement.Resource).includes(restoreId),
+    );
+    assert.deepEqual(writers.map((f) => f.where.replace(/[A-F0-9]{8}$/, '')).sort(), [
+      'ApiHandlerRoleDefaultPolicy',
+      'ComputeRestoreTaskRoleDefaultPolicy',
+      'SchedulesReconcileRoleDefaultPolicy',
+      'SchedulesRestoreEventRoleDefaultPolicy',
+    ]);
+    for (const f of writers) assert.match(JSON.stringify(f.statement.Resource), /"\/restores\/\*"/);
+  });
+});
