@@ -14,14 +14,22 @@ export interface BatchSubmitClient {
 export interface BatchJobRunnerOptions {
   /** Job queue name or ARN (env COLDPACK_JOB_QUEUE). */
   readonly jobQueue: string;
-  /** Plan job definition, `name:revision` or ARN (env COLDPACK_JOB_DEFINITION_PLAN). */
-  readonly planJobDefinition: string;
+  /**
+   * Plan job definition, `name:revision` or ARN (env COLDPACK_JOB_DEFINITION_PLAN); needed by
+   * {@link BatchJobRunner.submitPlan} only (the plan job itself cannot name its own definition).
+   * @default undefined
+   */
+  readonly planJobDefinition?: string;
   /** Shard job definition name, `name:revision` or ARN (env COLDPACK_JOB_DEFINITION_SHARD). */
   readonly shardJobDefinition: string;
   /** Finalize job definition (env COLDPACK_JOB_DEFINITION_FINALIZE). */
   readonly finalizeJobDefinition: string;
-  /** Restore-extraction job definition (env COLDPACK_JOB_DEFINITION_RESTORE). */
-  readonly restoreJobDefinition: string;
+  /**
+   * Restore-extraction job definition (env COLDPACK_JOB_DEFINITION_RESTORE); needed by
+   * {@link BatchJobRunner.submitRestore} only.
+   * @default undefined
+   */
+  readonly restoreJobDefinition?: string;
   /**
    * Prefix of submitted Batch job names (letters, digits, `-`, `_`; names are cut to 128 characters).
    * @default 'coldpack'
@@ -75,15 +83,17 @@ function checkId(value: string, field: string): void {
  */
 export class BatchJobRunner implements JobRunner {
   private readonly client: BatchSubmitClient;
-  private readonly options: Required<BatchJobRunnerOptions>;
+  private readonly options: BatchJobRunnerOptions & { readonly jobNamePrefix: string };
 
   /**
    * @param client a `BatchClient` (or anything with its `send` for SubmitJob)
    * @param options queue and job definition names, see {@link BatchJobRunnerOptions}
-   * @throws ValidationError when a name is empty
+   * @throws ValidationError when a name is empty (or a required one missing)
    */
   constructor(client: BatchSubmitClient, options: BatchJobRunnerOptions) {
     for (const key of ['jobQueue', 'planJobDefinition', 'shardJobDefinition', 'finalizeJobDefinition', 'restoreJobDefinition'] as const) {
+      const optional = key === 'planJobDefinition' || key === 'restoreJobDefinition';
+      if (optional && options[key] === undefined) continue;
       if (typeof options[key] !== 'string' || options[key].trim() === '') {
         throw new ValidationError(`BatchJobRunner option ${key} must be a non-empty name or ARN, got ${JSON.stringify(options[key])}`, key);
       }
@@ -134,14 +144,15 @@ export class BatchJobRunner implements JobRunner {
    * stores the shard manifests and then submits the shards and finalize ({@link runPlannedJob}).
    * @param jobId archive job id (1-128 of `[A-Za-z0-9_.:-]`) whose job item exists
    * @returns the Batch job id
-   * @throws ValidationError on a bad id; BatchSubmitError when Batch returns no job id
+   * @throws ValidationError on a bad id or without a plan job definition; BatchSubmitError when
+   *   Batch returns no job id
    */
   async submitPlan(jobId: string): Promise<string> {
     checkId(jobId, 'job_id');
     return this.submit({
       jobName: this.jobName('plan', jobId),
       jobQueue: this.options.jobQueue,
-      jobDefinition: this.options.planJobDefinition,
+      jobDefinition: this.definition('planJobDefinition'),
       parameters: { job_id: jobId },
       tags: { 'coldpack:job': jobId },
       propagateTags: true,
@@ -152,18 +163,25 @@ export class BatchJobRunner implements JobRunner {
    * Submit the extraction of a restore request whose bundles are ready.
    * @param restoreId restore request id (1-128 of `[A-Za-z0-9_.:-]`)
    * @returns the Batch job id
-   * @throws ValidationError on a bad id; BatchSubmitError when Batch returns no job id
+   * @throws ValidationError on a bad id or without a restore job definition; BatchSubmitError
+   *   when Batch returns no job id
    */
   async submitRestore(restoreId: string): Promise<string> {
     checkId(restoreId, 'restore_id');
     return this.submit({
       jobName: this.jobName('restore', restoreId),
       jobQueue: this.options.jobQueue,
-      jobDefinition: this.options.restoreJobDefinition,
+      jobDefinition: this.definition('restoreJobDefinition'),
       parameters: { restore_id: restoreId },
       tags: { 'coldpack:restore': restoreId },
       propagateTags: true,
     });
+  }
+
+  private definition(key: 'planJobDefinition' | 'restoreJobDefinition'): string {
+    const value = this.options[key];
+    if (value === undefined) throw new ValidationError(`BatchJobRunner was built without ${key}`, key);
+    return value;
   }
 
   private jobName(kind: string, id: string): string {
@@ -178,4 +196,30 @@ export class BatchJobRunner implements JobRunner {
     }
     return out.jobId;
   }
+}
+
+/**
+ * The {@link BatchJobRunnerOptions} the CDK stack passes as environment variables
+ * (COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_SHARD, _FINALIZE required; _PLAN, _RESTORE where
+ * set: the plan job has no _PLAN, see DEPLOY.md). Pure: the caller (an entrypoint) hands in its environment.
+ * @param env environment variables, e.g. `process.env`
+ * @returns the options, or undefined when COLDPACK_JOB_RUNNER is not `aws-batch`
+ * @throws ValidationError naming the missing variables when COLDPACK_JOB_RUNNER is `aws-batch`
+ */
+export function batchRunnerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): BatchJobRunnerOptions | undefined {
+  if (env.COLDPACK_JOB_RUNNER !== 'aws-batch') return undefined;
+  const required = ['COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD', 'COLDPACK_JOB_DEFINITION_FINALIZE'] as const;
+  const missing = required.filter((v) => !env[v]);
+  if (missing.length > 0) {
+    throw new ValidationError(`COLDPACK_JOB_RUNNER=aws-batch needs ${missing.join(', ')} (set by the CDK stack)`, missing[0]);
+  }
+  const plan = env.COLDPACK_JOB_DEFINITION_PLAN;
+  const restore = env.COLDPACK_JOB_DEFINITION_RESTORE;
+  return {
+    jobQueue: env.COLDPACK_JOB_QUEUE!,
+    shardJobDefinition: env.COLDPACK_JOB_DEFINITION_SHARD!,
+    finalizeJobDefinition: env.COLDPACK_JOB_DEFINITION_FINALIZE!,
+    ...(plan ? { planJobDefinition: plan } : {}),
+    ...(restore ? { restoreJobDefinition: restore } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
-import { BatchJobRunner, BatchSubmitError, type BatchSubmitClient } from '../../src/adapters/batch-job-runner.js';
+import { BatchJobRunner, BatchSubmitError, batchRunnerOptionsFromEnv, type BatchSubmitClient } from '../../src/adapters/batch-job-runner.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
 /** Recording double for BatchClient.send: keeps every SubmitJob input, answers ids batch-1, batch-2, ... */
@@ -144,5 +144,47 @@ describe('BatchJobRunner', () => {
     assert.throws(() => new BatchJobRunner(client, { ...names, jobQueue: '' }), ValidationError);
     assert.throws(() => new BatchJobRunner(client, { ...names, finalizeJobDefinition: ' ' }), ValidationError);
     assert.throws(() => new BatchJobRunner(client, { ...names, planJobDefinition: '' }), ValidationError);
+  });
+});
+
+describe('batchRunnerOptionsFromEnv', () => {
+  const env = {
+    COLDPACK_JOB_RUNNER: 'aws-batch',
+    COLDPACK_JOB_QUEUE: 'arn:aws:batch:us-east-1:111122223333:job-queue/q',
+    COLDPACK_JOB_DEFINITION_PLAN: 'arn:aws:batch:us-east-1:111122223333:job-definition/plan:1',
+    COLDPACK_JOB_DEFINITION_SHARD: 'arn:aws:batch:us-east-1:111122223333:job-definition/shard:1',
+    COLDPACK_JOB_DEFINITION_FINALIZE: 'arn:aws:batch:us-east-1:111122223333:job-definition/finalize:1',
+    COLDPACK_JOB_DEFINITION_RESTORE: 'arn:aws:batch:us-east-1:111122223333:job-definition/restore:1',
+  };
+
+  it('reads the names the CDK stack sets', () => {
+    assert.deepEqual(batchRunnerOptionsFromEnv(env), {
+      jobQueue: env.COLDPACK_JOB_QUEUE,
+      planJobDefinition: env.COLDPACK_JOB_DEFINITION_PLAN,
+      shardJobDefinition: env.COLDPACK_JOB_DEFINITION_SHARD,
+      finalizeJobDefinition: env.COLDPACK_JOB_DEFINITION_FINALIZE,
+      restoreJobDefinition: env.COLDPACK_JOB_DEFINITION_RESTORE,
+    });
+  });
+
+  it('is undefined for other runners and names every missing variable for aws-batch', () => {
+    assert.equal(batchRunnerOptionsFromEnv({}), undefined);
+    assert.equal(batchRunnerOptionsFromEnv({ ...env, COLDPACK_JOB_RUNNER: 'in-process' }), undefined);
+    assert.throws(
+      () => batchRunnerOptionsFromEnv({ ...env, COLDPACK_JOB_QUEUE: '', COLDPACK_JOB_DEFINITION_SHARD: undefined }),
+      (err: unknown) => err instanceof ValidationError && /COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_SHARD/.test(err.message),
+    );
+  });
+
+  it('leaves out the plan and restore definitions the plan job does not get', async () => {
+    const { COLDPACK_JOB_DEFINITION_PLAN: _p, COLDPACK_JOB_DEFINITION_RESTORE: _r, ...planJobEnv } = env;
+    const options = batchRunnerOptionsFromEnv(planJobEnv)!;
+    assert.equal('planJobDefinition' in options, false);
+    const { client, inputs } = recordingClient();
+    const runner = new BatchJobRunner(client, options);
+    await runner.runPlannedJob('j', 2);
+    assert.equal(inputs.length, 2);
+    await assert.rejects(runner.submitPlan('j'), ValidationError);
+    await assert.rejects(runner.submitRestore('r'), ValidationError);
   });
 });
