@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { Compute, WorkerKind } from './constructs/compute.js';
+import type { Compute } from './constructs/compute.js';
 import { acknowledge, nagRef } from './constructs/defaults.js';
 import type { ColdpackFunction } from './constructs/function.js';
 import {
@@ -23,13 +23,21 @@ import type { StackParameters } from './parameters.js';
 
 /** Everything {@link grantAccess} wires together. */
 export interface AccessProps {
+  /** The stack key (data encryption). */
   readonly key: kms.IKey;
+  /** The buckets. */
   readonly storage: Storage;
+  /** The tables. */
   readonly state: State;
+  /** The stack's notification topic. */
   readonly topic: sns.ITopic;
+  /** Parameters: SourceBucketNames, AllowedTopicArns and its condition. */
   readonly params: StackParameters;
+  /** Batch: job queue, job definitions, task roles. */
   readonly compute: Compute;
+  /** The API function. */
   readonly api: ColdpackFunction;
+  /** The schedule, reconcile and restore-event functions. */
   readonly schedules: Schedules;
   /** AWS partition (for source bucket ARNs). */
   readonly partition: string;
@@ -214,7 +222,3 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
   allowed.cfnOptions.condition = props.params.hasAllowedTopics;
 }
 
-/** Task role of a worker kind (for tests and extensions). @param compute the Batch construct; @param kind job kind */
-export function taskRole(compute: Compute, kind: WorkerKind): iam.Role {
-  return compute.taskRoles[kind];
-}
