@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
-import { countS3, drainNotifications, injectS3, putBundle, s3Error, setupRestoreEnv, type PutBundleOptions, type RestoreEnv } from '../support/restore-fixtures.js';
+import { countS3, drainNotifications, injectS3, putBundle, s3Error, serializeDynamo, setupRestoreEnv, type PutBundleOptions, type RestoreEnv } from '../support/restore-fixtures.js';
 import type { RestoreRequestInput } from '../../src/api/ports.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
@@ -41,6 +41,7 @@ after(async () => fx?.close());
 test('two concurrent requests for files in one bundle make exactly one RestoreObject, and both complete', async () => {
   const b = await bundle(['one.txt', 'two.txt']);
   const counter = countS3(fx.clients.s3);
+  const unserialize = serializeDynamo(fx.clients.dynamo); // moto's conditional writes are not atomic
   try {
     const [r1, r2] = await Promise.all([env.service().submit(input([b.keys[0]!]), {}), env.service().submit(input([b.keys[1]!]), {})]);
     assert.equal(counter.count('RestoreObject'), 1);
@@ -52,6 +53,43 @@ test('two concurrent requests for files in one bundle make exactly one RestoreOb
     assert.equal(counter.count('RestoreObject'), 1);
     assert.equal(counter.count('HeadObject'), 1, 'one HeadObject per pending bundle per reconcile pass');
   } finally {
+    unserialize();
+    counter.stop();
+  }
+});
+
+test('a request arriving while the first one\'s RestoreObject is in flight joins it (deterministic interleaving)', async () => {
+  const b = await bundle(['one.txt', 'two.txt']);
+  const counter = countS3(fx.clients.s3);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let entered!: () => void;
+  const inFlight = new Promise<void>((r) => (entered = r));
+  const name = 'hold-restore';
+  fx.clients.s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'RestoreObjectCommand') {
+        entered();
+        await gate;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    const first = env.service().submit(input([b.keys[0]!]), {});
+    await inFlight; // the first request has claimed the bundle and is sending RestoreObject
+    const second = await env.service().submit(input([b.keys[1]!]), {});
+    assert.equal(second.status, 'RESTORING');
+    release();
+    const r1 = await first;
+    assert.equal(counter.count('RestoreObject'), 1);
+    await env.service().reconcile();
+    assert.equal((await env.service().get(r1.restore_id))!.status, 'AVAILABLE');
+    assert.equal((await env.service().get(second.restore_id))!.status, 'AVAILABLE');
+  } finally {
+    release();
+    fx.clients.s3.middlewareStack.remove(name);
     counter.stop();
   }
 });

@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ZipBundleWriter, type WrittenEntry } from '../../src/archive/zip/zip-bundle-writer.js';
@@ -217,6 +217,28 @@ export function injectS3(
     s3.middlewareStack.remove(a);
     s3.middlewareStack.remove(b);
   };
+}
+
+/**
+ * Send DynamoDB requests one at a time. moto's threaded server checks a ConditionExpression and
+ * applies the write without a lock, so two concurrent conditional updates of one item can both
+ * pass; real DynamoDB applies writes to an item atomically, condition included
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html).
+ * Serializing the calls gives moto that guarantee; coldpack's calls still interleave freely.
+ * @returns a function removing the middleware
+ */
+export function serializeDynamo(dynamo: DynamoDBDocumentClient): () => void {
+  const name = `test-serialize-${mwSeq++}`;
+  let tail: Promise<unknown> = Promise.resolve();
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      const run = tail.then(() => next(args));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    { step: 'finalizeRequest', name },
+  );
+  return () => void dynamo.middlewareStack.remove(name);
 }
 
 /** An error shaped like an S3 service error of the SDK. */
