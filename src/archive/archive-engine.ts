@@ -6,7 +6,8 @@ import { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
 import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
 import { JobsRepo, type JobItem } from '../adapters/dynamo/jobs-repo.js';
 import { BundlePacker } from './bundle-packer.js';
-import { Finalizer, type JobReport } from './finalizer.js';
+import { Finalizer, type JobReport, type ReportTotals } from './finalizer.js';
+import type { Usage, UsageLedger } from './usage-ledger.js';
 import { checkQc, countSource, writeShardPlans } from './planner.js';
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
@@ -21,8 +22,10 @@ export interface ArchiveEngineDeps {
   readonly fetch?: FetchOptions;
   /** Called with the final report (e.g. SNS summary). Failures are logged by the caller, never fatal. */
   readonly onFinished?: (report: JobReport) => Promise<void>;
-  /** Extra report sections computed at finalize (e.g. request counts and cost). */
-  readonly reportExtras?: (job: JobItem) => Promise<Record<string, unknown>>;
+  /** Records each step's requests (from a request meter on these clients) for the job report. */
+  readonly ledger?: UsageLedger;
+  /** Extra report sections computed at finalize from the job, its totals and its usage (e.g. cost). */
+  readonly reportExtras?: (job: JobItem, totals: ReportTotals, usage: Usage | undefined) => Promise<Record<string, unknown>>;
 }
 
 /** Source lock name of a request: `<bucket>/<prefix or manifest>`. */
@@ -63,6 +66,14 @@ export class ArchiveEngine {
    * @throws QcMismatchError (the job is then FAILED with nothing written)
    */
   async plan(jobId: string): Promise<number> {
+    return this.measured(jobId, 'plan', () => this.planStep(jobId));
+  }
+
+  private measured<T>(jobId: string, step: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.ledger ? this.deps.ledger.step(jobId, step, fn) : fn();
+  }
+
+  private async planStep(jobId: string): Promise<number> {
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
     await this.jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? new Date().toISOString() });
@@ -85,14 +96,22 @@ export class ArchiveEngine {
   async packShard(jobId: string, shard: number, onProgress?: ShardProgress): Promise<void> {
     const job = await this.job(jobId);
     const worker = new ShardWorker({ s3: this.deps.s3, jobs: this.jobs, bundles: this.bundles, packer: this.packer, archiveBucket: this.deps.archiveBucket });
-    await worker.run(jobId, job.generation, job.request, shard, onProgress);
+    await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 
   /** Verify, delete sources, report; releases the source lock. */
   async finalize(jobId: string): Promise<JobReport> {
     const job = await this.job(jobId);
     const finalizer = new Finalizer({ s3: this.deps.s3, jobs: this.jobs, bundles: this.bundles, archiveBucket: this.deps.archiveBucket });
-    const report = await finalizer.run(job, (await this.deps.reportExtras?.(job)) ?? {});
+    const ledger = this.deps.ledger;
+    const start = ledger?.now();
+    const report = await finalizer.run(job, async (totals) => {
+      const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
+      return {
+        ...(usage ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received } } : {}),
+        ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
+      };
+    });
     await this.jobs.releaseLock(sourceLock(job), jobId);
     await this.deps.onFinished?.(report).catch(() => undefined);
     return report;

@@ -37,6 +37,14 @@ export interface JobReport {
   readonly [extra: string]: unknown;
 }
 
+/** Totals of a job handed to the report-extras callback. Sizes in bytes. */
+export interface ReportTotals {
+  readonly files: number;
+  readonly bytes: number;
+  readonly bundles: number;
+  readonly bundleBytes: number;
+}
+
 /** Collaborators of {@link Finalizer}. */
 export interface FinalizerDeps {
   readonly s3: S3Client;
@@ -56,8 +64,11 @@ export class Finalizer {
   /** @param deps clients and repositories */
   constructor(private readonly deps: FinalizerDeps) {}
 
-  /** @param extra extra report sections (e.g. request counts and cost) */
-  async run(job: JobItem, extra: Record<string, unknown> = {}): Promise<JobReport> {
+  /**
+   * @param extras computes extra report sections (e.g. request counts and cost) from the job's
+   * totals, called after the deletes and just before the report is written
+   */
+  async run(job: JobItem, extras?: (totals: ReportTotals) => Promise<Record<string, unknown>>): Promise<JobReport> {
     const { jobs, bundles, s3, archiveBucket } = this.deps;
     const req = job.request;
     const shards = await jobs.shards(job.job_id);
@@ -96,6 +107,7 @@ export class Finalizer {
       }
       await deleter.flush();
     }
+    const extra = (await extras?.({ files: filesArchived, bytes: bytesArchived, bundles: committed.length, bundleBytes }).catch((err: unknown) => ({ extras_error: String(err) }))) ?? {};
     const status: JobStatus = problems.length > 0 ? 'FAILED' : skippedCount > 0 || deleter.outcome.keptCount > 0 ? 'PARTIAL' : 'SUCCEEDED';
     const finishedAt = new Date().toISOString();
     const report: JobReport = {

@@ -1,39 +1,86 @@
-import type { AwsClients } from '../adapters/aws-clients.js';
+import { createAwsClients, type AwsClients } from '../adapters/aws-clients.js';
+import { RequestMeter } from '../adapters/request-meter.js';
 import { tableNames, type ColdpackConfig } from '../domain/config.js';
 import { ArchiveEngine } from '../archive/archive-engine.js';
 import { ArchiveService, type JobStarter } from '../archive/archive-service.js';
 import type { JobReport } from '../archive/finalizer.js';
+import { UsageLedger } from '../archive/usage-ledger.js';
+import { jobCostReport } from '../cost/job-cost-report.js';
+import { loadPriceTable, type PriceTable } from '../cost/price-table.js';
+import type { TargetStorageClass } from '../cost/storage-class-prices.js';
 
 /** The archive side of coldpack wired from configuration and clients (a composition root helper). */
 export interface ArchiveComposition {
+  /** Engine on the given clients, with a request meter attached (its counts go into job reports). */
   readonly engine: ArchiveEngine;
   readonly service: ArchiveService;
   /** Jobs started in this process (in-process starter), awaited by `drain()`. */
   drain(): Promise<void>;
 }
 
+/** Options of {@link composeArchive}. */
+export interface ArchiveCompositionOptions {
+  /** How created jobs start; default: in this process, in the background, each job on its own clients. */
+  readonly starter?: JobStarter;
+  /** Called with each finished job's report (e.g. SNS summary). */
+  readonly onFinished?: (r: JobReport) => Promise<void>;
+  /** Called when a background job fails (it is FAILED in the jobs table either way). */
+  readonly onError?: (jobId: string, err: unknown) => void;
+  /** Price table for the job reports' cost section; default the bundled us-east-1 table. */
+  readonly prices?: PriceTable;
+}
+
 /**
- * Wire the archive engine and service. Without `starter`, jobs run in this process in the
- * background (CLI, `coldpack serve`, tests); pass the AWS Batch starter in AWS.
- * @param onFinished optional hook with each finished job's report (e.g. SNS summary)
+ * Build an engine whose clients carry a request meter, so every job report gets the requests it
+ * made (by operation and storage class), their cost, the lifecycle-equivalent cost and the saving.
  */
-export function composeArchive(
-  config: ColdpackConfig,
-  clients: AwsClients,
-  options: { starter?: JobStarter; onFinished?: (r: JobReport) => Promise<void>; onError?: (jobId: string, err: unknown) => void } = {},
-): ArchiveComposition {
-  const engine = new ArchiveEngine({
+export function meteredEngine(config: ColdpackConfig, clients: AwsClients, options: Pick<ArchiveCompositionOptions, 'onFinished' | 'prices'> = {}): ArchiveEngine {
+  const tables = tableNames(config.tablePrefix);
+  const meter = new RequestMeter().attach(clients.s3).attach(clients.dynamo);
+  let prices = options.prices;
+  return new ArchiveEngine({
     s3: clients.s3,
     dynamo: clients.dynamo,
-    tables: tableNames(config.tablePrefix),
+    tables,
     archiveBucket: config.archiveBucket,
     fetch: { concurrency: config.concurrency },
+    ledger: new UsageLedger(meter, clients.dynamo, tables.jobs),
+    reportExtras: async (job, totals, usage) => {
+      if (!usage) return {};
+      prices ??= loadPriceTable();
+      const cost = jobCostReport(
+        {
+          usage,
+          files: totals.files,
+          bytes: totals.bytes,
+          bundles: totals.bundles,
+          bundleBytes: totals.bundleBytes,
+          storageClass: job.request.storage_class as TargetStorageClass,
+          writeUnitsPerItem: { [tables.files]: 2 },
+        },
+        prices,
+      );
+      return { cost };
+    },
     ...(options.onFinished ? { onFinished: options.onFinished } : {}),
   });
+}
+
+/**
+ * Wire the archive engine and service. Without `starter`, jobs run in this process in the
+ * background, each on its own clients so its request meter counts only its own requests
+ * (CLI, `coldpack serve`, tests); pass the AWS Batch starter in AWS.
+ */
+export function composeArchive(config: ColdpackConfig, clients: AwsClients, options: ArchiveCompositionOptions = {}): ArchiveComposition {
+  const engine = meteredEngine(config, clients, options);
   const running = new Set<Promise<unknown>>();
   const starter: JobStarter = options.starter ?? {
     async start(jobId) {
-      const p = engine.run(jobId).catch((err: unknown) => options.onError?.(jobId, err));
+      const jobClients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), maxSockets: config.concurrency });
+      const p = meteredEngine(config, jobClients, options)
+        .run(jobId)
+        .catch((err: unknown) => options.onError?.(jobId, err))
+        .finally(() => jobClients.destroy());
       running.add(p);
       void p.finally(() => running.delete(p));
     },

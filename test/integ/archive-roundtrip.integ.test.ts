@@ -45,6 +45,12 @@ test('every object round-trips byte-exact through its index byte range; bundles 
   assert.equal(report.folder_markers, 1);
   assert.equal(report.files_deleted, files.length);
   assert.ok(report.bundles >= 3, `expected several bundles, got ${report.bundles}`);
+  const requests = report.requests as Record<string, number>;
+  assert.equal(requests['S3:GetObject:STANDARD'], files.length + 1 + report.bundles, 'one GET per object, the shard plan, each manifest before deleting');
+  assert.equal(requests['S3:DeleteObjects'] ?? requests['S3:DeleteObjects:STANDARD'], 1);
+  const cost = report.cost as { measured: { total_usd: number }; lifecycle_equivalent: { total_usd: number }; savings_usd: number };
+  assert.ok(cost.measured.total_usd > 0 && cost.lifecycle_equivalent.total_usd > 0);
+  assert.equal(typeof cost.savings_usd, 'number');
 
   const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'rt/' }));
   assert.deepEqual((left.Contents ?? []).map((o) => o.Key), ['rt/folder/'], 'sources deleted, folder marker kept');
