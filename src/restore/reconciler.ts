@@ -14,6 +14,9 @@ import { TERMINAL_FILE_STATUSES, type RestoreFileItem } from './types.js';
 import type { ReconcileSummary, RestoreWorker } from './restore-worker.js';
 import type { Notifications } from './notifications.js';
 
+/** A marker without a request item older than this (ms) is from a submit that died: 3,600,000 (1 h). */
+const ABANDONED_MS = 3_600_000;
+
 /** One reconcile pass. */
 export class Reconciler {
   /** @param worker restore work; @param notifications retried notifications */
@@ -29,11 +32,16 @@ export class Reconciler {
     const summary: ReconcileSummary = { requests: 0, bundles_checked: 0, bundles_ready: 0, requests_finished: 0 };
     const heads = new Map<string, Promise<HeadRestoreState>>();
     const readied = new Set<string>();
-    const ids = restoreId !== undefined ? [restoreId] : await this.worker.store.openIds();
-    for (const id of ids) {
+    const markers = restoreId !== undefined ? [{ id: restoreId, openedAt: '' }] : await this.worker.store.openMarkers();
+    const abandoned = new Date(this.worker.clock().getTime() - ABANDONED_MS).toISOString();
+    for (const { id, openedAt } of markers) {
       summary.requests++;
       const req = await this.worker.store.getRequest(id);
-      if (!req) continue;
+      if (!req) {
+        // A submit that died before writing its request item: drop the marker once it is old.
+        if (restoreId === undefined && openedAt !== '' && openedAt < abandoned) await this.worker.store.close(id);
+        continue;
+      }
       const files = await this.worker.store.files(id);
       const open = files.filter((f) => !TERMINAL_FILE_STATUSES.includes(f.status));
       if (open.length === 0) {

@@ -50,13 +50,13 @@ export class RestoreStore {
     await this.dynamo.send(new DeleteCommand({ TableName: this.table, Key: { pk: OPEN_PK, sk: restoreId } }));
   }
 
-  /** Ids of open requests (one partition, all pages). */
-  async openIds(): Promise<string[]> {
-    const out: string[] = [];
+  /** Open requests with the time their marker was written (one partition, all pages). */
+  async openMarkers(): Promise<{ id: string; openedAt: string }[]> {
+    const out: { id: string; openedAt: string }[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const res = await this.dynamo.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': OPEN_PK }, ExclusiveStartKey: start }));
-      for (const it of res.Items ?? []) out.push(String(it.sk));
+      for (const it of res.Items ?? []) out.push({ id: String(it.sk), openedAt: String(it.opened_at ?? '') });
       start = res.LastEvaluatedKey;
     } while (start);
     return out;

@@ -111,7 +111,7 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
     .option('--generation <g>', 'archive generation (job id or archived_at); default the newest')
     .option('--topic-arn <arn>', 'extra SNS topic to notify (must be on COLDPACK_ALLOWED_TOPIC_ARNS)')
     .option('--wait', 'wait until every file is available or failed (runs the reconciler while waiting)')
-    .option('--interval <seconds>', 'seconds between checks with --wait', '5')
+    .option('--interval <seconds>', 'seconds between checks with --wait (each check is one HeadObject per pending bundle)', '60')
     .option('--timeout <seconds>', 'give up waiting after this many seconds (0 = never)', '0')
     .option('--json', 'machine-readable JSON output')
     .action(async (o: RestoreOptions) => {
