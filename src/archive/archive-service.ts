@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { ConflictError, ValidationError, awsErrorName, awsHttpStatus } from '../domain/errors.js';
@@ -43,7 +43,7 @@ export class ArchiveService implements ArchiveJobs {
   /**
    * @param deps S3 client, jobs repository, job starter
    */
-  constructor(private readonly deps: { s3: S3Client; jobs: JobsRepo; starter: JobStarter }) {}
+  constructor(private readonly deps: { s3: S3Client; jobs: JobsRepo; starter: JobStarter; archiveBucket?: string }) {}
 
   /**
    * @throws ValidationError (400) when the bucket or prefix does not exist or cannot be read
@@ -99,10 +99,19 @@ export class ArchiveService implements ArchiveJobs {
     return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
   }
 
-  /** The job's view, or undefined when it does not exist. */
+  /** The job's view, or undefined when it does not exist. A finished job's view includes its report (requests, cost, skipped objects). */
   async get(jobId: string): Promise<JobView | undefined> {
     const job = await this.deps.jobs.get(jobId);
-    return job ? jobView(job) : undefined;
+    if (!job) return undefined;
+    const view = jobView(job);
+    if (!job.report_key || !this.deps.archiveBucket) return view;
+    try {
+      const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.archiveBucket, Key: job.report_key }));
+      const report = JSON.parse(await res.Body!.transformToString()) as Record<string, unknown>;
+      return { ...view, report: { report_key: job.report_key, ...report } };
+    } catch {
+      return view;
+    }
   }
 
   /** Jobs recorded for a project and period (`yyyy-mm`), any status. */

@@ -85,7 +85,7 @@ export function composeArchive(config: ColdpackConfig, clients: AwsClients, opti
       void p.finally(() => running.delete(p));
     },
   };
-  const service = new ArchiveService({ s3: clients.s3, jobs: engine.jobs, starter });
+  const service = new ArchiveService({ s3: clients.s3, jobs: engine.jobs, starter, archiveBucket: config.archiveBucket });
   return {
     engine,
     service,

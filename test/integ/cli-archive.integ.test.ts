@@ -41,7 +41,12 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
 
   const status = cli(['status', report.job_id, '--json']);
   assert.equal(status.code, 0);
-  assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'SUCCEEDED');
+  const shown = JSON.parse(status.stdout) as { status: string; report?: { files_archived?: number; cost?: { savings_usd?: number }; requests?: Record<string, number> } };
+  assert.equal(shown.status, 'SUCCEEDED');
+  assert.equal(shown.report?.files_archived, 5, 'status shows the stored report');
+  assert.equal(typeof shown.report?.cost?.savings_usd, 'number');
+  assert.ok((shown.report?.requests?.['S3:GetObject:STANDARD'] ?? 0) >= 5);
+  assert.match(cli(['status', report.job_id]).stdout, /cost \(12 months, counted requests\)/);
 
   const bundleKey = `bundles/amazon/${report.job_id}/00000/000000.zip`;
   const ls = cli(['ls', bundleKey, '--json']);

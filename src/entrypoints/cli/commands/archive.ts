@@ -68,6 +68,14 @@ export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequ
   return { ...req, source };
 }
 
+/** One line comparing a report's measured cost with the lifecycle rule's, or '' when it has none. */
+export function costSummary(report: Record<string, unknown> | undefined): string {
+  const cost = report?.cost as { measured?: { total_usd?: number }; lifecycle_equivalent?: { total_usd?: number }; savings_usd?: number } | undefined;
+  if (!cost?.measured || !cost.lifecycle_equivalent) return '';
+  const usd = (n: number | undefined): string => `$${(n ?? 0).toFixed(4)}`;
+  return `cost (12 months, counted requests): ${usd(cost.measured.total_usd)} with coldpack vs ${usd(cost.lifecycle_equivalent.total_usd)} by lifecycle rule; saving ${usd(cost.savings_usd)}`;
+}
+
 /** Human summary of a job report. */
 export function reportText(r: JobReport): string {
   const mb = (n: number): string => (n / 1e6).toFixed(2);
@@ -79,6 +87,7 @@ export function reportText(r: JobReport): string {
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
     ...r.problems.map((p) => `  problem: ${p}`),
+    ...(costSummary(r) ? [`  ${costSummary(r)}`] : []),
   ].join('\n');
 }
 
@@ -148,7 +157,8 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
         setExit(1);
         return;
       }
-      c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
+      const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
+      c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
       if (view.status === 'FAILED') setExit(1);
     });
 };

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { runDemo, type DemoResult } from '../../../local/demo.js';
 import type { RegisterCommand } from './index.js';
+import { costSummary } from './archive.js';
 
 /** Render the demo report as text. */
 export function demoText(r: DemoResult): string {
@@ -18,6 +19,7 @@ export function demoText(r: DemoResult): string {
     `throughput          ${r.objects_per_s.toFixed(0)} objects/s, ${r.mb_per_s.toFixed(2)} MB/s (archive ${r.archive_s.toFixed(1)} s; upload of the input took ${r.upload_s.toFixed(1)} s)`,
     `sources deleted     ${rep.files_deleted} (kept ${rep.files_kept}, skipped ${rep.files_skipped})`,
     `verified            ${r.verify.indexed} SHA-256 in the index; ${r.verify.byteExact} read back byte-exact from ${r.verify.bundles} restored bundles; unzip -t ok on ${r.verify.unzipOk ?? 'n/a (unzip not installed)'} bundles`,
+    ...(costSummary(rep) ? [costSummary(rep)] : []),
     ...r.verify.problems.slice(0, 20).map((p) => `PROBLEM: ${p}`),
   ];
   for (const [k, v] of Object.entries(r.extra)) lines.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}`);
