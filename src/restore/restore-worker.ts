@@ -10,7 +10,7 @@
  *   EXTRACTING for longer than `staleExtractingMs` -> EXTRACTING again (reconciler; crashed worker)
  *   NOT_FOUND and tier refusals are terminal from the start.
  */
-import { awsErrorName, ColdpackError } from '../domain/errors.js';
+import { awsErrorName, awsHttpStatus, ColdpackError } from '../domain/errors.js';
 import type { RestoreFileStatus, RetrievalTier } from '../api/ports.js';
 import type { BundleRestores } from './bundle-restore.js';
 import { BundleNotReadableError, type Extractor } from './extractor.js';
@@ -85,6 +85,10 @@ export class RestoreWorker {
       sent = await this.bundles.sendRestore(first.archive_bucket!, bundleKey, tier, days);
     } catch (err) {
       await this.bundles.release(bundleKey, restoreId);
+      // Server-side or network failures (after the SDK's retries): the files stay RESTORING and the
+      // reconciler claims the bundle again. Client errors (403, 404, 400) fail the files.
+      const status = awsHttpStatus(err);
+      if (status === undefined || status >= 500) return;
       return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${awsErrorName(err) ?? ''} ${(err as Error).message}`);
     }
     if (sent === 'ALREADY_RESTORED' || sent === 'NOT_ARCHIVED') {

@@ -341,3 +341,37 @@ test('extractOnSubmit false leaves readable files PENDING for the reconciler (sh
   assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
   assert.equal((await restoredKeys(r.restore_id)).length, 2);
 });
+
+test('RestoreObject failing with 503 past the retries leaves the file RESTORING; the next reconcile restores it; a 403 fails it', async () => {
+  const b = await bundle(['one.txt']);
+  const svc = env.service();
+  let remove = injectS3(fx.clients.s3, { fault: (c) => (c === 'RestoreObject' ? s3Error('ServiceUnavailable', 503, 'Service Unavailable') : undefined) });
+  let r;
+  try {
+    r = await svc.submit(input(b.keys), {});
+    assert.equal(r.files[0]!.status, 'RESTORING');
+  } finally {
+    remove();
+  }
+  const counter = countS3(fx.clients.s3);
+  try {
+    await svc.reconcile(r.restore_id); // claims the bundle again and sends RestoreObject
+    assert.equal(counter.count('RestoreObject'), 1);
+    assert.equal((await svc.get(r.restore_id))!.status, 'RESTORING');
+    await svc.reconcile(r.restore_id); // sees the restore done
+    assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
+  } finally {
+    counter.stop();
+  }
+
+  const denied = await bundle(['two.txt']);
+  remove = injectS3(fx.clients.s3, { fault: (c) => (c === 'RestoreObject' ? s3Error('AccessDenied', 403, 'Access Denied') : undefined) });
+  try {
+    const d = await svc.submit(input(denied.keys), {});
+    assert.equal(d.status, 'FAILED');
+    assert.equal(d.files[0]!.error_code, 'RESTORE_REQUEST_FAILED');
+    assert.match(String(d.files[0]!.message), /AccessDenied/);
+  } finally {
+    remove();
+  }
+});
