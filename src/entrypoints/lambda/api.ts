@@ -11,12 +11,12 @@ import { pino } from 'pino';
 import { iamAuthorizer } from '../../api/auth.js';
 import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
-import { unwiredArchiveJobs } from '../../api/unwired.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import { createRestoreService } from '../../restore/factory.js';
 import { scheduleFromEnv } from '../../schedule/schedule-env.js';
 import { loadConfig } from '../config.js';
 import { restoreOptionsFromEnv } from '../restore-env.js';
+import { archiveServiceForLambda } from '../lambda-archive.js';
 
 let api: ApiHandler | undefined;
 
@@ -26,8 +26,7 @@ function build(): ApiHandler {
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
   const restore = createRestoreService(config, clients, restoreOptionsFromEnv(process.env));
   return createApiHandler({
-    // Integrator: replace the stand-in with the archive service.
-    archive: unwiredArchiveJobs(),
+    archive: archiveServiceForLambda(config, clients),
     restore,
     files: restore,
     estimator: costEstimator(),

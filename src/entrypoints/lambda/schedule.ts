@@ -7,7 +7,8 @@
  */
 import { pino } from 'pino';
 import type { ArchiveJobs } from '../../api/ports.js';
-import { unwiredArchiveJobs } from '../../api/unwired.js';
+import { createAwsClients } from '../../adapters/aws-clients.js';
+import { archiveServiceForLambda } from '../lambda-archive.js';
 import type { ScheduleConfig } from '../../schedule/schedule-config.js';
 import { scheduleFromEnv } from '../../schedule/schedule-env.js';
 import { fireTimeOf, runScheduledArchive, type ScheduledRunResult } from '../../schedule/scheduled-archive.js';
@@ -17,9 +18,9 @@ const log = pino({ name: 'coldpack-schedule' });
 let wired: { schedule: ScheduleConfig | undefined; jobs: ArchiveJobs } | undefined;
 
 function wire(): { schedule: ScheduleConfig | undefined; jobs: ArchiveJobs } {
-  loadConfig(process.env);
-  // Integrator: replace the stand-in with the archive service built from loadConfig's result.
-  return { schedule: scheduleFromEnv(process.env), jobs: unwiredArchiveJobs() };
+  const config = loadConfig(process.env);
+  const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
+  return { schedule: scheduleFromEnv(process.env), jobs: archiveServiceForLambda(config, clients) };
 }
 
 /**

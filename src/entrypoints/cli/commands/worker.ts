@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../../domain/errors.js';
 import { composeArchive } from '../../archive-composition.js';
+import { batchRunnerFromEnv } from '../../batch-env.js';
 import type { RegisterCommand } from './index.js';
 
 /**
@@ -15,7 +16,10 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
     .action(async (f: { job: string }) => {
       const c = ctx();
       const shards = await composeArchive(c.config, c.clients).engine.plan(f.job);
-      c.print({ job_id: f.job, shards }, `job ${f.job}: planned ${shards} shards`);
+      // On AWS Batch the plan job submits the shard array job and the finalize job that depends on it.
+      const runner = batchRunnerFromEnv(c.config);
+      const submitted = runner ? await runner.runPlannedJob(f.job, shards) : undefined;
+      c.print({ job_id: f.job, shards, ...(submitted ? { submitted } : {}) }, `job ${f.job}: planned ${shards} shards${submitted ? `; submitted ${submitted.refs.join(', ')}` : ''}`);
     });
   worker
     .command('shard')
