@@ -48,7 +48,7 @@ export interface AccessProps {
  *
  * | principal | tables | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- |
- * | api | rw | list, get | list, get, put, restore | get, put (multipart) | plan, restore | stack + allowed |
+ * | api | rw | list, get | list, get, put, restore | get, put (multipart) | plan, restore; describe jobs | stack + allowed |
  * | monthly schedule | rw | list, get | list, get, put | - | plan | stack |
  * | reconcile | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
  * | restore-event | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
@@ -208,6 +208,18 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       }
     }
   }
+
+  // Job status for GET /archive/{job_id} (BatchJobRunner.describe): DescribeJobs has no
+  // resource-level permissions, so it is granted on "*" to the API only; it reveals job metadata,
+  // never data.
+  props.api.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ sid: 'DescribeBatchJobs', actions: ['batch:DescribeJobs'], resources: ['*'] }),
+  );
+  acknowledge(
+    props.api.role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'batch:DescribeJobs supports no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html); it is the only "*" statement of this role and reads job metadata only.',
+  );
 
   // Caller-named topics (restore requests), only when AllowedTopicArns is not empty.
   const allowed = new iam.CfnPolicy(scope, 'AllowedTopicsPublish', {

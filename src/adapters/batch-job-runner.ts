@@ -1,14 +1,36 @@
-import { SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
+import { DescribeJobsCommand, SubmitJobCommand, type JobDetail, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import type { JobRunner } from '../domain/job-runner.js';
 import { ColdpackError, ValidationError } from '../domain/errors.js';
 
 /**
- * The part of `BatchClient` this adapter uses: `send` of a {@link SubmitJobCommand}. A real
- * `BatchClient` satisfies it; tests pass a small recording double (Batch has no emulator).
+ * The part of `BatchClient` this adapter uses: `send` of a {@link SubmitJobCommand} (answers
+ * `jobId`) or a {@link DescribeJobsCommand} (answers `jobs`). A real `BatchClient` satisfies it;
+ * tests pass a small recording double (Batch has no emulator).
  */
 export interface BatchSubmitClient {
-  send(command: SubmitJobCommand): Promise<{ readonly jobId?: string | undefined }>;
+  send(
+    command: SubmitJobCommand | DescribeJobsCommand,
+  ): Promise<{ readonly jobId?: string | undefined; readonly jobs?: readonly JobDetail[] | undefined }>;
 }
+
+/** What Batch says about one submitted job (see {@link BatchJobRunner.describe}). */
+export interface BatchJobStatus {
+  /** Batch job id. */
+  readonly jobId: string;
+  /** Batch job name, e.g. `coldpack-shard-<job id>`. */
+  readonly jobName: string;
+  /** SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING, SUCCEEDED or FAILED. */
+  readonly status: string;
+  /** Why the job is in its status (e.g. the failure reason), when Batch gives one. */
+  readonly statusReason?: string;
+  /** Array jobs: children per status, e.g. `{ SUCCEEDED: 6, RUNNING: 1 }`. */
+  readonly children?: Readonly<Record<string, number>>;
+  /** Array jobs: number of children. */
+  readonly size?: number;
+}
+
+/** Most job ids one DescribeJobs call accepts. Source: https://docs.aws.amazon.com/batch/latest/APIReference/API_DescribeJobs.html */
+export const DESCRIBE_JOBS_MAX_IDS = 100;
 
 /** Names (or ARNs) of the Batch resources the CDK stack creates (`infra/constructs/compute.ts`). */
 export interface BatchJobRunnerOptions {
@@ -176,6 +198,36 @@ export class BatchJobRunner implements JobRunner {
       tags: { 'coldpack:restore': restoreId },
       propagateTags: true,
     });
+  }
+
+  /**
+   * Status of submitted jobs (the `refs` of {@link runPlannedJob}, or the ids of
+   * {@link submitPlan} / {@link submitRestore}), one DescribeJobs call per 100 ids, in order.
+   * Jobs Batch no longer knows (it keeps finished jobs about 7 days) are left out.
+   * @param jobIds Batch job ids
+   * @returns one status per job Batch knows
+   * @throws the SDK's error when DescribeJobs fails
+   */
+  async describe(jobIds: readonly string[]): Promise<BatchJobStatus[]> {
+    const out: BatchJobStatus[] = [];
+    for (let i = 0; i < jobIds.length; i += DESCRIBE_JOBS_MAX_IDS) {
+      const ids = jobIds.slice(i, i + DESCRIBE_JOBS_MAX_IDS);
+      const res = await this.client.send(new DescribeJobsCommand({ jobs: [...ids] }));
+      const byId = new Map((res.jobs ?? []).map((j) => [j.jobId, j]));
+      for (const id of ids) {
+        const job = byId.get(id);
+        if (job === undefined) continue;
+        out.push({
+          jobId: id,
+          jobName: job.jobName ?? '',
+          status: job.status ?? 'UNKNOWN',
+          ...(job.statusReason ? { statusReason: job.statusReason } : {}),
+          ...(job.arrayProperties?.statusSummary ? { children: job.arrayProperties.statusSummary } : {}),
+          ...(job.arrayProperties?.size === undefined ? {} : { size: job.arrayProperties.size }),
+        });
+      }
+    }
+    return out;
   }
 
   private definition(key: 'planJobDefinition' | 'restoreJobDefinition'): string {

@@ -59,8 +59,10 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
  * account (IAM) administer the key; without it the key can become unmanageable
  * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
  * Resource "*": in a key policy it means "this key"; ecr:GetAuthorizationToken has no resource-level
- * permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html).
+ * permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html),
+ * nor has batch:DescribeJobs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html).
  */
+const STAR_RESOURCE_ACTIONS = ['ecr:GetAuthorizationToken', 'batch:DescribeJobs'];
 function wildcardActionAllowed(f: Found, action: string): boolean {
   // A Deny only restricts: `s3:*` / `sqs:*` in the TLS-only statements are as broad as they must be.
   if (f.statement.Effect === 'Deny') return true;
@@ -69,7 +71,7 @@ function wildcardActionAllowed(f: Found, action: string): boolean {
 function starResourceAllowed(f: Found): boolean {
   if (f.type === 'AWS::KMS::Key') return true;
   const actions = list(f.statement.Action);
-  return actions.length > 0 && actions.every((a) => a === 'ecr:GetAuthorizationToken');
+  return actions.length > 0 && actions.every((a) => STAR_RESOURCE_ACTIONS.includes(String(a)));
 }
 
 describe('IAM policies', () => {
@@ -95,6 +97,11 @@ describe('IAM policies', () => {
         .map((a) => `${f.where}: ${a}`),
     );
     assert.deepEqual(bad, []);
+  });
+
+  it('Resource "*" is granted for exactly ecr:GetAuthorizationToken (image pulls) and batch:DescribeJobs (API status)', () => {
+    const star = found.filter((f) => f.type !== 'AWS::KMS::Key' && f.statement.Effect === 'Allow' && list(f.statement.Resource).includes('*'));
+    assert.deepEqual(star.map((f) => list(f.statement.Action).join(',')).sort(), ['batch:DescribeJobs', 'ecr:GetAuthorizationToken']);
   });
 
   it('no Allow on Resource "*" except where the service requires it', () => {

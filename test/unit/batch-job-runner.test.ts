@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
+import { DescribeJobsCommand, SubmitJobCommand, type JobDetail, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { BatchJobRunner, BatchSubmitError, batchRunnerOptionsFromEnv, type BatchSubmitClient } from '../../src/adapters/batch-job-runner.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
@@ -8,7 +8,7 @@ import { ValidationError } from '../../src/domain/errors.js';
 function recordingClient(answer: (n: number) => { jobId?: string } = (n) => ({ jobId: `batch-${n}` })) {
   const inputs: SubmitJobCommandInput[] = [];
   const client: BatchSubmitClient = {
-    async send(command: SubmitJobCommand) {
+    async send(command: SubmitJobCommand | DescribeJobsCommand) {
       assert.ok(command instanceof SubmitJobCommand);
       inputs.push(command.input);
       return answer(inputs.length);
@@ -186,5 +186,42 @@ describe('batchRunnerOptionsFromEnv', () => {
     assert.equal(inputs.length, 2);
     await assert.rejects(runner.submitPlan('j'), ValidationError);
     await assert.rejects(runner.submitRestore('r'), ValidationError);
+  });
+});
+
+describe('BatchJobRunner.describe', () => {
+  const job = (jobId: string, extra: Partial<JobDetail> = {}): JobDetail =>
+    ({ jobId, jobName: `n-${jobId}`, jobQueue: 'q', jobDefinition: 'd', status: 'RUNNING', startedAt: 1, ...extra }) as JobDetail;
+
+  it('asks DescribeJobs in pages of 100 ids and keeps the order; unknown jobs are left out', async () => {
+    const asked: string[][] = [];
+    const client: BatchSubmitClient = {
+      async send(command) {
+        assert.ok(command instanceof DescribeJobsCommand);
+        const ids = command.input.jobs!;
+        asked.push(ids);
+        // answer in reverse order and without "j-5"
+        return { jobs: ids.filter((id) => id !== 'j-5').reverse().map((id) => job(id)) };
+      },
+    };
+    const ids = Array.from({ length: 150 }, (_, i) => `j-${i}`);
+    const out = await new BatchJobRunner(client, names).describe(ids);
+    assert.deepEqual(asked.map((a) => a.length), [100, 50]);
+    assert.deepEqual(out.map((s) => s.jobId), ids.filter((id) => id !== 'j-5'));
+  });
+
+  it('reports array children per status and the failure reason', async () => {
+    const client: BatchSubmitClient = {
+      async send() {
+        return {
+          jobs: [
+            job('a', { status: 'FAILED', statusReason: 'Essential container in task exited', arrayProperties: { size: 7, statusSummary: { SUCCEEDED: 6, FAILED: 1 } } }),
+          ],
+        };
+      },
+    };
+    assert.deepEqual(await new BatchJobRunner(client, names).describe(['a']), [
+      { jobId: 'a', jobName: 'n-a', status: 'FAILED', statusReason: 'Essential container in task exited', children: { SUCCEEDED: 6, FAILED: 1 }, size: 7 },
+    ]);
   });
 });
