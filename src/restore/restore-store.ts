@@ -4,7 +4,7 @@
  * the submitting process race for it.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../domain/errors.js';
 import type { RestoreFileStatus } from '../api/ports.js';
 import { batchPut } from '../adapters/dynamo/batch-write.js';
 import { OPEN_PK, REQUEST_SK, bundleFilesPrefix, restorePk, type RestoreFileItem, type RestoreFinalStatus, type RestoreRequestItem } from './types.js';
@@ -13,7 +13,7 @@ import { OPEN_PK, REQUEST_SK, bundleFilesPrefix, restorePk, type RestoreFileItem
 export type RestoreCounter = 'files_available' | 'files_failed';
 
 function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
+  return awsErrorName(err) === 'ConditionalCheckFailedException';
 }
 
 /** Data access for restore requests. */
