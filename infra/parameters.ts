@@ -20,6 +20,10 @@ export interface StackParameters {
   readonly monthlyScheduleState: CfnParameter;
   /** Default archive request (JSON) the monthly schedule starts. */
   readonly scheduledArchiveRequest: CfnParameter;
+  /** Template of the scheduled run's source prefix, e.g. `{yyyy}{MM}`; '' = the code's default. */
+  readonly schedulePrefixTemplate: CfnParameter;
+  /** Months between the run and the period it archives (-24..24); '' = the code's default (0). */
+  readonly scheduleMonthOffset: CfnParameter;
   /** FARGATE or FARGATE_SPOT. */
   readonly computeType: CfnParameter;
   /** vCPUs per Batch job. */
@@ -94,6 +98,18 @@ export function declareParameters(stack: Stack): StackParameters {
       // Lambda allows 4 KB of environment variables in total; the other variables take about 1.5 KB.
       maxLength: 2000,
       description: 'Default archive request (JSON, the POST /archive body) the monthly schedule starts; {} = none',
+    }),
+    schedulePrefixTemplate: p('SchedulePrefixTemplate', {
+      type: 'String',
+      default: '',
+      maxLength: 200,
+      description: 'Source prefix of the scheduled archive as a template, e.g. {yyyy}{MM}; empty = the default of src/schedule (COLDPACK_SCHEDULE_PREFIX_TEMPLATE)',
+    }),
+    scheduleMonthOffset: p('ScheduleMonthOffset', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^-?[0-9]{1,2}$',
+      description: 'Months from the run to the archived period, e.g. -1 = the previous month; empty = 0 (COLDPACK_SCHEDULE_MONTH_OFFSET)',
     }),
     computeType: p('ComputeType', {
       type: 'String',

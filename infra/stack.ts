@@ -91,6 +91,8 @@ export class ColdpackStack extends Stack {
       COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
       COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
       COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
+      COLDPACK_SCHEDULE_PREFIX_TEMPLATE: params.schedulePrefixTemplate.valueAsString,
+      COLDPACK_SCHEDULE_MONTH_OFFSET: params.scheduleMonthOffset.valueAsString,
     };
     this.api = new Api(this, 'Api', {
       key,

@@ -121,6 +121,8 @@ describe('Lambda functions', () => {
         'COLDPACK_SCHEDULE_TIMEZONE',
         'COLDPACK_SCHEDULE_REQUEST',
         'COLDPACK_SCHEDULE_CRON',
+        'COLDPACK_SCHEDULE_PREFIX_TEMPLATE',
+        'COLDPACK_SCHEDULE_MONTH_OFFSET',
       ]) {
         assert.ok(name in vars, `${id} lacks ${name}`);
       }
