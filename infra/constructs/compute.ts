@@ -138,7 +138,7 @@ export class Compute extends Construct {
       new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }),
     );
 
-    const common: Record<string, string> = { AWS_REGION: Aws.REGION, ...props.environment };
+    const common: Record<string, string> = { AWS_REGION: Aws.REGION, COLDPACK_WORKER_ATTEMPTS: String(WORKER_ATTEMPTS), ...props.environment };
     const taskRoles = {} as Record<WorkerKind, iam.Role>;
     const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
     for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {

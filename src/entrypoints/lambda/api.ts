@@ -24,7 +24,8 @@ function build(): ApiHandler {
   const config = loadConfig(process.env);
   const schedule = scheduleFromEnv(process.env);
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  const restore = createRestoreService(config, clients, restoreOptionsFromEnv(process.env));
+  // Extraction is left to the reconciler and the restore-completed event: API calls must finish within API Gateway's 29 s.
+  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), extractOnSubmit: false });
   return createApiHandler({
     archive: archiveServiceForLambda(config, clients),
     restore,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { runDemo, type DemoResult } from '../../../local/demo.js';
+import { restoreDemo, type RestoreDemoFile } from '../../../restore/restore-demo.js';
 import type { RegisterCommand } from './index.js';
 import { costSummary } from './archive.js';
 
@@ -22,7 +23,16 @@ export function demoText(r: DemoResult): string {
     ...(costSummary(rep) ? [costSummary(rep)] : []),
     ...r.verify.problems.slice(0, 20).map((p) => `PROBLEM: ${p}`),
   ];
-  for (const [k, v] of Object.entries(r.extra)) lines.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}`);
+  const files = (r.extra.restored_files ?? []) as RestoreDemoFile[];
+  if (files.length > 0) {
+    lines.push('', `=== restore ${String(r.extra.restore_id)}: ${String(r.extra.restore_status)} ===`);
+    for (const f of files) {
+      lines.push(
+        `${f.why.padEnd(15)} ${f.status.padEnd(9)} sha256 ${f.sha256_ok ? 'ok ' : 'BAD'} ${String(f.size).padStart(9)} bytes; read ${String(f.bytes_read).padStart(9)} of its ${String(f.bundle_bytes).padStart(9)}-byte bundle  ${f.key}`,
+      );
+    }
+    lines.push(`notification (SNS -> SQS): ${JSON.stringify(r.extra.notification)}`);
+  }
   return lines.join('\n');
 }
 
@@ -35,9 +45,15 @@ export const registerDemo: RegisterCommand = (program: Command, ctx, setExit) =>
     .action(async (f: { archiveSize: string }) => {
       const c = ctx();
       const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-      const result = await runDemo({ root, archiveSizeMb: Number(f.archiveSize), log: (l) => process.stderr.write(l + '\n') });
+      const result = await runDemo({ root, archiveSizeMb: Number(f.archiveSize), log: (l) => process.stderr.write(l + '\n'), after: restoreDemo });
       c.print(result, demoText(result));
-      const ok = result.report.status === 'SUCCEEDED' && result.verify.problems.length === 0 && result.verify.byteExact === result.report.files_archived;
+      const restored = (result.extra.restored_files ?? []) as RestoreDemoFile[];
+      const ok =
+        result.report.status === 'SUCCEEDED' &&
+        result.verify.problems.length === 0 &&
+        result.verify.byteExact === result.report.files_archived &&
+        restored.length > 0 &&
+        restored.every((x) => x.status === 'AVAILABLE' && x.sha256_ok);
       if (!ok) setExit(1);
     });
 };

@@ -1,25 +1,59 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../../domain/errors.js';
+import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
 import { batchRunnerFromEnv } from '../../batch-env.js';
+import { createRestoreService } from '../../../restore/factory.js';
+import { restoreOptionsFromEnv } from '../../restore-env.js';
+import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
 /**
- * `coldpack worker plan|shard|finalize --job <id>`: one step of an archive job, as AWS Batch runs
- * it (shard index from AWS_BATCH_JOB_ARRAY_INDEX, or --shard). Every step resumes idempotently.
+ * Whether this is the last attempt AWS Batch will make: AWS_BATCH_JOB_ATTEMPT (1-based, set by
+ * Batch) ≥ COLDPACK_WORKER_ATTEMPTS (the job definition's retry attempts, set by the CDK stack).
+ * Outside Batch every run is the last.
+ */
+export function isLastAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
+  const attempt = Number(env.AWS_BATCH_JOB_ATTEMPT ?? '1');
+  const attempts = Number(env.COLDPACK_WORKER_ATTEMPTS ?? '1');
+  return !(attempt < attempts);
+}
+
+/** Mark the job FAILED with the step's error (last attempt only) and emit the JobsFailed metric. */
+async function recordFailure(c: CliContext, jobId: string, step: string, err: unknown): Promise<void> {
+  if (!isLastAttempt()) return;
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const { engine } = composeArchive(c.config, c.clients);
+  const job = await engine.jobs.get(jobId);
+  if (!job) return;
+  await engine.jobs.update(jobId, { status: 'FAILED', errors: [...(job.errors ?? []), `${step}: ${message}`.slice(0, 2000)].slice(-20) });
+  reportJobOutcome('archive', jobId, 'FAILED');
+}
+
+/**
+ * `coldpack worker plan|shard|finalize --job <id>` and `worker restore --restore <id>`: one step,
+ * as AWS Batch runs it (shard index from AWS_BATCH_JOB_ARRAY_INDEX, or --shard). Every step
+ * resumes idempotently. On its last attempt a failing shard records the failure and exits 0, so
+ * the finalize job that depends on it still runs and ends the job FAILED with the reason instead
+ * of leaving it RUNNING.
  */
 export const registerWorker: RegisterCommand = (program: Command, ctx) => {
-  const worker = program.command('worker').description('run one step of an archive job (AWS Batch entry point)');
+  const worker = program.command('worker').description('run one step of an archive job or a restore (AWS Batch entry point)');
   worker
     .command('plan')
     .requiredOption('--job <job_id>', 'archive job id')
     .action(async (f: { job: string }) => {
       const c = ctx();
-      const shards = await composeArchive(c.config, c.clients).engine.plan(f.job);
-      // On AWS Batch the plan job submits the shard array job and the finalize job that depends on it.
-      const runner = batchRunnerFromEnv(c.config);
-      const submitted = runner ? await runner.runPlannedJob(f.job, shards) : undefined;
-      c.print({ job_id: f.job, shards, ...(submitted ? { submitted } : {}) }, `job ${f.job}: planned ${shards} shards${submitted ? `; submitted ${submitted.refs.join(', ')}` : ''}`);
+      try {
+        const shards = await composeArchive(c.config, c.clients).engine.plan(f.job);
+        // On AWS Batch the plan job submits the shard array job and the finalize job that depends on it.
+        const runner = batchRunnerFromEnv(c.config);
+        const submitted = runner ? await runner.runPlannedJob(f.job, shards) : undefined;
+        c.print({ job_id: f.job, shards, ...(submitted ? { submitted } : {}) }, `job ${f.job}: planned ${shards} shards${submitted ? `; submitted ${submitted.refs.join(', ')}` : ''}`);
+      } catch (err) {
+        await recordFailure(c, f.job, 'plan', err);
+        throw err;
+      }
     });
   worker
     .command('shard')
@@ -30,15 +64,38 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
       const raw = f.shard ?? process.env.AWS_BATCH_JOB_ARRAY_INDEX ?? '0';
       const shard = Number(raw);
       if (!Number.isInteger(shard) || shard < 0) throw new ValidationError(`shard must be a non-negative integer, got "${raw}"`, 'shard');
-      await composeArchive(c.config, c.clients).engine.packShard(f.job, shard);
-      c.print({ job_id: f.job, shard, status: 'DONE' }, `job ${f.job}: shard ${shard} done`);
+      try {
+        await composeArchive(c.config, c.clients).engine.packShard(f.job, shard);
+        c.print({ job_id: f.job, shard, status: 'DONE' }, `job ${f.job}: shard ${shard} done`);
+      } catch (err) {
+        if (!isLastAttempt()) throw err;
+        await recordFailure(c, f.job, `shard ${shard}`, err);
+        process.stderr.write(`coldpack: shard ${shard} failed on its last attempt; finalize will end the job FAILED: ${String(err)}\n`);
+      }
     });
   worker
     .command('finalize')
     .requiredOption('--job <job_id>', 'archive job id')
     .action(async (f: { job: string }) => {
       const c = ctx();
-      const report = await composeArchive(c.config, c.clients).engine.finalize(f.job);
-      c.print(report, `job ${f.job}: ${report.status}`);
+      try {
+        const report = await composeArchive(c.config, c.clients).engine.finalize(f.job);
+        reportJobOutcome('archive', f.job, report.status);
+        c.print(report, `job ${f.job}: ${report.status}`);
+      } catch (err) {
+        await recordFailure(c, f.job, 'finalize', err);
+        throw err;
+      }
+    });
+  worker
+    .command('restore')
+    .requiredOption('--restore <restore_id>', 'restore request id')
+    .action(async (f: { restore: string }) => {
+      const c = ctx();
+      const service = createRestoreService(c.config, c.clients, restoreOptionsFromEnv(process.env));
+      const summary = await service.reconcile(f.restore);
+      const view = await service.get(f.restore);
+      if (view) reportJobOutcome('restore', f.restore, view.status);
+      c.print({ restore_id: f.restore, summary, status: view?.status }, `restore ${f.restore}: ${view?.status ?? 'unknown'}`);
     });
 };
