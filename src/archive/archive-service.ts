@@ -80,7 +80,7 @@ export class ArchiveService implements ArchiveJobs {
     if (holder) {
       const running = await this.deps.jobs.get(holder);
       if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(`job ${holder} is already ${running.status} for this source`, { job_id: holder }, 'JOB_RUNNING');
+        throw new ConflictError(`job ${holder} is already ${running.status} for this source; wait for it, or resume an interrupted one with: coldpack archive --job ${holder}`, { job_id: holder }, 'JOB_RUNNING');
       }
       await this.deps.jobs.releaseLock(lock, holder);
     }
