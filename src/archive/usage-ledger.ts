@@ -1,4 +1,5 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPrefix } from '../adapters/dynamo/query-all.js';
 import type { MeterSnapshot, RequestMeter } from '../adapters/request-meter.js';
 
 /** Counters of a meter snapshot that add up across steps. */
@@ -53,14 +54,7 @@ export class UsageLedger {
   /** The job's usage so far (all stored steps) plus `current` (e.g. the running finalize step). */
   async total(jobId: string, current: Usage = emptyUsage()): Promise<Usage> {
     let sum = current;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.dynamo.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :u)', ExpressionAttributeValues: { ':p': `ARCHIVE#${jobId}`, ':u': 'USAGE#' }, ExclusiveStartKey: start }),
-      );
-      for (const item of res.Items ?? []) sum = combineUsage(sum, item.usage as Usage);
-      start = res.LastEvaluatedKey;
-    } while (start);
+    for (const item of await queryPrefix<{ usage: Usage }>(this.dynamo, this.table, `ARCHIVE#${jobId}`, 'USAGE#')) sum = combineUsage(sum, item.usage);
     return sum;
   }
 

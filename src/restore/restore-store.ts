@@ -3,11 +3,12 @@
  * conditional updates, so a file is extracted by one worker even when an event, the reconciler and
  * the submitting process race for it.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName } from '../domain/errors.js';
 import type { RestoreFileStatus } from '../api/ports.js';
 import { batchPut } from '../adapters/dynamo/batch-write.js';
 import { OPEN_PK, REQUEST_SK, bundleFilesPrefix, restorePk, type RestoreFileItem, type RestoreFinalStatus, type RestoreRequestItem } from './types.js';
+import { queryAll, queryPrefix } from '../adapters/dynamo/query-all.js';
 
 /** Counters kept on the request item (atomic ADD). */
 export type RestoreCounter = 'files_available' | 'files_failed';
@@ -52,14 +53,8 @@ export class RestoreStore {
 
   /** Open requests with the time their marker was written (one partition, all pages). */
   async openMarkers(): Promise<{ id: string; openedAt: string }[]> {
-    const out: { id: string; openedAt: string }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.dynamo.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': OPEN_PK }, ExclusiveStartKey: start }));
-      for (const it of res.Items ?? []) out.push({ id: String(it.sk), openedAt: String(it.opened_at ?? '') });
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll<{ sk: string; opened_at?: string }>(this.dynamo, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': OPEN_PK } });
+    return items.map((it) => ({ id: String(it.sk), openedAt: String(it.opened_at ?? '') }));
   }
 
   /** The request item, or undefined. */
@@ -68,23 +63,8 @@ export class RestoreStore {
     return res.Item as RestoreRequestItem | undefined;
   }
 
-  private async query(restoreId: string, skPrefix: string): Promise<RestoreFileItem[]> {
-    const out: RestoreFileItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-          ExpressionAttributeValues: { ':p': restorePk(restoreId), ':s': skPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((res.Items ?? []) as RestoreFileItem[]));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private query(restoreId: string, skPrefix: string): Promise<RestoreFileItem[]> {
+    return queryPrefix<RestoreFileItem>(this.dynamo, this.table, restorePk(restoreId), skPrefix);
   }
 
   /** Every file of a request, in request order. */

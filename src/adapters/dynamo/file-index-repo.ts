@@ -3,6 +3,7 @@ import type { FileIndexItem } from '../../domain/model.js';
 import { filePk, nameKey } from '../../domain/keys.js';
 import { batchPut } from './batch-write.js';
 import { FILES_BY_NAME_INDEX } from './tables.js';
+import { queryAll } from './query-all.js';
 
 /** One page of index items plus the token for the next page (undefined on the last page). */
 export interface IndexPage {
@@ -42,21 +43,11 @@ export class FileIndexRepo {
 
   /** All generations of one object, oldest first (an object is archived a handful of times at most). */
   async generations(bucket: string, key: string): Promise<FileIndexItem[]> {
-    const out: FileIndexItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': filePk(bucket, key) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((res.Items ?? []) as FileIndexItem[]));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<FileIndexItem>(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': filePk(bucket, key) },
+    });
   }
 
   /** The newest generation of one object, or undefined when it was never archived. */

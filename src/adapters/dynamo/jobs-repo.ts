@@ -1,13 +1,13 @@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   DeleteCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName } from '../../domain/errors.js';
+import { queryAll, queryPrefix } from './query-all.js';
 import type { JobStatus } from '../../domain/model.js';
 import type { ArchiveRequest } from '../../domain/archive-request.js';
 
@@ -132,10 +132,8 @@ export class JobsRepo {
 
   /** Job ids recorded for a project and period (`yyyy-mm`). */
   async jobsForPeriod(project: string, period: string): Promise<string[]> {
-    const res = await this.dynamo.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERIOD#${project}#${period}` } }),
-    );
-    return (res.Items ?? []).map((i) => i.job_id as string);
+    const items = await queryAll<{ job_id: string }>(this.dynamo, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERIOD#${project}#${period}` } });
+    return items.map((i) => i.job_id);
   }
 
   /** Set status and other top-level fields (updated_at is set too). */
@@ -166,21 +164,6 @@ export class JobsRepo {
 
   /** All shard items of a job in shard order (paginated internally; a job has at most thousands). */
   async shards(jobId: string): Promise<ShardItem[]> {
-    const out: ShardItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.dynamo.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-          ExpressionAttributeValues: { ':p': jobPk(jobId), ':s': 'SHARD#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((res.Items ?? []) as ShardItem[]));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryPrefix<ShardItem>(this.dynamo, this.table, jobPk(jobId), 'SHARD#');
   }
 }
