@@ -27,6 +27,8 @@ export const MAX_ARCHIVE_SIZE_MB = 5_000_000;
 export const MAX_FILES_PER_BUNDLE_LIMIT = 1_000_000;
 /** Most keys accepted inline in a restore body; larger lists go through `keys_manifest`. */
 export const MAX_INLINE_KEYS = 10_000;
+/** Longest lifetime of a restored bundle copy a caller may ask for, in days (restored copies are billed at S3 Standard). */
+export const MAX_RESTORE_DAYS = 30;
 /** Default restore lifetime of a restored bundle copy, in days. */
 export const DEFAULT_RESTORE_DAYS = 3;
 
@@ -117,7 +119,7 @@ export const RestoreBody = z
     key: ObjectKey.optional().meta({ description: 'One full source key.' }),
     prefix: z.string().min(1).optional().meta({ description: 'Every archived key under this raw S3 prefix.' }),
     keys_manifest: S3Uri.optional().meta({
-      description: 'Bulk path: s3://bucket/key of a text object with one full source key per line.',
+      description: 'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused.',
     }),
     bucket_name: BucketName.optional().meta({ description: 'Source bucket of the keys (default: any archived bucket).' }),
     region: Region.optional(),
@@ -126,8 +128,8 @@ export const RestoreBody = z
       description:
         'Retrieval tier. Default Standard. DEEP_ARCHIVE bundles: Standard (within 12 h) or Bulk (within 48 h); Expedited only for GLACIER bundles.',
     }),
-    days: z.int().min(1).max(36_500).optional().meta({
-      description: `Days the restored bundle copy stays readable (integer >= 1). Default ${DEFAULT_RESTORE_DAYS}.`,
+    days: z.int().min(1).max(MAX_RESTORE_DAYS).optional().meta({
+      description: `Days the restored bundle copy stays readable (integer 1-${MAX_RESTORE_DAYS}; the copy is billed at S3 Standard meanwhile). Default ${DEFAULT_RESTORE_DAYS}.`,
     }),
     all_matches: z.boolean().optional().meta({
       description: 'Restore every key a file name matches (default false: an ambiguous name is a 400 listing the candidates).',

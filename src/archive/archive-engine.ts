@@ -8,7 +8,7 @@ import { JobsRepo, type JobItem } from '../adapters/dynamo/jobs-repo.js';
 import { BundlePacker } from './bundle-packer.js';
 import { Finalizer, type JobReport, type ReportTotals } from './finalizer.js';
 import type { Usage, UsageLedger } from './usage-ledger.js';
-import { checkQc, countSource, writeShardPlans } from './planner.js';
+import { checkQc, countSource, writeShardPlans, type BucketPolicy } from './planner.js';
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
 
@@ -22,6 +22,8 @@ export interface ArchiveEngineDeps {
   readonly fetch?: FetchOptions;
   /** Called with the final report (e.g. SNS summary). Failures are logged by the caller, never fatal. */
   readonly onFinished?: (report: JobReport) => Promise<void>;
+  /** Buckets the job may read and delete from; default: any but the archive bucket. */
+  readonly bucketPolicy?: BucketPolicy;
   /** Records each step's requests (from a request meter on these clients) for the job report. */
   readonly ledger?: UsageLedger;
   /** Extra report sections computed at finalize from the job, its totals and its usage (e.g. cost). */
@@ -77,8 +79,9 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
     await this.jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? new Date().toISOString() });
-    checkQc(job.request, await countSource(this.deps.s3, job.request));
-    const { shards, counts } = await writeShardPlans(this.deps.s3, this.deps.archiveBucket, jobId, job.request);
+    const policy = this.deps.bucketPolicy ?? { reserved: [this.deps.archiveBucket], allowed: [] };
+    checkQc(job.request, await countSource(this.deps.s3, job.request, policy));
+    const { shards, counts } = await writeShardPlans(this.deps.s3, this.deps.archiveBucket, jobId, job.request, policy);
     checkQc(job.request, counts);
     for (const s of shards) await this.jobs.putShard(jobId, s);
     await this.jobs.update(jobId, {

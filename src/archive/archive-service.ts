@@ -34,6 +34,19 @@ export function jobView(job: JobItem): JobView {
   };
 }
 
+/** Collaborators and settings of {@link ArchiveService}. */
+export interface ArchiveServiceDeps {
+  readonly s3: S3Client;
+  readonly jobs: JobsRepo;
+  readonly starter: JobStarter;
+  /** Archive bucket (reports are read from it; never accepted as a source). */
+  readonly archiveBucket?: string;
+  /** Buckets never accepted as a source (coldpack's own: archive and restore buckets). */
+  readonly reservedBuckets?: readonly string[];
+  /** When non-empty, the only buckets that may be archived (deployment allow-list). */
+  readonly allowedSourceBuckets?: readonly string[];
+}
+
 /**
  * The archive API's service: validates that the source can be read, creates the job item
  * (idempotent on an idempotency key; one running job per source), and hands it to a
@@ -43,7 +56,7 @@ export class ArchiveService implements ArchiveJobs {
   /**
    * @param deps S3 client, jobs repository, job starter
    */
-  constructor(private readonly deps: { s3: S3Client; jobs: JobsRepo; starter: JobStarter; archiveBucket?: string }) {}
+  constructor(private readonly deps: ArchiveServiceDeps) {}
 
   /**
    * @throws ValidationError (400) when the bucket or prefix does not exist or cannot be read
@@ -124,6 +137,15 @@ export class ArchiveService implements ArchiveJobs {
   private async checkSource(req: ArchiveRequest): Promise<void> {
     const src = req.source;
     const field = src.kind === 'list' ? 'bucket_name' : 'manifest';
+    const objectBucket = src.kind === 'inventory' ? undefined : src.bucket;
+    if (objectBucket !== undefined && objectBucket !== '') {
+      const reserved = [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])];
+      if (reserved.includes(objectBucket)) throw new ValidationError(`bucket ${objectBucket} is one of coldpack's own buckets and cannot be archived`, field, 'SOURCE_NOT_ALLOWED');
+      const allowed = this.deps.allowedSourceBuckets ?? [];
+      if (allowed.length > 0 && !allowed.includes(objectBucket)) {
+        throw new ValidationError(`bucket ${objectBucket} is not a source bucket of this deployment (allowed: ${allowed.join(', ')})`, field, 'SOURCE_NOT_ALLOWED');
+      }
+    }
     try {
       if (src.kind !== 'list') {
         if (src.bucket !== '') await this.deps.s3.send(new HeadBucketCommand({ Bucket: src.bucket }));

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveRequest } from '../domain/archive-request.js';
-import { QcMismatchError } from '../domain/errors.js';
+import { QcMismatchError, ValidationError } from '../domain/errors.js';
 import { BundleCutter, ShardCutter } from '../domain/grouping.js';
 import { shardPlanKey } from '../domain/keys.js';
 import type { ShardItem } from '../adapters/dynamo/jobs-repo.js';
@@ -20,14 +20,41 @@ export interface ListingCounts {
   largestObject: number;
 }
 
+/** Which buckets a job may read and delete from. */
+export interface BucketPolicy {
+  /** Never sources (coldpack's archive and restore buckets). */
+  readonly reserved: readonly string[];
+  /** When non-empty, the only allowed source buckets. */
+  readonly allowed: readonly string[];
+}
+
+/**
+ * Refuse an object whose bucket the policy does not allow (a CSV manifest or an inventory can name
+ * any bucket; archiving coldpack's own bundles, or deleting from a bucket outside the deployment's
+ * list, must never happen).
+ * @throws ValidationError `SOURCE_NOT_ALLOWED`
+ */
+export function checkBucket(policy: BucketPolicy | undefined, bucket: string): void {
+  if (!policy) return;
+  if (policy.reserved.includes(bucket)) throw new ValidationError(`the source names bucket ${bucket}, one of coldpack's own buckets; nothing was written`, 'bucket_name', 'SOURCE_NOT_ALLOWED');
+  if (policy.allowed.length > 0 && !policy.allowed.includes(bucket)) {
+    throw new ValidationError(`the source names bucket ${bucket}, which is not a source bucket of this deployment (${policy.allowed.join(', ')}); nothing was written`, 'bucket_name', 'SOURCE_NOT_ALLOWED');
+  }
+}
+
 /**
  * Count the source in one streamed pass (no writes) and simulate the bundle grouping.
  * Memory is constant: one listing page at a time.
  */
-export async function countSource(s3: S3Client, req: ArchiveRequest): Promise<ListingCounts> {
+export async function countSource(s3: S3Client, req: ArchiveRequest, policy?: BucketPolicy): Promise<ListingCounts> {
   const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
   const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
+  let lastBucket = '';
   for await (const o of openSource(s3, req.source)) {
+    if (o.bucket !== lastBucket) {
+      checkBucket(policy, o.bucket);
+      lastBucket = o.bucket;
+    }
     if (isFolderMarker(o)) counts.folderMarkers++;
     else if (o.storage_class && UNREADABLE_CLASSES.has(o.storage_class)) counts.archivedClass++;
     else {
@@ -64,7 +91,7 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
  * `shard_max_files` and `shard_max_bytes`) to the archive bucket.
  * @returns the shard items (counts and key range per shard), in order
  */
-export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId: string, req: ArchiveRequest): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
+export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId: string, req: ArchiveRequest, policy?: BucketPolicy): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   const shards: ShardItem[] = [];
@@ -76,7 +103,12 @@ export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId
     await writer.close();
     shards.push({ ...current, status: 'PLANNED' });
   };
+  let lastBucket = '';
   for await (const o of openSource(s3, req.source)) {
+    if (o.bucket !== lastBucket) {
+      checkBucket(policy, o.bucket);
+      lastBucket = o.bucket;
+    }
     if (isFolderMarker(o)) {
       counts.folderMarkers++;
       continue;

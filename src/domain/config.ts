@@ -19,6 +19,8 @@ export interface ColdpackConfig {
   readonly topicArn?: string;
   /** Topic ARNs a caller may name in a restore request (COLDPACK_ALLOWED_TOPIC_ARNS, comma-separated). */
   readonly allowedTopicArns: readonly string[];
+  /** Buckets that may be archived (COLDPACK_SOURCE_BUCKETS, comma-separated); undefined or empty = any bucket coldpack can read. */
+  readonly sourceBuckets?: readonly string[];
   /** Concurrent source GETs per worker. COLDPACK_CONCURRENCY, default 64. */
   readonly concurrency: number;
 }

@@ -44,6 +44,7 @@ export function meteredEngine(config: ColdpackConfig, clients: AwsClients, optio
     tables,
     archiveBucket: config.archiveBucket,
     fetch: { concurrency: config.concurrency },
+    bucketPolicy: { reserved: [config.archiveBucket, config.restoreBucket], allowed: config.sourceBuckets ?? [] },
     ledger: new UsageLedger(meter, clients.dynamo, tables.jobs),
     reportExtras: async (job, totals, usage) => {
       if (!usage) return {};
@@ -85,7 +86,14 @@ export function composeArchive(config: ColdpackConfig, clients: AwsClients, opti
       void p.finally(() => running.delete(p));
     },
   };
-  const service = new ArchiveService({ s3: clients.s3, jobs: engine.jobs, starter, archiveBucket: config.archiveBucket });
+  const service = new ArchiveService({
+    s3: clients.s3,
+    jobs: engine.jobs,
+    starter,
+    archiveBucket: config.archiveBucket,
+    reservedBuckets: [config.archiveBucket, config.restoreBucket],
+    ...(config.sourceBuckets ? { allowedSourceBuckets: config.sourceBuckets } : {}),
+  });
   return {
     engine,
     service,

@@ -23,7 +23,7 @@ function positiveInt(raw: string | undefined, name: string, fallback: number): n
  *
  * Variables: AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL, COLDPACK_ACCOUNT,
  * COLDPACK_ARCHIVE_BUCKET, COLDPACK_RESTORE_BUCKET, COLDPACK_TABLE_PREFIX, COLDPACK_TOPIC_ARN,
- * COLDPACK_ALLOWED_TOPIC_ARNS (comma-separated), COLDPACK_CONCURRENCY. Defaults: {@link CONFIG_DEFAULTS}.
+ * COLDPACK_ALLOWED_TOPIC_ARNS (comma-separated), COLDPACK_SOURCE_BUCKETS (comma-separated), COLDPACK_CONCURRENCY. Defaults: {@link CONFIG_DEFAULTS}.
  * @throws ValidationError when a numeric variable is not a positive integer
  */
 export function loadConfig(
@@ -46,6 +46,7 @@ export function loadConfig(
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    ...(pick(env.COLDPACK_SOURCE_BUCKETS) ? { sourceBuckets: env.COLDPACK_SOURCE_BUCKETS!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     concurrency: positiveInt(env.COLDPACK_CONCURRENCY, 'COLDPACK_CONCURRENCY', CONFIG_DEFAULTS.concurrency),
   };
   const merged = { ...base };

@@ -137,13 +137,22 @@ export class Resolver {
   }
 
   private async readKeyList(bucket: string, key: string): Promise<string[]> {
-    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    // At most 16 MiB are read (about 100,000 keys of 160 bytes); a larger object is refused.
+    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${KEY_LIST_MAX_BYTES}` }));
+    const total = Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? res.ContentLength ?? 0);
+    if (total > KEY_LIST_MAX_BYTES) {
+      await res.Body?.transformToByteArray();
+      throw new ValidationError(`s3://${bucket}/${key} is ${total} bytes; a key list may hold at most ${KEY_LIST_MAX_BYTES} bytes`, 'keys_manifest');
+    }
     const text = await res.Body!.transformToString('utf8');
     const keys = [...new Set(text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== ''))];
     if (keys.length === 0) throw new ValidationError(`s3://${bucket}/${key} holds no key (expected one key per line)`, 'keys_manifest');
     return keys;
   }
 }
+
+/** Largest key list read for `keys_manifest`, in bytes (16 MiB). */
+export const KEY_LIST_MAX_BYTES = 16 * 1024 * 1024;
 
 function listCandidates(items: readonly FileIndexItem[]): string {
   const shown = items.slice(0, SHOWN_CANDIDATES).map((c) => `s3://${c.bucket}/${c.key}`);

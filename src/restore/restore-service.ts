@@ -101,6 +101,7 @@ export class RestoreService implements RestoreRequests, FileLookup {
    */
   async submit(req: RestoreRequestInput, opts: SubmitOptions = {}): Promise<RestoreView> {
     const topics = validateInput(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] });
+    checkKeyListLocation(req, this.options.restoreBucket);
     const restoreId = opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.now());
     if (opts.idempotencyKey !== undefined) {
       const existing = await this.get(restoreId);
@@ -194,6 +195,23 @@ export class RestoreService implements RestoreRequests, FileLookup {
 }
 
 /** A new restore id: `rst-<yyyymmddThhmmss>-<10 hex>` (URL-safe; valid as a Batch job parameter). */
+/** Prefix of the restore bucket where callers upload key lists for `keys_manifest`. */
+export const KEY_LIST_PREFIX = 'key-lists/';
+
+/**
+ * A `keys_manifest` must be an object under `key-lists/` in the restore bucket: the service reads
+ * it with its own role, so any other location would let a caller read objects through the error
+ * messages of the keys it holds.
+ * @throws ValidationError (field `keys_manifest`) for any other location
+ */
+export function checkKeyListLocation(req: RestoreRequestInput, restoreBucket: string): void {
+  const sel = req.selection;
+  if (sel.kind !== 'manifest') return;
+  if (sel.bucket !== restoreBucket || !sel.key.startsWith(KEY_LIST_PREFIX) || sel.key.includes('..')) {
+    throw new ValidationError(`keys_manifest must be an object under s3://${restoreBucket}/${KEY_LIST_PREFIX} (upload the key list there first), got s3://${sel.bucket}/${sel.key}`, 'keys_manifest');
+  }
+}
+
 export function newRestoreId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
   return `rst-${stamp}-${randomBytes(5).toString('hex')}`;

@@ -8,6 +8,8 @@ import type { RestoreFileItem, RestoreRequestItem } from './types.js';
 
 /** Default restore lifetime of a restored bundle copy, in days (S3 RestoreRequest `Days`). */
 export const DEFAULT_DAYS = 3;
+/** Longest restored-copy lifetime accepted, in days: the copy is billed at S3 Standard meanwhile. */
+export const MAX_DAYS = 30;
 
 /**
  * Check a request and return the topics to notify (the configured one plus the caller's).
@@ -19,8 +21,8 @@ export function validateInput(req: RestoreRequestInput, topics: { topicArn: stri
   if (!RETRIEVAL_TIERS.includes(req.tier)) {
     throw new ValidationError(`retrieval tier must be one of ${RETRIEVAL_TIERS.join(', ')}, got ${JSON.stringify(req.tier)}`, 'retrieval_tier');
   }
-  if (!Number.isInteger(req.days) || req.days < 1) {
-    throw new ValidationError(`days must be an integer >= 1 (default ${DEFAULT_DAYS}), got ${JSON.stringify(req.days)}`, 'days');
+  if (!Number.isInteger(req.days) || req.days < 1 || req.days > MAX_DAYS) {
+    throw new ValidationError(`days must be an integer from 1 to ${MAX_DAYS} (default ${DEFAULT_DAYS}), got ${JSON.stringify(req.days)}`, 'days');
   }
   const sel = req.selection;
   if (sel.kind === 'keys') {

@@ -127,3 +127,29 @@ test('sources are deleted only if unchanged: DeleteObjects carries each archived
     fx.clients.s3.middlewareStack.remove(name);
   }
 });
+
+test("coldpack's own buckets are never sources: as bucket_name (400) or named by a CSV manifest (job FAILED, nothing written or deleted)", async () => {
+  await assert.rejects(
+    fx.archive.service.submit(listRequest('bundles/', { source: { kind: 'list', bucket: 'archive', prefix: 'bundles/' } }), {}),
+    (err: Error & { status?: number; code?: string; field?: string }) => err.status === 400 && err.code === 'SOURCE_NOT_ALLOWED' && err.field === 'bucket_name',
+  );
+  await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'archive', Key: 'bundles/victim.zip', Body: 'a bundle' }));
+  const dir = await mkdtemp(join(tmpdir(), 'csv-'));
+  try {
+    const path = join(dir, 'evil.csv');
+    await writeFile(path, 'archive,bundles/victim.zip,8\n');
+    const view = await fx.archive.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: path } }), {});
+    await assert.rejects(fx.archive.engine.run(view.job_id), /one of coldpack's own buckets/);
+    assert.equal((await fx.archive.service.get(view.job_id))?.status, 'FAILED');
+    const head = await fx.clients.s3.send(new HeadObjectCommand({ Bucket: 'archive', Key: 'bundles/victim.zip' }));
+    assert.equal(head.ContentLength, 8, 'untouched');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('with a source allow-list (COLDPACK_SOURCE_BUCKETS), other buckets are refused with a 400', async () => {
+  const { composeArchive } = await import('../../src/entrypoints/archive-composition.js');
+  const limited = composeArchive({ ...fx.config, sourceBuckets: ['vsrc'] }, fx.clients, { starter: { start: async () => undefined } });
+  await assert.rejects(limited.service.submit(listRequest('csv/'), {}), /bucket src is not a source bucket of this deployment \(allowed: vsrc\)/);
+});

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { ApiDeps } from '../handler.js';
 import { json, parseJsonBody, validate } from '../http.js';
 import { checkDeployment, toArchiveRequest } from '../mapping.js';
-import { baseUrl, idempotencyKey } from '../request.js';
+import { baseUrl, caller, idempotencyKey } from '../request.js';
 import type { Route } from '../router.js';
 import { ArchiveBody } from '../schemas.js';
 
@@ -20,7 +20,7 @@ export function archiveRoutes(deps: ApiDeps): Route[] {
         const body = validate(ArchiveBody, parseJsonBody(event, deps.maxBodyBytes), 'archive request');
         checkDeployment(body, deps.deployment);
         const key = idempotencyKey(event, body.request_id);
-        const req = toArchiveRequest(body, { now: deps.now(), timeZone: deps.timeZone, requestedBy: 'api' });
+        const req = toArchiveRequest(body, { now: deps.now(), timeZone: deps.timeZone, requestedBy: caller(event) });
         const job = await deps.archive.submit(req, key === undefined ? {} : { idempotencyKey: key });
         // A dry run writes nothing and leaves no job to poll: answer with the plan itself.
         if (req.dry_run) return json(200, job);
