@@ -31,6 +31,8 @@ export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
+  /** The options these clients were built with (to build an independent set to the same endpoint). */
+  readonly options: AwsClientOptions;
   /** Destroys every client's sockets. */
   destroy(): void;
 }
@@ -79,6 +81,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     dynamo,
     sns,
     sqs,
+    options: Object.freeze({ ...options }),
     destroy() {
       s3.destroy();
       ddb.destroy();

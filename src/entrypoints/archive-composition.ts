@@ -77,7 +77,8 @@ export function composeArchive(config: ColdpackConfig, clients: AwsClients, opti
   const running = new Set<Promise<unknown>>();
   const starter: JobStarter = options.starter ?? {
     async start(jobId) {
-      const jobClients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}), maxSockets: config.concurrency });
+      // Same endpoint, region and limits as the given clients, so the job's meter sees only its own requests.
+      const jobClients = createAwsClients(clients.options);
       const p = meteredEngine(config, jobClients, options)
         .run(jobId)
         .catch((err: unknown) => options.onError?.(jobId, err))

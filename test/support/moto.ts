@@ -18,6 +18,8 @@ export async function startMotoFixture(): Promise<MotoFixture> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
   process.env.AWS_REGION ??= 'us-east-1';
   const moto = await startMoto();
+  // Safety net: any client built without an explicit endpoint also goes to this emulator, never to AWS.
+  process.env.AWS_ENDPOINT_URL ??= moto.endpoint;
   const region = 'us-east-1';
   const clients = createAwsClients({ region, endpoint: moto.endpoint, maxAttempts: 3 });
   return {
