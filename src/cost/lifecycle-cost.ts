@@ -12,6 +12,17 @@ import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
  */
 export const DEFAULT_MIN_TRANSITION_BYTES = 128 * AWS_KB_BYTES;
 
+/**
+ * Classes S3 never transitions objects under 128 KB into, whatever the rule's filter: STANDARD_IA (from
+ * STANDARD) and GLACIER_IR (from STANDARD or STANDARD_IA). Such objects stay in STANDARD.
+ * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+ * ("Objects smaller than 128 KB").
+ */
+export const HARD_MIN_TRANSITION_BYTES: Readonly<Partial<Record<TargetStorageClass, number>>> = Object.freeze({
+  STANDARD_IA: 128 * AWS_KB_BYTES,
+  GLACIER_IR: 128 * AWS_KB_BYTES,
+});
+
 /** Inputs of {@link lifecycleCost}. */
 export interface LifecycleCostInput {
   /** Objects the rule applies to (all in STANDARD before). */
@@ -24,6 +35,7 @@ export interface LifecycleCostInput {
    * Objects smaller than this many bytes are not transitioned and stay in STANDARD. 0 = every object is
    * transitioned (a rule with an explicit `ObjectSizeGreaterThan` filter, or `varies_by_storage_class` for
    * GLACIER/DEEP_ARCHIVE); {@link DEFAULT_MIN_TRANSITION_BYTES} = S3's default since 2024. Default 0.
+   * STANDARD_IA and GLACIER_IR never take objects under 128 KB ({@link HARD_MIN_TRANSITION_BYTES}), whatever this says.
    */
   readonly minTransitionBytes?: number;
 }
@@ -34,7 +46,8 @@ export interface LifecycleCostInput {
  * - monthly: the transitioned bytes at the class rate (each object billed at least the class's minimum
  *   billable size, 128 KB for STANDARD_IA and GLACIER_IR), the per-object archive overhead for GLACIER and
  *   DEEP_ARCHIVE (8 KB at STANDARD + 32 KB at the class rate, http://docs.aws.amazon.com/AmazonS3/latest/dev/object-archival.html),
- *   and the bytes of objects below `minTransitionBytes`, which stay in STANDARD.
+ *   and the bytes of objects below `minTransitionBytes` (at least 128 KB for STANDARD_IA and GLACIER_IR,
+ *   which S3 never transitions smaller objects into), which stay in STANDARD.
  * Storage GB = 2^30 bytes; KB = 1,024 bytes.
  * @param input population, target class, horizon, minimum transition size
  * @param table price table
@@ -45,7 +58,8 @@ export function lifecycleCost(input: LifecycleCostInput, table: PriceTable): Cos
   const cls = classPrices(table, input.storageClass);
   const standard = classPrices(table, 'STANDARD');
   const p = classKeyPrefix(input.storageClass);
-  const threshold = input.minTransitionBytes ?? 0;
+  const hardMin = HARD_MIN_TRANSITION_BYTES[input.storageClass] ?? 0;
+  const threshold = Math.max(input.minTransitionBytes ?? 0, hardMin);
   const minBillable = cls.minBillableKb * AWS_KB_BYTES;
   let objects = 0;
   let billedBytes = 0;
@@ -66,23 +80,24 @@ export function lifecycleCost(input: LifecycleCostInput, table: PriceTable): Cos
       `one lifecycle transition request per transitioned object`),
   ];
   const monthly: CostItem[] = [
-    costItem('archive_storage', billedBytes / BILLED_GB_BYTES, 'GB-month', cls.storagePerGbMonth, `${p}.storage`,
+    costItem('archive_storage', billedBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, `${p}.storage`,
       minBillable > 0 ? `objects billed at least ${cls.minBillableKb} KB each` : 'transitioned bytes'),
   ];
   if (cls.overheadStandardKb > 0 || cls.overheadArchiveKb > 0) {
     monthly.push(
-      costItem('overhead_at_standard', (objects * cls.overheadStandardKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GB-month',
+      costItem('overhead_at_standard', (objects * cls.overheadStandardKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GiB-month',
         standard.storagePerGbMonth, `${p}.per_object_overhead_standard, s3.standard.storage_first_50tb`,
         `${cls.overheadStandardKb} KB per archived object at the STANDARD rate`),
-      costItem('overhead_at_archive_rate', (objects * cls.overheadArchiveKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GB-month',
+      costItem('overhead_at_archive_rate', (objects * cls.overheadArchiveKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GiB-month',
         cls.storagePerGbMonth, `${p}.per_object_overhead_archive, ${p}.storage`,
         `${cls.overheadArchiveKb} KB per archived object at the ${input.storageClass} rate`),
     );
   }
   if (leftObjects > 0) {
-    monthly.push(costItem('left_in_standard', leftBytes / BILLED_GB_BYTES, 'GB-month', standard.storagePerGbMonth,
+    monthly.push(costItem('left_in_standard', leftBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
       's3.standard.storage_first_50tb, s3.lifecycle.default_min_transition_object_size',
-      `${leftObjects} objects below ${threshold} bytes are not transitioned`));
+      `${leftObjects} objects below ${threshold} bytes are not transitioned` +
+        (threshold === hardMin ? ` (S3 never transitions objects under 128 KB into ${input.storageClass})` : '')));
   }
   return breakdown(oneTime, monthly, input.months);
 }
