@@ -9,6 +9,7 @@ import { breakdown, costItem, type CostBreakdown, type CostItem } from './cost-i
 import { computeCostItem, DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
 import { indexItemBytes, storedBytesPerItem, writeUnitsPerItem, DEFAULT_BUCKET_NAME_BYTES } from './index-items.js';
 import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
+import { DEFAULT_INTERFACE_ENDPOINTS, WORKER_IMAGE_GB } from './deployment-cost.js';
 
 /**
  * Bookkeeping write units (items under 1 KB on the jobs and bundles tables): per job (create, lock, status
@@ -33,6 +34,8 @@ export interface ColdpackCostInput extends BundlePlanOptions {
   readonly bucketNameBytes?: number;
   /** Worker throughput and size. Default {@link DEFAULT_COMPUTE}. */
   readonly compute?: ComputeProfile;
+  /** Interface VPC endpoints the workers' ECR/Logs/SNS traffic goes through (0 = none, no processing fee). Default 4. */
+  readonly interfaceEndpoints?: number;
 }
 
 /** {@link coldpackCost}'s answer: the breakdown plus the plan and request counts it was priced from. */
@@ -50,8 +53,10 @@ const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => b
   { name: 'listing', match: (k) => k.startsWith('S3:ListObjectsV2') || k.startsWith('S3:HeadBucket'),
     detail: 'source check + 2 listing passes (count, shard plans) of 1 LIST per 1,000 objects' },
   { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject:'), detail: 'one GET per object + shard plans and manifests read back' },
-  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`),
-    detail: 'per bundle: PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload; HeadObject to verify' },
+  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`) && !k.startsWith('S3:HeadObject:'),
+    detail: 'per bundle: PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload (PUT-class price)' },
+  { name: 'bundle_verify_heads', match: (k, cls) => k === `S3:HeadObject:${cls}`,
+    detail: 'one HeadObject per bundle to verify its size and CRC-32 (GET-class price)' },
   { name: 'standard_puts', match: (k) => k.endsWith(':STANDARD') && !k.startsWith('S3:DeleteObjects'),
     detail: 'gzip manifests beside the bundles, shard plans, job report (STANDARD)' },
   { name: 'source_deletes', match: (k) => k.startsWith('S3:DeleteObjects'), detail: 'DeleteObjects, 1 per 1,000 objects (free)' },
@@ -65,8 +70,11 @@ const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => b
  *   (one item per object, write units on the table and on the `by_name` GSI); bookkeeping writes; worker
  *   compute at Fargate prices; one SNS summary.
  * - monthly: bundle bytes at the class rate, the class's per-object overhead per bundle, manifests at
- *   STANDARD, and the file index in DynamoDB (table + GSI, 100 bytes overhead per item; the 25 GB free tier
- *   is not counted because other tables share it).
+ *   STANDARD, the file index in DynamoDB (table + GSI, 100 bytes overhead per item; the 25 GB free tier
+ *   is not deducted because other tables share it) and its point-in-time recovery (the stack enables PITR;
+ *   billed on the table's size, GSIs not counted). Storage GiB = 2^30 bytes.
+ * - one time also: interface-endpoint data processing (upper bound) unless `interfaceEndpoints` is 0.
+ * Bundle uploads (PUT class) and the verifying HeadObject (GET class) are separate lines.
  * @param input population, class, horizon, packing, compute (see {@link ColdpackCostInput})
  * @param table price table
  * @throws ValidationError when the table lacks a needed price or a throughput is not positive
@@ -107,12 +115,19 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
     costItem('notification', plan.bundles > 0 ? 1 : 0, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6,
       'sns.publish_per_million', 'one SNS summary per job'),
   );
+  if ((input.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS) > 0 && plan.bundles > 0) {
+    oneTime.push(costItem('endpoint_data_processing', plan.shards * WORKER_IMAGE_GB, 'GiB', priceOf(table, 'vpc.interface_endpoint.data_processed_per_gb'),
+      'vpc.interface_endpoint.data_processed_per_gb',
+      `upper bound: the ${WORKER_IMAGE_GB} GB worker image per shard task through the interface endpoints (layers usually come ` +
+        'through the free S3 gateway endpoint); logs and SNS traffic are small'));
+  }
   const cls = classPrices(table, storageClass);
   const standard = classPrices(table, 'STANDARD');
   const p = classKeyPrefix(storageClass);
   const storedIndex = storedBytesPerItem(itemBytes, priceOf(table, 'dynamodb.item_storage_overhead'));
+  const tableIndex = storedBytesPerItem(itemBytes, priceOf(table, 'dynamodb.item_storage_overhead'), 0);
   const monthly: CostItem[] = [
-    costItem('bundle_storage', plan.bundleBytes / BILLED_GB_BYTES, 'GB-month', cls.storagePerGbMonth, `${p}.storage`,
+    costItem('bundle_storage', plan.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, `${p}.storage`,
       `${plan.bundles} bundles incl. zip headers and manifest entries`),
   ];
   if (cls.overheadStandardKb > 0 || cls.overheadArchiveKb > 0) {
@@ -122,10 +137,13 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
       `${cls.overheadStandardKb} KB at STANDARD + ${cls.overheadArchiveKb} KB at ${storageClass} per bundle`));
   }
   monthly.push(
-    costItem('manifest_storage', plan.manifestBytes / BILLED_GB_BYTES, 'GB-month', standard.storagePerGbMonth,
+    costItem('manifest_storage', plan.manifestBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
       's3.standard.storage_first_50tb', 'gzip CSV manifests beside the bundles'),
-    costItem('index_storage', (population.objects * storedIndex) / BILLED_GB_BYTES, 'GB-month', priceOf(table, 'dynamodb.storage_standard'),
+    costItem('index_storage', (population.objects * storedIndex) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.storage_standard'),
       'dynamodb.storage_standard, dynamodb.item_storage_overhead', `${storedIndex} bytes per object (table + by_name GSI, 100 B overhead each)`),
+    costItem('index_pitr', (population.objects * tableIndex) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.pitr_per_gb_month'),
+      'dynamodb.pitr_per_gb_month, dynamodb.item_storage_overhead',
+      `point-in-time recovery on the files table size: ${tableIndex} bytes per object (the GSI is not counted)`),
   );
   return { ...breakdown(oneTime, monthly, input.months), plan, requests, index_item_bytes: itemBytes };
 }

@@ -4,6 +4,7 @@ import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain
 import { populationFromAverage, DEFAULT_AVG_KEY_BYTES, type Population } from './population.js';
 import { DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
 import type { RestoreTier, TargetStorageClass } from './storage-class-prices.js';
+import { DEFAULT_AZS, DEFAULT_INTERFACE_ENDPOINTS, type DeploymentOptions } from './deployment-cost.js';
 
 const bucketSchema = z.strictObject({
   min_bytes: z.number().nonnegative(),
@@ -12,10 +13,18 @@ const bucketSchema = z.strictObject({
   bytes: z.number().nonnegative(),
 });
 
+/** RestoreObject `Days` of `coldpack restore` (3, `DEFAULT_DAYS` in src/restore/views.ts; a unit test keeps them equal). */
+export const DEFAULT_RESTORE_DAYS = 3;
+
+/** Days extracted files stay in the restore bucket: the stack's `RestoreExpiryDays` default (7, infra/parameters.ts). */
+export const DEFAULT_RESTORE_BUCKET_DAYS = 7;
+
 /**
  * Body of an estimate request (`POST /estimate`, and what the CLI builds): the population either as
  * `objects` + `avg_size_bytes` or as a `histogram` (buckets as in the estimate's own JSON), plus optional
- * settings. Unknown keys are rejected.
+ * settings. Unknown keys are rejected. Restore defaults match `coldpack restore` (Standard tier, `Days` 3)
+ * and the stack (restored files kept 7 days); `deployment` (default: 2 AZs, 4 interface endpoints, share 1)
+ * prices the stack's fixed monthly cost.
  */
 export const estimateRequestSchema = z
   .strictObject({
@@ -31,8 +40,17 @@ export const estimateRequestSchema = z
     delete_source: z.boolean().default(true),
     compression_ratio: z.number().positive().max(1).default(1),
     restore_files: z.number().int().positive().default(100),
-    restore_tier: z.enum(['Standard', 'Bulk', 'Expedited']).default('Bulk'),
-    restore_days: z.number().positive().max(365).default(1),
+    restore_tier: z.enum(['Standard', 'Bulk', 'Expedited']).default('Standard'),
+    restore_days: z.number().positive().max(30).default(DEFAULT_RESTORE_DAYS),
+    restore_bucket_days: z.number().positive().max(365).default(DEFAULT_RESTORE_BUCKET_DAYS),
+    deployment: z
+      .strictObject({
+        azs: z.number().int().min(1).max(6).default(DEFAULT_AZS),
+        interface_endpoints: z.number().int().min(0).max(20).default(DEFAULT_INTERFACE_ENDPOINTS),
+        share: z.number().positive().max(1).default(1),
+        fixed_monthly_usd: z.number().nonnegative().optional(),
+      })
+      .optional(),
     compute: z
       .strictObject({
         objects_per_second: z.number().positive().optional(),
@@ -64,8 +82,13 @@ export interface EstimateInput {
   readonly compressionRatio: number;
   readonly restoreFiles: number;
   readonly restoreTier: RestoreTier;
+  /** RestoreObject `Days`: how long a restored bundle copy is kept. */
   readonly restoreDays: number;
+  /** Days extracted files are kept in the restore bucket. */
+  readonly restoreBucketDays: number;
   readonly compute: ComputeProfile;
+  /** How the stack is deployed (fixed monthly cost). */
+  readonly deployment: Required<Omit<DeploymentOptions, 'fixedMonthlyUsd'>> & Pick<DeploymentOptions, 'fixedMonthlyUsd'>;
 }
 
 /**
@@ -107,6 +130,13 @@ export function parseEstimateRequest(raw: unknown, population?: Population): Est
     restoreFiles: r.restore_files,
     restoreTier: r.restore_tier,
     restoreDays: r.restore_days,
+    restoreBucketDays: r.restore_bucket_days,
+    deployment: {
+      azs: r.deployment?.azs ?? DEFAULT_AZS,
+      interfaceEndpoints: r.deployment?.interface_endpoints ?? DEFAULT_INTERFACE_ENDPOINTS,
+      share: r.deployment?.share ?? 1,
+      ...(r.deployment?.fixed_monthly_usd === undefined ? {} : { fixedMonthlyUsd: r.deployment.fixed_monthly_usd }),
+    },
     compute: {
       objectsPerSecond: c.objects_per_second ?? DEFAULT_COMPUTE.objectsPerSecond,
       bytesPerSecond: c.mb_per_second === undefined ? DEFAULT_COMPUTE.bytesPerSecond : c.mb_per_second * 1_000_000,

@@ -7,8 +7,12 @@ import { breakEvenObjectBytes } from './break-even.js';
 import type { CostBreakdown } from './cost-items.js';
 import type { RequestCounts } from './requests.js';
 import type { EstimateInput } from './estimate-input.js';
+import { deploymentCost, type DeploymentCost } from './deployment-cost.js';
 
-/** One point of the cost-vs-object-count chart: totals over the horizon for `objects` of the same average size. */
+/**
+ * One point of the cost-vs-object-count chart: totals over the horizon for `objects` of the same average
+ * size; `coldpack_usd` includes the charged fixed cost of the stack.
+ */
 export interface ChartPoint {
   readonly objects: number;
   readonly lifecycle_usd: number;
@@ -17,6 +21,8 @@ export interface ChartPoint {
 
 /**
  * The estimate's JSON (CLI `--json`, `POST /estimate`). All money in USD, sizes in bytes, horizon in months.
+ * `coldpack.total_usd` INCLUDES the stack's fixed cost: `coldpack.total_usd` = `variable_total_usd`
+ * (one_time_usd + monthly_usd × months) + `fixed_total_usd` (deployment.charged_monthly_usd × months).
  * `savings_ratio` = (lifecycle.total_usd − coldpack.total_usd) / lifecycle.total_usd.
  */
 export interface EstimateResult {
@@ -43,12 +49,33 @@ export interface EstimateResult {
     readonly part_size_bytes: number;
     readonly index_item_bytes: number;
     readonly requests: RequestCounts;
+    /** one_time_usd + monthly_usd × months: what the archive itself costs, without the stack. */
+    readonly variable_total_usd: number;
+    /** The stack's fixed cost charged to this estimate per month (deployment.charged_monthly_usd). */
+    readonly fixed_monthly_usd: number;
+    /** fixed_monthly_usd × months. */
+    readonly fixed_total_usd: number;
   };
+  /** The deployed stack's fixed (idle) monthly cost, itemised (see `deploymentCost`). */
+  readonly deployment: DeploymentCost;
+  /**
+   * Objects per month (of this average size) above which the stack pays for itself: deployment.monthly_usd /
+   * (variable saving per object over the horizon, (lifecycle.total_usd − coldpack.variable_total_usd) / objects),
+   * rounded up. Each month's cohort, kept `months` months, saves that much; the stack costs monthly_usd that
+   * month. null when coldpack's variable cost is not lower than the lifecycle rule's (never pays) or objects = 0.
+   */
+  readonly stack_break_even_objects_per_month: number | null;
   readonly savings_usd: number;
   readonly savings_ratio: number;
-  /** Months after which coldpack's higher monthly cost (if any) has eaten its one-time saving; null if never. */
+  /**
+   * Months after which coldpack's higher monthly cost (variable + charged fixed) has eaten its one-time
+   * saving; null if never (or if there is no one-time saving).
+   */
   readonly crossover_months: number | null;
-  /** Object size (bytes) above which bundling no longer pays; 0 = never pays; null = pays up to 5 TiB. */
+  /**
+   * Object size (bytes) above which bundling no longer pays per object (variable cost only, the stack's fixed
+   * cost left out); 0 = never pays; null = pays up to 5 TiB.
+   */
   readonly break_even_object_bytes: number | null;
   readonly restore: RestoreComparison;
   readonly chart: readonly ChartPoint[];
@@ -93,13 +120,19 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
     listing: input.listing,
     deleteSource: input.deleteSource,
     compute: input.compute,
+    interfaceEndpoints: input.deployment.interfaceEndpoints,
   };
+  const deployment = deploymentCost(input.deployment, prices);
+  const fixedMonthly = deployment.charged_monthly_usd;
+  const fixedTotal = fixedMonthly * months;
   const lifecycle = lifecycleCost({ population, storageClass, months }, prices);
   const lifecycleDefault = lifecycleCost({ population, storageClass, months, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES }, prices);
   const left = splitBySize(population, DEFAULT_MIN_TRANSITION_BYTES).below;
   const coldpack = coldpackCost({ ...settings, population }, prices);
-  const savings = lifecycle.total_usd - coldpack.total_usd;
-  const monthlyGap = coldpack.monthly_usd - lifecycle.monthly_usd;
+  const coldpackTotal = coldpack.total_usd + fixedTotal;
+  const savings = lifecycle.total_usd - coldpackTotal;
+  const monthlyGap = coldpack.monthly_usd + fixedMonthly - lifecycle.monthly_usd;
+  const variableSavingPerObject = population.objects === 0 ? 0 : (lifecycle.total_usd - coldpack.total_usd) / population.objects;
   const oneTimeGap = lifecycle.one_time_usd - coldpack.one_time_usd;
   const avgSize = population.objects === 0 ? 0 : population.bytes / population.objects;
   const chart = chartCounts(population.objects).map((n) => {
@@ -107,7 +140,7 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
     return {
       objects: n,
       lifecycle_usd: lifecycleCost({ population: p, storageClass, months }, prices).total_usd,
-      coldpack_usd: coldpackCost({ ...settings, population: p }, prices).total_usd,
+      coldpack_usd: coldpackCost({ ...settings, population: p }, prices).total_usd + fixedTotal,
     };
   });
   const { plan, requests, index_item_bytes, ...coldpackBreakdown } = coldpack;
@@ -134,22 +167,38 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
       part_size_bytes: plan.partBytes,
       index_item_bytes,
       requests,
+      variable_total_usd: coldpack.total_usd,
+      fixed_monthly_usd: fixedMonthly,
+      fixed_total_usd: fixedTotal,
+      total_usd: coldpackTotal,
     },
+    deployment,
+    stack_break_even_objects_per_month: variableSavingPerObject > 0 ? Math.ceil(deployment.monthly_usd / variableSavingPerObject) : null,
     savings_usd: savings,
     savings_ratio: lifecycle.total_usd === 0 ? 0 : savings / lifecycle.total_usd,
     crossover_months: monthlyGap > 0 && oneTimeGap > 0 ? oneTimeGap / monthlyGap : null,
     break_even_object_bytes: breakEvenObjectBytes({ ...settings, avgKeyBytes: population.avg_key_bytes }, prices),
     restore: restoreCosts(
-      { files: input.restoreFiles, avgFileBytes: avgSize, storageClass, tier: input.restoreTier, days: input.restoreDays, plan },
+      {
+        files: input.restoreFiles,
+        avgFileBytes: avgSize,
+        storageClass,
+        tier: input.restoreTier,
+        days: input.restoreDays,
+        bucketDays: input.restoreBucketDays,
+        plan,
+      },
       prices,
     ),
     chart,
     assumptions: [
-      `totals count one-time costs plus ${months} month(s) of storage`,
+      `totals count one-time costs plus ${months} month(s) of storage; coldpack.total_usd includes ${months} month(s) of the ` +
+        `stack's fixed cost (${deployment.interface_endpoints} interface endpoints × ${deployment.azs} AZ(s), share ${deployment.share})`,
       `worker throughput ${input.compute.objectsPerSecond} objects/s and ${input.compute.bytesPerSecond / 1e6} MB/s per ` +
         `${input.compute.vcpu} vCPU / ${input.compute.memoryGb} GB Fargate task (pass measured figures)`,
-      `file-index item ≈ ${index_item_bytes} bytes, written to the files table and its by_name GSI (ALL projection)`,
-      'DynamoDB free tier (25 GB) and S3 free tier not deducted',
+      `file-index item ≈ ${index_item_bytes} bytes, written to the files table and its by_name GSI (ALL projection); ` +
+        'point-in-time recovery billed on the table size',
+      'free tiers not deducted (DynamoDB 25 GB, S3, Lambda, CloudWatch alarms)',
       `bundles are packed from objects of the average size per shard; stored/source ratio ${input.compressionRatio}`,
       'prices: see src/cost/prices/aws-us-east-1.json; several are third-party figures to verify on the AWS pricing pages',
     ],

@@ -76,11 +76,11 @@ export function jobCostReport(input: JobCostInput, table: PriceTable): JobCostRe
   const item = indexItemBytes(input.avgKeyBytes ?? DEFAULT_AVG_KEY_BYTES);
   const stored = storedBytesPerItem(item, priceOf(table, 'dynamodb.item_storage_overhead'));
   const monthly: CostItem[] = [
-    costItem('bundle_storage', input.bundleBytes / BILLED_GB_BYTES, 'GB-month', cls.storagePerGbMonth, 'storage of the class'),
+    costItem('bundle_storage', input.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, 'storage of the class'),
     costItem('bundle_archive_overhead', input.bundles, 'bundle-months',
       ((cls.overheadStandardKb * std.storagePerGbMonth + cls.overheadArchiveKb * cls.storagePerGbMonth) * AWS_KB_BYTES) / BILLED_GB_BYTES,
       'per_object_overhead_*'),
-    costItem('index_storage', (input.files * stored) / BILLED_GB_BYTES, 'GB-month', priceOf(table, 'dynamodb.storage_standard'),
+    costItem('index_storage', (input.files * stored) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.storage_standard'),
       'dynamodb.storage_standard'),
   ];
   const measured = breakdown(oneTime, monthly, months);

@@ -68,7 +68,8 @@ function table(title: string, b: CostBreakdown): string {
 
 /**
  * A self-contained one-page HTML report of an estimate (no scripts, no external resources): headline
- * figures, the SVG chart, both itemised breakdowns, restore comparison and assumptions.
+ * figures (coldpack variable + fixed = total), the stack's break-even volume, the SVG chart, both itemised
+ * breakdowns, the stack's fixed cost (whole stack per month; the total is the charged share), restore and assumptions.
  * @param r the estimate
  * @returns the HTML document
  */
@@ -76,8 +77,16 @@ export function renderEstimateHtml(r: EstimateResult): string {
   const i = r.input;
   const headline =
     `${i.objects.toLocaleString('en-US')} objects, ${formatBytes(i.bytes)}, ${i.storage_class}, ${i.months} months: ` +
-    `lifecycle ${formatUsd(r.lifecycle.total_usd)}, coldpack ${formatUsd(r.coldpack.total_usd)}, ` +
-    `saving ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}%)`;
+    `lifecycle ${formatUsd(r.lifecycle.total_usd)}, coldpack ${formatUsd(r.coldpack.total_usd)} ` +
+    `(variable ${formatUsd(r.coldpack.variable_total_usd)} + fixed ${formatUsd(r.coldpack.fixed_total_usd)}), ` +
+    (r.savings_usd >= 0
+      ? `saving ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}%)`
+      : `coldpack costs ${formatUsd(-r.savings_usd)} more`);
+  const stack =
+    r.stack_break_even_objects_per_month === null
+      ? `The stack (${formatUsd(r.deployment.monthly_usd)} per month) never pays for itself with objects of this size.`
+      : `The stack (${formatUsd(r.deployment.monthly_usd)} per month) pays for itself above ` +
+        `${r.stack_break_even_objects_per_month.toLocaleString('en-US')} objects of this size archived per month.`;
   const breakEven = r.break_even_object_bytes === null ? 'none up to 5 TiB' : r.break_even_object_bytes === 0 ? 'bundling never pays' : formatBytes(r.break_even_object_bytes);
   const rs = r.restore;
   return `<!doctype html>
@@ -86,11 +95,20 @@ export function renderEstimateHtml(r: EstimateResult): string {
 </head><body>
 <h1>coldpack estimate</h1>
 <p><strong>${escapeHtml(headline)}</strong></p>
-<p>Break-even object size: ${escapeHtml(breakEven)}. Prices: ${escapeHtml(r.prices.region)} as of ${escapeHtml(r.prices.as_of)}.</p>
+<p>${escapeHtml(stack)}</p>
+<p>Break-even object size (variable cost only): ${escapeHtml(breakEven)}. Prices: ${escapeHtml(r.prices.region)} as of ${escapeHtml(r.prices.as_of)}.</p>
 ${renderCostChartSvg(r.chart)}
 ${table('Lifecycle rule (transition every object)', r.lifecycle)}
-${table(`coldpack (${r.coldpack.bundles} bundles)`, r.coldpack)}
-<h2>Restore ${rs.files} file(s), ${escapeHtml(rs.tier)} tier</h2>
+${table(`coldpack, variable (${r.coldpack.bundles} bundles)`, { ...r.coldpack, total_usd: r.coldpack.variable_total_usd })}
+${table(`Deployed stack, fixed cost (share ${r.deployment.share})`, {
+  one_time: [],
+  one_time_usd: 0,
+  monthly: r.deployment.monthly,
+  monthly_usd: r.deployment.monthly_usd,
+  months: r.input.months,
+  total_usd: r.coldpack.fixed_total_usd,
+})}
+<h2>Restore ${rs.files} file(s), ${escapeHtml(rs.tier)} tier, copies kept ${rs.days} day(s), files ${rs.bucket_days} day(s)</h2>
 <p>coldpack: ${escapeHtml(formatUsd(rs.coldpack_spread.total_usd))} with files spread over ${rs.coldpack_spread.objects_restored} bundles,
 ${escapeHtml(formatUsd(rs.coldpack_clustered.total_usd))} with files together (${rs.coldpack_clustered.objects_restored} bundle(s));
 individually archived objects: ${escapeHtml(formatUsd(rs.individual_objects.total_usd))}.</p>

@@ -26,9 +26,29 @@ function section(title: string, b: CostBreakdown): string[] {
   return lines;
 }
 
+function deploymentSection(r: EstimateResult): string[] {
+  const d = r.deployment;
+  const months = r.input.months;
+  const lines = [`Deployed stack, fixed cost (${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s), charged share ${d.share})`];
+  for (const i of d.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)));
+  lines.push(row('total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)));
+  return lines;
+}
+
+function stackBreakEven(r: EstimateResult): string {
+  const v = r.stack_break_even_objects_per_month;
+  const fixed = formatUsd(r.deployment.monthly_usd);
+  if (v === null) return `The stack (${fixed} per month) never pays for itself with objects of this size: coldpack's variable cost is not lower`;
+  return (
+    `The stack (${fixed} per month) pays for itself above ${v.toLocaleString('en-US')} objects of ${formatBytes(r.input.avg_object_bytes)} ` +
+    `archived per month (each kept ${r.input.months} months)`
+  );
+}
+
 /**
  * Render an estimate as a plain-text table for the terminal (80-120 columns): both ways itemised in
- * one-time, monthly and horizon-total columns, then savings, break-even, the 128 KB default rule and restore.
+ * one-time, monthly and horizon-total columns, the stack's fixed cost, coldpack's variable / fixed / total,
+ * then savings, both break-evens, the 128 KB default rule and restore. Storage quantities are GiB (2^30 bytes).
  * @param r the estimate
  * @returns lines joined with `\n`
  */
@@ -41,13 +61,20 @@ export function renderEstimateText(r: EstimateResult): string {
     '',
     row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
     ...section('Lifecycle rule (transition every object)', r.lifecycle),
-    ...section(`coldpack (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, r.coldpack),
+    ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, {
+      ...r.coldpack,
+      total_usd: r.coldpack.variable_total_usd,
+    }),
+    ...deploymentSection(r),
     '',
+    `coldpack over ${i.months} months: variable ${formatUsd(r.coldpack.variable_total_usd)} + fixed ${formatUsd(r.coldpack.fixed_total_usd)} ` +
+      `= ${formatUsd(r.coldpack.total_usd)}; lifecycle rule ${formatUsd(r.lifecycle.total_usd)}`,
     r.savings_usd >= 0
       ? `Savings over ${i.months} months: ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`
       : `coldpack costs ${formatUsd(-r.savings_usd)} more than the lifecycle rule over ${i.months} months ` +
         `(${(-r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`,
-    `Break-even object size: ${
+    stackBreakEven(r),
+    `Break-even object size (variable cost only): ${
       r.break_even_object_bytes === null
         ? 'none up to 5 TiB'
         : r.break_even_object_bytes === 0
@@ -67,7 +94,7 @@ export function renderEstimateText(r: EstimateResult): string {
   }
   const rs = r.restore;
   lines.push(
-    `Restore ${rs.files.toLocaleString('en-US')} file(s), ${rs.tier} tier: coldpack ${formatUsd(rs.coldpack_spread.total_usd)} ` +
+    `Restore ${rs.files.toLocaleString('en-US')} file(s), ${rs.tier} tier, copies kept ${rs.days} day(s), files ${rs.bucket_days} day(s): coldpack ${formatUsd(rs.coldpack_spread.total_usd)} ` +
       `(${rs.coldpack_spread.objects_restored} bundles, files spread) or ${formatUsd(rs.coldpack_clustered.total_usd)} ` +
       `(${rs.coldpack_clustered.objects_restored} bundle(s), files together); individually archived ${formatUsd(rs.individual_objects.total_usd)}`,
     '',

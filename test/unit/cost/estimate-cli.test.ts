@@ -21,9 +21,38 @@ function run(args: string[]): Promise<{ code: number; out: string; err: string }
 test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the estimate JSON', async () => {
   const r = await run(['--json', 'estimate', '--objects', '1000000', '--avg-size', '100KB']);
   assert.equal(r.code, 0, r.err);
-  const json = JSON.parse(r.out) as { lifecycle: { total_usd: number }; coldpack: { total_usd: number }; savings_ratio: number };
+  const json = JSON.parse(r.out) as {
+    lifecycle: { total_usd: number };
+    coldpack: { total_usd: number; variable_total_usd: number; fixed_total_usd: number };
+    savings_ratio: number;
+    stack_break_even_objects_per_month: number;
+  };
   assert.ok(Math.abs(json.lifecycle.total_usd - 53.5746729) < 1e-6);
-  assert.ok(Math.abs(json.coldpack.total_usd - 8.2029) < 1e-4);
+  assert.ok(Math.abs(json.coldpack.variable_total_usd - 10.2166) < 1e-4);
+  assert.ok(Math.abs(json.coldpack.fixed_total_usd - 720.3656) < 1e-4); // 12 × $60.0305
+  assert.ok(Math.abs(json.coldpack.total_usd - 730.5822) < 1e-4);
+  assert.equal(json.stack_break_even_objects_per_month, 1_384_528);
+});
+
+test('CLI deployment and restore options reach the estimate', async () => {
+  const r = await run([
+    '--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--no-endpoints', '--azs', '1',
+    '--shared-stack', '0.5', '--restore-tier', 'Bulk', '--restore-days', '2',
+  ]);
+  assert.equal(r.code, 0, r.err);
+  const json = JSON.parse(r.out) as {
+    deployment: { interface_endpoints: number; azs: number; share: number; charged_monthly_usd: number };
+    restore: { tier: string; days: number };
+  };
+  assert.equal(json.deployment.interface_endpoints, 0);
+  assert.equal(json.deployment.azs, 1);
+  assert.equal(json.deployment.share, 0.5);
+  assert.ok(Math.abs(json.deployment.charged_monthly_usd - 1.630464048 / 2) < 1e-9); // ($1 + $0.60 + $0.02 + $0.010464) / 2
+  assert.equal(json.restore.tier, 'Bulk');
+  assert.equal(json.restore.days, 2);
+  const fixed = await run(['--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--endpoints', '2', '--fixed-monthly-usd', '5']);
+  assert.equal(fixed.code, 0, fixed.err);
+  assert.equal((JSON.parse(fixed.out) as { coldpack: { fixed_total_usd: number } }).coldpack.fixed_total_usd, 60); // 12 × $5
 });
 
 test('estimate from a CSV manifest with --html writes a report', async () => {

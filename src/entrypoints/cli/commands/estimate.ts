@@ -31,6 +31,12 @@ interface EstimateOptions {
   html?: string;
   restoreFiles?: string;
   restoreTier?: string;
+  restoreDays?: string;
+  azs?: string;
+  /** `--endpoints N` gives a string, `--no-endpoints` false. */
+  endpoints?: string | boolean;
+  sharedStack?: string;
+  fixedMonthlyUsd?: string;
   objectsPerSecond?: string;
   mbPerSecond?: string;
 }
@@ -38,6 +44,12 @@ interface EstimateOptions {
 function positiveNumber(text: string, field: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new ValidationError(`${field}: expected a number > 0, got ${JSON.stringify(text)}`, field);
+  return n;
+}
+
+function nonNegativeNumber(text: string, field: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new ValidationError(`${field}: expected a number ≥ 0, got ${JSON.stringify(text)}`, field);
   return n;
 }
 
@@ -84,6 +96,8 @@ async function readPopulation(kind: 'csv' | 'inventory' | 'list', o: EstimateOpt
  * `coldpack estimate`: what archiving a population costs with coldpack against a lifecycle rule.
  * Population from `--objects/--avg-size`, `--csv`, `--inventory` or `--bucket/--prefix` (streamed);
  * prints a table, or the JSON of `estimate()` with `--json`; `--html FILE` writes a one-page report.
+ * The stack's fixed cost is priced from `--azs`, `--endpoints`/`--no-endpoints`, `--shared-stack` and
+ * `--fixed-monthly-usd` and included in coldpack's total.
  * Bad input exits 2.
  */
 export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit) => {
@@ -106,7 +120,13 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--prices <file>', 'price override JSON (other region, negotiated prices)')
     .option('--html <file>', 'write a one-page HTML report with a cost chart')
     .option('--restore-files <n>', 'files in the restore scenario; default 100')
-    .addOption(new Option('--restore-tier <tier>', 'restore tier').choices(['Standard', 'Bulk', 'Expedited']))
+    .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
+    .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
+    .option('--azs <n>', 'availability zones of the interface endpoints (maxAzs); default 2')
+    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 4')
+    .option('--no-endpoints', 'imported VPC with its own egress (vpcEndpoints=false): no interface endpoints')
+    .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")
+    .option('--fixed-monthly-usd <usd>', "the stack's measured fixed cost per month, replacing the itemised idle cost")
     .option('--objects-per-second <n>', 'measured worker throughput in objects/s; default 200')
     .option('--mb-per-second <n>', 'measured worker throughput in MB/s; default 50')
     .action(async (o: EstimateOptions) => {
@@ -119,6 +139,13 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
         ...(o.months === undefined ? {} : { months: Number(o.months) }),
         ...(o.restoreFiles === undefined ? {} : { restore_files: parseCount(o.restoreFiles, 'restore-files') }),
         ...(o.restoreTier === undefined ? {} : { restore_tier: o.restoreTier }),
+        ...(o.restoreDays === undefined ? {} : { restore_days: positiveNumber(o.restoreDays, 'restore-days') }),
+        deployment: {
+          ...(o.azs === undefined ? {} : { azs: parseCount(o.azs, 'azs') }),
+          ...(o.endpoints === false ? { interface_endpoints: 0 } : typeof o.endpoints === 'string' ? { interface_endpoints: parseCount(o.endpoints, 'endpoints') } : {}),
+          ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, 'shared-stack') }),
+          ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, 'fixed-monthly-usd') }),
+        },
         ...(kind === 'average' ? {} : { listing: kind === 'list' ? 'list' : 'manifest' }),
         compute: {
           ...(o.objectsPerSecond === undefined ? {} : { objects_per_second: positiveNumber(o.objectsPerSecond, 'objects-per-second') }),
