@@ -83,7 +83,7 @@ export function renderEstimateText(r: EstimateResult): string {
     }`,
   ];
   if (r.crossover_months !== null) {
-    lines.push(`coldpack costs more per month; its one-time saving is used up after ${r.crossover_months.toFixed(0)} months`);
+    lines.push(`coldpack costs more per month; its one-time saving is used up after ${r.crossover_months.toFixed(r.crossover_months < 10 ? 1 : 0)} months`);
   }
   if (r.lifecycle_default_min_size.objects_left_in_standard > 0) {
     lines.push(
