@@ -1,10 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableNames } from '../domain/config.js';
 import { ColdpackError } from '../domain/errors.js';
 import { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
 import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
-import { JobsRepo, type JobItem } from '../adapters/dynamo/jobs-repo.js';
+import { JobsRepo, jobErrorOf, type JobItem, type SourceLock } from '../adapters/dynamo/jobs-repo.js';
 import { BundlePacker } from './bundle-packer.js';
 import { Finalizer, type JobReport, type ReportTotals } from './finalizer.js';
 import type { Usage, UsageLedger } from './usage-ledger.js';
@@ -30,10 +30,10 @@ export interface ArchiveEngineDeps {
   readonly reportExtras?: (job: JobItem, totals: ReportTotals, usage: Usage | undefined) => Promise<Record<string, unknown>>;
 }
 
-/** Source lock name of a request: `<bucket>/<prefix or manifest>`. */
-export function sourceLock(job: Pick<JobItem, 'request'>): string {
+/** The lock a job takes: its source bucket and prefix (or the manifest's bucket and key). */
+export function sourceLock(job: Pick<JobItem, 'request'>): SourceLock {
   const s = job.request.source;
-  return s.kind === 'list' ? `${s.bucket}/${s.prefix}` : `${s.bucket}/${s.manifest}`;
+  return s.kind === 'list' ? { bucket: s.bucket, scope: s.prefix } : { bucket: s.bucket || 'local-file', scope: `manifest:${s.manifest}` };
 }
 
 /**
@@ -105,6 +105,8 @@ export class ArchiveEngine {
   /** Verify, delete sources, report; releases the source lock. */
   async finalize(jobId: string): Promise<JobReport> {
     const job = await this.job(jobId);
+    const done = await this.finishedReport(job);
+    if (done) return done;
     const finalizer = new Finalizer({ s3: this.deps.s3, jobs: this.jobs, bundles: this.bundles, archiveBucket: this.deps.archiveBucket });
     const ledger = this.deps.ledger;
     const start = ledger?.now();
@@ -121,24 +123,32 @@ export class ArchiveEngine {
   }
 
   /**
+   * The stored report of a job that already ended SUCCEEDED or PARTIAL, else undefined. A finished
+   * job is never finalized again: deleting a second time could remove objects written after it.
+   */
+  private async finishedReport(job: JobItem): Promise<JobReport | undefined> {
+    if ((job.status !== 'SUCCEEDED' && job.status !== 'PARTIAL') || !job.report_key) return undefined;
+    const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.archiveBucket, Key: job.report_key }));
+    return JSON.parse(await res.Body!.transformToString()) as JobReport;
+  }
+
+  /**
    * Run every step in this process. On error the job is marked FAILED with the message (and the
    * lock released); a later run of the same id resumes where it stopped.
    */
   async run(jobId: string, onProgress?: ShardProgress): Promise<JobReport> {
     try {
       const existing = await this.job(jobId);
-      if (existing.status === 'SUCCEEDED' || existing.status === 'PARTIAL') {
-        if (existing.report_key) return this.finalize(jobId);
-      }
+      const done = await this.finishedReport(existing);
+      if (done) return done;
       const shards = await this.plan(jobId);
       await this.jobs.update(jobId, { status: 'RUNNING' });
       for (let s = 0; s < shards; s++) await this.packShard(jobId, s, onProgress);
       return await this.finalize(jobId);
     } catch (err) {
-      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const job = await this.jobs.get(jobId);
       if (job) {
-        await this.jobs.update(jobId, { status: 'FAILED', finished_at: new Date().toISOString(), errors: [message.slice(0, 2000)] });
+        await this.jobs.update(jobId, { status: 'FAILED', finished_at: new Date().toISOString(), errors: [jobErrorOf(err)] });
         await this.jobs.releaseLock(sourceLock(job), jobId);
       }
       throw err;

@@ -18,6 +18,15 @@ export function newJobId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * Whether two requests ask for the same archive (what an idempotency key promises): same project,
+ * source, limits, storage class, QC expectations and deletion; who asked and the period may differ.
+ */
+export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
+  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run]);
+  return essence(a) === essence(b);
+}
+
 /** Convert a job item into the API's job view. */
 export function jobView(job: JobItem): JobView {
   const counters: Record<string, number> = {};
@@ -29,7 +38,7 @@ export function jobView(job: JobItem): JobView {
     counters,
     created_at: job.created_at,
     updated_at: job.updated_at,
-    ...(job.errors?.length ? { errors: job.errors.map((message) => ({ code: 'JOB_ERROR', message })) } : {}),
+    ...(job.errors?.length ? { errors: job.errors.map((e): { code: string; message: string } => (typeof e === 'string' ? { code: 'JOB_ERROR', message: e } : { code: e.code, message: e.message })) } : {}),
     ...(job.report_key ? { report: { report_key: job.report_key, shard_count: job.shard_count ?? 0 } } : {}),
   };
 }
@@ -69,7 +78,16 @@ export class ArchiveService implements ArchiveJobs {
     if (key) {
       const existingId = await this.deps.jobs.jobForKey(key);
       const existing = existingId ? await this.deps.jobs.get(existingId) : undefined;
-      if (existing && !(existing.status === 'FAILED' && key.startsWith('PERIOD#'))) return jobView(existing);
+      if (existing && !(existing.status === 'FAILED' && key.startsWith('PERIOD#'))) {
+        if (!sameRequest(existing.request, req)) {
+          throw new ConflictError(
+            `idempotency key ${key} was used for job ${existing.job_id} (${existing.status}) with a different request; use a new key for a new request`,
+            { job_id: existing.job_id },
+            'IDEMPOTENCY_KEY_REUSED',
+          );
+        }
+        return jobView(existing);
+      }
       if (existing) replaceKeyOf = existing.job_id;
     }
     await this.checkSource(req);
@@ -89,21 +107,24 @@ export class ArchiveService implements ArchiveJobs {
     }
     const job: JobItem = { job_id: newJobId(), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
-    const holder = await this.deps.jobs.lockHolder(lock);
-    if (holder) {
-      const running = await this.deps.jobs.get(holder);
+    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
+      const running = await this.deps.jobs.get(held.job_id);
       if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(`job ${holder} is already ${running.status} for this source; wait for it, or resume an interrupted one with: coldpack archive --job ${holder}`, { job_id: holder }, 'JOB_RUNNING');
+        throw new ConflictError(
+          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
+          { job_id: held.job_id },
+          'JOB_RUNNING',
+        );
       }
-      await this.deps.jobs.releaseLock(lock, holder);
+      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
     }
     let created;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
     } catch (err) {
       if (awsErrorName(err) === 'TransactionCanceledException') {
-        const now2 = await this.deps.jobs.lockHolder(lock);
-        throw new ConflictError(`another job (${now2 ?? 'unknown'}) was just started for this source`, { job_id: now2 }, 'JOB_RUNNING');
+        const other = (await this.deps.jobs.overlappingLocks(lock))[0]?.job_id;
+        throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
       }
       throw err;
     }

@@ -105,6 +105,12 @@ export class BundlePacker {
         items.push(indexItem(ctx, keys.bundle, item.obj.bucket, record));
         manifest += manifestRow(item.obj.bucket, record);
       }
+      if (entries.length === 0) {
+        // Every object of this key range was skipped: no bundle object, nothing to index or delete.
+        await sink.abort();
+        await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: new Date().toISOString(), skipped_count: skipped.length, skipped: skipped.slice(0, 100) });
+        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skipped, uploadRequests: 0 };
+      }
       const manifestBytes = Buffer.from(manifest, 'utf8');
       await zip.addBuffer({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestBytes, 8);
       await zip.finish();

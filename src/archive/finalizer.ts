@@ -90,7 +90,7 @@ export class Finalizer {
         }
         entries += b.entry_count ?? 0;
         bundleBytes += b.bytes ?? 0;
-        committed.push(b.manifest_key!);
+        if (b.manifest_key) committed.push(b.manifest_key); // a bundle whose objects were all skipped has no object
       }
       if (entries !== s.archived_files) problems.push(`shard ${s.shard}: bundles hold ${entries} entries, shard says ${s.archived_files}`);
       if (entries + (s.skipped_count ?? 0) !== s.files) problems.push(`shard ${s.shard}: ${entries} archived + ${s.skipped_count ?? 0} skipped != ${s.files} planned`);
@@ -146,7 +146,7 @@ export class Finalizer {
       n_files_skipped: skippedCount,
       n_files_deleted: deleter.outcome.deleted,
       n_files_kept: deleter.outcome.keptCount,
-      ...(problems.length > 0 ? { errors: problems.slice(0, 20) } : {}),
+      ...(problems.length > 0 ? { errors: problems.slice(0, 20).map((message) => ({ code: 'VERIFY_FAILED', message })) } : {}),
     });
     return report;
   }

@@ -31,7 +31,9 @@ test('QC mismatch fails the job before anything is written or deleted', async ()
   await seed(fx.clients.s3, 'src', files('qc/', 5));
   const view = await fx.archive.service.submit(listRequest('qc/', { expected_file_count: 6 }), {});
   await assert.rejects(fx.archive.engine.run(view.job_id), (err: Error) => /expected 6, listed 5/.test(err.message));
-  assert.equal((await fx.archive.service.get(view.job_id))?.status, 'FAILED');
+  const failed = await fx.archive.service.get(view.job_id);
+  assert.equal(failed?.status, 'FAILED');
+  assert.equal(failed?.errors?.[0]?.code, 'QC_MISMATCH');
   assert.equal((await keysUnder('src', 'qc/')).length, 5);
   assert.deepEqual(await keysUnder('archive', `bundles/test/${view.job_id}`), []);
   assert.deepEqual(await keysUnder('archive', `plans/test/${view.job_id}`), []);
@@ -58,6 +60,18 @@ test('an object deleted between listing and GET is skipped; job PARTIAL; others 
   assert.equal(report.skipped[0]?.key, 'gone/0003.csv');
   assert.equal(report.skipped[0]?.reason, 'GONE');
   assert.equal((await indexItems('gone/')).length, 5);
+});
+
+test('a bundle whose objects all vanished writes no empty bundle object', async () => {
+  await seed(fx.clients.s3, 'src', files('allgone/', 2));
+  const view = await fx.archive.service.submit(listRequest('allgone/'), {});
+  await fx.archive.engine.plan(view.job_id);
+  for (const k of await keysUnder('src', 'allgone/')) await fx.clients.s3.send(new DeleteObjectCommand({ Bucket: 'src', Key: k }));
+  const report = await fx.archive.engine.run(view.job_id);
+  assert.equal(report.status, 'PARTIAL');
+  assert.equal(report.files_skipped, 2);
+  assert.equal(report.bundles, 0);
+  assert.deepEqual(await keysUnder('archive', `bundles/test/${view.job_id}/`), []);
 });
 
 test('an upload failure deletes no source; a re-run of the same job finishes without duplicates', async () => {
@@ -132,11 +146,36 @@ test('a second job for the same source while one is queued is refused with 409 a
   await assert.rejects(fx.archive.service.submit(listRequest('lock/'), {}), (err: Error & { status?: number; details?: { job_id?: string } }) => err.status === 409 && err.details?.job_id === first.job_id);
 });
 
+test('an overlapping prefix (k3 vs k3/) is refused while the other job runs; a disjoint one is not', async () => {
+  await seed(fx.clients.s3, 'src', { ...files('k3/', 2), 'k3/sub/x.csv': 'x' });
+  const first = await fx.archive.service.submit(listRequest('k3/'), {});
+  await assert.rejects(fx.archive.service.submit(listRequest('k3'), {}), (err: Error & { details?: { job_id?: string } }) => err.details?.job_id === first.job_id && /overlaps/.test(err.message));
+  await assert.rejects(fx.archive.service.submit(listRequest('k3/sub/'), {}), /overlaps/);
+  await seed(fx.clients.s3, 'src', files('k4/', 1));
+  const other = await fx.archive.service.submit(listRequest('k4/'), {});
+  assert.notEqual(other.job_id, first.job_id);
+  await fx.archive.engine.run(first.job_id);
+  const after = await fx.archive.service.submit(listRequest('k3', { allow_mismatch: true }), {}).catch((e: Error) => e);
+  assert.ok(!(after instanceof Error && /overlaps/.test(after.message)), 'lock released when the job ended');
+});
+
+test('re-running a finished job returns its report and deletes nothing more', async () => {
+  await seed(fx.clients.s3, 'src', files('again/', 3));
+  const view = await fx.archive.service.submit(listRequest('again/'), {});
+  const first = await fx.archive.engine.run(view.job_id);
+  assert.equal(first.status, 'SUCCEEDED');
+  await seed(fx.clients.s3, 'src', { 'again/0000.csv': 'written after the job' });
+  const second = await fx.archive.engine.run(view.job_id);
+  assert.equal(second.finished_at, first.finished_at, 'the stored report, not a new one');
+  assert.deepEqual(await keysUnder('src', 'again/'), ['again/0000.csv'], 'the new object is not deleted');
+});
+
 test('a repeated idempotency key returns the same job', async () => {
   await seed(fx.clients.s3, 'src', files('idem/', 2));
   const a = await fx.archive.service.submit(listRequest('idem/'), { idempotencyKey: 'key-1' });
   const b = await fx.archive.service.submit(listRequest('idem/'), { idempotencyKey: 'key-1' });
   assert.equal(a.job_id, b.job_id);
+  await assert.rejects(fx.archive.service.submit(listRequest('idem/', { expected_file_count: 99 }), { idempotencyKey: 'key-1' }), (err: Error & { code?: string; status?: number }) => err.code === 'IDEMPOTENCY_KEY_REUSED' && err.status === 409);
 });
 
 test('a bucket that does not exist is a 400 naming bucket_name', async () => {

@@ -24,7 +24,8 @@ export interface JobItem {
   readonly finished_at?: string;
   /** Number of shards once planned. */
   readonly shard_count?: number;
-  readonly errors?: string[];
+  /** Why the job failed or is partial: stable code and message (first 20). */
+  readonly errors?: JobError[];
   readonly report_key?: string;
   readonly idempotency_key?: string;
   /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
@@ -48,6 +49,25 @@ export interface ShardItem {
 }
 
 const jobPk = (id: string): string => `ARCHIVE#${id}`;
+
+/** One recorded job error: a stable code (e.g. QC_MISMATCH, INTEGRITY_ERROR, VERIFY_FAILED) and a message. */
+export interface JobError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A job error from anything thrown: ColdpackErrors keep their code; others are `INTERNAL` with their name. */
+export function jobErrorOf(err: unknown, context = ''): JobError {
+  const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
+  const message = err instanceof Error ? (code === 'INTERNAL' ? `${err.name}: ${err.message}` : err.message) : String(err);
+  return { code, message: `${context}${message}`.slice(0, 2000) };
+}
+
+/** What a running job locks: a bucket and a scope in it (the raw prefix, or the manifest key). */
+export interface SourceLock {
+  readonly bucket: string;
+  readonly scope: string;
+}
 const shardSk = (n: number): string => `SHARD#${String(n).padStart(5, '0')}`;
 
 /** Result of {@link JobsRepo.create}: the job created, or the one an idempotency key already points to. */
@@ -55,7 +75,7 @@ export type CreateResult = { created: true; job: JobItem } | { created: false; j
 
 /**
  * Jobs table access for archive jobs: job items, shard items, idempotency keys (`IDEMP#<key>`),
- * a per-source lock (`LOCK#<bucket>/<prefix>`) and the period index (`PERIOD#<project>#<yyyy-mm>`).
+ * per-source locks (pk `LOCK#<bucket>`, sk the prefix; overlapping prefixes conflict) and the period index (`PERIOD#<project>#<yyyy-mm>`).
  */
 export class JobsRepo {
   /** @param dynamo document client; @param table jobs table name */
@@ -76,10 +96,18 @@ export class JobsRepo {
     return res.Item?.job_id as string | undefined;
   }
 
-  /** Job id holding the lock of a source (bucket + prefix), if any. */
-  async lockHolder(lock: string): Promise<string | undefined> {
-    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock}`, sk: 'LOCK' }, ConsistentRead: true }));
-    return res.Item?.job_id as string | undefined;
+  /**
+   * Locks held on a bucket whose scope overlaps `scope`: one is a prefix of the other (`k3` and
+   * `k3/` overlap, `a/` and `b/` do not).
+   */
+  async overlappingLocks(lock: SourceLock): Promise<Array<{ scope: string; job_id: string }>> {
+    const items = await queryAll<{ sk: string; job_id: string }>(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `LOCK#${lock.bucket}` },
+      ConsistentRead: true,
+    });
+    return items.filter((i) => i.sk.startsWith(lock.scope) || lock.scope.startsWith(i.sk)).map((i) => ({ scope: i.sk, job_id: i.job_id }));
   }
 
   /**
@@ -88,11 +116,11 @@ export class JobsRepo {
    * @returns `{created:false, job}` when the idempotency key already names a job (no write)
    * @throws the TransactionCanceledException when the source lock is held (caller re-reads the holder)
    */
-  async create(job: JobItem, lock: string, replaceKeyOf?: string): Promise<CreateResult> {
+  async create(job: JobItem, lock: SourceLock, replaceKeyOf?: string): Promise<CreateResult> {
     const items: Record<string, unknown>[] = [];
     items.push({ Put: { TableName: this.table, Item: { pk: jobPk(job.job_id), sk: 'JOB', ...job }, ConditionExpression: 'attribute_not_exists(pk)' } });
     items.push({
-      Put: { TableName: this.table, Item: { pk: `LOCK#${lock}`, sk: 'LOCK', job_id: job.job_id }, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: { TableName: this.table, Item: { pk: `LOCK#${lock.bucket}`, sk: lock.scope, job_id: job.job_id }, ConditionExpression: 'attribute_not_exists(pk)' },
     });
     if (job.idempotency_key) {
       items.push({
@@ -120,10 +148,10 @@ export class JobsRepo {
   }
 
   /** Release a source lock if this job holds it. */
-  async releaseLock(lock: string, jobId: string): Promise<void> {
+  async releaseLock(lock: SourceLock, jobId: string): Promise<void> {
     try {
       await this.dynamo.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: `LOCK#${lock}`, sk: 'LOCK' }, ConditionExpression: 'job_id = :j', ExpressionAttributeValues: { ':j': jobId } }),
+        new DeleteCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConditionExpression: 'job_id = :j', ExpressionAttributeValues: { ':j': jobId } }),
       );
     } catch (err) {
       if (awsErrorName(err) !== 'ConditionalCheckFailedException') throw err;

@@ -27,7 +27,27 @@ interface ArchiveFlags {
   progress: boolean;
 }
 
-const int = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+/** CLI flag for each request field, so CLI errors name what the user typed. */
+const FLAG_OF: Record<string, string> = {
+  project_name: '--project',
+  bucket_name: '--bucket',
+  s3_prefix: '--prefix',
+  file_count: '--file-count',
+  total_size: '--total-size',
+  archive_size: '--archive-size',
+  max_files_per_bundle: '--max-files-per-bundle',
+  storage_class: '--storage-class',
+};
+
+/**
+ * Parse a whole-number flag strictly (decimal digits only: no `0x10`, `1e3`, `2.5` or `abc`).
+ * @throws ValidationError naming the flag
+ */
+export function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new ValidationError(`${flag} must be a whole number of decimal digits, got "${value}"`, flag);
+  return Number(value.trim());
+}
 
 /** Parse `s3://bucket/key` into its parts. @throws ValidationError naming `field` */
 export function parseS3Url(url: string, field: string): { bucket: string; key: string } {
@@ -36,35 +56,51 @@ export function parseS3Url(url: string, field: string): { bucket: string; key: s
   return { bucket: m[1]!, key: m[2]! };
 }
 
-/** Build and validate the archive request from CLI flags (same schema as POST /archive). */
+/**
+ * Build and validate the archive request from CLI flags, with the same schema as POST /archive.
+ * `--prefix` is a raw S3 prefix (`20240410/`; `20240410` would also match `202404101/...`).
+ * @throws ValidationError naming the CLI flag
+ */
 export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequest {
-  const sources = [f.prefix !== undefined || f.bucket !== undefined ? 'list' : undefined, f.csv, f.inventory].filter(Boolean);
-  if (sources.length !== 1) throw new ValidationError('give exactly one source: --bucket with --prefix, --csv FILE|s3://..., or --inventory s3://.../manifest.json', 'source');
-  const body = validate(
-    ArchiveBody,
-    {
-      project_name: f.project,
-      bucket_name: f.bucket ?? 'coldpack-manifest-source',
-      s3_prefix: f.prefix ?? '',
-      ...(f.fileCount !== undefined ? { file_count: int(f.fileCount) } : {}),
-      ...(f.totalSize !== undefined ? { total_size: int(f.totalSize) } : {}),
-      ...(f.archiveSize !== undefined ? { archive_size: int(f.archiveSize) } : {}),
-      ...(f.maxFilesPerBundle !== undefined ? { max_files_per_bundle: int(f.maxFilesPerBundle) } : {}),
-      ...(f.storageClass !== undefined ? { storage_class: f.storageClass } : {}),
-      delete_source: f.deleteSource,
-      dry_run: f.dryRun === true,
-      allow_mismatch: f.allowMismatch === true,
-    },
-    'archive options',
-  );
-  const req = toArchiveRequest({ ...body, s3_prefix: f.prefix ?? '' } as typeof body, { now, timeZone: 'UTC', requestedBy: 'cli' });
+  const kinds = [f.bucket !== undefined ? 'list' : undefined, f.csv ? 'csv' : undefined, f.inventory ? 'inventory' : undefined].filter(Boolean);
+  if (kinds.length !== 1) throw new ValidationError('give exactly one source: --bucket B --prefix P, --csv FILE|s3://bucket/key, or --inventory s3://bucket/.../manifest.json', '--bucket');
+  if (f.bucket !== undefined && (f.prefix === undefined || f.prefix === '')) {
+    throw new ValidationError('--bucket needs --prefix: a raw S3 key prefix such as 20240410/ (archiving a whole bucket is not supported)', '--prefix');
+  }
+  let body;
+  try {
+    body = validate(
+      ArchiveBody,
+      {
+        project_name: f.project,
+        // For --csv/--inventory the objects come from the manifest; these placeholders only satisfy the schema.
+        bucket_name: f.bucket ?? 'coldpack-manifest-source',
+        s3_prefix: f.bucket !== undefined ? f.prefix : 'manifest',
+        ...(f.fileCount !== undefined ? { file_count: wholeNumber(f.fileCount, '--file-count') } : {}),
+        ...(f.totalSize !== undefined ? { total_size: wholeNumber(f.totalSize, '--total-size') } : {}),
+        ...(f.archiveSize !== undefined ? { archive_size: wholeNumber(f.archiveSize, '--archive-size') } : {}),
+        ...(f.maxFilesPerBundle !== undefined ? { max_files_per_bundle: wholeNumber(f.maxFilesPerBundle, '--max-files-per-bundle') } : {}),
+        ...(f.storageClass !== undefined ? { storage_class: f.storageClass } : {}),
+        delete_source: f.deleteSource,
+        dry_run: f.dryRun === true,
+        allow_mismatch: f.allowMismatch === true,
+      },
+      'archive options',
+    );
+  } catch (err) {
+    const flag = err instanceof ValidationError && err.field ? FLAG_OF[err.field] : undefined;
+    if (err instanceof ValidationError && err.field && flag) throw new ValidationError(err.message.replaceAll(err.field, flag), flag);
+    throw err;
+  }
+  const req = toArchiveRequest(body, { now, timeZone: 'UTC', requestedBy: 'cli' });
   let source: ArchiveSource = req.source;
   if (f.csv) {
-    source = f.csv.startsWith('s3://') ? { kind: 'csv', ...(({ bucket, key }) => ({ bucket, manifest: key }))(parseS3Url(f.csv, 'csv')) } : { kind: 'csv', bucket: '', manifest: f.csv };
+    if (f.prefix !== undefined) throw new ValidationError('--prefix does not apply to --csv (the manifest lists the objects)', '--prefix');
+    source = f.csv.startsWith('s3://') ? { kind: 'csv', ...(({ bucket, key }) => ({ bucket, manifest: key }))(parseS3Url(f.csv, '--csv')) } : { kind: 'csv', bucket: '', manifest: f.csv };
   } else if (f.inventory) {
-    const { bucket, key } = parseS3Url(f.inventory, 'inventory');
+    const { bucket, key } = parseS3Url(f.inventory, '--inventory');
     source = { kind: 'inventory', bucket, manifest: key, ...(f.prefix ? { prefix: f.prefix } : {}) };
-  } else if (!f.bucket) throw new ValidationError('--prefix needs --bucket', 'bucket');
+  }
   return { ...req, source };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../../domain/errors.js';
+import { jobErrorOf } from '../../../adapters/dynamo/jobs-repo.js';
 import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
 import { batchRunnerFromEnv } from '../../batch-env.js';
@@ -22,11 +23,10 @@ export function isLastAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Mark the job FAILED with the step's error (last attempt only) and emit the JobsFailed metric. */
 async function recordFailure(c: CliContext, jobId: string, step: string, err: unknown): Promise<void> {
   if (!isLastAttempt()) return;
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const { engine } = composeArchive(c.config, c.clients);
   const job = await engine.jobs.get(jobId);
   if (!job) return;
-  await engine.jobs.update(jobId, { status: 'FAILED', errors: [...(job.errors ?? []), `${step}: ${message}`.slice(0, 2000)].slice(-20) });
+  await engine.jobs.update(jobId, { status: 'FAILED', errors: [...(job.errors ?? []), jobErrorOf(err, `${step}: `)].slice(-20) });
   reportJobOutcome('archive', jobId, 'FAILED');
 }
 
