@@ -1,6 +1,7 @@
 import type { CostBreakdown } from './cost-items.js';
 import type { ChartPoint, EstimateResult } from './estimate.js';
 import { formatBytes, formatUsd } from './units.js';
+import { lifecycleTitle } from './report-text.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -98,7 +99,7 @@ export function renderEstimateHtml(r: EstimateResult): string {
 <p>${escapeHtml(stack)}</p>
 <p>Break-even object size (variable cost only): ${escapeHtml(breakEven)}. Prices: ${escapeHtml(r.prices.region)} as of ${escapeHtml(r.prices.as_of)}.</p>
 ${renderCostChartSvg(r.chart)}
-${table('Lifecycle rule (transition every object)', r.lifecycle)}
+${table(lifecycleTitle(r), r.lifecycle)}
 ${table(`coldpack, variable (${r.coldpack.bundles} bundles)`, { ...r.coldpack, total_usd: r.coldpack.variable_total_usd })}
 ${table(`Deployed stack, fixed cost (share ${r.deployment.share})`, {
   one_time: [],

@@ -26,6 +26,17 @@ function section(title: string, b: CostBreakdown): string[] {
   return lines;
 }
 
+/**
+ * Title of the lifecycle section: "transition every object", or, for STANDARD_IA and GLACIER_IR, which
+ * never take objects under 128 KB, that the smaller ones stay in STANDARD.
+ * @param r the estimate
+ */
+export function lifecycleTitle(r: EstimateResult): string {
+  return r.lifecycle.monthly.some((i) => i.name === 'left_in_standard')
+    ? `Lifecycle rule (objects under 128 KB are never transitioned into ${r.input.storage_class}: they stay in STANDARD)`
+    : 'Lifecycle rule (transition every object)';
+}
+
 function deploymentSection(r: EstimateResult): string[] {
   const d = r.deployment;
   const months = r.input.months;
@@ -60,7 +71,7 @@ export function renderEstimateText(r: EstimateResult): string {
       `${i.months} months, prices ${r.prices.region} as of ${r.prices.as_of}`,
     '',
     row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
-    ...section('Lifecycle rule (transition every object)', r.lifecycle),
+    ...section(lifecycleTitle(r), r.lifecycle),
     ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, {
       ...r.coldpack,
       total_usd: r.coldpack.variable_total_usd,
