@@ -36,6 +36,9 @@ export const WORKER_TIMEOUTS: Readonly<Record<WorkerKind, Duration>> = {
   restore: Duration.hours(6),
 };
 
+/** The uid the worker containers run as: the official node image's `node` user (also the Dockerfile's USER). */
+export const WORKER_UID = '1000';
+
 /**
  * Attempts per job (first + retries). Every worker command resumes idempotently, so a Fargate
  * Spot interruption or a transient failure is retried; exit code 2 (bad input, see
@@ -112,7 +115,9 @@ export class Compute extends Construct {
     });
     const logs = logGroup(this, 'JobLogs');
     const executionRole = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
       description: 'coldpack Batch tasks: pull the worker image, write job logs',
     });
     executionRole.addToPolicy(
@@ -173,7 +178,11 @@ export class Compute extends Construct {
         },
         containerProperties: {
           image: this.image.imageUri,
+          // Appended to the image's ENTRYPOINT (`env -u ... node dist/coldpack.mjs`), which SubmitJob cannot override.
           command: [...WORKER_COMMANDS[kind]],
+          // The workers write no files (they stream S3 to S3); non-root like the image's USER.
+          readonlyRootFilesystem: true,
+          user: WORKER_UID,
           jobRoleArn: taskRoles[kind].roleArn,
           executionRoleArn: executionRole.roleArn,
           resourceRequirements: [

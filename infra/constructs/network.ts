@@ -1,4 +1,6 @@
+import { Aws } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { logGroup } from './defaults.js';
 
@@ -22,7 +24,7 @@ export interface NetworkProps {
   readonly vpc?: ImportedVpc;
   /**
    * Create the VPC endpoints (gateway: S3, DynamoDB; interface: ECR API, ECR Docker, CloudWatch
-   * Logs, SNS). Always true for a created VPC (its subnets have no other route out). Set false for
+   * Logs, SNS, Batch). Always true for a created VPC (its subnets have no other route out). Set false for
    * an imported VPC that already reaches these services (its own endpoints or a NAT gateway).
    * @default true
    */
@@ -32,15 +34,17 @@ export interface NetworkProps {
 }
 
 /**
- * AWS services the Batch tasks call through interface endpoints. Not needed: STS (task roles get
- * credentials from the ECS container endpoint), KMS (S3, DynamoDB and SNS call it on the task's
- * behalf), Batch (workers do not submit jobs).
+ * AWS services the Batch tasks call through interface endpoints: ECR (image pulls), CloudWatch Logs
+ * (awslogs), SNS (notifications of finalize and restore) and Batch (the plan job submits the shard
+ * array job and finalize: `batch:SubmitJob`). Not needed: STS (task roles get credentials from the
+ * ECS container endpoint), KMS (S3, DynamoDB and SNS call it on the task's behalf).
  */
 export const INTERFACE_ENDPOINT_SERVICES = {
   EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
   EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
   Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
+  Batch: ec2.InterfaceVpcEndpointAwsService.BATCH,
 } as const;
 
 /**
@@ -76,11 +80,22 @@ export class Network extends Construct {
       const vpc = new ec2.Vpc(this, 'Vpc', {
         maxAzs: props.maxAzs ?? 2,
         natGateways: 0,
-        restrictDefaultSecurityGroup: false,
+        // Removes the default security group's rules (nothing uses it); CDK does it with a custom resource.
+        restrictDefaultSecurityGroup: true,
         subnetConfiguration: [{ name: 'workers', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
       });
+      const flowLogsGroup = logGroup(this, 'FlowLogsGroup');
+      const flowLogsRole = new iam.Role(this, 'FlowLogsRole', {
+        assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:vpc-flow-log/*` },
+          },
+        }),
+        description: 'coldpack VPC flow logs: write rejected-traffic records to their log group',
+      });
       vpc.addFlowLog('FlowLogs', {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup(this, 'FlowLogsGroup')),
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogsGroup, flowLogsRole),
         trafficType: ec2.FlowLogTrafficType.REJECT,
       });
       this.vpc = vpc;

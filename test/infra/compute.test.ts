@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { App } from 'aws-cdk-lib';
-import { WORKER_COMMANDS } from '../../infra/constructs/compute.js';
+import { WORKER_COMMANDS, WORKER_UID } from '../../infra/constructs/compute.js';
+import { readFileSync } from 'node:fs';
+import { INTERFACE_ENDPOINT_SERVICES } from '../../infra/constructs/network.js';
 import { ContextError, readContext } from '../../infra/context.js';
 import { resourcesOf, synth } from './support.js';
 
@@ -70,6 +72,14 @@ describe('AWS Batch on Fargate', () => {
       for (const name of ['AWS_REGION', 'COLDPACK_ARCHIVE_BUCKET', 'COLDPACK_RESTORE_BUCKET', 'COLDPACK_TABLE_PREFIX', 'COLDPACK_TOPIC_ARN', 'COLDPACK_ALLOWED_TOPIC_ARNS']) {
         assert.ok(name in env, name);
       }
+      assert.deepEqual(env.COLDPACK_SOURCE_BUCKETS, { 'Fn::Join': [',', { Ref: 'SourceBucketNames' }] });
+      // Hardening: read-only root filesystem (the workers stream S3 to S3), non-root uid of the image's node user.
+      assert.equal(c.ReadonlyRootFilesystem, true);
+      assert.equal(c.User, WORKER_UID);
+      assert.equal(WORKER_UID, '1000');
+      // The command is appended to the image's ENTRYPOINT (which strips injected variables); it must not start its own program.
+      assert.equal('EntryPoint' in c, false);
+      assert.equal((c.Command as string[])[0], 'worker');
       taskRoles.add(JSON.stringify(c.JobRoleArn));
     }
     assert.equal(taskRoles.size, 4, 'one task role per job kind');
@@ -95,14 +105,35 @@ describe('network (created VPC)', () => {
     t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'REJECT', LogDestinationType: 'cloud-watch-logs' });
   });
 
-  it('gateway endpoints for S3 and DynamoDB; interface endpoints for ECR, ECR Docker, Logs, SNS with private DNS', () => {
-    const endpoints = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
-    /** `com.amazonaws.<region>.<service>` -> `<service>` (the region is a Ref). */
-    const name = (e: Record<string, unknown>) => JSON.stringify(e.ServiceName).match(/\.([a-z0-9.-]+)"\]\]\}$/)?.[1];
+  const endpoints = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
+  /** `com.amazonaws.<region>.<service>` -> `<service>` (the region is a Ref). */
+  const name = (e: Record<string, unknown>) => JSON.stringify(e.ServiceName).match(/\.([a-z0-9.-]+)"\]\]\}$/)?.[1];
+  const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+
+  it('gateway endpoints for S3 and DynamoDB; interface endpoints for ECR, ECR Docker, Logs, SNS, Batch with private DNS', () => {
     assert.deepEqual(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').map(name).sort(), ['dynamodb', 's3']);
-    const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
-    assert.deepEqual(iface.map(name).sort(), ['ecr.api', 'ecr.dkr', 'logs', 'sns']);
+    assert.deepEqual(iface.map(name).sort(), ['batch', 'ecr.api', 'ecr.dkr', 'logs', 'sns']);
     for (const e of iface) assert.equal(e.PrivateDnsEnabled, true);
+  });
+
+  it('every AWS service a Batch task role calls is reachable through an endpoint (the subnets have no other way out)', () => {
+    const reachable = new Set([...endpoints.map(name), 'kms', 'sts']); // KMS through S3/DynamoDB/SNS; credentials from the ECS agent
+    for (const [kind, role] of Object.entries(s.stack.compute.taskRoles)) {
+      const policy = t.toJSON().Resources[s.stack.getLogicalId(role.node.findChild('DefaultPolicy').node.defaultChild as never)];
+      const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat());
+      for (const service of new Set(actions.map((a) => a.split(':')[0]!))) assert.ok(reachable.has(service), `${kind} task calls ${service} without an endpoint`);
+    }
+  });
+
+  it('DEPLOY.md prices every interface endpoint in the idle cost', () => {
+    const deploy = readFileSync('DEPLOY.md', 'utf8');
+    const n = Object.keys(INTERFACE_ENDPOINT_SERVICES).length;
+    assert.match(deploy, new RegExp(`\\| ${n} endpoints × 2 AZs × 730 h × \\$0\\.01`));
+    assert.match(deploy, new RegExp(`${(n * 2 * 730 * 0.01).toFixed(2)}`));
+  });
+
+  it('the default security group is stripped of its rules (restrictDefaultSecurityGroup)', () => {
+    t.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 
   it('tasks: no ingress, HTTPS egress only; endpoints: HTTPS from the tasks only', () => {
