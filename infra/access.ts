@@ -1,4 +1,4 @@
-import { Aws, Stack, type CfnResource } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -43,34 +43,49 @@ export interface AccessProps {
   readonly partition: string;
 }
 
+/** DynamoDB writes of the archive steps: job, shard and lock items (TransactWriteItems = Put/Update/ConditionCheck; lock release = Delete). */
+const JOBS_ARCHIVE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** DynamoDB writes of a restore (`src/restore/restore-store.ts`): restore and file items (Put, BatchWriteItem, Update), open-restore marker (Delete). */
+const JOBS_RESTORE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** Restore state of bundle items (`src/restore/bundle-restore.ts`: conditional UpdateItem only). */
+const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
+
 /**
- * Who may do what: one explicit policy per principal (four Lambda roles, three Batch task roles).
+ * Who may do what: one explicit policy per principal (four Lambda roles, four Batch task roles).
  *
- * | principal | tables | source buckets | archive bucket | restore bucket | Batch submit | publish |
- * | --- | --- | --- | --- | --- | --- | --- |
- * | api | rw | list, get | list, get, put, restore | get, put (multipart) | plan, restore; describe jobs | stack + allowed |
- * | monthly schedule | rw | list, get | list, get, put | - | plan | stack |
- * | reconcile | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
- * | restore-event | rw | - | list, get, restore | get, put (multipart) | restore | stack + allowed |
- * | plan task | rw | list, get | list, get, put | - | shard, finalize | - |
- * | shard task | rw | list, get | list, get, put (multipart) | - | - | - |
- * | finalize task | rw | list, get, delete | list, get, put | - | - | stack |
- * | restore task | rw | - | get | get, put (multipart) | - | stack + allowed |
+ * | principal | jobs table | files table | bundles table | source buckets | archive bucket | restore bucket | Batch submit | publish |
+ * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+ * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*` | plan, restore; describe jobs | stack + allowed |
+ * | monthly schedule | r, put/update/delete | - | - | list, get | - | - | plan | stack |
+ * | reconcile | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
+ * | restore-event | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
+ * | plan task | r, put/update/delete | r | r | list, get | list, get; put `plans/*` | - | shard, finalize | - |
+ * | shard task | r, put/update/delete | r, batch-write | r, put/update | list, get | list, get; put `bundles/*`, `manifests/*` (multipart) | - | - | - |
+ * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | stack |
+ * | restore task | r, put/update/delete/batch-write | r | r, update | - | get | get, put `restores/*` (multipart) | - | stack + allowed |
  *
  * "get" on a source is also the HeadObject ETag re-check (and reads a restore request's
  * `keys_manifest`, which must therefore be in a source or the archive bucket); "restore" is
  * s3:RestoreObject; "get" on restored copies signs the presigned URLs of notifications. Restore
- * extraction runs in the restore-event and reconcile functions (and in the API for bundles that
- * need no restore) as well as in the Batch restore job. Planning
- * (listing, shard manifests) runs in the plan job; the API keeps source read access to check that
- * a bucket and prefix exist and can be read, and for dry runs. Allowed topics are the
- * AllowedTopicArns parameter, granted by a separate policy that exists only when it is not empty.
+ * extraction runs in the restore-event and reconcile functions and in the Batch restore job; the
+ * API submits restores without extracting (`extractOnSubmit: false`) and reads job reports.
+ * Planning (listing, shard manifests) runs in the plan job; the API and the monthly schedule run
+ * ArchiveService.submit, which only checks the source (ListObjectsV2 MaxKeys 1) and writes job
+ * items. Source-bucket statements carry `s3:ResourceAccount` (SourceBucketAccountIds, default this
+ * account). Allowed topics are the AllowedTopicArns parameter, granted by a separate policy that
+ * exists only when it is not empty.
  * @param scope the stack
  * @param props the resources
  */
 export function grantAccess(scope: Construct, props: AccessProps): void {
   const { storage, state, compute } = props;
-  const sources = bucketArnsFromList(props.params.sourceBucketNames.valueAsList, props.partition);
+  const params = props.params;
+  const sources = bucketArnsFromList(params.sourceBucketNames.valueAsList, props.partition);
+  const sourceAccount = {
+    StringEquals: {
+      's3:ResourceAccount': Fn.conditionIf(params.hasSourceBucketAccounts.logicalId, params.sourceBucketAccountIds.valueAsList, [Aws.ACCOUNT_ID]),
+    },
+  };
   const archive = storage.archiveBucket;
   const archiveObjects = [archive.arnForObjects('*')];
   const restoreObjects = [storage.restoreBucket.arnForObjects('restores/*')];
@@ -78,18 +93,29 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
   const queue = compute.jobQueue.attrJobQueueArn;
   const ownTopic = [props.topic.topicArn];
 
-  const data = [tableAccess(state, true), keyUse(props.key)];
-  const readSources = [listBuckets('ListSources', sources.buckets), objectAccess('ReadSources', ['s3:GetObject'], sources.objects)];
+  const key = keyUse(props.key);
+  const archiveTables = (files: 'read' | string[], bundles: 'read' | string[]) =>
+    tableAccess(state, { jobs: JOBS_ARCHIVE_WRITES, files, bundles });
+  const restoreTables = tableAccess(state, { jobs: JOBS_RESTORE_WRITES, files: 'read', bundles: BUNDLES_RESTORE_WRITES });
+  const readSources = [
+    listBuckets('ListSources', sources.buckets, sourceAccount),
+    objectAccess('ReadSources', ['s3:GetObject'], sources.objects, sourceAccount),
+  ];
+  const listArchive = listBuckets('ListArchive', [archive.bucketArn]);
+  const readArchive = objectAccess('ReadArchive', ['s3:GetObject'], archiveObjects);
+  const writeArchive = (sid: string, prefixes: string[], actions: string[]) =>
+    objectAccess(sid, actions, prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)));
 
   const grants: Array<[iam.IGrantable & { addToPrincipalPolicy: iam.IRole['addToPrincipalPolicy'] }, iam.PolicyStatement[]]> = [
     [
       props.api.role,
       [
-        ...data,
+        ...restoreTables,
+        key,
         ...readSources,
-        listBuckets('ListArchive', [archive.bucketArn]),
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject', 's3:RestoreObject'], archiveObjects),
-        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
+        listArchive,
+        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
+        objectAccess('ReadRestored', ['s3:GetObject'], restoreObjects),
         ...batchSubmit(queue, [defs.plan.ref, defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
@@ -97,10 +123,9 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     [
       props.schedules.monthly.role,
       [
-        ...data,
+        ...tableAccess(state, { jobs: JOBS_ARCHIVE_WRITES }),
+        key,
         ...readSources,
-        listBuckets('ListArchive', [archive.bucketArn]),
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject'], archiveObjects),
         ...batchSubmit(queue, [defs.plan.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
@@ -108,18 +133,21 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     [
       compute.taskRoles.plan,
       [
-        ...data,
+        ...archiveTables('read', 'read'),
+        key,
         ...readSources,
-        listBuckets('ListArchive', [archive.bucketArn]),
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject'], archiveObjects),
+        listArchive,
+        readArchive,
+        writeArchive('WritePlans', ['plans'], ['s3:PutObject']),
         ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
       ],
     ],
     [
       props.schedules.reconcile.role,
       [
-        ...data,
-        listBuckets('ListArchive', [archive.bucketArn]),
+        ...restoreTables,
+        key,
+        listArchive,
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
         objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         ...batchSubmit(queue, [defs.restore.ref]),
@@ -129,8 +157,9 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     [
       props.schedules.restoreEvent.role,
       [
-        ...data,
-        listBuckets('ListArchive', [archive.bucketArn]),
+        ...restoreTables,
+        key,
+        listArchive,
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
         objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         ...batchSubmit(queue, [defs.restore.ref]),
@@ -140,27 +169,32 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     [
       compute.taskRoles.shard,
       [
-        ...data,
+        ...archiveTables(['dynamodb:BatchWriteItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem']),
+        key,
         ...readSources,
-        listBuckets('ListArchive', [archive.bucketArn]),
-        objectAccess('ArchiveObjects', ['s3:GetObject', ...S3_WRITE_OBJECTS], archiveObjects),
+        listArchive,
+        readArchive,
+        writeArchive('WriteBundles', ['bundles', 'manifests'], S3_WRITE_OBJECTS),
       ],
     ],
     [
       compute.taskRoles.finalize,
       [
-        ...data,
+        ...archiveTables('read', ['dynamodb:PutItem', 'dynamodb:UpdateItem']),
+        key,
         ...readSources,
-        objectAccess('DeleteArchivedSources', ['s3:DeleteObject'], sources.objects),
-        listBuckets('ListArchive', [archive.bucketArn]),
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:PutObject'], archiveObjects),
+        objectAccess('DeleteArchivedSources', ['s3:DeleteObject'], sources.objects, sourceAccount),
+        listArchive,
+        readArchive,
+        writeArchive('WriteReports', ['reports'], ['s3:PutObject']),
         publish('PublishStackTopic', ownTopic),
       ],
     ],
     [
       compute.taskRoles.restore,
       [
-        ...data,
+        ...restoreTables,
+        key,
         objectAccess('ReadBundles', ['s3:GetObject'], archiveObjects),
         objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
         publish('PublishStackTopic', ownTopic),
@@ -177,6 +211,16 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         reason: 'Objects of the stack\'s own archive bucket: bundle, manifest, plan and report keys are generated per job (bundles/<project>/<job>/...), so they cannot be listed in advance.',
       },
     ],
+    ...['plans', 'bundles', 'manifests', 'reports'].map(
+      (prefix) =>
+        [
+          archive.arnForObjects(`${prefix}/*`),
+          {
+            id: `Resource::${nagRef(archive.node.defaultChild as CfnResource)}/${prefix}/*`,
+            reason: `Writes of one job step under ${prefix}/ of the stack's archive bucket only: keys are generated per job (${prefix}/<project>/<job>/...), so they cannot be listed in advance.`,
+          },
+        ] as const,
+    ),
     [
       restoreObjects[0]!,
       {

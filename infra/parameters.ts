@@ -14,6 +14,14 @@ export interface StackParameters {
   readonly allowedTopicArns: CfnParameter;
   /** True when {@link allowedTopicArns} is not empty. */
   readonly hasAllowedTopics: CfnCondition;
+  /** Accounts owning the source buckets (comma-separated ids); '' = this account. */
+  readonly sourceBucketAccountIds: CfnParameter;
+  /** True when {@link sourceBucketAccountIds} is not empty. */
+  readonly hasSourceBucketAccounts: CfnCondition;
+  /** Principal exempt from the archive bucket's guard-rail Deny (besides the CDK deploy role); '' = the account root. */
+  readonly breakGlassPrincipalArn: CfnParameter;
+  /** True when {@link breakGlassPrincipalArn} is not empty. */
+  readonly hasBreakGlassPrincipal: CfnCondition;
   /** IANA time zone of the monthly schedule. */
   readonly scheduleTimeZone: CfnParameter;
   /** ENABLED or DISABLED. */
@@ -45,6 +53,18 @@ export interface StackParameters {
 }
 
 /**
+ * Each element of SourceBucketNames (CloudFormation applies a CommaDelimitedList's pattern to every
+ * element): an S3 bucket name, so no `*` or ARN can widen the source-bucket statements.
+ */
+export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/** Each element of AllowedTopicArns: a topic ARN of any partition and region, or empty (the default list). */
+export const TOPIC_ARN_PATTERN = '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$';
+/** Each element of SourceBucketAccountIds: a 12-digit account id, or empty (= this account). */
+export const ACCOUNT_ID_PATTERN = '^$|^[0-9]{12}$';
+/** BreakGlassPrincipalArn: an IAM role, user or root ARN, or empty (= the account root). */
+export const PRINCIPAL_ARN_PATTERN = '^$|^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/[\\w+=,.@/-]+|user/[\\w+=,.@/-]+)$';
+
+/**
  * Declare the stack's parameters and conditions.
  * Fargate vCPU/memory combinations: 0.25 vCPU 512-2048 MiB; 0.5: 1024-4096; 1: 2048-8192;
  * 2: 4096-16384; 4: 8192-30720; 8: 16384-61440; 16: 32768-122880 (AWS Batch rejects others at submit).
@@ -56,7 +76,23 @@ export function declareParameters(stack: Stack): StackParameters {
   const allowedTopicArns = p('AllowedTopicArns', {
     type: 'CommaDelimitedList',
     default: '',
+    allowedPattern: TOPIC_ARN_PATTERN,
+    constraintDescription: 'comma-separated SNS topic ARNs (no wildcards), or empty',
     description: 'SNS topic ARNs a restore request may name in sns_topic_arn (comma-separated); empty = only the stack topic',
+  });
+  const sourceBucketAccountIds = p('SourceBucketAccountIds', {
+    type: 'CommaDelimitedList',
+    default: '',
+    allowedPattern: ACCOUNT_ID_PATTERN,
+    constraintDescription: 'comma-separated 12-digit account ids, or empty',
+    description: 'Accounts that own the source buckets (s3:ResourceAccount condition on source access), comma-separated; empty = this account',
+  });
+  const breakGlassPrincipalArn = p('BreakGlassPrincipalArn', {
+    type: 'String',
+    default: '',
+    allowedPattern: PRINCIPAL_ARN_PATTERN,
+    constraintDescription: 'an IAM role, user or root ARN, or empty',
+    description: 'Principal allowed to change the archive bucket policy, versioning and lifecycle and delete object versions (with the CDK deploy role); empty = the account root',
   });
   const objectLockRetentionDays = p('ObjectLockRetentionDays', {
     type: 'Number',
@@ -74,11 +110,21 @@ export function declareParameters(stack: Stack): StackParameters {
     }),
     sourceBucketNames: p('SourceBucketNames', {
       type: 'CommaDelimitedList',
+      allowedPattern: BUCKET_NAME_PATTERN,
+      constraintDescription: 'comma-separated S3 bucket names (lower case, digits, dots, hyphens; no wildcards or ARNs)',
       description: 'Names of the buckets coldpack archives from (read, and delete archived objects), comma-separated',
     }),
     allowedTopicArns,
     hasAllowedTopics: new CfnCondition(stack, 'HasAllowedTopics', {
       expression: Fn.conditionNot(Fn.conditionEquals(Fn.join('', allowedTopicArns.valueAsList), '')),
+    }),
+    sourceBucketAccountIds,
+    hasSourceBucketAccounts: new CfnCondition(stack, 'HasSourceBucketAccounts', {
+      expression: Fn.conditionNot(Fn.conditionEquals(Fn.join('', sourceBucketAccountIds.valueAsList), '')),
+    }),
+    breakGlassPrincipalArn,
+    hasBreakGlassPrincipal: new CfnCondition(stack, 'HasBreakGlassPrincipal', {
+      expression: Fn.conditionNot(Fn.conditionEquals(breakGlassPrincipalArn.valueAsString, '')),
     }),
     scheduleTimeZone: p('ScheduleTimeZone', {
       type: 'String',

@@ -1,4 +1,5 @@
-import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
@@ -51,6 +52,7 @@ export class ColdpackStack extends Stack {
         mode: params.objectLockMode.valueAsString,
       },
     });
+    this.guardArchiveBucket(params);
     const tablePrefix = `${this.stackName.toLowerCase()}-`;
     this.state = new State(this, 'State', { tablePrefix, key });
     const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
@@ -62,6 +64,8 @@ export class ColdpackStack extends Stack {
       COLDPACK_TABLE_PREFIX: tablePrefix,
       COLDPACK_TOPIC_ARN: topic.topicArn,
       COLDPACK_ALLOWED_TOPIC_ARNS: Fn.join(',', params.allowedTopicArns.valueAsList),
+      // The code refuses requests naming any other bucket (defence in depth behind the IAM policies).
+      COLDPACK_SOURCE_BUCKETS: Fn.join(',', params.sourceBucketNames.valueAsList),
     };
     const network = new Network(this, 'Network', {
       ...(props.context.vpc ? { vpc: props.context.vpc } : {}),
@@ -136,4 +140,42 @@ export class ColdpackStack extends Stack {
     new CfnOutput(this, 'TablePrefix', { value: tablePrefix });
     new CfnOutput(this, 'JobQueueArn', { value: this.compute.jobQueue.attrJobQueueArn });
   }
+
+  /**
+   * Guard rail on the archive bucket: nobody but the break-glass principal (BreakGlassPrincipalArn,
+   * default the account root) and the CDK CloudFormation execution role (which must keep updating
+   * the bucket and this policy) may delete object versions or change the bucket policy, versioning
+   * or lifecycle, whatever their IAM policies allow.
+   * @param params the stack parameters
+   */
+  private guardArchiveBucket(params: ReturnType<typeof declareParameters>): void {
+    const qualifier = (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ?? 'hnb659fds';
+    const bucket = this.storage.archiveBucket;
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDestructiveChangesExceptBreakGlass',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ARCHIVE_GUARDED_ACTIONS,
+        resources: [bucket.bucketArn, bucket.arnForObjects('*')],
+        conditions: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [
+              Fn.conditionIf(params.hasBreakGlassPrincipal.logicalId, params.breakGlassPrincipalArn.valueAsString, `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:root`),
+              `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${qualifier}-cfn-exec-role-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
+            ],
+          },
+        },
+      }),
+    );
+  }
 }
+
+/** Actions on the archive bucket only the break-glass principal and the deploy role may take. */
+export const ARCHIVE_GUARDED_ACTIONS = [
+  's3:DeleteObjectVersion',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+];

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -25,6 +26,28 @@ export interface ApiProps {
   /** Request-body schemas of the POST routes. @default {@link requestBodySchemas}() */
   readonly bodySchemas?: Readonly<Record<BodyRoute, JsonSchemaObject>>;
 }
+
+/** Method throttle of the unauthenticated `GET /health` (requests/s, burst). */
+export const HEALTH_THROTTLE = { rateLimit: 2, burstLimit: 5 } as const;
+
+/**
+ * Access-log record: the standard JSON fields plus the caller's IAM ARN (`userArn`), so a request
+ * can be traced to the principal that signed it.
+ * Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  userArn: '$context.identity.userArn',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+} as const;
 
 /** Routes of the API (issue 4, plus the schedule routes of `src/api/routes/misc.ts`) as `METHOD path`, all proxied to the one API Lambda. */
 export const API_ROUTES = [
@@ -74,13 +97,15 @@ export class Api extends Construct {
       deployOptions: {
         stageName: 'v1',
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        // The unauthenticated probe gets its own small bucket, so anonymous callers cannot use up the stage's.
+        methodOptions: { '/health/GET': { throttlingRateLimit: HEALTH_THROTTLE.rateLimit, throttlingBurstLimit: HEALTH_THROTTLE.burstLimit } },
       },
     });
     const api = this.restApi;
@@ -107,7 +132,7 @@ export class Api extends Construct {
       });
 
     const health = api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
-    const healthReason = 'GET /health is the unauthenticated liveness probe (issue 4); it returns no data and is throttled with the stage.';
+    const healthReason = 'GET /health is the unauthenticated liveness probe (issue 4); it returns no data and has its own low method throttle (HEALTH_THROTTLE).';
     acknowledge(health, 'AwsSolutions-APIG4', healthReason);
     acknowledge(health, 'AwsSolutions-COG4', healthReason);
     acknowledge(
@@ -122,6 +147,11 @@ export class Api extends Construct {
     );
     const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
+      // Only API Gateway acting for this account may assume it (confused-deputy protection).
+      ((cloudWatchRole as iam.Role).node.defaultChild as iam.CfnRole).addPropertyOverride(
+        'AssumeRolePolicyDocument.Statement.0.Condition',
+        { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      );
       acknowledge(
         cloudWatchRole,
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

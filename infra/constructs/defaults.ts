@@ -59,6 +59,9 @@ export function secureBucketProps(key: kms.IKey, accessLogs: s3.IBucket, logPref
   };
 }
 
+/** Days an overwritten or deleted access-log object version is kept (tampering stays visible that long). */
+export const ACCESS_LOG_NONCURRENT_DAYS = 90;
+
 /**
  * Props for the server access logs bucket: {@link BASE_BUCKET_PROPS} + SSE-S3 (the only default
  * encryption S3 log delivery supports), versioned, logs expire after `expirationDays`.
@@ -71,7 +74,7 @@ export function accessLogsBucketProps(expirationDays: number): s3.BucketProps {
     encryption: s3.BucketEncryption.S3_MANAGED,
     versioned: true,
     lifecycleRules: [
-      { id: 'expire-access-logs', expiration: Duration.days(expirationDays), noncurrentVersionExpiration: Duration.days(1) },
+      { id: 'expire-access-logs', expiration: Duration.days(expirationDays), noncurrentVersionExpiration: Duration.days(ACCESS_LOG_NONCURRENT_DAYS) },
     ],
   };
 }

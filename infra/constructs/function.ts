@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { viaServices } from './permissions.js';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -103,7 +104,12 @@ export class ColdpackFunction extends Construct {
       'nodejs22.x is the runtime the project targets and tests (Node 22 LTS, supported by Lambda until 2027-04-30); newer runtimes are adopted deliberately, not by default.',
     );
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'DecryptOwnEnvironment', actions: ['kms:Decrypt'], resources: [props.key.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'DecryptOwnEnvironment',
+        actions: ['kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: viaServices(['lambda']),
+      }),
     );
     if (this.deadLetterQueue) {
       const dlq = this.deadLetterQueue;
@@ -120,6 +126,7 @@ export class ColdpackFunction extends Construct {
           sid: 'EncryptFailedEvents',
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: [props.key.keyArn],
+          conditions: viaServices(['sqs']),
         }),
       );
     }

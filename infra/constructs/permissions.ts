@@ -11,29 +11,55 @@ import type { State } from './state.js';
 
 /** DynamoDB item reads (transactions are authorized by these item actions, no separate action exists). */
 export const DYNAMODB_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-/** DynamoDB item writes. */
+/** DynamoDB item writes (every one a role may get; {@link tableAccess} grants a subset per table). */
 export const DYNAMODB_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-/** KMS use of the stack key by a data principal (SSE-KMS S3 objects, DynamoDB, SNS, SQS). */
-export const KMS_USE = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+/**
+ * KMS use of the stack key by a data principal (SSE-KMS S3 objects, DynamoDB, SNS, SQS). No
+ * `kms:Encrypt`: the services encrypt with data keys (GenerateDataKey); the code never calls KMS.
+ */
+export const KMS_USE = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
+/** Services that may use the stack key on a role's behalf (`kms:ViaService`), in the stack's region. */
+export const KMS_VIA_SERVICES = ['s3', 'dynamodb', 'sns', 'sqs'] as const;
+
+/**
+ * `kms:ViaService` condition: the key may be used only through these services in the stack's region.
+ * @param services service prefixes, e.g. `['sqs']`
+ */
+export function viaServices(services: readonly string[]): Record<string, unknown> {
+  return { StringEquals: { 'kms:ViaService': services.map((svc) => `${svc}.${Aws.REGION}.amazonaws.com`) } };
+}
+
+/** Table item writes a role may make, per table; a table left out is not accessible at all. */
+export type TableWrites = Partial<Record<'jobs' | 'files' | 'bundles', 'read' | readonly string[]>>;
 /** Writing objects with multipart upload (the archive writer and the restore extractor). */
 export const S3_WRITE_OBJECTS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
 /**
- * Read (and optionally write) access to all three tables and their GSIs.
- * @param state the tables; @param write include item writes
+ * Per-table access: item reads (tables and their GSIs) on every table named in `access`, and on
+ * each the item writes listed (`'read'` = none). One statement per table.
+ * @param state the tables; @param access e.g. `{ jobs: ['dynamodb:PutItem'], files: 'read' }`
  */
-export function tableAccess(state: State, write: boolean): iam.PolicyStatement {
-  const tables = Object.values(state.tables);
-  return new iam.PolicyStatement({
-    sid: write ? 'TablesReadWrite' : 'TablesRead',
-    actions: write ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : DYNAMODB_READ,
-    resources: [...tables.map((t) => t.tableArn), ...Object.values(state.indexArns).flat()],
-  });
+export function tableAccess(state: State, access: TableWrites): iam.PolicyStatement[] {
+  const out: iam.PolicyStatement[] = [];
+  for (const [name, writes] of Object.entries(access) as Array<[keyof State['tables'], 'read' | readonly string[]]>) {
+    const table = state.tables[name];
+    const extra = writes === 'read' ? [] : [...writes];
+    for (const a of extra) if (!DYNAMODB_WRITE.includes(a)) throw new Error(`not a DynamoDB item write: ${a}`);
+    const title = name[0]!.toUpperCase() + name.slice(1);
+    out.push(
+      new iam.PolicyStatement({
+        sid: `${title}Table${extra.length ? 'ReadWrite' : 'Read'}`,
+        actions: [...DYNAMODB_READ, ...extra],
+        resources: [table.tableArn, ...(state.indexArns[name] ?? [])],
+      }),
+    );
+  }
+  return out;
 }
 
-/** Use of the stack key for encrypted data. @param key the stack key */
+/** Use of the stack key for encrypted data, only through S3, DynamoDB, SNS and SQS of the region. @param key the stack key */
 export function keyUse(key: kms.IKey): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid: 'UseStackKey', actions: KMS_USE, resources: [key.keyArn] });
+  return new iam.PolicyStatement({ sid: 'UseStackKey', actions: KMS_USE, resources: [key.keyArn], conditions: viaServices(KMS_VIA_SERVICES) });
 }
 
 /**
@@ -41,13 +67,16 @@ export function keyUse(key: kms.IKey): iam.PolicyStatement {
  * @param sid statement id (alphanumeric); @param actions explicit S3 object actions
  * @param objectArns object ARNs such as `arn:aws:s3:::bucket/*` or `arn:aws:s3:::bucket/restores/*`
  */
-export function objectAccess(sid: string, actions: string[], objectArns: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid, actions, resources: objectArns });
+export function objectAccess(sid: string, actions: string[], objectArns: string[], conditions?: Record<string, unknown>): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions, resources: objectArns, ...(conditions ? { conditions } : {}) });
 }
 
-/** `s3:ListBucket` (also what HeadBucket needs). @param sid statement id; @param bucketArns bucket ARNs */
-export function listBuckets(sid: string, bucketArns: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid, actions: ['s3:ListBucket'], resources: bucketArns });
+/**
+ * `s3:ListBucket` (also what HeadBucket needs).
+ * @param sid statement id; @param bucketArns bucket ARNs; @param conditions e.g. an `s3:ResourceAccount` condition
+ */
+export function listBuckets(sid: string, bucketArns: string[], conditions?: Record<string, unknown>): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: ['s3:ListBucket'], resources: bucketArns, ...(conditions ? { conditions } : {}) });
 }
 
 /**
@@ -67,9 +96,12 @@ export function bucketArnsFromList(names: string[], partition: string): { bucket
   };
 }
 
+/** Tag keys coldpack puts on the jobs it submits (`src/adapters/batch-job-runner.ts`). */
+export const BATCH_JOB_TAG_KEYS = ['coldpack:job', 'coldpack:restore'] as const;
+
 /**
  * Submitting Batch jobs: `batch:SubmitJob` on the queue and the job definitions, and
- * `batch:TagResource` on jobs (SubmitJob with tags needs it).
+ * `batch:TagResource` on jobs (SubmitJob with tags needs it), only with coldpack's tag keys.
  * Source: https://docs.aws.amazon.com/batch/latest/userguide/batch-supported-iam-actions-resources.html
  * @param queueArn job queue ARN; @param jobDefinitionArns job definition ARNs (with revision)
  */
@@ -80,6 +112,7 @@ export function batchSubmit(queueArn: string, jobDefinitionArns: string[]): iam.
       sid: 'TagSubmittedBatchJobs',
       actions: ['batch:TagResource'],
       resources: [`arn:${Aws.PARTITION}:batch:${Aws.REGION}:${Aws.ACCOUNT_ID}:job/*`],
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...BATCH_JOB_TAG_KEYS] } },
     }),
   ];
 }

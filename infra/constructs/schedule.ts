@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { ColdpackFunction } from './function.js';
+import { viaServices } from './permissions.js';
 
 /** The monthly archive schedule of issue 4: the 10th of every month at 03:00 (in {@link ScheduleProps.timeZone}). */
 export const MONTHLY_CRON = 'cron(0 3 10 * ? *)';
@@ -126,9 +127,17 @@ export class Schedules extends Construct {
     opts: { expression: string; timeZone: string; state: string; input: string; description: string },
   ): scheduler.CfnSchedule {
     const dlq = fn.deadLetterQueue!;
+    // Named, so the trust policy can name the one schedule that may assume the role (the ARN
+    // attribute would be a circular reference: the schedule refers to the role).
+    const name = `${Aws.STACK_NAME}-${id}`;
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/default/${name}`,
+          },
+        },
       }),
       description: `coldpack ${id}: invoke its function, dead-letter failed deliveries`,
     });
@@ -139,9 +148,11 @@ export class Schedules extends Construct {
         sid: 'EncryptDeadLetters',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [dlq.encryptionMasterKey!.keyArn],
+        conditions: viaServices(['sqs']),
       }),
     );
     return new scheduler.CfnSchedule(this, id, {
+      name,
       description: opts.description,
       scheduleExpression: opts.expression,
       scheduleExpressionTimezone: opts.timeZone,

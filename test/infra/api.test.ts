@@ -69,10 +69,26 @@ describe('REST API', () => {
       StageName: 'v1',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-      ],
+      ]),
     });
+  });
+
+  it('throttles the unauthenticated GET /health on its own, well below the stage', () => {
+    const stage = Object.values(resourcesOf(t, 'AWS::ApiGateway::Stage'))[0]!;
+    const settings = stage.Properties!.MethodSettings as Array<Record<string, unknown>>;
+    const health = settings.find((m) => m.ResourcePath === '/~1health' && m.HttpMethod === 'GET');
+    assert.ok(health, JSON.stringify(settings));
+    assert.ok(Number(health.ThrottlingRateLimit) > 0 && Number(health.ThrottlingRateLimit) <= 5, JSON.stringify(health));
+    assert.ok(Number(health.ThrottlingBurstLimit) > 0 && Number(health.ThrottlingBurstLimit) <= 10, JSON.stringify(health));
+  });
+
+  it('access log records name the signing principal ($context.identity.userArn)', () => {
+    const stage = Object.values(resourcesOf(t, 'AWS::ApiGateway::Stage'))[0]!;
+    const format = JSON.parse(String((stage.Properties!.AccessLogSetting as { Format: string }).Format)) as Record<string, string>;
+    assert.equal(format.userArn, '$context.identity.userArn');
+    for (const field of ['requestId', 'ip', 'caller', 'httpMethod', 'resourcePath', 'status']) assert.ok(field in format, field);
   });
 
   it('answers gateway errors as JSON {code, message}', () => {
@@ -86,7 +102,8 @@ describe('REST API', () => {
 });
 
 describe('Lambda functions', () => {
-  const fns = resourcesOf(t, 'AWS::Lambda::Function');
+  // coldpack's own functions; CDK's custom-resource provider (restrictDefaultSecurityGroup) is not one of them.
+  const fns = Object.fromEntries(Object.entries(resourcesOf(t, 'AWS::Lambda::Function')).filter(([id]) => !id.startsWith('CustomVpcRestrictDefaultSG')));
 
   it('four functions: Node.js 22 on arm64, own role, JSON logs to own log group, KMS-encrypted environment', () => {
     assert.equal(Object.keys(fns).length, 4);
@@ -123,12 +140,14 @@ describe('Lambda functions', () => {
         'COLDPACK_SCHEDULE_CRON',
         'COLDPACK_SCHEDULE_PREFIX_TEMPLATE',
         'COLDPACK_SCHEDULE_MONTH_OFFSET',
+        'COLDPACK_SOURCE_BUCKETS',
       ]) {
         assert.ok(name in vars, `${id} lacks ${name}`);
       }
       assert.equal('AWS_REGION' in vars, false, id);
       assert.equal(vars.COLDPACK_TABLE_PREFIX, 'coldpack-');
       assert.deepEqual(vars.COLDPACK_SCHEDULE_REQUEST, { Ref: 'ScheduledArchiveRequest' });
+      assert.deepEqual(vars.COLDPACK_SOURCE_BUCKETS, { 'Fn::Join': [',', { Ref: 'SourceBucketNames' }] }, id);
     }
   });
 

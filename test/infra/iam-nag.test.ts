@@ -8,6 +8,7 @@ const s = synth();
 const resources = s.template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 interface Statement {
+  Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action?: string | string[];
   NotAction?: unknown;
@@ -74,6 +75,44 @@ function starResourceAllowed(f: Found): boolean {
   return actions.length > 0 && actions.every((a) => STAR_RESOURCE_ACTIONS.includes(String(a)));
 }
 
+/**
+ * Service principals whose roles cannot carry a confused-deputy condition: Lambda execution roles
+ * (Lambda assumes them for the function itself; AWS documents no source keys for them).
+ */
+const NO_SOURCE_KEYS = ['lambda.amazonaws.com'];
+function trustProblems(f: Found): string[] {
+  const services = [(f.statement.Principal as { Service?: unknown } | undefined)?.Service].flat().map(String);
+  if (services.every((svc) => NO_SOURCE_KEYS.includes(svc))) return [];
+  const cond = JSON.stringify(f.statement.Condition ?? {});
+  return /"aws:SourceAccount":\{"Ref":"AWS::AccountId"\}|"aws:SourceArn"/.test(cond) ? [] : [`${f.where}: ${services.join(',')} without aws:SourceAccount/SourceArn`];
+}
+
+/** Actions no coldpack role needs on its data, whatever the resource. */
+const DANGEROUS = [
+  /^s3:(DeleteObjectVersion|DeleteBucket|PutBucket|DeleteBucketPolicy|PutLifecycleConfiguration|PutEncryptionConfiguration|PutReplicationConfiguration|PutObjectAcl|PutObjectVersionAcl|PutObjectRetention|PutObjectLegalHold|BypassGovernanceRetention|PutBucketObjectLockConfiguration)/,
+  /^dynamodb:(DeleteTable|UpdateTable|CreateTable|DeleteBackup|RestoreTable|UpdateContinuousBackups|PutResourcePolicy|DeleteResourcePolicy|ImportTable|ExportTableToPointInTime|UpdateTimeToLive|PartiQL)/,
+  /^kms:(Encrypt|ReEncrypt|CreateGrant|RevokeGrant|RetireGrant|PutKeyPolicy|ScheduleKeyDeletion|DisableKey|DisableKeyRotation|Delete|Update|ImportKeyMaterial|GenerateDataKeyWithoutPlaintext)/,
+  /^iam:(?!PassRole$)/,
+];
+function dangerousActions(f: Found): string[] {
+  if (f.statement.Effect !== 'Allow') return [];
+  const resources = JSON.stringify(f.statement.Resource ?? null);
+  return list(f.statement.Action)
+    .map(String)
+    .filter((a) => DANGEROUS.some((re) => re.test(a)) || (a.startsWith('s3:DeleteObject') && /Storage(Archive|Restore|AccessLogs)/.test(resources)))
+    .map((a) => `${f.where}: ${a} on ${resources}`);
+}
+
+/** Resource patterns that reach beyond the stack's own buckets, tables and key. */
+const WIDE = [/:s3:::\*/, /:s3:::"\]\]\}?,?"?\*/, /:table\/\*/, /:key\/\*/, /:\*:key/, /"arn:\*/, /:iam::\*/];
+function wideResources(f: Found): string[] {
+  if (f.statement.Effect !== 'Allow' || f.type === 'AWS::KMS::Key') return [];
+  return list(f.statement.Resource)
+    .map((r) => (typeof r === 'string' ? r : JSON.stringify(r)))
+    .filter((r) => r !== '*' && WIDE.some((re) => re.test(r)))
+    .map((r) => `${f.where}: ${r}`);
+}
+
 describe('IAM policies', () => {
   const found = statements();
 
@@ -116,21 +155,46 @@ describe('IAM policies', () => {
     assert.deepEqual(bad.map((f) => f.where), []);
   });
 
-  it('attaches no managed policy except the account-level API Gateway logging role\'s', () => {
+  it('attaches no managed policy except the account-level API Gateway logging role\'s and CDK\'s default-security-group cleaner\'s logging', () => {
     const managed = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-      .flatMap(([id, r]) => list(r.Properties?.ManagedPolicyArns).map((arn) => `${id}: ${JSON.stringify(arn)}`));
-    assert.equal(managed.length, 1, managed.join('\n'));
-    assert.match(managed[0]!, /AmazonAPIGatewayPushToCloudWatchLogs/);
+      .flatMap(([id, r]) => list(r.Properties?.ManagedPolicyArns).map((arn) => `${id}: ${JSON.stringify(arn)}`))
+      .sort();
+    assert.equal(managed.length, 2, managed.join('\n'));
+    assert.match(managed.find((m) => m.startsWith('Api'))!, /AmazonAPIGatewayPushToCloudWatchLogs/);
+    assert.match(managed.find((m) => m.startsWith('CustomVpcRestrictDefaultSG'))!, /service-role\/AWSLambdaBasicExecutionRole"/);
   });
 
-  it('service trust policies of the Batch task and Scheduler roles are limited to this account', () => {
-    const trusts = found.filter((f) => f.type === 'AWS::IAM::Role' && JSON.stringify(f.statement.Principal).match(/scheduler|ecs-tasks/));
-    const taskOrScheduler = trusts.filter((f) => !f.where.includes('ExecutionRole'));
-    assert.ok(taskOrScheduler.length >= 5);
-    for (const f of taskOrScheduler) {
-      assert.deepEqual(f.statement.Condition, { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }, f.where);
+  it('every service trust policy is limited to this account or a named source (confused deputy); Scheduler roles to their schedule', () => {
+    const trusts = found.filter((f) => f.type === 'AWS::IAM::Role' && JSON.stringify(f.statement.Principal ?? null).includes('"Service"'));
+    assert.ok(trusts.length >= 14, `${trusts.length} trust statements`);
+    assert.deepEqual(trusts.flatMap((f) => trustProblems(f)), []);
+    const scheduler = trusts.filter((f) => JSON.stringify(f.statement.Principal).includes('scheduler.amazonaws.com'));
+    assert.equal(scheduler.length, 2);
+    for (const f of scheduler) assert.match(JSON.stringify(f.statement.Condition), /"aws:SourceArn":\{"Fn::Join":\["",\["arn:",.*":schedule\/default\/"/, f.where);
+  });
+
+  it('no Allow of a dangerous action (bucket/table/key administration, deleting versions or archive objects) for any role', () => {
+    assert.deepEqual(found.filter((f) => f.type !== 'AWS::KMS::Key').flatMap((f) => dangerousActions(f)), []);
+  });
+
+  it('no wildcard resource that spans buckets, tables, keys or accounts', () => {
+    assert.deepEqual(found.flatMap((f) => wideResources(f)), []);
+  });
+
+  it('the checks above catch what they are meant to (fixtures)', () => {
+    const f = (statement: Partial<Statement>, type = 'AWS::IAM::Policy'): Found => ({ where: 'fixture', type, statement: { Effect: 'Allow', ...statement } });
+    assert.equal(wideResources(f({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' })).length, 1);
+    assert.equal(wideResources(f({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*/*']] } })).length, 1);
+    assert.equal(wideResources(f({ Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' })).length, 1);
+    assert.equal(wideResources(f({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:*:key/*' })).length, 1);
+    assert.equal(wideResources(f({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/restores/*' })).length, 0);
+    for (const a of ['s3:PutBucketPolicy', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration', 'dynamodb:DeleteTable', 'kms:ScheduleKeyDeletion', 'kms:Encrypt', 's3:BypassGovernanceRetention']) {
+      assert.equal(dangerousActions(f({ Action: a, Resource: 'x' })).length, 1, a);
     }
+    assert.equal(dangerousActions(f({ Action: 's3:DeleteObject', Resource: { 'Fn::GetAtt': ['StorageArchiveX', 'Arn'] } })).length, 1);
+    assert.equal(trustProblems(f({ Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }, 'AWS::IAM::Role')).length, 1);
+    assert.equal(trustProblems(f({ Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }, 'AWS::IAM::Role')).length, 0);
   });
 
   it('only the finalize task may delete source objects; nobody may delete bundles', () => {
@@ -192,17 +256,119 @@ describe('who may submit which Batch jobs', () => {
 });
 
 describe('restore bucket access', () => {
-  it('only restore extraction (API, restore-event, reconciler, Batch restore job) may write restored copies, under restores/ only', () => {
+  it('only restore extraction (restore-event, reconciler, Batch restore job) may write restored copies, under restores/ only', () => {
     const restoreId = s.stack.getLogicalId(s.stack.storage.restoreBucket.node.defaultChild as never);
     const writers = statements().filter(
       (f) => f.statement.Effect === 'Allow' && list(f.statement.Action).includes('s3:PutObject') && JSON.stringify(f.statement.Resource).includes(restoreId),
     );
     assert.deepEqual(writers.map((f) => f.where.replace(/[A-F0-9]{8}$/, '')).sort(), [
-      'ApiHandlerRoleDefaultPolicy',
       'ComputeRestoreTaskRoleDefaultPolicy',
       'SchedulesReconcileRoleDefaultPolicy',
       'SchedulesRestoreEventRoleDefaultPolicy',
     ]);
     for (const f of writers) assert.match(JSON.stringify(f.statement.Resource), /"\/restores\/\*"/);
+  });
+});
+
+/** Policy name (logical id without hash) -> statements. */
+function byPolicy(): Map<string, Statement[]> {
+  const out = new Map<string, Statement[]>();
+  for (const f of statements()) {
+    if (f.type !== 'AWS::IAM::Policy' || f.statement.Effect !== 'Allow') continue;
+    const name = f.where.replace(/[A-F0-9]{8}$/, '');
+    out.set(name, [...(out.get(name) ?? []), f.statement]);
+  }
+  return out;
+}
+const POLICIES = {
+  api: 'ApiHandlerRoleDefaultPolicy',
+  monthly: 'SchedulesMonthlyRoleDefaultPolicy',
+  reconcile: 'SchedulesReconcileRoleDefaultPolicy',
+  restoreEvent: 'SchedulesRestoreEventRoleDefaultPolicy',
+  plan: 'ComputePlanTaskRoleDefaultPolicy',
+  shard: 'ComputeShardTaskRoleDefaultPolicy',
+  finalize: 'ComputeFinalizeTaskRoleDefaultPolicy',
+  restore: 'ComputeRestoreTaskRoleDefaultPolicy',
+} as const;
+
+describe('archive bucket writes, per role', () => {
+  const archiveId = s.stack.getLogicalId(s.stack.storage.archiveBucket.node.defaultChild as never);
+  /** Key prefixes of the archive bucket a role may write (PutObject), e.g. `bundles/*`. */
+  const writes = (policy: string) =>
+    (byPolicy().get(policy) ?? [])
+      .filter((st) => list(st.Action).some((a) => String(a).startsWith('s3:Put')))
+      .flatMap((st) => list(st.Resource).map((r) => JSON.stringify(r)))
+      .filter((r) => r.includes(`"${archiveId}"`))
+      .map((r) => r.match(/"\/([^"]*)"\]\]\}$/)?.[1] ?? r)
+      .sort();
+
+  it('shard: bundles/ and manifests/; plan: plans/; finalize: reports/; nobody else', () => {
+    assert.deepEqual(writes(POLICIES.shard), ['bundles/*', 'manifests/*']);
+    assert.deepEqual(writes(POLICIES.plan), ['plans/*']);
+    assert.deepEqual(writes(POLICIES.finalize), ['reports/*']);
+    for (const p of [POLICIES.api, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore]) assert.deepEqual(writes(p), [], p);
+  });
+
+  it('the API and the monthly schedule write no bucket at all; the monthly schedule does not touch the archive', () => {
+    for (const p of [POLICIES.api, POLICIES.monthly]) {
+      const putters = (byPolicy().get(p) ?? []).filter((st) => list(st.Action).some((a) => /^s3:(Put|Delete|AbortMultipart)/.test(String(a))));
+      assert.deepEqual(putters.map((st) => st.Sid), [], p);
+    }
+    const monthly = JSON.stringify(byPolicy().get(POLICIES.monthly));
+    assert.equal(monthly.includes(`"${archiveId}"`), false);
+  });
+});
+
+describe('source buckets', () => {
+  it('every statement on a source bucket carries s3:ResourceAccount (SourceBucketAccountIds, default this account)', () => {
+    const onSources = statements().filter((f) => f.type === 'AWS::IAM::Policy' && JSON.stringify(f.statement.Resource).includes('SourceBucketNames'));
+    assert.ok(onSources.length >= 10, `${onSources.length}`);
+    for (const f of onSources) {
+      assert.deepEqual(
+        f.statement.Condition,
+        { StringEquals: { 's3:ResourceAccount': { 'Fn::If': ['HasSourceBucketAccounts', { Ref: 'SourceBucketAccountIds' }, [{ Ref: 'AWS::AccountId' }]] } } },
+        `${f.where} ${String(f.statement.Sid)}`,
+      );
+    }
+  });
+});
+
+describe('Batch job tagging', () => {
+  it('batch:TagResource only with coldpack tag keys', () => {
+    const tagging = statements().filter((f) => list(f.statement.Action).includes('batch:TagResource'));
+    assert.ok(tagging.length >= 5);
+    for (const f of tagging) {
+      assert.deepEqual(f.statement.Condition, { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['coldpack:job', 'coldpack:restore'] } }, f.where);
+    }
+  });
+});
+
+describe('table access, per role', () => {
+  const tableIds = Object.fromEntries(
+    (['jobs', 'files', 'bundles'] as const).map((k) => [k, s.stack.getLogicalId(s.stack.state.tables[k].node.defaultChild as never)]),
+  ) as Record<'jobs' | 'files' | 'bundles', string>;
+  /** `table: write,write` for every table a role may write (reads not listed), plus `table: read` for read-only access. */
+  const access = (policy: string) => {
+    const out: string[] = [];
+    for (const [table, id] of Object.entries(tableIds)) {
+      const sts = (byPolicy().get(policy) ?? []).filter((st) => JSON.stringify(st.Resource).includes(`"${id}"`));
+      if (sts.length === 0) continue;
+      const writes = [...new Set(sts.flatMap((st) => list(st.Action).map(String)).filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)))].sort();
+      out.push(`${table}: ${writes.length ? writes.map((a) => a.slice('dynamodb:'.length)).join(',') : 'read'}`);
+    }
+    return out;
+  };
+  const archiveJobs = 'jobs: DeleteItem,PutItem,UpdateItem';
+  const restoreRole = ['jobs: BatchWriteItem,DeleteItem,PutItem,UpdateItem', 'files: read', 'bundles: UpdateItem'];
+
+  it('archive steps write jobs; shard writes the file index and bundles; finalize bundles', () => {
+    assert.deepEqual(access(POLICIES.plan), [archiveJobs, 'files: read', 'bundles: read']);
+    assert.deepEqual(access(POLICIES.shard), [archiveJobs, 'files: BatchWriteItem', 'bundles: PutItem,UpdateItem']);
+    assert.deepEqual(access(POLICIES.finalize), [archiveJobs, 'files: read', 'bundles: PutItem,UpdateItem']);
+    assert.deepEqual(access(POLICIES.monthly), [archiveJobs]);
+  });
+
+  it('restore roles (API, reconciler, restore-event, restore job) write restore items and bundle restore state, read the index', () => {
+    for (const p of [POLICIES.api, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore]) assert.deepEqual(access(p), restoreRole, p);
   });
 });
