@@ -133,16 +133,17 @@ export class ArchiveEngine {
   }
 
   /**
-   * Run every step in this process. On error the job is marked FAILED with the message (and the
+   * Run every step in this process (`onPlanned` is called once the plan exists, e.g. to size a progress bar). On error the job is marked FAILED with the message (and the
    * lock released); a later run of the same id resumes where it stopped.
    */
-  async run(jobId: string, onProgress?: ShardProgress): Promise<JobReport> {
+  async run(jobId: string, onProgress?: ShardProgress, onPlanned?: (job: JobItem) => void): Promise<JobReport> {
     try {
       const existing = await this.job(jobId);
       const done = await this.finishedReport(existing);
       if (done) return done;
       const shards = await this.plan(jobId);
       await this.jobs.update(jobId, { status: 'RUNNING' });
+      if (onPlanned) onPlanned(await this.job(jobId));
       for (let s = 0; s < shards; s++) await this.packShard(jobId, s, onProgress);
       return await this.finalize(jobId);
     } catch (err) {

@@ -56,6 +56,8 @@ export class ShardWorker {
         for (const s of existing.skipped ?? []) if (skipped.length < 100) skipped.push(s);
       } else {
         const packed = await packer.pack(ctx, seq, group);
+        // Running totals for `status` while the job runs (the finalizer's counts are authoritative).
+        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skipped.length });
         totals.files += packed.entries;
         totals.bytes += packed.sourceBytes;
         skippedCount += packed.skipped.length;

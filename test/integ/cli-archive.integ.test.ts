@@ -1,6 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
@@ -25,10 +28,10 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
 
   const bad = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--archive-size', '0']);
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /archive_size/);
+  assert.match(bad.stderr, /--archive-size/);
   const badBucket = cli(['archive', '--bucket', 'Bad_Bucket', '--prefix', 'x/']);
   assert.equal(badBucket.code, 2);
-  assert.match(badBucket.stderr, /bucket_name/);
+  assert.match(badBucket.stderr, /--bucket/);
   const qc = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '6', '--json']);
   assert.equal(qc.code, 2, 'QC guard refusal: nothing written');
   assert.match(qc.stderr, /expected 6, listed 5/);
@@ -56,7 +59,27 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
   assert.equal(entries[0]!.offset, 0);
   assert.equal(entries[1]!.offset, entries[0]!.offset + entries[0]!.length);
 
-  const missing = cli(['status', 'no-such-job']);
-  assert.equal(missing.code, 1);
+  const missing = cli(['status', 'no-such-job', '--json']);
+  assert.equal(missing.code, 2);
   assert.match(missing.stderr, /does not exist/);
+  assert.equal((JSON.parse(missing.stdout) as { error: { code: string } }).error.code, 'NOT_FOUND');
+  assert.match(cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--archive-size', '0x10']).stderr, /--archive-size must be a whole number/);
+  assert.match(cli(['archive', '--bucket', 'cli-src']).stderr, /--bucket needs --prefix/);
+});
+
+test('archive --csv with a local manifest file', async () => {
+  for (let i = 0; i < 3; i++) await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'cli-src', Key: `csv/${i}.txt`, Body: `csv ${i}` }));
+  const dir = mkdtempSync(join(tmpdir(), 'cli-csv-'));
+  try {
+    const path = join(dir, 'objects.csv');
+    writeFileSync(path, 'bucket,key,size\ncli-src,csv/0.txt,5\ncli-src,csv/1.txt,5\ncli-src,csv/2.txt,5\n');
+    const run = cli(['archive', '--csv', path, '--file-count', '3', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /job \S+ started/);
+    const report = JSON.parse(run.stdout) as { status: string; files_archived: number };
+    assert.equal(report.status, 'SUCCEEDED');
+    assert.equal(report.files_archived, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -179,6 +179,22 @@ export class JobsRepo {
     );
   }
 
+  /** Add to numeric counters of the job item (`n_<name>`), atomically (UpdateItem ADD). */
+  async addCounters(jobId: string, counters: Record<string, number>): Promise<void> {
+    const entries = Object.entries(counters).filter(([, v]) => v !== 0);
+    if (entries.length === 0) return;
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: jobPk(jobId), sk: 'JOB' },
+        UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, `n_${k}`])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:c${i}`, v])),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
   /** Write a shard item (overwrites). */
   async putShard(jobId: string, shard: ShardItem): Promise<void> {
     await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { pk: jobPk(jobId), sk: shardSk(shard.shard), ...shard } }));

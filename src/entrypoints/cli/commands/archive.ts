@@ -4,7 +4,7 @@ import { ArchiveBody } from '../../../api/schemas.js';
 import { validate } from '../../../api/http.js';
 import { toArchiveRequest } from '../../../api/mapping.js';
 import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
-import { ValidationError } from '../../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { composeArchive } from '../../archive-composition.js';
 import type { JobReport } from '../../../archive/finalizer.js';
 import type { RegisterCommand } from './index.js';
@@ -159,21 +159,34 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         }
         jobId = view.job_id;
       }
+      const id = jobId;
+      process.stderr.write(`coldpack: job ${id} ${f.job ? 'resumed' : 'started'} (after an interruption resume it with: coldpack archive --job ${id})\n`);
       const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        bar?.stop();
+        process.stderr.write(`\ncoldpack: ${signal}: job ${id} is left RUNNING with its work so far; resume it with: coldpack archive --job ${id}\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       let report: JobReport;
       try {
-        if (bar) {
-          await engine.plan(jobId);
-          const job = await engine.jobs.get(jobId);
-          bar.start(job?.n_files_listed ?? 0, 0, { bundles: 0 });
-        }
         const base: Record<number, number> = {};
-        report = await engine.run(jobId, (p) => {
-          base[p.shard] = p.files + p.skipped;
-          bar?.update(Object.values(base).reduce((a, b) => a + b, 0), { bundles: p.bundles });
-        });
+        report = await engine.run(
+          id,
+          (p) => {
+            base[p.shard] = p.files + p.skipped;
+            bar?.update(Object.values(base).reduce((a, b) => a + b, 0), { bundles: p.bundles });
+          },
+          (job) => bar?.start(job.n_files_listed ?? 0, 0, { bundles: 0 }),
+        );
+      } catch (err) {
+        process.stderr.write(`coldpack: job ${id} FAILED\n`);
+        throw err;
       } finally {
         bar?.stop();
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
       }
       c.print(report, reportText(report));
       if (report.status === 'FAILED') setExit(1);
@@ -188,11 +201,7 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
     .action(async (jobId: string) => {
       const c = ctx();
       const view = await composeArchive(c.config, c.clients).service.get(jobId);
-      if (!view) {
-        process.stderr.write(`coldpack: NOT_FOUND: archive job ${jobId} does not exist\n`);
-        setExit(1);
-        return;
-      }
+      if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
       const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
       c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
       if (view.status === 'FAILED') setExit(1);
