@@ -5,7 +5,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FileIndexItem } from '../domain/model.js';
 import type { RestoreRequestInput } from '../api/ports.js';
-import { ValidationError } from '../domain/errors.js';
+import { ValidationError, awsErrorName, awsHttpStatus } from '../domain/errors.js';
 import type { ArchiveCatalog } from './archive-catalog.js';
 import { pickGeneration, type FileLookupService } from './file-lookup.js';
 import { mapLimit } from './pool.js';
@@ -138,14 +138,21 @@ export class Resolver {
 
   private async readKeyList(bucket: string, key: string): Promise<string[]> {
     // At most 16 MiB are read (about 100,000 keys of 160 bytes); a larger object is refused.
-    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${KEY_LIST_MAX_BYTES}` }));
+    let res;
+    try {
+      res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${KEY_LIST_MAX_BYTES}` }));
+    } catch (err) {
+      const name = awsErrorName(err);
+      if (name === 'NoSuchKey' || name === 'NoSuchBucket' || awsHttpStatus(err) === 404) throw new ValidationError(`s3://${bucket}/${key} does not exist (upload the key list first)`, 'keys_manifest', 'SOURCE_NOT_FOUND');
+      throw err;
+    }
     const total = Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? res.ContentLength ?? 0);
     if (total > KEY_LIST_MAX_BYTES) {
       await res.Body?.transformToByteArray();
       throw new ValidationError(`s3://${bucket}/${key} is ${total} bytes; a key list may hold at most ${KEY_LIST_MAX_BYTES} bytes`, 'keys_manifest');
     }
     const text = await res.Body!.transformToString('utf8');
-    const keys = [...new Set(text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== ''))];
+    const keys = [...new Set(text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== ''))];
     if (keys.length === 0) throw new ValidationError(`s3://${bucket}/${key} holds no key (expected one key per line)`, 'keys_manifest');
     return keys;
   }

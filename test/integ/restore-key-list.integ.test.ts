@@ -32,6 +32,13 @@ test('a key list anywhere else is refused before it is read (no reading arbitrar
   }
 });
 
+test('a missing key list is a 400 SOURCE_NOT_FOUND; a UTF-8 BOM is not part of the first key', async () => {
+  await assert.rejects(env.service().submit(byList(env.restoreBucket, 'key-lists/nope.txt'), {}), (err: Error & { status?: number; code?: string }) => err.status === 400 && err.code === 'SOURCE_NOT_FOUND');
+  await put(env.restoreBucket, 'key-lists/bom.txt', '\uFEFFkl/one.txt\r\n');
+  const view = await env.service().submit(byList(env.restoreBucket, 'key-lists/bom.txt'), {});
+  assert.deepEqual(view.files.map((f) => [f.key, f.status !== 'NOT_FOUND']), [['kl/one.txt', true]]);
+});
+
 test('a key list over 16 MiB is refused with its size', async () => {
   await put(env.restoreBucket, 'key-lists/huge.txt', Buffer.alloc(KEY_LIST_MAX_BYTES + 10, 'a'));
   await assert.rejects(env.service().submit(byList(env.restoreBucket, 'key-lists/huge.txt'), {}), /at most 16777216 bytes/);

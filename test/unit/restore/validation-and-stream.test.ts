@@ -43,6 +43,7 @@ test('CLI options map onto a restore request; bad input is a ValidationError', (
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], prefix: 'p' }), ValidationError);
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], days: '0' }), ValidationError);
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], tier: 'Fast' }), ValidationError);
+  assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], bucket: 'Bad_B' }), /--bucket "Bad_B": may contain only lowercase/);
 });
 
 /** Deterministic incompressible bytes (SHA-256 chain). */

@@ -19,6 +19,7 @@ import { DEFAULT_DAYS } from '../../../restore/views.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
+import { bucketNameProblem } from '../../../api/fields.js';
 
 interface RestoreOptions {
   key?: string[];
@@ -56,6 +57,8 @@ export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput 
     if (names.length === 0) throw new ValidationError('--name holds no file name', 'name');
     selection = { kind: 'names', names };
   } else selection = { kind: 'prefix', prefix: o.prefix ?? '' };
+  const bucketProblem = o.bucket !== undefined ? bucketNameProblem(o.bucket) : undefined;
+  if (bucketProblem) throw new ValidationError(`--bucket ${JSON.stringify(o.bucket)}: ${bucketProblem}`, 'bucket');
   if (!RETRIEVAL_TIERS.includes(o.tier as RetrievalTier)) throw new ValidationError(`--tier must be one of ${RETRIEVAL_TIERS.join(', ')}, got ${JSON.stringify(o.tier)}`, 'tier');
   return {
     selection,
