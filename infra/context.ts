@@ -9,6 +9,8 @@ import type { ImportedVpc } from './constructs/network.js';
  * - `vpcEndpoints` (default `true`): create the S3/DynamoDB gateway and ECR/Logs/SNS interface
  *   endpoints. Only `false` with an imported VPC that reaches those services already.
  * - `maxAzs` (default 2): zones of a created VPC.
+ * - `gatewayPrefixListIds` (comma-separated `pl-...`, default none): the region's S3 and DynamoDB
+ *   prefix lists; with endpoints, the tasks' egress is then only to them and the interface endpoints.
  * - `apiGatewayCloudWatchRole` (default `true`): create the account's API Gateway logging role.
  * - `partition` (default `aws`): AWS partition, for ARNs CloudFormation cannot build with a function.
  */
@@ -21,6 +23,8 @@ export interface ColdpackContext {
   readonly vpcEndpoints: boolean;
   /** AZs of a created VPC. */
   readonly maxAzs: number;
+  /** Managed prefix lists of S3 and DynamoDB (gateway endpoints) to limit task egress to; undefined = 0.0.0.0/0:443. */
+  readonly gatewayPrefixListIds: readonly string[] | undefined;
   /** Create the API Gateway account logging role. */
   readonly apiGatewayCloudWatchRole: boolean;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
@@ -86,6 +90,10 @@ export function readContext(node: Node): ColdpackContext {
   if (!vpcEndpoints && vpc === undefined) {
     throw new ContextError('context vpcEndpoints=false needs an imported VPC (a created VPC has no other way to reach AWS)');
   }
+  const gatewayPrefixListIds = list(node, 'gatewayPrefixListIds');
+  if (gatewayPrefixListIds && (!vpcEndpoints || gatewayPrefixListIds.some((id) => !/^pl-[0-9a-f]{8,17}$/.test(id)))) {
+    throw new ContextError(`context gatewayPrefixListIds must be pl-... ids and needs vpcEndpoints, got ${JSON.stringify(gatewayPrefixListIds)}`);
+  }
   const partition = str(node, 'partition') ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) throw new ContextError(`context partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
   return {
@@ -93,6 +101,7 @@ export function readContext(node: Node): ColdpackContext {
     vpc,
     vpcEndpoints,
     maxAzs,
+    gatewayPrefixListIds,
     apiGatewayCloudWatchRole: bool(node, 'apiGatewayCloudWatchRole', true),
     partition,
   };

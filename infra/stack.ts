@@ -71,6 +71,7 @@ export class ColdpackStack extends Stack {
       ...(props.context.vpc ? { vpc: props.context.vpc } : {}),
       endpoints: props.context.vpcEndpoints,
       maxAzs: props.context.maxAzs,
+      ...(props.context.gatewayPrefixListIds ? { gatewayPrefixListIds: props.context.gatewayPrefixListIds } : {}),
     });
     this.compute = new Compute(this, 'Compute', {
       network,

@@ -31,6 +31,12 @@ export interface NetworkProps {
   readonly endpoints?: boolean;
   /** Availability zones of a created VPC (each interface endpoint costs per AZ-hour). @default 2 */
   readonly maxAzs?: number;
+  /**
+   * The region's S3 and DynamoDB managed prefix lists (`aws ec2 describe-managed-prefix-lists`).
+   * With endpoints, the tasks' egress is then HTTPS to these and to the interface endpoints only.
+   * @default undefined (HTTPS to 0.0.0.0/0: CloudFormation cannot look the ids up)
+   */
+  readonly gatewayPrefixListIds?: readonly string[];
 }
 
 /**
@@ -106,9 +112,15 @@ export class Network extends Construct {
       description: 'coldpack Batch tasks: no ingress, HTTPS egress to AWS endpoints only',
       allowAllOutbound: false,
     });
-    this.taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS service endpoints');
+    const endpoints = props.vpc === undefined || props.endpoints !== false;
+    const prefixLists = endpoints ? props.gatewayPrefixListIds : undefined;
+    if (prefixLists?.length) {
+      for (const id of prefixLists) this.taskSecurityGroup.addEgressRule(ec2.Peer.prefixList(id), ec2.Port.tcp(443), `HTTPS to ${id} (gateway endpoint)`);
+    } else {
+      this.taskSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS service endpoints');
+    }
 
-    if (props.vpc === undefined || props.endpoints !== false) {
+    if (endpoints) {
       this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
       this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [this.subnets] });
       const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -117,6 +129,7 @@ export class Network extends Construct {
         allowAllOutbound: false,
       });
       endpointSecurityGroup.addIngressRule(this.taskSecurityGroup, ec2.Port.tcp(443), 'HTTPS from coldpack Batch tasks');
+      if (prefixLists?.length) this.taskSecurityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to the interface endpoints');
       for (const [name, service] of Object.entries(INTERFACE_ENDPOINT_SERVICES)) {
         this.vpc.addInterfaceEndpoint(name, {
           service,

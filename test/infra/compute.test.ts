@@ -155,6 +155,30 @@ describe('network (created VPC)', () => {
   });
 });
 
+describe('network (gatewayPrefixListIds context)', () => {
+  it('tasks: HTTPS egress only to the S3/DynamoDB prefix lists and the interface endpoints\' security group', () => {
+    const pl = synth({ gatewayPrefixListIds: 'pl-63a5400a,pl-02cd2c6b' }).template;
+    const groups = Object.entries(resourcesOf(pl, 'AWS::EC2::SecurityGroup'));
+    const [taskId, tasks] = groups.find(([, g]) => String(g.Properties!.GroupDescription).includes('Batch tasks'))!;
+    const [endpointId] = groups.find(([, g]) => String(g.Properties!.GroupDescription).includes('interface endpoints'))!;
+    const rules = [
+      ...((tasks.Properties!.SecurityGroupEgress as Array<Record<string, unknown>> | undefined) ?? []),
+      ...Object.values(resourcesOf(pl, 'AWS::EC2::SecurityGroupEgress'))
+        .map((r) => r.Properties!)
+        .filter((r) => JSON.stringify(r.GroupId) === JSON.stringify({ 'Fn::GetAtt': [taskId, 'GroupId'] })),
+    ];
+    assert.deepEqual(
+      rules.map((r) => [r.IpProtocol, r.FromPort, r.ToPort, r.DestinationPrefixListId ?? JSON.stringify(r.DestinationSecurityGroupId) ?? r.CidrIp]).sort(),
+      [
+        ['tcp', 443, 443, JSON.stringify({ 'Fn::GetAtt': [endpointId, 'GroupId'] })],
+        ['tcp', 443, 443, 'pl-02cd2c6b'],
+        ['tcp', 443, 443, 'pl-63a5400a'],
+      ].sort(),
+    );
+    assert.throws(() => readContext(new App({ context: { gatewayPrefixListIds: 'sg-123' } }).node), ContextError);
+  });
+});
+
 describe('network (imported VPC, CDK context)', () => {
   const vpcContext = {
     vpcId: 'vpc-0123456789abcdef0',
