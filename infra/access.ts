@@ -55,7 +55,7 @@ const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
  *
  * | principal | jobs table | files table | bundles table | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
- * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*` | plan, restore; describe jobs | stack + allowed |
+ * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*`, `key-lists/*` | plan, restore; describe jobs | stack + allowed |
  * | monthly schedule | r, put/update/delete | - | - | list, get | - | - | plan | stack |
  * | reconcile | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
  * | restore-event | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
@@ -64,8 +64,8 @@ const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
  * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | stack |
  * | restore task | r, put/update/delete/batch-write | r | r, update | - | get | get, put `restores/*` (multipart) | - | stack + allowed |
  *
- * "get" on a source is also the HeadObject ETag re-check (and reads a restore request's
- * `keys_manifest`, which must therefore be in a source or the archive bucket); "restore" is
+ * "get" on a source is also the HeadObject ETag re-check; a restore request's `keys_manifest` is
+ * read only from `key-lists/` in the restore bucket; "restore" is
  * s3:RestoreObject; "get" on restored copies signs the presigned URLs of notifications. Restore
  * extraction runs in the restore-event and reconcile functions and in the Batch restore job; the
  * API submits restores without extracting (`extractOnSubmit: false`) and reads job reports.
@@ -116,6 +116,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listArchive,
         objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
         objectAccess('ReadRestored', ['s3:GetObject'], restoreObjects),
+        // keys_manifest: callers upload key lists under key-lists/ in the restore bucket (src/restore/restore-service.ts).
+        objectAccess('ReadKeyLists', ['s3:GetObject'], [storage.restoreBucket.arnForObjects('key-lists/*')]),
         ...batchSubmit(queue, [defs.plan.ref, defs.restore.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
@@ -226,6 +228,13 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       {
         id: `Resource::${nagRef(storage.restoreBucket.node.defaultChild as CfnResource)}/restores/*`,
         reason: 'Restored copies live under restores/<restore_id>/<original key> of the stack\'s restore bucket; ids are generated per request.',
+      },
+    ],
+    [
+      storage.restoreBucket.arnForObjects('key-lists/*'),
+      {
+        id: `Resource::${nagRef(storage.restoreBucket.node.defaultChild as CfnResource)}/key-lists/*`,
+        reason: 'Key lists that callers upload for keys_manifest (one key per line) live under key-lists/ of the stack\'s restore bucket; their names are chosen by the caller.',
       },
     ],
     [
