@@ -106,6 +106,16 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
   const writeArchive = (sid: string, prefixes: string[], actions: string[]) =>
     objectAccess(sid, actions, prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)));
 
+  // The reconcile and restore-event functions both restore bundles and extract files.
+  const extractorGrants = [
+    ...restoreTables,
+    key,
+    listArchive,
+    objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
+    objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
+    ...batchSubmit(queue, [defs.restore.ref]),
+    publish('PublishStackTopic', ownTopic),
+  ];
   const grants: Array<[iam.IGrantable & { addToPrincipalPolicy: iam.IRole['addToPrincipalPolicy'] }, iam.PolicyStatement[]]> = [
     [
       props.api.role,
@@ -146,27 +156,11 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     ],
     [
       props.schedules.reconcile.role,
-      [
-        ...restoreTables,
-        key,
-        listArchive,
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
-        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
-        ...batchSubmit(queue, [defs.restore.ref]),
-        publish('PublishStackTopic', ownTopic),
-      ],
+      extractorGrants,
     ],
     [
       props.schedules.restoreEvent.role,
-      [
-        ...restoreTables,
-        key,
-        listArchive,
-        objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
-        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
-        ...batchSubmit(queue, [defs.restore.ref]),
-        publish('PublishStackTopic', ownTopic),
-      ],
+      extractorGrants,
     ],
     [
       compute.taskRoles.shard,

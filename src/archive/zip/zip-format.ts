@@ -98,15 +98,8 @@ export function dataDescriptor(crc32: number, compressedSize: number, size: numb
   return b;
 }
 
-/** Inputs of a central directory file header. */
-export interface CentralHeaderFields {
-  readonly name: Buffer;
-  readonly flags: number;
-  readonly method: number;
-  readonly modified: Date;
-  readonly crc32: number;
-  readonly compressedSize: number;
-  readonly size: number;
+/** Inputs of a central directory file header: the local header's fields (sizes and CRC final) plus the offset. */
+export interface CentralHeaderFields extends Omit<LocalHeaderFields, 'zip64'> {
   /** Offset of the entry's local header in bytes. */
   readonly offset: number;
 }
