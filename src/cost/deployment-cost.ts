@@ -6,10 +6,11 @@ import { costItem, type CostItem } from './cost-items.js';
 export const HOURS_PER_MONTH = 730;
 
 /**
- * Interface VPC endpoints the stack creates: ECR API, ECR Docker, CloudWatch Logs, SNS
- * (`INTERFACE_ENDPOINT_SERVICES` in infra/constructs/network.ts). S3 and DynamoDB use gateway endpoints (free).
+ * Interface VPC endpoints the stack creates: ECR API, ECR Docker, CloudWatch Logs, SNS, Batch
+ * (`INTERFACE_ENDPOINT_SERVICES` in infra/constructs/network.ts; a unit test checks that they agree).
+ * S3 and DynamoDB use gateway endpoints (free).
  */
-export const DEFAULT_INTERFACE_ENDPOINTS = 4;
+export const DEFAULT_INTERFACE_ENDPOINTS = 5;
 
 /** Availability zones of a created VPC (`maxAzs` context, default 2, infra/constructs/network.ts). */
 export const DEFAULT_AZS = 2;
@@ -31,12 +32,12 @@ const RECONCILER_GB_SECONDS_PER_RUN = 1;
 
 /**
  * How the stack is deployed, as far as its fixed cost depends on it.
- * Defaults match `cdk deploy` without context: a created VPC in 2 AZs with 4 interface endpoints.
+ * Defaults match `cdk deploy` without context: a created VPC in 2 AZs with 5 interface endpoints.
  */
 export interface DeploymentOptions {
   /** Availability zones the interface endpoints are in (`maxAzs`). Default 2. */
   readonly azs?: number;
-  /** Interface endpoints: 4, or 0 for an imported VPC with its own egress (`vpcEndpoints=false`). Default 4. */
+  /** Interface endpoints: 5, or 0 for an imported VPC with its own egress (`vpcEndpoints=false`). Default 5. */
   readonly interfaceEndpoints?: number;
   /**
    * Fraction (0, 1] of the stack's fixed cost charged to the estimated population: 1 = the stack serves
@@ -72,7 +73,7 @@ function wholeNumber(n: number, field: string, max: number): number {
 
 /**
  * The deployed stack's fixed (idle) monthly cost, itemised as in DEPLOY.md "Idle monthly cost":
- * - interface endpoints: endpoints × AZs × 730 h × `vpc.interface_endpoint.per_az_hour` ($0.01) — 4 × 2 × 730 × $0.01 = $58.40;
+ * - interface endpoints: endpoints × AZs × 730 h × `vpc.interface_endpoint.per_az_hour` ($0.01) — 5 × 2 × 730 × $0.01 = $73.00;
  * - KMS key: 1 × `kms.customer_managed_key_per_month` ($1.00);
  * - CloudWatch alarms: 6 × `cloudwatch.alarm_standard_per_month` ($0.10) = $0.60;
  * - worker image in ECR: 0.2 GB × `ecr.storage_per_gb_month` ($0.10) = $0.02;
@@ -102,7 +103,7 @@ export function deploymentCost(options: DeploymentOptions, table: PriceTable): D
     monthly = [
       costItem('interface_endpoints', endpoints * azs * HOURS_PER_MONTH, 'endpoint-AZ-hours', priceOf(table, 'vpc.interface_endpoint.per_az_hour'),
         'vpc.interface_endpoint.per_az_hour',
-        `${endpoints} interface endpoints (ECR API, ECR Docker, Logs, SNS) × ${azs} AZ(s) × ${HOURS_PER_MONTH} h` +
+        `${endpoints} interface endpoints (ECR API, ECR Docker, Logs, SNS, Batch) × ${azs} AZ(s) × ${HOURS_PER_MONTH} h` +
           (endpoints === 0 ? ' (imported VPC with its own egress)' : '')),
       costItem('kms_key', STACK_KMS_KEYS, 'key-months', priceOf(table, 'kms.customer_managed_key_per_month'), 'kms.customer_managed_key_per_month',
         'one customer managed key (bucket, table and topic encryption)'),

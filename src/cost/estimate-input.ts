@@ -23,7 +23,7 @@ export const DEFAULT_RESTORE_BUCKET_DAYS = 7;
  * Body of an estimate request (`POST /estimate`, and what the CLI builds): the population either as
  * `objects` + `avg_size_bytes` or as a `histogram` (buckets as in the estimate's own JSON), plus optional
  * settings. Unknown keys are rejected. Restore defaults match `coldpack restore` (Standard tier, `Days` 3)
- * and the stack (restored files kept 7 days); `deployment` (default: 2 AZs, 4 interface endpoints, share 1)
+ * and the stack (restored files kept 7 days); `deployment` (default: 2 AZs, 5 interface endpoints, share 1)
  * prices the stack's fixed monthly cost.
  */
 export const estimateRequestSchema = z

@@ -29,9 +29,9 @@ test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the est
   };
   assert.ok(Math.abs(json.lifecycle.total_usd - 53.5746729) < 1e-6);
   assert.ok(Math.abs(json.coldpack.variable_total_usd - 10.2166) < 1e-4);
-  assert.ok(Math.abs(json.coldpack.fixed_total_usd - 720.3656) < 1e-4); // 12 × $60.0305
-  assert.ok(Math.abs(json.coldpack.total_usd - 730.5822) < 1e-4);
-  assert.equal(json.stack_break_even_objects_per_month, 1_384_528);
+  assert.ok(Math.abs(json.coldpack.fixed_total_usd - 895.565569) < 1e-5); // 12 × $74.630464 (5 endpoints × 2 AZs × 730 h × $0.01 = $73.00 + $1.630464)
+  assert.ok(Math.abs(json.coldpack.total_usd - 905.7822) < 1e-4); // 10.2166 + 895.5657
+  assert.equal(json.stack_break_even_objects_per_month, 1_721_259); // 74.630464 / (43.358080 / 1e6) = 1,721,258.5, rounded up
 });
 
 test('CLI deployment and restore options reach the estimate', async () => {

@@ -123,7 +123,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
     .option('--azs <n>', 'availability zones of the interface endpoints (maxAzs); default 2')
-    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 4')
+    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 5')
     .option('--no-endpoints', 'imported VPC with its own egress (vpcEndpoints=false): no interface endpoints')
     .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")
     .option('--fixed-monthly-usd <usd>', "the stack's measured fixed cost per month, replacing the itemised idle cost")
