@@ -85,6 +85,11 @@ export function awsErrorName(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether `err` is DynamoDB's answer to a failed ConditionExpression (`ConditionalCheckFailedException`). */
+export function isConditionalCheckFailed(err: unknown): boolean {
+  return awsErrorName(err) === 'ConditionalCheckFailedException';
+}
+
 /** HTTP status code of an AWS SDK v3 error (`$metadata.httpStatusCode`), if any. */
 export function awsHttpStatus(err: unknown): number | undefined {
   const meta = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;

@@ -13,7 +13,7 @@
  */
 import { HeadObjectCommand, RestoreObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName } from '../domain/errors.js';
+import { awsErrorName, isConditionalCheckFailed } from '../domain/errors.js';
 import type { RetrievalTier } from '../api/ports.js';
 import { parseRestoreHeader, type HeadRestoreState } from './restore-header.js';
 
@@ -41,9 +41,6 @@ export interface BundleRestoresOptions {
 
 const DAY_MS = 86_400_000;
 
-function conditionFailed(err: unknown): boolean {
-  return awsErrorName(err) === 'ConditionalCheckFailedException';
-}
 
 /** Shared bundle restore state and the S3 calls behind it. */
 export class BundleRestores {
@@ -74,7 +71,7 @@ export class BundleRestores {
       );
       return res.Attributes;
     } catch (err) {
-      if (conditionFailed(err)) return undefined;
+      if (isConditionalCheckFailed(err)) return undefined;
       throw err;
     }
   }

@@ -4,7 +4,7 @@
  * the submitting process race for it.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName } from '../domain/errors.js';
+import { isConditionalCheckFailed } from '../domain/errors.js';
 import type { RestoreFileStatus } from '../api/ports.js';
 import { batchPut } from '../adapters/dynamo/batch-write.js';
 import { OPEN_PK, REQUEST_SK, bundleFilesPrefix, restorePk, type RestoreFileItem, type RestoreFinalStatus, type RestoreRequestItem } from './types.js';
@@ -13,9 +13,6 @@ import { queryAll, queryPrefix } from '../adapters/dynamo/query-all.js';
 /** Counters kept on the request item (atomic ADD). */
 export type RestoreCounter = 'files_available' | 'files_failed';
 
-function isConditionFailure(err: unknown): boolean {
-  return awsErrorName(err) === 'ConditionalCheckFailedException';
-}
 
 /** Data access for restore requests. */
 export class RestoreStore {
@@ -31,7 +28,7 @@ export class RestoreStore {
       await this.dynamo.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }
@@ -120,7 +117,7 @@ export class RestoreStore {
       );
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }
@@ -155,7 +152,7 @@ export class RestoreStore {
       );
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
   }

@@ -6,7 +6,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName } from '../../domain/errors.js';
+import { awsErrorName, isConditionalCheckFailed } from '../../domain/errors.js';
 import { queryAll, queryPrefix } from './query-all.js';
 import type { JobStatus } from '../../domain/model.js';
 import type { ArchiveRequest } from '../../domain/archive-request.js';
@@ -154,7 +154,7 @@ export class JobsRepo {
         new DeleteCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConditionExpression: 'job_id = :j', ExpressionAttributeValues: { ':j': jobId } }),
       );
     } catch (err) {
-      if (awsErrorName(err) !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
     }
   }
 
