@@ -6,12 +6,12 @@ import { IntegrityError } from '../domain/errors.js';
 import { bundleKeys, filePk, nameKey, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
 import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
 import type { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
-import { ZipBundleWriter, type WrittenEntry } from './zip/zip-bundle-writer.js';
-import { crc32Hex } from './zip/zip-entry-reader.js';
+import { ZipBundleWriter, type WrittenEntry } from '../bundle/zip-bundle-writer.js';
+import { crc32Hex } from '../bundle/zip-entry-reader.js';
 import { MultipartSink, partSizeFor } from './multipart-sink.js';
 import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
-import { keepDeflated, preferredMethod } from './compression-policy.js';
-import { manifestHeader, manifestRow } from './manifest.js';
+import { keepDeflated, preferredMethod } from '../bundle/compression-policy.js';
+import { manifestHeader, manifestRow } from '../bundle/manifest.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 

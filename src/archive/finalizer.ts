@@ -4,7 +4,7 @@ import { bundleKeys, reportKey } from '../domain/keys.js';
 import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
 import type { JobItem, JobsRepo, ShardItem } from '../adapters/dynamo/jobs-repo.js';
 import type { JobStatus } from '../domain/model.js';
-import { readManifest } from './manifest.js';
+import { readManifest } from '../bundle/manifest.js';
 import { SourceDeleter, type DeleteOutcome } from './source-deleter.js';
 
 /** The job report stored at `reports/<project>/<job>.json` and summarised on the job item. Sizes in bytes. */

@@ -9,7 +9,7 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { crc32 } from 'node:zlib';
-import type { ByteSink } from './zip/zip-bundle-writer.js';
+import type { ByteSink } from '../bundle/zip-bundle-writer.js';
 
 /** S3 multipart limits (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html): parts 5 MiB–5 GiB, at most 10,000 parts. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;

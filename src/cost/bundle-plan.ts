@@ -13,7 +13,7 @@ export const DATA_DESCRIPTOR_THRESHOLD_BYTES = 8 * MIB;
 /**
  * Manifest CSV row size without the key (bytes): size, etag (32), last_modified (24), content type,
  * offset, length, compressed size, method, crc32 (8), sha256 (64) and commas ≈ 90; a row is 90 + key
- * bytes (≈ 150 for 60-byte keys). Columns: `MANIFEST_COLUMNS` in src/archive/manifest.ts.
+ * bytes (≈ 150 for 60-byte keys). Columns: `MANIFEST_COLUMNS` in src/bundle/manifest.ts.
  */
 export const MANIFEST_ROW_FIXED_BYTES = 90;
 /** Assumed gzip ratio of manifest CSV (compressed / raw): 0.3. */

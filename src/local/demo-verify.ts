@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileIndexItem } from '../domain/model.js';
-import { extractEntry } from '../archive/zip/zip-entry-reader.js';
+import { extractEntry } from '../bundle/zip-entry-reader.js';
 
 /** Outcome of {@link verifyArchive}. */
 export interface VerifyResult {

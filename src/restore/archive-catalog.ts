@@ -13,7 +13,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Readable } from 'node:stream';
 import type { BundleItem } from '../domain/model.js';
-import { readManifest } from '../archive/manifest.js';
+import { readManifest } from '../bundle/manifest.js';
 import { MANIFEST_ENTRY_NAME } from '../domain/keys.js';
 
 /** An archive job seen through its manifests. */

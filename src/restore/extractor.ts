@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ColdpackError, IntegrityError, awsErrorName } from '../domain/errors.js';
 import { utf8Length } from '../domain/keys.js';
-import { extractEntry, type ExpectedEntry } from '../archive/zip/zip-entry-reader.js';
-import { openEntryStream } from './entry-stream.js';
+import { extractEntry, type ExpectedEntry } from '../bundle/zip-entry-reader.js';
+import { openEntryStream } from '../bundle/entry-stream.js';
 import { uploadStream } from './multipart-writer.js';
 import type { RestoreFileItem } from './types.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { extractEntry } from '../../src/archive/zip/zip-entry-reader.js';
+import { extractEntry } from '../../src/bundle/zip-entry-reader.js';
 import type { FileIndexItem } from '../../src/domain/model.js';
 import { startArchiveFixture, seed, listRequest, rangeOf, type ArchiveFixture } from '../support/archive-fixture.js';
 import { unzipTest, unzipNames } from '../support/unzip.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FileIndexItem } from '../../src/domain/model.js';
-import { extractEntry } from '../../src/archive/zip/zip-entry-reader.js';
+import { extractEntry } from '../../src/bundle/zip-entry-reader.js';
 import { startArchiveFixture, seed, listRequest, rangeOf, type ArchiveFixture } from '../support/archive-fixture.js';
 import { recordCalls } from '../support/faults.js';
 

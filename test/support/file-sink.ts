@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { ByteSink } from '../../src/archive/zip/zip-bundle-writer.js';
+import type { ByteSink } from '../../src/bundle/zip-bundle-writer.js';
 
 /**
  * A ByteSink writing to a local file. With `sparse`, all-zero chunks are skipped with a seek so a

@@ -10,9 +10,9 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ZipBundleWriter, type WrittenEntry } from '../../src/archive/zip/zip-bundle-writer.js';
-import { crc32Hex } from '../../src/archive/zip/zip-entry-reader.js';
-import { manifestHeader, manifestRow } from '../../src/archive/manifest.js';
+import { ZipBundleWriter, type WrittenEntry } from '../../src/bundle/zip-bundle-writer.js';
+import { crc32Hex } from '../../src/bundle/zip-entry-reader.js';
+import { manifestHeader, manifestRow } from '../../src/bundle/manifest.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { FileIndexRepo } from '../../src/adapters/dynamo/file-index-repo.js';
 import { BundleRepo } from '../../src/adapters/dynamo/bundle-repo.js';

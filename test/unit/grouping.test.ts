@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BundleCutter } from '../../src/domain/grouping.js';
-import { preferredMethod, keepDeflated, extensionOf } from '../../src/archive/compression-policy.js';
+import { preferredMethod, keepDeflated, extensionOf } from '../../src/bundle/compression-policy.js';
 
 test('bundles close at the byte cap, in order, without splitting files', () => {
   const c = new BundleCutter(100, 1000);

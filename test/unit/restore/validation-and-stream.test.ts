@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../../../src/domain/errors.js';
 import { validateInput } from '../../../src/restore/views.js';
 import { restoreInputFromOptions } from '../../../src/entrypoints/cli/commands/restore.js';
-import { openEntryStream } from '../../../src/restore/entry-stream.js';
-import { ZipBundleWriter, type WrittenEntry } from '../../../src/archive/zip/zip-bundle-writer.js';
-import { crc32Hex } from '../../../src/archive/zip/zip-entry-reader.js';
+import { openEntryStream } from '../../../src/bundle/entry-stream.js';
+import { ZipBundleWriter, type WrittenEntry } from '../../../src/bundle/zip-bundle-writer.js';
+import { crc32Hex } from '../../../src/bundle/zip-entry-reader.js';
 import type { RestoreRequestInput } from '../../../src/api/ports.js';
 
 const base: RestoreRequestInput = { selection: { kind: 'keys', keys: ['a'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' };

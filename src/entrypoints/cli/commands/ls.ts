@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BundleRepo } from '../../../adapters/dynamo/bundle-repo.js';
 import { tableNames } from '../../../domain/config.js';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
-import { readManifest } from '../../../archive/manifest.js';
+import { readManifest } from '../../../bundle/manifest.js';
 import type { RegisterCommand } from './index.js';
 
 /** `coldpack ls <bundle key>`: a bundle's entries with their byte ranges, streamed from its manifest. */

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { ZipBundleWriter, type WrittenEntry } from '../../../src/archive/zip/zip-bundle-writer.js';
-import { extractEntry, crc32Hex } from '../../../src/archive/zip/zip-entry-reader.js';
+import { ZipBundleWriter, type WrittenEntry } from '../../../src/bundle/zip-bundle-writer.js';
+import { extractEntry, crc32Hex } from '../../../src/bundle/zip-entry-reader.js';
 import { FileSink } from '../../support/file-sink.js';
 import { unzipEntry, unzipNames, unzipTest } from '../../support/unzip.js';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { IntegrityError } from '../domain/errors.js';
-import { crc32Hex, parseLocalHeader, type ExpectedEntry } from '../archive/zip/zip-entry-reader.js';
+import { crc32Hex, parseLocalHeader, type ExpectedEntry } from './zip-entry-reader.js';
 
 const toBuffer = (c: Uint8Array): Buffer => (Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
 

@@ -3,8 +3,8 @@ import { crc32 } from 'node:zlib';
 import { createDeflateRaw, deflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
-import type { ZipMethod } from '../../domain/model.js';
-import { IntegrityError } from '../../domain/errors.js';
+import type { ZipMethod } from '../domain/model.js';
+import { IntegrityError } from '../domain/errors.js';
 import {
   FLAG_DATA_DESCRIPTOR,
   FLAG_UTF8,

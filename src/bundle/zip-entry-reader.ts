@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { IntegrityError } from '../../domain/errors.js';
+import { IntegrityError } from '../domain/errors.js';
 
 /** Parsed fixed part of a local file header. */
 export interface LocalHeaderInfo {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZipBundleWriter } from '../../../src/archive/zip/zip-bundle-writer.js';
-import { extractEntry, crc32Hex } from '../../../src/archive/zip/zip-entry-reader.js';
+import { ZipBundleWriter } from '../../../src/bundle/zip-bundle-writer.js';
+import { extractEntry, crc32Hex } from '../../../src/bundle/zip-entry-reader.js';
 import { FileSink, zeros } from '../../support/file-sink.js';
 import { unzipEntry, unzipNames, unzipTest } from '../../support/unzip.js';
 
