@@ -69,7 +69,7 @@ export const MAX_BATCH_ARRAY_SIZE = 10_000;
 export class BatchSubmitError extends ColdpackError {
   /** @param message which submission failed and why */
   constructor(message: string, cause?: unknown) {
-    super('BATCH_SUBMIT_FAILED', message, { status: 502, ...(cause === undefined ? {} : { cause }) });
+    super('BATCH_SUBMIT_FAILED', message, { ...(cause === undefined ? {} : { cause }) });
   }
 }
 

@@ -30,7 +30,7 @@ export interface ErrorBody {
 export class PayloadTooLargeError extends ColdpackError {
   /** @param message says the limit, the size that arrived, and the bulk path to use instead */
   constructor(message: string) {
-    super('PAYLOAD_TOO_LARGE', message, { status: 413 });
+    super('PAYLOAD_TOO_LARGE', message);
   }
 }
 
@@ -38,7 +38,7 @@ export class PayloadTooLargeError extends ColdpackError {
 export class UnauthorizedError extends ColdpackError {
   /** @param message what was expected (e.g. an `Authorization: Bearer` header) */
   constructor(message: string) {
-    super('UNAUTHORIZED', message, { status: 401 });
+    super('UNAUTHORIZED', message);
   }
 }
 
@@ -46,7 +46,7 @@ export class UnauthorizedError extends ColdpackError {
 export class ForbiddenError extends ColdpackError {
   /** @param message why access is refused */
   constructor(message: string) {
-    super('FORBIDDEN', message, { status: 403 });
+    super('FORBIDDEN', message);
   }
 }
 
@@ -54,7 +54,7 @@ export class ForbiddenError extends ColdpackError {
 export class NotImplementedError extends ColdpackError {
   /** @param message what is missing */
   constructor(message: string) {
-    super('NOT_IMPLEMENTED', message, { status: 501, expose: true });
+    super('NOT_IMPLEMENTED', message, { expose: true });
   }
 }
 

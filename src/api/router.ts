@@ -35,7 +35,7 @@ export interface Route {
 export class RouteNotFoundError extends ColdpackError {
   /** @param method request method; @param path request path */
   constructor(method: string, path: string, known: readonly string[]) {
-    super('ROUTE_NOT_FOUND', `no route ${method} ${path}; routes: ${known.join(', ')}`, { status: 404 });
+    super('ROUTE_NOT_FOUND', `no route ${method} ${path}; routes: ${known.join(', ')}`);
   }
 }
 
@@ -45,7 +45,7 @@ export class MethodNotAllowedError extends ColdpackError {
   readonly allow: readonly string[];
   /** @param method request method; @param path request path; @param allow accepted methods */
   constructor(method: string, path: string, allow: readonly string[]) {
-    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allow.join(' or ')}`, { status: 405 });
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allow.join(' or ')}`);
     this.allow = allow;
   }
 }

@@ -58,7 +58,7 @@ export class ArchiveEngine {
 
   private async job(jobId: string): Promise<JobItem> {
     const job = await this.jobs.get(jobId);
-    if (!job) throw new ColdpackError('NOT_FOUND', `archive job ${jobId} does not exist`, { status: 404 });
+    if (!job) throw new ColdpackError('NOT_FOUND', `archive job ${jobId} does not exist`);
     return job;
   }
 

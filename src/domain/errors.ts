@@ -1,3 +1,5 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+
 /**
  * coldpack's error hierarchy. Every error the product raises on purpose is a {@link ColdpackError}
  * with a stable machine-readable `code`, an HTTP `status`, an optional request `field` it refers to,
@@ -6,29 +8,28 @@
  * The API maps these to `{code, message, field}` bodies; the CLI maps them to exit codes.
  */
 export class ColdpackError extends Error {
-  /** Stable code such as `VALIDATION_ERROR`, `NOT_FOUND`. */
-  readonly code: string;
-  /** HTTP status the API answers with (400-599). */
+  /** Stable code from {@link ERROR_CODES}, e.g. `VALIDATION_ERROR`, `NOT_FOUND`. */
+  readonly code: ErrorCode;
+  /** HTTP status the API answers with (400-599), from {@link ERROR_CODES}. */
   readonly status: number;
+  /** CLI exit code (1 failure, 2 refused input), from {@link ERROR_CODES}. */
+  readonly exitCode: 1 | 2;
   /** The request field the error is about, when there is one (e.g. `bucket_name`). */
   readonly field: string | undefined;
   /** Whether the message may be shown to the caller (true for 4xx, false for 5xx by default). */
   readonly expose: boolean;
 
   /**
-   * @param code stable machine-readable code
+   * @param code stable machine-readable code; its HTTP status and exit code come from {@link ERROR_CODES}
    * @param message human-readable explanation: what was expected and what arrived
-   * @param options `status` (default 500), `field`, `expose` (default status < 500), `cause`
+   * @param options `field`, `expose` (default status < 500), `cause`
    */
-  constructor(
-    code: string,
-    message: string,
-    options: { status?: number; field?: string; expose?: boolean; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; expose?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.status = options.status ?? 500;
+    this.status = ERROR_CODES[code].status;
+    this.exitCode = ERROR_CODES[code].exit;
     this.field = options.field;
     this.expose = options.expose ?? this.status < 500;
   }
@@ -37,8 +38,8 @@ export class ColdpackError extends Error {
 /** Bad input: HTTP 400, nothing written. */
 export class ValidationError extends ColdpackError {
   /** @param message what was expected and what arrived; @param field the offending field */
-  constructor(message: string, field?: string, code = 'VALIDATION_ERROR') {
-    super(code, message, { status: 400, ...(field === undefined ? {} : { field }) });
+  constructor(message: string, field?: string, code: ErrorCode = 'VALIDATION_ERROR') {
+    super(code, message, { ...(field === undefined ? {} : { field }) });
   }
 }
 
@@ -46,7 +47,7 @@ export class ValidationError extends ColdpackError {
 export class NotFoundError extends ColdpackError {
   /** @param message what was looked for; @param field the request field that named it */
   constructor(message: string, field?: string) {
-    super('NOT_FOUND', message, { status: 404, ...(field === undefined ? {} : { field }) });
+    super('NOT_FOUND', message, { ...(field === undefined ? {} : { field }) });
   }
 }
 
@@ -55,8 +56,8 @@ export class ConflictError extends ColdpackError {
   /** Extra details returned to the caller, e.g. `{ job_id }` of the running job. */
   readonly details: Record<string, unknown>;
   /** @param message explanation; @param details extra fields for the response body */
-  constructor(message: string, details: Record<string, unknown> = {}, code = 'CONFLICT') {
-    super(code, message, { status: 409 });
+  constructor(message: string, details: Record<string, unknown> = {}, code: ErrorCode = 'CONFLICT') {
+    super(code, message);
     this.details = details;
   }
 }
@@ -65,7 +66,7 @@ export class ConflictError extends ColdpackError {
 export class QcMismatchError extends ColdpackError {
   /** @param message gives both the expected and the listed numbers */
   constructor(message: string) {
-    super('QC_MISMATCH', message, { status: 422 });
+    super('QC_MISMATCH', message);
   }
 }
 
@@ -73,7 +74,7 @@ export class QcMismatchError extends ColdpackError {
 export class IntegrityError extends ColdpackError {
   /** @param message what was expected and what was found */
   constructor(message: string) {
-    super('INTEGRITY_ERROR', message, { status: 500, expose: true });
+    super('INTEGRITY_ERROR', message, { expose: true });
   }
 }
 

@@ -49,7 +49,7 @@ export function findMotoPython(): string {
     'MOTO_MISSING',
     'The moto AWS emulator is not installed. Install it with: pip install "moto[server]==5.2.1" ' +
       '(or set COLDPACK_PYTHON to a Python that has it).',
-    { status: 500, expose: true },
+    { expose: true },
   );
 }
 

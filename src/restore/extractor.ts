@@ -26,7 +26,7 @@ export const S3_MAX_KEY_BYTES = 1024;
 export class BundleNotReadableError extends ColdpackError {
   /** @param bundleKey the bundle; @param cause the SDK error */
   constructor(bundleKey: string, cause: unknown) {
-    super('BUNDLE_NOT_READABLE', `bundle ${bundleKey} is not readable (no restored copy)`, { status: 409, cause });
+    super('BUNDLE_NOT_READABLE', `bundle ${bundleKey} is not readable (no restored copy)`, { cause });
   }
 }
 

@@ -1,0 +1,347 @@
+/**
+ * The {@link ObjectStore} port on AWS SDK v3 (S3 or the moto emulator). Every SDK error leaves this
+ * file as an {@link ObjectStoreError} naming the operation and the resource.
+ */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  RestoreObjectCommand,
+  UploadPartCommand,
+  paginateListObjectsV2,
+  type S3Client,
+  type StorageClass,
+  type Tier,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import type { SourceObject } from '../../domain/model.js';
+import type {
+  DeleteResult,
+  DeleteTarget,
+  GetObjectInput,
+  GotObject,
+  ObjectHead,
+  ObjectHeaders,
+  ObjectStore,
+  OpenUpload,
+  PutObjectInput,
+  PutObjectResult,
+  RestoreStart,
+  UploadedPart,
+} from '../../domain/ports/object-store.js';
+import { s3Call, translateS3Error } from './s3-errors.js';
+
+/** Strip the double quotes S3 puts around ETags. */
+export function stripEtag(etag: string | undefined): string | undefined {
+  return etag === undefined ? undefined : etag.replace(/^"|"$/g, '');
+}
+
+interface HeadLike {
+  ContentLength?: number;
+  ETag?: string;
+  VersionId?: string;
+  LastModified?: Date;
+  StorageClass?: string;
+  Restore?: string;
+  ServerSideEncryption?: string;
+  SSEKMSKeyId?: string;
+  ChecksumCRC32?: string;
+  ContentType?: string;
+  ContentEncoding?: string;
+  ContentDisposition?: string;
+  ContentLanguage?: string;
+  CacheControl?: string;
+  ExpiresString?: string;
+  Expires?: Date;
+  Metadata?: Record<string, string>;
+}
+
+function headersOf(res: HeadLike): ObjectHeaders {
+  const expires = res.ExpiresString ?? (res.Expires ? res.Expires.toUTCString() : undefined);
+  return {
+    ...(res.ContentType ? { contentType: res.ContentType } : {}),
+    ...(res.ContentEncoding ? { contentEncoding: res.ContentEncoding } : {}),
+    ...(res.ContentDisposition ? { contentDisposition: res.ContentDisposition } : {}),
+    ...(res.ContentLanguage ? { contentLanguage: res.ContentLanguage } : {}),
+    ...(res.CacheControl ? { cacheControl: res.CacheControl } : {}),
+    ...(expires ? { expires } : {}),
+  };
+}
+
+function headOf(res: HeadLike): ObjectHead {
+  return {
+    size: res.ContentLength ?? 0,
+    etag: stripEtag(res.ETag) ?? '',
+    ...(res.VersionId && res.VersionId !== 'null' ? { versionId: res.VersionId } : {}),
+    ...(res.LastModified ? { lastModified: res.LastModified.toISOString() } : {}),
+    storageClass: res.StorageClass ?? 'STANDARD',
+    ...(res.Restore ? { restore: res.Restore } : {}),
+    ...(res.ServerSideEncryption ? { serverSideEncryption: res.ServerSideEncryption } : {}),
+    ...(res.SSEKMSKeyId ? { sseKmsKeyId: res.SSEKMSKeyId } : {}),
+    ...(res.ChecksumCRC32 ? { checksumCrc32: res.ChecksumCRC32 } : {}),
+    headers: headersOf(res),
+    metadata: { ...(res.Metadata ?? {}) },
+  };
+}
+
+function putParams(input: PutObjectInput): Record<string, unknown> {
+  const h = input.headers ?? {};
+  return {
+    Bucket: input.bucket,
+    Key: input.key,
+    ...(input.storageClass ? { StorageClass: input.storageClass as StorageClass } : {}),
+    ...(h.contentType ? { ContentType: h.contentType } : {}),
+    ...(h.contentEncoding ? { ContentEncoding: h.contentEncoding } : {}),
+    ...(h.contentDisposition ? { ContentDisposition: h.contentDisposition } : {}),
+    ...(h.contentLanguage ? { ContentLanguage: h.contentLanguage } : {}),
+    ...(h.cacheControl ? { CacheControl: h.cacheControl } : {}),
+    ...(h.expires ? { Expires: new Date(h.expires) } : {}),
+    ...(input.metadata && Object.keys(input.metadata).length > 0 ? { Metadata: { ...input.metadata } } : {}),
+  };
+}
+
+/** Options of {@link S3ObjectStore}. */
+export interface S3ObjectStoreOptions {
+  /** Part size of {@link S3ObjectStore.uploadStream} in bytes. Default 16 MiB (S3 minimum 5 MiB). */
+  readonly streamPartSize?: number;
+  /** Parts of {@link S3ObjectStore.uploadStream} in flight. Default 4 (memory: 4 × part size). */
+  readonly streamQueueSize?: number;
+}
+
+/** {@link ObjectStore} on an SDK v3 {@link S3Client} (passed in; this class never builds clients). */
+export class S3ObjectStore implements ObjectStore {
+  /** @param s3 the S3 client (its endpoint, retries and middleware are the caller's); @param options stream upload sizing */
+  constructor(
+    private readonly s3: S3Client,
+    private readonly options: S3ObjectStoreOptions = {},
+  ) {}
+
+  /** @inheritdoc */
+  async headBucket(bucket: string): Promise<void> {
+    await s3Call('HeadBucket', bucket, undefined, () => this.s3.send(new HeadBucketCommand({ Bucket: bucket })));
+  }
+
+  /** @inheritdoc */
+  async headObject(input: { bucket: string; key: string; versionId?: string; checksum?: boolean }): Promise<ObjectHead> {
+    const res = await s3Call('HeadObject', input.bucket, input.key, () =>
+      this.s3.send(
+        new HeadObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          ...(input.versionId ? { VersionId: input.versionId } : {}),
+          ...(input.checksum ? { ChecksumMode: 'ENABLED' } : {}),
+        }),
+      ),
+    );
+    return headOf(res);
+  }
+
+  /** @inheritdoc */
+  async getObject(input: GetObjectInput): Promise<GotObject> {
+    const res = await s3Call('GetObject', input.bucket, input.key, () =>
+      this.s3.send(
+        new GetObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          ...(input.versionId ? { VersionId: input.versionId } : {}),
+          ...(input.ifMatch ? { IfMatch: `"${input.ifMatch}"` } : {}),
+          ...(input.range ? { Range: `bytes=${input.range.start}-${input.range.end}` } : {}),
+        }),
+      ),
+    );
+    const head = headOf(res);
+    const total = Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? head.size);
+    return { ...head, totalSize: total, body: res.Body as Readable };
+  }
+
+  /** @inheritdoc */
+  async *listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject> {
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix })) {
+        for (const o of page.Contents ?? []) {
+          if (o.Key === undefined) continue;
+          const etag = stripEtag(o.ETag);
+          yield {
+            bucket,
+            key: o.Key,
+            size: o.Size ?? 0,
+            ...(etag ? { etag } : {}),
+            ...(o.LastModified ? { last_modified: o.LastModified.toISOString() } : {}),
+            ...(o.StorageClass ? { storage_class: o.StorageClass } : {}),
+          };
+        }
+      }
+    } catch (err) {
+      throw translateS3Error(err, 'ListObjectsV2', bucket, prefix);
+    }
+  }
+
+  /** @inheritdoc */
+  async putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult> {
+    const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
+    const res = await s3Call('PutObject', input.bucket, input.key, () =>
+      this.s3.send(
+        new PutObjectCommand({
+          ...putParams(input),
+          Body: body,
+          ContentLength: body.length,
+          ...(input.checksumCrc32 ? { ChecksumAlgorithm: 'CRC32', ChecksumCRC32: input.checksumCrc32 } : {}),
+          ...(input.checksumSha256 && !input.checksumCrc32 ? { ChecksumAlgorithm: 'SHA256', ChecksumSHA256: input.checksumSha256 } : {}),
+        } as never),
+      ),
+    );
+    return resultOf(res);
+  }
+
+  /** @inheritdoc */
+  async uploadStream(input: PutObjectInput & { body: Readable }): Promise<PutObjectResult> {
+    const upload = new Upload({
+      client: this.s3,
+      params: { ...putParams(input), Body: input.body } as never,
+      partSize: this.options.streamPartSize ?? 16 * 1024 * 1024,
+      queueSize: this.options.streamQueueSize ?? 4,
+      leavePartsOnError: false,
+    });
+    const res = await s3Call('Upload', input.bucket, input.key, () => upload.done());
+    return resultOf(res as { ETag?: string; VersionId?: string; ChecksumCRC32?: string });
+  }
+
+  /** @inheritdoc */
+  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+    const res = await s3Call('CreateMultipartUpload', input.bucket, input.key, () =>
+      this.s3.send(new CreateMultipartUploadCommand({ ...putParams(input), ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' } as never)),
+    );
+    if (!res.UploadId) throw translateS3Error(new Error('no UploadId in the answer'), 'CreateMultipartUpload', input.bucket, input.key);
+    return res.UploadId;
+  }
+
+  /** @inheritdoc */
+  async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
+    const res = await s3Call(`UploadPart #${input.partNumber}`, input.bucket, input.key, () =>
+      this.s3.send(
+        new UploadPartCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          PartNumber: input.partNumber,
+          Body: input.body,
+          ContentLength: input.body.length,
+          ChecksumAlgorithm: 'CRC32',
+          ChecksumCRC32: input.checksumCrc32,
+        }),
+      ),
+    );
+    return { partNumber: input.partNumber, etag: res.ETag ?? '', checksumCrc32: res.ChecksumCRC32 ?? input.checksumCrc32 };
+  }
+
+  /** @inheritdoc */
+  async completeMultipartUpload(input: { bucket: string; key: string; uploadId: string; parts: readonly UploadedPart[]; checksumCrc32: string }): Promise<PutObjectResult> {
+    const res = await s3Call('CompleteMultipartUpload', input.bucket, input.key, () =>
+      this.s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          ChecksumCRC32: input.checksumCrc32,
+          ChecksumType: 'FULL_OBJECT',
+          MultipartUpload: { Parts: input.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumCRC32: p.checksumCrc32 })) },
+        }),
+      ),
+    );
+    return resultOf(res);
+  }
+
+  /** @inheritdoc */
+  async abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void> {
+    try {
+      await this.s3.send(new AbortMultipartUploadCommand({ Bucket: input.bucket, Key: input.key, UploadId: input.uploadId }));
+    } catch (err) {
+      const e = translateS3Error(err, 'AbortMultipartUpload', input.bucket, input.key);
+      if (e.failure !== 'NOT_FOUND') throw e;
+    }
+  }
+
+  /** @inheritdoc */
+  async *listMultipartUploads(bucket: string, prefix: string): AsyncIterable<OpenUpload> {
+    try {
+      // ListMultipartUploads has no SDK paginator: follow KeyMarker / UploadIdMarker.
+      let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, ...marker }));
+        for (const u of page.Uploads ?? []) {
+          if (u.Key && u.UploadId) yield { key: u.Key, uploadId: u.UploadId, initiated: (u.Initiated ?? new Date(0)).toISOString() };
+        }
+        if (!page.IsTruncated) return;
+        marker = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+      }
+    } catch (err) {
+      throw translateS3Error(err, 'ListMultipartUploads', bucket, prefix);
+    }
+  }
+
+  /** @inheritdoc */
+  async deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
+    if (targets.length === 0) return { deleted: [], errors: [] };
+    if (targets.length > 1000) throw new RangeError(`DeleteObjects takes at most 1,000 keys, got ${targets.length}`);
+    const res = await s3Call('DeleteObjects', bucket, undefined, () =>
+      this.s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: {
+            Quiet: true,
+            Objects: targets.map((t) => ({ Key: t.key, ...(t.etag ? { ETag: `"${t.etag}"` } : {}), ...(t.versionId ? { VersionId: t.versionId } : {}) })),
+          },
+        }),
+      ),
+    );
+    const errors = (res.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' }));
+    const failed = new Set(errors.map((e) => e.key));
+    return { deleted: targets.map((t) => t.key).filter((k) => !failed.has(k)), errors };
+  }
+
+  /** @inheritdoc */
+  async deleteObject(bucket: string, target: DeleteTarget): Promise<void> {
+    await s3Call('DeleteObject', bucket, target.key, () =>
+      this.s3.send(
+        new DeleteObjectCommand({ Bucket: bucket, Key: target.key, ...(target.etag ? { IfMatch: `"${target.etag}"` } : {}), ...(target.versionId ? { VersionId: target.versionId } : {}) }),
+      ),
+    );
+  }
+
+  /** @inheritdoc */
+  async restoreObject(input: { bucket: string; key: string; days: number; tier: string }): Promise<RestoreStart> {
+    try {
+      const res = await this.s3.send(
+        new RestoreObjectCommand({ Bucket: input.bucket, Key: input.key, RestoreRequest: { Days: input.days, GlacierJobParameters: { Tier: input.tier as Tier } } }),
+      );
+      return res.$metadata.httpStatusCode === 200 ? 'ALREADY_RESTORED' : 'STARTED';
+    } catch (err) {
+      const e = translateS3Error(err, 'RestoreObject', input.bucket, input.key);
+      if (e.failure === 'RESTORE_IN_PROGRESS') return 'IN_PROGRESS';
+      throw e;
+    }
+  }
+
+  /** @inheritdoc */
+  async presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string> {
+    return s3Call('PresignGetObject', bucket, key, () => getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds }));
+  }
+}
+
+function resultOf(res: { ETag?: string; VersionId?: string; ChecksumCRC32?: string }): PutObjectResult {
+  const etag = stripEtag(res.ETag);
+  return {
+    ...(etag ? { etag } : {}),
+    ...(res.VersionId && res.VersionId !== 'null' ? { versionId: res.VersionId } : {}),
+    ...(res.ChecksumCRC32 ? { checksumCrc32: res.ChecksumCRC32 } : {}),
+  };
+}
