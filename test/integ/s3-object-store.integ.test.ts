@@ -49,6 +49,11 @@ test('listObjects streams every key in byte order; uploadStream writes a multipa
   const keys: string[] = [];
   for await (const o of store.listObjects('objstore', 'l/')) keys.push(o.key);
   assert.deepEqual(keys, ['l/a', 'l/b', 'l/c']);
+  await store.putObject({ bucket: 'objstore', key: 'p/x/1', body: '1' });
+  await store.putObject({ bucket: 'objstore', key: 'p/y/2', body: '2' });
+  const prefixes: string[] = [];
+  for await (const p of store.listCommonPrefixes('objstore', 'p/')) prefixes.push(p);
+  assert.deepEqual(prefixes, ['p/x/', 'p/y/']);
   const big = Buffer.alloc(11 * 1024 * 1024, 7);
   await store.uploadStream({ bucket: 'objstore', key: 'big.bin', body: Readable.from([big]) });
   const head = await store.headObject({ bucket: 'objstore', key: 'big.bin' });

@@ -151,6 +151,17 @@ export class MemoryObjectStore implements ObjectStore {
     }
   }
 
+  async *listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string> {
+    this.enter('ListObjectsV2', bucket, prefix);
+    const seen = new Set<string>();
+    for (const key of this.bucket('ListObjectsV2', bucket).keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const slash = key.indexOf('/', prefix.length);
+      if (slash >= 0) seen.add(key.slice(0, slash + 1));
+    }
+    yield* [...seen].sort();
+  }
+
   private store(input: PutObjectInput, body: Buffer): PutObjectResult {
     this.createBucket(input.bucket);
     const o = this.seed(input.bucket, input.key, body, {

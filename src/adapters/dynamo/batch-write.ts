@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ColdpackError } from '../../domain/errors.js';
+import { retryUnprocessed } from './retry-unprocessed.js';
 
 /** BatchWriteItem accepts at most 25 put/delete requests per call (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html). */
 export const BATCH_WRITE_MAX = 25;
@@ -15,8 +15,6 @@ export async function batchPut(
   items: readonly Record<string, unknown>[],
   options: { maxRetries?: number; sleep?: (ms: number) => Promise<void>; concurrency?: number } = {},
 ): Promise<{ calls: number }> {
-  const maxRetries = options.maxRetries ?? 10;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let calls = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -27,20 +25,16 @@ export async function batchPut(
       calls += made;
     }
   };
-  const putChunk = async (chunk: readonly Record<string, unknown>[]): Promise<number> => {
-    let made = 0;
-    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > maxRetries) {
-        throw new ColdpackError('UNPROCESSED_ITEMS', `${pending.length} items of ${table} stayed unprocessed after ${maxRetries} retries`);
-      }
-      if (attempt > 0) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
-      const res = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      made++;
-      pending = (res.UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-    return made;
-  };
+  const putChunk = (chunk: readonly Record<string, unknown>[]): Promise<number> =>
+    retryUnprocessed(
+      chunk.map((Item) => ({ PutRequest: { Item } })),
+      async (pending) => {
+        const res = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table]: [...pending] } }));
+        return (res.UnprocessedItems?.[table] ?? []) as typeof pending;
+      },
+      `BatchWriteItem ${table}`,
+      options,
+    );
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
   return { calls };
 }

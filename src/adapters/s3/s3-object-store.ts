@@ -186,6 +186,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
+  async *listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string> {
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' })) {
+        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) yield p.Prefix;
+      }
+    } catch (err) {
+      throw translateS3Error(err, 'ListObjectsV2', bucket, prefix);
+    }
+  }
+
+  /** @inheritdoc */
   async putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult> {
     const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
     const res = await s3Call('PutObject', input.bucket, input.key, () =>

@@ -137,6 +137,8 @@ export interface ObjectStore {
   getObject(input: GetObjectInput): Promise<GotObject>;
   /** ListObjectsV2 of current versions under a raw prefix, streamed page by page (1,000 keys a page, UTF-8 byte order). */
   listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject>;
+  /** The common prefixes one level below `prefix` (ListObjectsV2 with `Delimiter: '/'`, all pages). */
+  listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string>;
   /** PutObject of a body held in memory (≤ 5 GiB). */
   putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult>;
   /**
