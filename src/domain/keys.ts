@@ -44,3 +44,14 @@ export function reportKey(project: string, jobId: string): string {
 
 /** Name of the manifest entry written as each bundle's last entry. */
 export const MANIFEST_ENTRY_NAME = '.coldpack/manifest.csv';
+
+/**
+ * Decode a key as S3 writes it in S3 Inventory reports, event notifications and
+ * `EncodingType=url` listings: URL-encoded with `+` for a space. Decoded exactly once:
+ * `a%2Bb` -> `a+b`, `a+b` -> `a b`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+ * @throws URIError when the value holds a malformed `%` escape
+ */
+export function decodeS3UrlKey(raw: string): string {
+  return decodeURIComponent(raw.replace(/\+/g, ' '));
+}

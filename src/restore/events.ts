@@ -12,6 +12,7 @@
  * Keys in S3 event payloads are URL-encoded form values: a space arrives as `+` and a literal `+`
  * as `%2B`. They are decoded exactly once here (case C06); nothing downstream decodes again.
  */
+import { decodeS3UrlKey } from '../domain/keys.js';
 
 /** One archived object whose restore completed. */
 export interface RestoreCompletedEvent {
@@ -22,13 +23,6 @@ export interface RestoreCompletedEvent {
   readonly expiresAt?: Date;
 }
 
-/**
- * Decode a key from an S3 event: `+` means space, then percent-decoding, exactly once.
- * @throws URIError when the value holds a malformed `%` escape
- */
-export function decodeEventKey(raw: string): string {
-  return decodeURIComponent(raw.replace(/\+/g, ' '));
-}
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
@@ -48,7 +42,7 @@ function fromEventBridge(e: Json): RestoreCompletedEvent[] {
   const key = str(obj(detail?.object)?.key);
   if (!bucket || key === undefined) return [];
   const expiresAt = date(detail?.['restore-expiry-time']);
-  return [{ bucket, key: decodeEventKey(key), ...(expiresAt ? { expiresAt } : {}) }];
+  return [{ bucket, key: decodeS3UrlKey(key), ...(expiresAt ? { expiresAt } : {}) }];
 }
 
 function fromRecord(r: Json): RestoreCompletedEvent[] {
@@ -68,7 +62,7 @@ function fromRecord(r: Json): RestoreCompletedEvent[] {
   const key = str(obj(s3?.object)?.key);
   if (!bucket || key === undefined) return [];
   const expiresAt = date(obj(obj(r.glacierEventData)?.restoreEventData)?.lifecycleRestorationExpiryTime);
-  return [{ bucket, key: decodeEventKey(key), ...(expiresAt ? { expiresAt } : {}) }];
+  return [{ bucket, key: decodeS3UrlKey(key), ...(expiresAt ? { expiresAt } : {}) }];
 }
 
 /**

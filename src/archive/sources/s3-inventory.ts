@@ -3,6 +3,7 @@ import { parse } from 'csv-parse';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
+import { decodeS3UrlKey } from '../../domain/keys.js';
 import { ValidationError } from '../../domain/errors.js';
 
 /** The parts of an S3 Inventory manifest.json coldpack reads (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-inventory-location.html). */
@@ -15,13 +16,6 @@ export interface InventoryManifest {
   readonly files: ReadonlyArray<{ readonly key: string; readonly size?: number }>;
 }
 
-/**
- * Decode a key as S3 Inventory (and S3 event notifications) write it: URL-encoded with `+` for a
- * space. Decoded exactly once: `a%2Bb` -> `a+b`, `a+b` -> `a b`.
- */
-export function decodeInventoryKey(raw: string): string {
-  return decodeURIComponent(raw.replace(/\+/g, ' '));
-}
 
 /** Parse and check a manifest.json body. @throws ValidationError for a non-CSV or malformed manifest */
 export function parseInventoryManifest(text: string, where: string): InventoryManifest {
@@ -58,7 +52,7 @@ export async function* readS3Inventory(s3: S3Client, manifestBucket: string, man
     for await (const row of rows as AsyncIterable<string[]>) {
       if (iMarker! >= 0 && row[iMarker!] === 'true') continue;
       if (iLatest! >= 0 && row[iLatest!] === 'false') continue;
-      const key = decodeInventoryKey(row[iKey!] ?? '');
+      const key = decodeS3UrlKey(row[iKey!] ?? '');
       if (!key.startsWith(prefix)) continue;
       const etag = iEtag! >= 0 ? row[iEtag!] : undefined;
       const modified = iModified! >= 0 ? row[iModified!] : undefined;

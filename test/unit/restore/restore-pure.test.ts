@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRestoreHeader } from '../../../src/restore/restore-header.js';
-import { decodeEventKey, parseRestoreEvents } from '../../../src/restore/events.js';
+import { parseRestoreEvents } from '../../../src/restore/events.js';
+import { decodeS3UrlKey } from '../../../src/domain/keys.js';
 import { needsRestore, tierProblem } from '../../../src/restore/tiers.js';
 import { compareKeys, rangeMayHoldPrefix } from '../../../src/restore/archive-catalog.js';
 import { pickGeneration } from '../../../src/restore/file-lookup.js';
@@ -20,11 +21,11 @@ test('x-amz-restore: absent, ongoing, done with expiry, unrecognized', () => {
 });
 
 test('event keys are decoded exactly once with + as space (C06)', () => {
-  assert.equal(decodeEventKey('q/a+b.txt'), 'q/a b.txt');
-  assert.equal(decodeEventKey('q/a%2Bb.txt'), 'q/a+b.txt');
-  assert.equal(decodeEventKey('q/a%252Bb.txt'), 'q/a%2Bb.txt');
-  assert.equal(decodeEventKey('q/x%3Fy%23z.txt'), 'q/x?y#z.txt');
-  assert.equal(decodeEventKey('k/%E2%82%AC'), 'k/€');
+  assert.equal(decodeS3UrlKey('q/a+b.txt'), 'q/a b.txt');
+  assert.equal(decodeS3UrlKey('q/a%2Bb.txt'), 'q/a+b.txt');
+  assert.equal(decodeS3UrlKey('q/a%252Bb.txt'), 'q/a%2Bb.txt');
+  assert.equal(decodeS3UrlKey('q/x%3Fy%23z.txt'), 'q/x?y#z.txt');
+  assert.equal(decodeS3UrlKey('k/%E2%82%AC'), 'k/€');
 });
 
 test('restore events: EventBridge, S3 notification, SQS envelope; other events ignored', () => {
