@@ -5,7 +5,7 @@
  */
 import { ConflictError } from '../domain/errors.js';
 import { toArchiveRequest } from '../api/mapping.js';
-import type { ArchiveJobs, JobView } from '../api/ports.js';
+import type { ArchiveJobs, JobView } from '../domain/archive-jobs.js';
 import { planRun, type RunPlan } from './period.js';
 import type { ScheduleConfig } from './schedule-config.js';
 

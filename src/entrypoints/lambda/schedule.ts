@@ -6,7 +6,7 @@
  * `scheduleFromEnv` (no COLDPACK_SCHEDULE_REQUEST = nothing to start, the run is skipped).
  */
 import { pino } from 'pino';
-import type { ArchiveJobs } from '../../api/ports.js';
+import type { ArchiveJobs } from '../../domain/archive-jobs.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import { archiveServiceForLambda } from '../lambda-archive.js';
 import type { ScheduleConfig } from '../../schedule/schedule-config.js';
