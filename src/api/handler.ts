@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ScheduleConfig } from '../schedule/schedule-config.js';
+import type { ScheduleSettings } from '../schedule/schedule-config.js';
 import { DEFAULT_MAX_BODY_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES, errorResponse, json } from './http.js';
 import type { Deployment } from './mapping.js';
 import type { ArchiveJobs } from '../domain/archive-jobs.js';
@@ -30,7 +30,7 @@ export interface ApiDeps {
   /** IANA zone of monthly periods (the schedule's zone). */
   readonly timeZone: string;
   /** The monthly schedule, shown by `GET /schedule`. */
-  readonly schedule?: ScheduleConfig;
+  readonly schedule?: ScheduleSettings;
   /** Authentication of every non-public route; undefined = none (API Gateway IAM did it). */
   readonly authorize?: Authorizer;
   /** Request body limit in bytes. */

@@ -17,8 +17,8 @@ import { resolveToken } from '../../../api/token.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { createRestoreService } from '../../../restore/factory.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
-import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
-import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
+import { eventBridgeExpression } from '../../../schedule/schedule-config.js';
+import { parseScheduleConfig, scheduleFromEnv, scheduledArchiveRequest, type ScheduleConfig } from '../../schedule-env.js';
 import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
 import { composeArchive } from '../../archive-composition.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
@@ -96,7 +96,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     log,
   });
   const local = schedule?.enabled
-    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
+    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule, toRequest: scheduledArchiveRequest }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
     : undefined;
   const lines = [
     `coldpack API listening on ${server.url}`,
