@@ -2,17 +2,17 @@ import { deflateRaw, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem, SourceObject } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
-import { bundleKeys, filePk, nameKey, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
+import { bundleKeys, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ZipBundleWriter, type WrittenEntry } from '../bundle/zip-bundle-writer.js';
-import { crc32Hex } from '../bundle/zip-entry-reader.js';
 import { partSizeFor } from '../bundle/part-size.js';
 import { MultipartSink } from './multipart-sink.js';
 import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
+import { indexItem, toRecord } from './entry-records.js';
 import { keepDeflated, preferredMethod } from '../bundle/compression-policy.js';
 import { manifestHeader, manifestRow } from '../bundle/manifest.js';
 
@@ -192,37 +192,4 @@ export class BundlePacker {
     if (head.size !== bytes) throw new IntegrityError(`bundle ${key}: S3 has ${head.size} bytes, ${bytes} were written`);
     if (head.checksumCrc32 !== crc32) throw new IntegrityError(`bundle ${key}: S3 CRC-32 ${head.checksumCrc32} != written ${crc32}`);
   }
-}
-
-function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: WrittenEntry): EntryRecord {
-  return {
-    key: item.obj.key,
-    size: w.size,
-    etag: item.meta.etag,
-    ...(item.meta.versionId ? { version_id: item.meta.versionId } : {}),
-    last_modified: item.meta.lastModified,
-    ...(item.meta.contentType ? { content_type: item.meta.contentType } : {}),
-    offset: w.offset,
-    length: w.length,
-    compressed_size: w.compressedSize,
-    method: w.method,
-    crc32: crc32Hex(w.crc32),
-    sha256: w.sha256,
-  };
-}
-
-function indexItem(ctx: BundleContext, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
-  return {
-    ...e,
-    pk: filePk(src, e.key),
-    sk: `${ctx.generation}#${ctx.jobId}`,
-    name_key: nameKey(src, e.key),
-    bucket: src,
-    archive_bucket: ctx.archiveBucket,
-    bundle_key: bundleKey,
-    storage_class: ctx.storageClass,
-    job_id: ctx.jobId,
-    project: ctx.project,
-    archived_at: ctx.generation,
-  };
 }

@@ -21,6 +21,8 @@ export interface MultipartSinkOptions {
   readonly storageClass: ArchiveStorageClass;
   /** Part size in bytes; default 16 MiB; must be 5 MiB–5 GiB (S3 limits). */
   readonly partSize?: number;
+  /** Most parts of the upload: default and at most 10,000 (S3's limit; lower only to test the check). */
+  readonly maxParts?: number;
   /** Parts uploaded concurrently; default 4. Memory bound: (maxInFlight + 1) × partSize bytes. */
   readonly maxInFlight?: number;
   readonly contentType?: string;
@@ -67,12 +69,13 @@ export class MultipartSink implements ByteSink {
   private failure: unknown;
   private completed = false;
   private readonly partSize: number;
+  private readonly maxParts: number;
   private readonly maxInFlight: number;
   private readonly logger: Logger;
 
   /**
    * @param objects the object store; @param options target object and limits
-   * @throws RangeError when `partSize` is outside 5 MiB–5 GiB
+   * @throws RangeError when `partSize` is outside 5 MiB–5 GiB or `maxParts` outside 1–10,000
    */
   constructor(
     private readonly objects: ObjectStore,
@@ -81,6 +84,10 @@ export class MultipartSink implements ByteSink {
     this.partSize = options.partSize ?? DEFAULT_PART_BYTES;
     if (this.partSize < S3_MIN_PART_BYTES || this.partSize > S3_MAX_PART_BYTES) {
       throw new RangeError(`partSize must be between ${S3_MIN_PART_BYTES} and ${S3_MAX_PART_BYTES} bytes, got ${this.partSize}`);
+    }
+    this.maxParts = options.maxParts ?? S3_MAX_PARTS;
+    if (!Number.isInteger(this.maxParts) || this.maxParts < 1 || this.maxParts > S3_MAX_PARTS) {
+      throw new RangeError(`maxParts must be an integer between 1 and ${S3_MAX_PARTS}, got ${this.maxParts}`);
     }
     this.maxInFlight = options.maxInFlight ?? 4;
     this.logger = options.logger ?? silentLogger;
@@ -117,10 +124,10 @@ export class MultipartSink implements ByteSink {
   private async flushPart(): Promise<void> {
     if (this.failure) throw this.failure;
     const partNumber = this.partCount + 1;
-    if (partNumber > S3_MAX_PARTS) {
+    if (partNumber > this.maxParts) {
       throw new ColdpackError(
         'TOO_MANY_PARTS',
-        `multipart upload ${this.where()}: part ${partNumber} of ${this.partSize} bytes would pass S3's limit of ${S3_MAX_PARTS} parts ` +
+        `multipart upload ${this.where()}: part ${partNumber} of ${this.partSize} bytes would pass the limit of ${this.maxParts} parts ` +
           '(https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html); use a larger part size for this object',
       );
     }
@@ -176,8 +183,8 @@ export class MultipartSink implements ByteSink {
     await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
     const parts = this.parts.filter((p): p is UploadedPart => p !== undefined);
-    if (parts.length !== this.partCount || parts.length > S3_MAX_PARTS) {
-      throw new ColdpackError('INTERNAL', `multipart upload ${this.where()}: ${parts.length} parts uploaded, ${this.partCount} sent (limit ${S3_MAX_PARTS})`);
+    if (parts.length !== this.partCount || parts.length > this.maxParts) {
+      throw new ColdpackError('INTERNAL', `multipart upload ${this.where()}: ${parts.length} parts uploaded, ${this.partCount} sent (limit ${this.maxParts})`);
     }
     const res = await this.objects.completeMultipartUpload({ bucket: this.options.bucket, key: this.options.key, uploadId: this.uploadId, parts, checksumCrc32: crc });
     return { bytes: this.total, crc32: crc, mode: 'multipart', parts: parts.length, ...(res.versionId ? { versionId: res.versionId } : {}) };
