@@ -1,7 +1,7 @@
 /**
  * Job store port: persistence of archive jobs, their shards, idempotency keys, source locks and
  * the monthly period index. DynamoDB adapter: `src/adapters/dynamo/dynamo-job-store.ts`; in-memory
- * fake: `test/support/memory-stores.ts`.
+ * fake: `test/support/memory-job-store.ts`.
  */
 import type { CreateResult, HeldLock, JobChanges, JobItem, ShardItem, SourceLock } from '../archive-job.js';
 

@@ -2,7 +2,7 @@
  * Usage ports: what a job's steps cost in requests. A {@link UsageMeter} counts the requests made
  * on the job's clients (`src/adapters/request-meter.ts`); a {@link UsageStore} keeps one record per
  * step run (DynamoDB adapter: `src/adapters/dynamo/dynamo-usage-store.ts`). The ledger that ties
- * them together: `src/archive/usage-ledger.ts`.
+ * them together: `src/archive/usage-ledger.ts`. In-memory fake: `test/support/memory-stores.ts`.
  */
 
 /**
