@@ -6,6 +6,7 @@ import type {
   MetadataBearer,
 } from '@smithy/types';
 import { requestKey } from '../cost/requests.js';
+import type { UsageMeter } from '../domain/ports/usage-store.js';
 
 /**
  * What a {@link RequestMeter} has counted. Keys are request keys `<Service>:<Operation>[:<qualifier>]` as
@@ -74,7 +75,7 @@ const MULTIPART_FOLLOW_UPS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteM
  *
  * Example: `const meter = new RequestMeter().attach(clients.s3).attach(clients.dynamo);` … `meter.snapshot()`.
  */
-export class RequestMeter {
+export class RequestMeter implements UsageMeter {
   private requests: Counter = {};
   private unbilled: Counter = {};
   private sent: Counter = {};

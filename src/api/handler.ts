@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { ScheduleConfig } from '../schedule/schedule-config.js';
+import type { ScheduleSettings } from '../schedule/schedule-config.js';
 import { DEFAULT_MAX_BODY_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES, errorResponse, json } from './http.js';
 import type { Deployment } from './mapping.js';
-import type { ApiLogger, ArchiveJobs, CostEstimator, FileLookup, RestoreRequests } from './ports.js';
+import type { ArchiveJobs } from '../domain/archive-jobs.js';
+import type { ApiLogger, CostEstimator, FileLookup, RestoreRequests } from './ports.js';
 import { MethodNotAllowedError, matchRoute, type Route } from './router.js';
 import { archiveRoutes } from './routes/archive.js';
 import { miscRoutes } from './routes/misc.js';
@@ -29,7 +30,7 @@ export interface ApiDeps {
   /** IANA zone of monthly periods (the schedule's zone). */
   readonly timeZone: string;
   /** The monthly schedule, shown by `GET /schedule`. */
-  readonly schedule?: ScheduleConfig;
+  readonly schedule?: ScheduleSettings;
   /** Authentication of every non-public route; undefined = none (API Gateway IAM did it). */
   readonly authorize?: Authorizer;
   /** Request body limit in bytes. */

@@ -1,80 +1,18 @@
 /**
- * Ports of the HTTP API: what the route handlers need from the archive engine, the restore
- * pipeline, the file index and the cost model. The handlers depend on these interfaces only; the
- * composition roots (`src/entrypoints/lambda/api.ts`, `coldpack serve`) pass implementations.
+ * Ports of the HTTP API: what the route handlers need from the restore pipeline, the file index
+ * and the cost model (the archive side's contract, `ArchiveJobs`, is in
+ * `src/domain/archive-jobs.ts`). The handlers depend on these interfaces only; the composition
+ * roots (`src/entrypoints/lambda/api.ts`, `coldpack serve`) pass implementations.
  *
  * Implementations:
- * - {@link ArchiveJobs}: `src/archive/archive-service.ts` (archive engine);
  * - {@link RestoreRequests}, {@link FileLookup}: `src/restore/` (restore pipeline);
  * - {@link CostEstimator}: a thin wrapper over `estimate(input, prices)` of `src/cost/`.
  */
-import type { ArchiveRequest } from '../domain/archive-request.js';
-import type { FileIndexItem, JobStatus } from '../domain/model.js';
+import type { JobErrorView, SubmitOptions } from '../domain/archive-jobs.js';
+import type { FileIndexItem } from '../domain/model.js';
 
-/** Options of a submit call. */
-export interface SubmitOptions {
-  /**
-   * Client-chosen idempotency key (`Idempotency-Key` header or `request_id` field; the schedule
-   * uses `PERIOD#<project>#<yyyy-mm>`). A repeated key returns the job or restore it created first
-   * instead of creating another one.
-   */
-  readonly idempotencyKey?: string;
-}
-
-/** One recorded job error (a failed object, a failed shard, a QC mismatch...). */
-export interface JobErrorView {
-  /** Stable code, e.g. `QC_MISMATCH`, `SOURCE_CHANGED`, `ACCESS_DENIED`. */
-  readonly code: string;
-  /** Human-readable explanation. */
-  readonly message: string;
-  /** The source key it is about, when there is one. */
-  readonly key?: string;
-  /** Anything else the engine records (timestamps, shard number...). */
-  readonly [extra: string]: unknown;
-}
-
-/**
- * What the API shows of an archive job (`GET /archive/{job_id}`, the `POST /archive` answer).
- * Keep it well under 6 MB: `errors` should be capped by the engine (e.g. the first 100) with the
- * full list in the report object.
- */
-export interface JobView {
-  /** Job id (opaque string, URL-safe). */
-  readonly job_id: string;
-  /** QUEUED, RUNNING, SUCCEEDED, PARTIAL or FAILED. */
-  readonly status: JobStatus;
-  /** The normalized request the job runs. */
-  readonly request: ArchiveRequest;
-  /** Counters such as `files_listed`, `bytes_listed`, `files_archived`, `bundles`, `files_deleted`. */
-  readonly counters: Readonly<Record<string, number>>;
-  /** Creation time, ISO 8601 UTC. */
-  readonly created_at: string;
-  /** Last update time, ISO 8601 UTC. */
-  readonly updated_at: string;
-  /** Errors recorded so far (capped by the engine). */
-  readonly errors?: readonly JobErrorView[];
-  /** Final report (counts, bytes, requests, cost), present once the job has finished. */
-  readonly report?: Readonly<Record<string, unknown>>;
-}
-
-/** Archive jobs: submit, read, and find by monthly period. Implemented by the archive engine. */
-export interface ArchiveJobs {
-  /**
-   * Validate the request against AWS (the bucket exists and the prefix can be listed), create the
-   * job and start it.
-   * @returns the created job, or the job created earlier with the same `idempotencyKey`
-   * @throws ValidationError (400) when the bucket or prefix does not exist or cannot be read
-   * @throws ConflictError (409) with `details.job_id` when a job for the same bucket and prefix is RUNNING
-   */
-  submit(req: ArchiveRequest, opts: SubmitOptions): Promise<JobView>;
-  /** The job with this id, or undefined when there is none. */
-  get(jobId: string): Promise<JobView | undefined>;
-  /**
-   * Every archive job of `project` whose request carries `period` (`yyyy-mm`), any status.
-   * Used by the monthly schedule to decide whether the month was already archived.
-   */
-  findForPeriod(project: string, period: string): Promise<JobView[]>;
-}
+/** Shared with the archive side; re-exported for the restore types below and their importers. */
+export type { JobErrorView, SubmitOptions };
 
 /** Retrieval tiers of S3 RestoreObject. Expedited exists for GLACIER only, not DEEP_ARCHIVE. */
 export const RETRIEVAL_TIERS = ['Standard', 'Bulk', 'Expedited'] as const;

@@ -1,71 +1,83 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TableNames } from '../domain/config.js';
+import { text } from 'node:stream/consumers';
+import { jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
-import { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
-import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
-import { JobsRepo, jobErrorOf, type JobItem, type SourceLock } from '../adapters/dynamo/jobs-repo.js';
+import type { BundleStore } from '../domain/ports/bundle-store.js';
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import type { FileIndexStore } from '../domain/ports/file-index-store.js';
+import type { JobStore } from '../domain/ports/job-store.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import type { Usage } from '../domain/ports/usage-store.js';
 import { BundlePacker } from './bundle-packer.js';
 import { Finalizer, type JobReport, type ReportTotals } from './finalizer.js';
-import type { Usage, UsageLedger } from './usage-ledger.js';
+import type { UsageLedger } from './usage-ledger.js';
 import { checkQc, countSource, writeShardPlans, type BucketPolicy } from './planner.js';
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
 
-/** Collaborators and options of {@link ArchiveEngine}. */
+/** Ports and options of {@link ArchiveEngine}. The composition root (`src/entrypoints/archive-composition.ts`) builds the adapters. */
 export interface ArchiveEngineDeps {
-  readonly s3: S3Client;
-  readonly dynamo: DynamoDBDocumentClient;
-  readonly tables: TableNames;
+  /** Sources, bundles, manifests, plans and reports. */
+  readonly objects: ObjectStore;
+  readonly jobs: JobStore;
+  readonly bundles: BundleStore;
+  readonly index: FileIndexStore;
   readonly archiveBucket: string;
   /** Fetch concurrency and buffering (defaults: 64 GETs, 128 MiB, stream ≥ 8 MiB). */
   readonly fetch?: FetchOptions;
-  /** Called with the final report (e.g. SNS summary). Failures are logged by the caller, never fatal. */
+  /** Called with the final report (e.g. SNS summary). A failure is logged, never fatal. */
   readonly onFinished?: (report: JobReport) => Promise<void>;
   /** Buckets the job may read and delete from; default: any but the archive bucket. */
   readonly bucketPolicy?: BucketPolicy;
-  /** Records each step's requests (from a request meter on these clients) for the job report. */
+  /** Records each step's requests (from a request meter on the adapters' clients) for the job report. */
   readonly ledger?: UsageLedger;
   /** Extra report sections computed at finalize from the job, its totals and its usage (e.g. cost). */
   readonly reportExtras?: (job: JobItem, totals: ReportTotals, usage: Usage | undefined) => Promise<Record<string, unknown>>;
-}
-
-/** The lock a job takes: its source bucket and prefix (or the manifest's bucket and key). */
-export function sourceLock(job: Pick<JobItem, 'request'>): SourceLock {
-  const s = job.request.source;
-  return s.kind === 'list' ? { bucket: s.bucket, scope: s.prefix } : { bucket: s.bucket || 'local-file', scope: `manifest:${s.manifest}` };
+  /** Default {@link silentLogger}. */
+  readonly logger?: Logger;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
 }
 
 /**
  * Runs the steps of an archive job: plan (count + QC guard, then shard plans), pack each shard,
  * finalize. Every step is resumable: re-running a job id skips what is done (planned shards,
  * COMMITTED bundles, DONE shards) and finishes the rest without duplicates. Used in-process by the
- * CLI and `coldpack serve`, and step by step by the AWS Batch worker.
+ * CLI and `coldpack serve` ({@link run}), and step by step by the AWS Batch worker.
  */
 export class ArchiveEngine {
-  readonly jobs: JobsRepo;
-  readonly bundles: BundleRepo;
-  readonly index: FileIndexRepo;
   private readonly packer: BundlePacker;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
 
-  /** @param deps clients, table names, archive bucket, options */
+  /** @param deps ports (object store, job/bundle/index stores, ledger, logger, clock), archive bucket, options */
   constructor(private readonly deps: ArchiveEngineDeps) {
-    this.jobs = new JobsRepo(deps.dynamo, deps.tables.jobs);
-    this.bundles = new BundleRepo(deps.dynamo, deps.tables.bundles);
-    this.index = new FileIndexRepo(deps.dynamo, deps.tables.files);
-    this.packer = new BundlePacker({ s3: deps.s3, bundles: this.bundles, index: this.index, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    this.logger = deps.logger ?? silentLogger;
+    this.clock = deps.clock ?? systemClock;
+    this.packer = new BundlePacker({
+      objects: deps.objects,
+      bundles: deps.bundles,
+      index: deps.index,
+      clock: this.clock,
+      logger: this.logger,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
   }
 
   private async job(jobId: string): Promise<JobItem> {
-    const job = await this.jobs.get(jobId);
+    const job = await this.deps.jobs.get(jobId);
     if (!job) throw new ColdpackError('NOT_FOUND', `archive job ${jobId} does not exist`);
     return job;
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
   }
 
   /**
    * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items.
    * @returns the number of shards
-   * @throws QcMismatchError (the job is then FAILED with nothing written)
+   * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
   async plan(jobId: string): Promise<number> {
     return this.measured(jobId, 'plan', () => this.planStep(jobId));
@@ -76,15 +88,16 @@ export class ArchiveEngine {
   }
 
   private async planStep(jobId: string): Promise<number> {
+    const { jobs, objects, archiveBucket } = this.deps;
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
-    await this.jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? new Date().toISOString() });
-    const policy = this.deps.bucketPolicy ?? { reserved: [this.deps.archiveBucket], allowed: [] };
-    checkQc(job.request, await countSource(this.deps.s3, job.request, policy));
-    const { shards, counts } = await writeShardPlans(this.deps.s3, this.deps.archiveBucket, jobId, job.request, policy);
+    await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
+    const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
+    checkQc(job.request, await countSource(objects, job.request, policy));
+    const { shards, counts } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy);
     checkQc(job.request, counts);
-    for (const s of shards) await this.jobs.putShard(jobId, s);
-    await this.jobs.update(jobId, {
+    for (const s of shards) await jobs.putShard(jobId, s);
+    await jobs.update(jobId, {
       shard_count: shards.length,
       n_files_listed: counts.files,
       n_bytes_listed: counts.bytes,
@@ -98,7 +111,8 @@ export class ArchiveEngine {
   /** Pack one shard (an AWS Batch array child runs exactly this). */
   async packShard(jobId: string, shard: number, onProgress?: ShardProgress): Promise<void> {
     const job = await this.job(jobId);
-    const worker = new ShardWorker({ s3: this.deps.s3, jobs: this.jobs, bundles: this.bundles, packer: this.packer, archiveBucket: this.deps.archiveBucket });
+    const { objects, jobs, bundles, archiveBucket } = this.deps;
+    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 
@@ -107,8 +121,8 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     const done = await this.finishedReport(job);
     if (done) return done;
-    const finalizer = new Finalizer({ s3: this.deps.s3, jobs: this.jobs, bundles: this.bundles, archiveBucket: this.deps.archiveBucket });
-    const ledger = this.deps.ledger;
+    const { objects, jobs, bundles, archiveBucket, ledger } = this.deps;
+    const finalizer = new Finalizer({ objects, jobs, bundles, archiveBucket, clock: this.clock, logger: this.logger });
     const start = ledger?.now();
     const report = await finalizer.run(job, async (totals) => {
       const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
@@ -117,8 +131,14 @@ export class ArchiveEngine {
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
     });
-    await this.jobs.releaseLock(sourceLock(job), jobId);
-    await this.deps.onFinished?.(report).catch(() => undefined);
+    await jobs.releaseLock(sourceLock(job), jobId);
+    if (this.deps.onFinished) {
+      try {
+        await this.deps.onFinished(report);
+      } catch (err) {
+        this.logger.error({ err, job_id: jobId, status: report.status }, 'the finished-job callback (e.g. the SNS summary) failed; the job itself is finished');
+      }
+    }
     return report;
   }
 
@@ -128,29 +148,44 @@ export class ArchiveEngine {
    */
   private async finishedReport(job: JobItem): Promise<JobReport | undefined> {
     if ((job.status !== 'SUCCEEDED' && job.status !== 'PARTIAL') || !job.report_key) return undefined;
-    const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.archiveBucket, Key: job.report_key }));
-    return JSON.parse(await res.Body!.transformToString()) as JobReport;
+    const res = await this.deps.objects.getObject({ bucket: this.deps.archiveBucket, key: job.report_key });
+    return JSON.parse(await text(res.body)) as JobReport;
   }
 
   /**
-   * Run every step in this process (`onPlanned` is called once the plan exists, e.g. to size a progress bar). On error the job is marked FAILED with the message (and the
-   * lock released); a later run of the same id resumes where it stopped.
+   * Record that `step` of the job failed: status FAILED and the error appended (the last 20 kept).
+   * Used by the AWS Batch worker on a step's last attempt.
+   * @returns false when the job does not exist (nothing recorded)
+   */
+  async recordFailure(jobId: string, step: string, err: unknown): Promise<boolean> {
+    const job = await this.deps.jobs.get(jobId);
+    if (!job) return false;
+    await this.deps.jobs.update(jobId, { status: 'FAILED', errors: [...(job.errors ?? []), jobErrorOf(err, `${step}: `)].slice(-20) });
+    return true;
+  }
+
+  /**
+   * Run every step in this process (`onPlanned` is called once the plan exists, e.g. to size a
+   * progress bar). On error the job is marked FAILED with the message (and the lock released); a
+   * later run of the same id resumes where it stopped.
+   * @throws the step's error, after recording it
    */
   async run(jobId: string, onProgress?: ShardProgress, onPlanned?: (job: JobItem) => void): Promise<JobReport> {
+    const { jobs } = this.deps;
     try {
       const existing = await this.job(jobId);
       const done = await this.finishedReport(existing);
       if (done) return done;
       const shards = await this.plan(jobId);
-      await this.jobs.update(jobId, { status: 'RUNNING' });
+      await jobs.update(jobId, { status: 'RUNNING' });
       if (onPlanned) onPlanned(await this.job(jobId));
       for (let s = 0; s < shards; s++) await this.packShard(jobId, s, onProgress);
       return await this.finalize(jobId);
     } catch (err) {
-      const job = await this.jobs.get(jobId);
+      const job = await jobs.get(jobId);
       if (job) {
-        await this.jobs.update(jobId, { status: 'FAILED', finished_at: new Date().toISOString(), errors: [jobErrorOf(err)] });
-        await this.jobs.releaseLock(sourceLock(job), jobId);
+        await jobs.update(jobId, { status: 'FAILED', finished_at: this.now(), errors: [jobErrorOf(err)] });
+        await jobs.releaseLock(sourceLock(job), jobId);
       }
       throw err;
     }

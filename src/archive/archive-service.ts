@@ -1,11 +1,14 @@
-import { GetObjectCommand, ListObjectsV2Command, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import { SourceLockedError, sourceLock, type CreateResult, type JobItem } from '../domain/archive-job.js';
+import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
-import { ConflictError, ValidationError, awsErrorName, awsHttpStatus } from '../domain/errors.js';
-import type { JobsRepo, JobItem } from '../adapters/dynamo/jobs-repo.js';
-import type { ArchiveJobs, JobView, SubmitOptions } from '../api/ports.js';
+import { ConflictError, ValidationError } from '../domain/errors.js';
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import type { JobStore } from '../domain/ports/job-store.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
 import { countSource, checkQc } from './planner.js';
-import { sourceLock } from './archive-engine.js';
 
 /** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
 export interface JobStarter {
@@ -27,7 +30,7 @@ export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
   return essence(a) === essence(b);
 }
 
-/** Convert a job item into the API's job view. */
+/** Convert a job item into the job view the API and the CLI show. */
 export function jobView(job: JobItem): JobView {
   const counters: Record<string, number> = {};
   for (const [k, v] of Object.entries(job)) if (k.startsWith('n_') && typeof v === 'number') counters[k.slice(2)] = v;
@@ -45,8 +48,8 @@ export function jobView(job: JobItem): JobView {
 
 /** Collaborators and settings of {@link ArchiveService}. */
 export interface ArchiveServiceDeps {
-  readonly s3: S3Client;
-  readonly jobs: JobsRepo;
+  readonly objects: ObjectStore;
+  readonly jobs: JobStore;
   readonly starter: JobStarter;
   /** Archive bucket (reports are read from it; never accepted as a source). */
   readonly archiveBucket?: string;
@@ -54,6 +57,10 @@ export interface ArchiveServiceDeps {
   readonly reservedBuckets?: readonly string[];
   /** When non-empty, the only buckets that may be archived (deployment allow-list). */
   readonly allowedSourceBuckets?: readonly string[];
+  /** Where an unreadable report is reported. Default {@link silentLogger}. */
+  readonly logger?: Logger;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -62,9 +69,7 @@ export interface ArchiveServiceDeps {
  * {@link JobStarter}. A dry run lists, counts and groups without writing anything.
  */
 export class ArchiveService implements ArchiveJobs {
-  /**
-   * @param deps S3 client, jobs repository, job starter
-   */
+  /** @param deps object store, job store, job starter, bucket rules, logger, clock */
   constructor(private readonly deps: ArchiveServiceDeps) {}
 
   /**
@@ -91,9 +96,10 @@ export class ArchiveService implements ArchiveJobs {
       if (existing) replaceKeyOf = existing.job_id;
     }
     await this.checkSource(req);
-    const now = new Date().toISOString();
+    const clock = this.deps.clock ?? systemClock;
+    const now = clock.now().toISOString();
     if (req.dry_run) {
-      const counts = await countSource(this.deps.s3, req);
+      const counts = await countSource(this.deps.objects, req);
       checkQc(req, counts);
       return {
         job_id: 'dry-run',
@@ -105,7 +111,7 @@ export class ArchiveService implements ArchiveJobs {
         report: { dry_run: true, written: 'nothing' },
       };
     }
-    const job: JobItem = { job_id: newJobId(), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
+    const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
     for (const held of await this.deps.jobs.overlappingLocks(lock)) {
       const running = await this.deps.jobs.get(held.job_id);
@@ -118,11 +124,11 @@ export class ArchiveService implements ArchiveJobs {
       }
       await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
     }
-    let created;
+    let created: CreateResult;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
     } catch (err) {
-      if (awsErrorName(err) === 'TransactionCanceledException') {
+      if (err instanceof SourceLockedError) {
         const other = (await this.deps.jobs.overlappingLocks(lock))[0]?.job_id;
         throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
       }
@@ -133,18 +139,24 @@ export class ArchiveService implements ArchiveJobs {
     return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
   }
 
-  /** The job's view, or undefined when it does not exist. A finished job's view includes its report (requests, cost, skipped objects). */
+  /**
+   * The job's view, or undefined when it does not exist. A finished job's view includes its report
+   * (requests, cost, skipped objects); when the report object cannot be read the view says so in
+   * `report.report_error` and the failure is logged with the job id.
+   */
   async get(jobId: string): Promise<JobView | undefined> {
     const job = await this.deps.jobs.get(jobId);
     if (!job) return undefined;
     const view = jobView(job);
     if (!job.report_key || !this.deps.archiveBucket) return view;
     try {
-      const res = await this.deps.s3.send(new GetObjectCommand({ Bucket: this.deps.archiveBucket, Key: job.report_key }));
-      const report = JSON.parse(await res.Body!.transformToString()) as Record<string, unknown>;
+      const res = await this.deps.objects.getObject({ bucket: this.deps.archiveBucket, key: job.report_key });
+      const report = JSON.parse(await text(res.body)) as Record<string, unknown>;
       return { ...view, report: { report_key: job.report_key, ...report } };
-    } catch {
-      return view;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      (this.deps.logger ?? silentLogger).warn({ err, job_id: jobId, report_key: job.report_key }, 'job report could not be read; the view shows the counters only');
+      return { ...view, report: { ...view.report, report_key: job.report_key, report_error: `the report could not be read: ${reason}` } };
     }
   }
 
@@ -169,18 +181,21 @@ export class ArchiveService implements ArchiveJobs {
     }
     try {
       if (src.kind !== 'list') {
-        if (src.bucket !== '') await this.deps.s3.send(new HeadBucketCommand({ Bucket: src.bucket }));
+        if (src.bucket !== '') await this.deps.objects.headBucket(src.bucket);
         return;
       }
-      const res = await this.deps.s3.send(new ListObjectsV2Command({ Bucket: src.bucket, Prefix: src.prefix, MaxKeys: 1 }));
-      if ((res.KeyCount ?? 0) === 0) throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');
+      if (!(await this.hasObjects(src.bucket, src.prefix))) throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');
     } catch (err) {
-      if (err instanceof ValidationError) throw err;
-      const name = awsErrorName(err);
-      const status = awsHttpStatus(err);
-      if (name === 'NoSuchBucket' || status === 404) throw new ValidationError(`bucket ${src.bucket} does not exist`, field, 'SOURCE_NOT_FOUND');
-      if (name === 'AccessDenied' || status === 403) throw new ValidationError(`bucket ${src.bucket} cannot be read by coldpack (access denied)`, field, 'SOURCE_FORBIDDEN');
+      if (!(err instanceof ObjectStoreError)) throw err;
+      if (err.failure === 'NO_SUCH_BUCKET' || err.failure === 'NOT_FOUND') throw new ValidationError(`bucket ${src.bucket} does not exist`, field, 'SOURCE_NOT_FOUND');
+      if (err.failure === 'ACCESS_DENIED') throw new ValidationError(`bucket ${src.bucket} cannot be read by coldpack (access denied)`, field, 'SOURCE_FORBIDDEN');
       throw err;
     }
+  }
+
+  /** Whether anything is listed under the prefix (stops after the first object). */
+  private async hasObjects(bucket: string, prefix: string): Promise<boolean> {
+    for await (const _ of this.deps.objects.listObjects(bucket, prefix)) return true;
+    return false;
   }
 }

@@ -1,15 +1,18 @@
-import { AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deflateRaw, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem, SourceObject } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
-import { bundleKeys, filePk, nameKey, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
-import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
-import type { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import { bundleKeys, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
+import type { BundleStore } from '../domain/ports/bundle-store.js';
+import type { FileIndexStore } from '../domain/ports/file-index-store.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ZipBundleWriter, type WrittenEntry } from '../bundle/zip-bundle-writer.js';
-import { crc32Hex } from '../bundle/zip-entry-reader.js';
-import { MultipartSink, partSizeFor } from './multipart-sink.js';
+import { partSizeFor } from '../bundle/part-size.js';
+import { MultipartSink } from './multipart-sink.js';
 import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
+import { indexItem, toRecord } from './entry-records.js';
 import { keepDeflated, preferredMethod } from '../bundle/compression-policy.js';
 import { manifestHeader, manifestRow } from '../bundle/manifest.js';
 
@@ -46,10 +49,15 @@ export interface PackedBundle {
 
 /** Collaborators of {@link BundlePacker}. */
 export interface BundlePackerDeps {
-  readonly s3: S3Client;
-  readonly bundles: BundleRepo;
-  readonly index: FileIndexRepo;
+  readonly objects: ObjectStore;
+  readonly bundles: BundleStore;
+  readonly index: FileIndexStore;
+  /** Fetch concurrency and buffering (defaults of {@link fetchInOrder}). */
   readonly fetch?: FetchOptions;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
+  /** Default {@link silentLogger}. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -64,30 +72,37 @@ export interface BundlePackerDeps {
  * max_files_per_bundle) plus the fetcher's and the sink's buffers.
  */
 export class BundlePacker {
-  /** @param deps S3 client, repositories, fetch options */
-  constructor(private readonly deps: BundlePackerDeps) {}
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  /** @param deps object store, bundle and index stores, fetch options, clock, logger */
+  constructor(private readonly deps: BundlePackerDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+  }
 
   /**
    * Pack bundle `seq` from `objects` (listing order).
-   * @throws IntegrityError when the uploaded object does not match what was written; SDK errors after retries
+   * @throws IntegrityError when the uploaded object does not match what was written; ObjectStoreError
+   *   and store errors (after their retries)
    */
   async pack(ctx: BundleContext, seq: number, objects: readonly SourceObject[]): Promise<PackedBundle> {
-    const { s3, bundles } = this.deps;
+    const { bundles } = this.deps;
+    const store = this.deps.objects;
     const keys = bundleKeys(ctx.project, ctx.jobId, ctx.shard, seq);
     const previous = await bundles.get(keys.bundle);
-    if (previous?.upload_id) {
-      await s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.archiveBucket, Key: keys.bundle, UploadId: previous.upload_id })).catch(() => undefined);
-    }
+    if (previous?.upload_id) await this.abortPrevious(ctx, keys.bundle, previous.upload_id);
     const base = { bundle_key: keys.bundle, archive_bucket: ctx.archiveBucket, job_id: ctx.jobId, project: ctx.project, shard: ctx.shard, seq, storage_class: ctx.storageClass };
     await bundles.markWriting({ ...base, state: 'WRITING' });
     const listedBytes = objects.reduce((n, o) => n + o.size, 0);
-    const sink = new MultipartSink(s3, {
+    const sink = new MultipartSink(store, {
       bucket: ctx.archiveBucket,
       key: keys.bundle,
       storageClass: ctx.storageClass,
       partSize: partSizeFor(listedBytes + objects.length * 200),
       contentType: 'application/zip',
       onUploadId: (uploadId) => bundles.markWriting({ ...base, state: 'WRITING', upload_id: uploadId }),
+      logger: this.logger,
     });
     const zip = new ZipBundleWriter(sink);
     const entries: EntryRecord[] = [];
@@ -95,7 +110,7 @@ export class BundlePacker {
     const skipped: SkippedObject[] = [];
     let manifest = manifestHeader();
     try {
-      for await (const item of fetchInOrder(s3, objects, this.deps.fetch)) {
+      for await (const item of fetchInOrder(store, objects, this.deps.fetch)) {
         if (item.kind === 'skipped') {
           skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });
           continue;
@@ -108,7 +123,7 @@ export class BundlePacker {
       if (entries.length === 0) {
         // Every object of this key range was skipped: no bundle object, nothing to index or delete.
         await sink.abort();
-        await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: new Date().toISOString(), skipped_count: skipped.length, skipped: skipped.slice(0, 100) });
+        await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: this.clock.now().toISOString(), skipped_count: skipped.length, skipped: skipped.slice(0, 100) });
         return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skipped, uploadRequests: 0 };
       }
       const manifestBytes = Buffer.from(manifest, 'utf8');
@@ -116,9 +131,13 @@ export class BundlePacker {
       await zip.finish();
       const upload = await sink.complete();
       await this.verifyUpload(ctx.archiveBucket, keys.bundle, upload.bytes, upload.crc32);
-      await s3.send(
-        new PutObjectCommand({ Bucket: ctx.archiveBucket, Key: keys.manifest, Body: gzipSync(manifestBytes), ContentType: 'text/csv', ContentEncoding: 'gzip', StorageClass: 'STANDARD' }),
-      );
+      await store.putObject({
+        bucket: ctx.archiveBucket,
+        key: keys.manifest,
+        body: gzipSync(manifestBytes),
+        storageClass: 'STANDARD',
+        headers: { contentType: 'text/csv', contentEncoding: 'gzip' },
+      });
       await this.deps.index.putMany(items);
       const sourceBytes = entries.reduce((n, e) => n + e.size, 0);
       await bundles.markCommitted({
@@ -130,7 +149,7 @@ export class BundlePacker {
         ...(entries.length > 0 ? { first_key: entries[0]!.key, last_key: entries[entries.length - 1]!.key } : {}),
         manifest_key: keys.manifest,
         checksum_crc32: upload.crc32,
-        committed_at: new Date().toISOString(),
+        committed_at: this.clock.now().toISOString(),
         skipped_count: skipped.length,
         skipped: skipped.slice(0, 100),
       });
@@ -159,42 +178,18 @@ export class BundlePacker {
     return zip.addPrepared(input, item.data, item.data, 0);
   }
 
-  private async verifyUpload(bucket: string, key: string, bytes: number, crc32: string): Promise<void> {
-    const head = await this.deps.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
-    if (head.ContentLength !== bytes) throw new IntegrityError(`bundle ${key}: S3 has ${head.ContentLength} bytes, ${bytes} were written`);
-    if (head.ChecksumCRC32 !== crc32) throw new IntegrityError(`bundle ${key}: S3 CRC-32 ${head.ChecksumCRC32} != written ${crc32}`);
+  /** Abort the unfinished upload of an earlier attempt; a failure is logged (the lifecycle rule removes it later). */
+  private async abortPrevious(ctx: BundleContext, key: string, uploadId: string): Promise<void> {
+    try {
+      await this.deps.objects.abortMultipartUpload({ bucket: ctx.archiveBucket, key, uploadId });
+    } catch (err) {
+      this.logger.warn({ err, job_id: ctx.jobId, bundle_key: key, upload_id: uploadId }, 'could not abort the upload of an earlier attempt; rewriting the bundle anyway');
+    }
   }
-}
 
-function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: WrittenEntry): EntryRecord {
-  return {
-    key: item.obj.key,
-    size: w.size,
-    etag: item.meta.etag,
-    ...(item.meta.versionId ? { version_id: item.meta.versionId } : {}),
-    last_modified: item.meta.lastModified,
-    ...(item.meta.contentType ? { content_type: item.meta.contentType } : {}),
-    offset: w.offset,
-    length: w.length,
-    compressed_size: w.compressedSize,
-    method: w.method,
-    crc32: crc32Hex(w.crc32),
-    sha256: w.sha256,
-  };
-}
-
-function indexItem(ctx: BundleContext, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
-  return {
-    ...e,
-    pk: filePk(src, e.key),
-    sk: `${ctx.generation}#${ctx.jobId}`,
-    name_key: nameKey(src, e.key),
-    bucket: src,
-    archive_bucket: ctx.archiveBucket,
-    bundle_key: bundleKey,
-    storage_class: ctx.storageClass,
-    job_id: ctx.jobId,
-    project: ctx.project,
-    archived_at: ctx.generation,
-  };
+  private async verifyUpload(bucket: string, key: string, bytes: number, crc32: string): Promise<void> {
+    const head = await this.deps.objects.headObject({ bucket, key, checksum: true });
+    if (head.size !== bytes) throw new IntegrityError(`bundle ${key}: S3 has ${head.size} bytes, ${bytes} were written`);
+    if (head.checksumCrc32 !== crc32) throw new IntegrityError(`bundle ${key}: S3 CRC-32 ${head.checksumCrc32} != written ${crc32}`);
+  }
 }

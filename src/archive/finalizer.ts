@@ -1,9 +1,11 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
 import { bundleKeys, reportKey } from '../domain/keys.js';
-import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
-import type { JobItem, JobsRepo, ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import type { JobItem, ShardItem } from '../domain/archive-job.js';
 import type { JobStatus } from '../domain/model.js';
+import type { BundleStore } from '../domain/ports/bundle-store.js';
+import type { JobStore } from '../domain/ports/job-store.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { readManifest } from '../bundle/manifest.js';
 import { SourceDeleter, type DeleteOutcome } from './source-deleter.js';
 
@@ -47,10 +49,14 @@ export interface ReportTotals {
 
 /** Collaborators of {@link Finalizer}. */
 export interface FinalizerDeps {
-  readonly s3: S3Client;
-  readonly jobs: JobsRepo;
-  readonly bundles: BundleRepo;
+  readonly objects: ObjectStore;
+  readonly jobs: JobStore;
+  readonly bundles: BundleStore;
   readonly archiveBucket: string;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
+  /** Default {@link silentLogger}. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -61,15 +67,17 @@ export interface FinalizerDeps {
  * Idempotent: a re-run deletes what is left and rewrites the report.
  */
 export class Finalizer {
-  /** @param deps clients and repositories */
+  /** @param deps object store, job and bundle stores, archive bucket, clock, logger */
   constructor(private readonly deps: FinalizerDeps) {}
 
   /**
    * @param extras computes extra report sections (e.g. request counts and cost) from the job's
-   * totals, called after the deletes and just before the report is written
+   * totals, called after the deletes and just before the report is written; when it fails the
+   * report carries `extras_error` and the failure is logged
    */
   async run(job: JobItem, extras?: (totals: ReportTotals) => Promise<Record<string, unknown>>): Promise<JobReport> {
-    const { jobs, bundles, s3, archiveBucket } = this.deps;
+    const { jobs, bundles, objects, archiveBucket } = this.deps;
+    const logger = this.deps.logger ?? silentLogger;
     const req = job.request;
     const shards = await jobs.shards(job.job_id);
     const problems: string[] = [];
@@ -99,17 +107,21 @@ export class Finalizer {
     const filesArchived = sum((s) => s.archived_files);
     const bytesArchived = sum((s) => s.archived_bytes);
     const skippedCount = sum((s) => s.skipped_count);
-    const deleter = new SourceDeleter(s3);
+    const deleter = new SourceDeleter(objects);
     if (problems.length === 0 && req.delete_source && !req.dry_run) {
       for (const manifestKey of committed) {
-        const res = await s3.send(new GetObjectCommand({ Bucket: archiveBucket, Key: manifestKey }));
-        for await (const e of readManifest(res.Body as Readable)) await deleter.add({ bucket: e.bucket, key: e.key, etag: e.etag });
+        const res = await objects.getObject({ bucket: archiveBucket, key: manifestKey });
+        for await (const e of readManifest(res.body)) await deleter.add({ bucket: e.bucket, key: e.key, etag: e.etag });
       }
       await deleter.flush();
     }
-    const extra = (await extras?.({ files: filesArchived, bytes: bytesArchived, bundles: committed.length, bundleBytes }).catch((err: unknown) => ({ extras_error: String(err) }))) ?? {};
+    const extra =
+      (await extras?.({ files: filesArchived, bytes: bytesArchived, bundles: committed.length, bundleBytes }).catch((err: unknown) => {
+        logger.warn({ err, job_id: job.job_id }, 'report extras (requests, cost) failed; the report carries extras_error');
+        return { extras_error: String(err) };
+      })) ?? {};
     const status: JobStatus = problems.length > 0 ? 'FAILED' : skippedCount > 0 || deleter.outcome.keptCount > 0 ? 'PARTIAL' : 'SUCCEEDED';
-    const finishedAt = new Date().toISOString();
+    const finishedAt = (this.deps.clock ?? systemClock).now().toISOString();
     const report: JobReport = {
       job_id: job.job_id,
       project: req.project,
@@ -134,7 +146,7 @@ export class Finalizer {
       ...extra,
     };
     const key = reportKey(req.project, job.job_id);
-    await s3.send(new PutObjectCommand({ Bucket: archiveBucket, Key: key, Body: JSON.stringify(report, null, 2), ContentType: 'application/json' }));
+    await objects.putObject({ bucket: archiveBucket, key, body: JSON.stringify(report, null, 2), headers: { contentType: 'application/json' } });
     await jobs.update(job.job_id, {
       status,
       finished_at: finishedAt,

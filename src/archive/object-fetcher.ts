@@ -1,8 +1,7 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { SourceObject } from '../domain/model.js';
-import { awsErrorName, awsHttpStatus } from '../domain/errors.js';
-import { stripEtag } from './sources/list-objects.js';
+import { ObjectStoreError, type GotObject, type ObjectStore } from '../domain/ports/object-store.js';
 
 /** Why an object was not archived. */
 export type SkipReason = 'GONE' | 'CHANGED' | 'ACCESS_DENIED' | 'ARCHIVED_CLASS' | 'SIZE_CHANGED';
@@ -40,12 +39,13 @@ type Slot = { obj: SourceObject; promise?: Promise<Fetched> };
  * large ones are opened only when their turn comes and yielded as a stream that the consumer must
  * drain before asking for the next item. Memory is bounded regardless of how many objects flow.
  *
- * Each GET carries `IfMatch` = the listed ETag, so the bytes archived are the bytes listed
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). 404 -> GONE, 412 -> CHANGED,
- * 403 AccessDenied -> ACCESS_DENIED (SSE-KMS noted when HeadObject can tell), 403 InvalidObjectState
- * -> ARCHIVED_CLASS. Other errors (after the SDK's retries) are thrown.
+ * Each GET carries `If-Match` = the listed ETag, so the bytes archived are the bytes listed
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). Failures are classified by
+ * {@link ObjectStoreError.failure}: NOT_FOUND -> GONE, PRECONDITION_FAILED -> CHANGED,
+ * INVALID_OBJECT_STATE -> ARCHIVED_CLASS, ACCESS_DENIED -> ACCESS_DENIED (SSE-KMS noted when
+ * HeadObject can tell). Any other error (throttling or an outage past the store's retries) is thrown.
  */
-export async function* fetchInOrder(s3: S3Client, objects: AsyncIterable<SourceObject> | Iterable<SourceObject>, options: FetchOptions = {}): AsyncGenerator<Fetched> {
+export async function* fetchInOrder(store: ObjectStore, objects: AsyncIterable<SourceObject> | Iterable<SourceObject>, options: FetchOptions = {}): AsyncGenerator<Fetched> {
   const concurrency = options.concurrency ?? 64;
   const maxBuffered = options.maxBufferedBytes ?? 128 * 1024 * 1024;
   const streamThreshold = options.streamThreshold ?? 8 * 1024 * 1024;
@@ -67,7 +67,7 @@ export async function* fetchInOrder(s3: S3Client, objects: AsyncIterable<SourceO
       if (obj.size < streamThreshold) {
         active++;
         buffered += obj.size;
-        slot.promise = fetchBuffered(s3, obj).finally(() => {
+        slot.promise = fetchBuffered(store, obj).finally(() => {
           active--;
         });
         slot.promise.catch(() => undefined); // handled when the slot is consumed
@@ -85,63 +85,73 @@ export async function* fetchInOrder(s3: S3Client, objects: AsyncIterable<SourceO
       buffered -= slot.obj.size;
       yield item;
     } else {
-      yield await openStream(s3, slot.obj);
+      yield await openStream(store, slot.obj);
     }
   }
 }
 
-async function get(s3: S3Client, obj: SourceObject) {
-  return s3.send(new GetObjectCommand({ Bucket: obj.bucket, Key: obj.key, ...(obj.etag ? { IfMatch: `"${obj.etag}"` } : {}) }));
+function get(objects: ObjectStore, obj: SourceObject): Promise<GotObject> {
+  return objects.getObject({ bucket: obj.bucket, key: obj.key, ...(obj.etag ? { ifMatch: obj.etag } : {}) });
 }
 
-function metaOf(obj: SourceObject, res: Awaited<ReturnType<typeof get>>): FetchedMeta {
+function metaOf(obj: SourceObject, got: GotObject): FetchedMeta {
   return {
-    etag: stripEtag(res.ETag) ?? obj.etag ?? '',
-    ...(res.VersionId && res.VersionId !== 'null' ? { versionId: res.VersionId } : {}),
-    ...(res.ContentType ? { contentType: res.ContentType } : {}),
-    lastModified: (res.LastModified ?? new Date(obj.last_modified ?? 0)).toISOString(),
-    size: res.ContentLength ?? obj.size,
+    etag: got.etag || obj.etag || '',
+    ...(got.versionId ? { versionId: got.versionId } : {}),
+    ...(got.headers.contentType ? { contentType: got.headers.contentType } : {}),
+    lastModified: got.lastModified ?? new Date(obj.last_modified ?? 0).toISOString(),
+    size: got.size,
   };
 }
 
-async function fetchBuffered(s3: S3Client, obj: SourceObject): Promise<Fetched> {
+async function fetchBuffered(objects: ObjectStore, obj: SourceObject): Promise<Fetched> {
   try {
-    const res = await get(s3, obj);
-    const data = Buffer.from(await res.Body!.transformToByteArray());
-    const meta = metaOf(obj, res);
+    const got = await get(objects, obj);
+    const data = await buffer(got.body);
+    const meta = metaOf(obj, got);
     if (data.length !== meta.size) return { kind: 'skipped', obj, reason: 'SIZE_CHANGED', detail: `read ${data.length} bytes, expected ${meta.size}` };
     return { kind: 'buffer', obj, meta, data };
   } catch (err) {
-    return classify(s3, obj, err);
+    return classify(objects, obj, err);
   }
 }
 
-async function openStream(s3: S3Client, obj: SourceObject): Promise<Fetched> {
+async function openStream(objects: ObjectStore, obj: SourceObject): Promise<Fetched> {
   try {
-    const res = await get(s3, obj);
-    return { kind: 'stream', obj, meta: metaOf(obj, res), body: res.Body as Readable };
+    const got = await get(objects, obj);
+    return { kind: 'stream', obj, meta: metaOf(obj, got), body: got.body };
   } catch (err) {
-    return classify(s3, obj, err);
+    return classify(objects, obj, err);
   }
 }
 
-async function classify(s3: S3Client, obj: SourceObject, err: unknown): Promise<Fetched> {
-  const name = awsErrorName(err);
-  const status = awsHttpStatus(err);
-  if (name === 'NoSuchKey' || status === 404) return { kind: 'skipped', obj, reason: 'GONE', detail: 'object was deleted after listing' };
-  if (name === 'PreconditionFailed' || status === 412) return { kind: 'skipped', obj, reason: 'CHANGED', detail: 'object changed after listing (ETag differs)' };
-  if (name === 'InvalidObjectState') return { kind: 'skipped', obj, reason: 'ARCHIVED_CLASS', detail: 'object is in an archive storage class and cannot be read' };
-  if (name === 'AccessDenied' || status === 403) {
-    let detail = 'access denied on GetObject';
-    try {
-      const head = await s3.send(new HeadObjectCommand({ Bucket: obj.bucket, Key: obj.key }));
-      if (head.ServerSideEncryption === 'aws:kms' || head.ServerSideEncryption === 'aws:kms:dsse') {
-        detail = `access denied on GetObject; object is SSE-KMS (key ${head.SSEKMSKeyId ?? 'unknown'}): the role likely lacks kms:Decrypt`;
-      }
-    } catch {
-      // HeadObject not allowed either: keep the generic detail
-    }
-    return { kind: 'skipped', obj, reason: 'ACCESS_DENIED', detail };
+/** The skip for a per-object failure, or the error rethrown when it is not one. */
+async function classify(objects: ObjectStore, obj: SourceObject, err: unknown): Promise<Fetched> {
+  if (!(err instanceof ObjectStoreError)) throw err;
+  switch (err.failure) {
+    case 'NOT_FOUND':
+      return { kind: 'skipped', obj, reason: 'GONE', detail: 'object was deleted after listing' };
+    case 'PRECONDITION_FAILED':
+      return { kind: 'skipped', obj, reason: 'CHANGED', detail: 'object changed after listing (ETag differs)' };
+    case 'INVALID_OBJECT_STATE':
+      return { kind: 'skipped', obj, reason: 'ARCHIVED_CLASS', detail: 'object is in an archive storage class and cannot be read' };
+    case 'ACCESS_DENIED':
+      return { kind: 'skipped', obj, reason: 'ACCESS_DENIED', detail: await deniedDetail(objects, obj) };
+    default:
+      throw err;
   }
-  throw err;
+}
+
+/** Why a GET was denied, as far as HeadObject can tell (SSE-KMS objects need kms:Decrypt). */
+async function deniedDetail(objects: ObjectStore, obj: SourceObject): Promise<string> {
+  try {
+    const head = await objects.headObject({ bucket: obj.bucket, key: obj.key });
+    if (head.serverSideEncryption === 'aws:kms' || head.serverSideEncryption === 'aws:kms:dsse') {
+      return `access denied on GetObject; object is SSE-KMS (key ${head.sseKmsKeyId ?? 'unknown'}): the role likely lacks kms:Decrypt`;
+    }
+    return 'access denied on GetObject';
+  } catch (err) {
+    const why = err instanceof ObjectStoreError ? err.failure : 'error';
+    return `access denied on GetObject (HeadObject failed too: ${why})`;
+  }
 }

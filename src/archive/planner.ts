@@ -1,9 +1,9 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { QcMismatchError, ValidationError } from '../domain/errors.js';
 import { BundleCutter, ShardCutter } from '../domain/grouping.js';
 import { shardPlanKey } from '../domain/keys.js';
-import type { ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import type { ShardItem } from '../domain/archive-job.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
 import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.js';
 import { ShardPlanWriter } from './shard-plan.js';
 
@@ -46,11 +46,11 @@ export function checkBucket(policy: BucketPolicy | undefined, bucket: string): v
  * Count the source in one streamed pass (no writes) and simulate the bundle grouping.
  * Memory is constant: one listing page at a time.
  */
-export async function countSource(s3: S3Client, req: ArchiveRequest, policy?: BucketPolicy): Promise<ListingCounts> {
+export async function countSource(objects: ObjectStore, req: ArchiveRequest, policy?: BucketPolicy): Promise<ListingCounts> {
   const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
   const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   let lastBucket = '';
-  for await (const o of openSource(s3, req.source)) {
+  for await (const o of openSource(objects, req.source)) {
     if (o.bucket !== lastBucket) {
       checkBucket(policy, o.bucket);
       lastBucket = o.bucket;
@@ -91,7 +91,7 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
  * `shard_max_files` and `shard_max_bytes`) to the archive bucket.
  * @returns the shard items (counts and key range per shard), in order
  */
-export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId: string, req: ArchiveRequest, policy?: BucketPolicy): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
+export async function writeShardPlans(objects: ObjectStore, archiveBucket: string, jobId: string, req: ArchiveRequest, policy?: BucketPolicy): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   const shards: ShardItem[] = [];
@@ -104,7 +104,7 @@ export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId
     shards.push({ ...current, status: 'PLANNED' });
   };
   let lastBucket = '';
-  for await (const o of openSource(s3, req.source)) {
+  for await (const o of openSource(objects, req.source)) {
     if (o.bucket !== lastBucket) {
       checkBucket(policy, o.bucket);
       lastBucket = o.bucket;
@@ -120,7 +120,7 @@ export async function writeShardPlans(s3: S3Client, archiveBucket: string, jobId
     const shard = cutter.assign(o.size);
     if (!current || shard !== current.shard) {
       await closeShard();
-      writer = new ShardPlanWriter(s3, archiveBucket, shardPlanKey(req.project, jobId, shard));
+      writer = new ShardPlanWriter(objects, archiveBucket, shardPlanKey(req.project, jobId, shard));
       current = { shard, files: 0, bytes: 0, first_key: o.key };
     }
     await writer!.add(o);

@@ -1,9 +1,8 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse';
 import { createGunzip, gzipSync } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import type { SourceObject } from '../domain/model.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
 import { MultipartSink } from './multipart-sink.js';
 
 /** Columns of a shard plan (gzip CSV, no header): the shard's slice of the listing, in order. */
@@ -19,9 +18,9 @@ export class ShardPlanWriter {
   /** Objects written so far. */
   count = 0;
 
-  /** @param s3 client; @param bucket archive bucket; @param key plan key (`plans/<project>/<job>/<shard>.csv.gz`) */
-  constructor(s3: S3Client, bucket: string, key: string) {
-    this.sink = new MultipartSink(s3, { bucket, key, storageClass: 'STANDARD', contentType: 'application/gzip' });
+  /** @param objects the object store; @param bucket archive bucket; @param key plan key (`plans/<project>/<job>/<shard>.csv.gz`) */
+  constructor(objects: ObjectStore, bucket: string, key: string) {
+    this.sink = new MultipartSink(objects, { bucket, key, storageClass: 'STANDARD', contentType: 'application/gzip' });
   }
 
   /** Append one object. */
@@ -52,9 +51,9 @@ export class ShardPlanWriter {
 }
 
 /** Stream a shard plan back, in order, one object at a time. */
-export async function* readShardPlan(s3: S3Client, bucket: string, key: string): AsyncGenerator<SourceObject> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const rows = (res.Body as Readable).pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
+export async function* readShardPlan(objects: ObjectStore, bucket: string, key: string): AsyncGenerator<SourceObject> {
+  const res = await objects.getObject({ bucket, key });
+  const rows = res.body.pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
   for await (const r of rows as AsyncIterable<string[]>) {
     const [b, k, size, etag, modified, storageClass] = r;
     yield {

@@ -1,10 +1,12 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveRequest } from '../domain/archive-request.js';
+import type { ShardItem } from '../domain/archive-job.js';
+import { ColdpackError } from '../domain/errors.js';
 import type { SourceObject } from '../domain/model.js';
 import { BundleCutter } from '../domain/grouping.js';
 import { bundleKeys, shardPlanKey } from '../domain/keys.js';
-import type { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
-import type { JobsRepo, ShardItem } from '../adapters/dynamo/jobs-repo.js';
+import type { BundleStore } from '../domain/ports/bundle-store.js';
+import type { JobStore } from '../domain/ports/job-store.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
 import type { BundlePacker, SkippedObject } from './bundle-packer.js';
 import { readShardPlan } from './shard-plan.js';
 
@@ -13,9 +15,9 @@ export type ShardProgress = (p: { shard: number; bundles: number; files: number;
 
 /** Collaborators of {@link ShardWorker}. */
 export interface ShardWorkerDeps {
-  readonly s3: S3Client;
-  readonly jobs: JobsRepo;
-  readonly bundles: BundleRepo;
+  readonly objects: ObjectStore;
+  readonly jobs: JobStore;
+  readonly bundles: BundleStore;
   readonly packer: BundlePacker;
   readonly archiveBucket: string;
 }
@@ -26,17 +28,18 @@ export interface ShardWorkerDeps {
  * Holds at most one bundle's object list in memory.
  */
 export class ShardWorker {
-  /** @param deps clients and repositories */
+  /** @param deps object store, job and bundle stores, packer, archive bucket */
   constructor(private readonly deps: ShardWorkerDeps) {}
 
   /**
    * @param jobId archive job id; @param generation the job's generation timestamp
    * @returns the shard item as stored (status DONE)
+   * @throws ColdpackError `JOB_ERROR` when the shard was never planned
    */
   async run(jobId: string, generation: string, req: ArchiveRequest, shard: number, onProgress?: ShardProgress): Promise<ShardItem> {
-    const { jobs, bundles, packer, s3, archiveBucket } = this.deps;
+    const { jobs, bundles, packer, objects, archiveBucket } = this.deps;
     const planned = await jobs.getShard(jobId, shard);
-    if (!planned) throw new Error(`shard ${shard} of job ${jobId} is not planned`);
+    if (!planned) throw new ColdpackError('JOB_ERROR', `shard ${shard} of job ${jobId} is not planned`);
     if (planned.status === 'DONE') return planned;
     const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard };
     const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
@@ -67,7 +70,7 @@ export class ShardWorker {
       group = [];
       onProgress?.({ shard, ...totals, skipped: skippedCount });
     };
-    for await (const o of readShardPlan(s3, archiveBucket, shardPlanKey(req.project, jobId, shard))) {
+    for await (const o of readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))) {
       const s = cutter.assign(o.size);
       if (s !== seq) {
         await flush();

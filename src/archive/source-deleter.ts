@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../domain/ports/object-store.js';
 
 /** DeleteObjects takes at most 1,000 keys per request (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
 export const DELETE_BATCH = 1000;
@@ -24,15 +24,15 @@ export interface DeleteOutcome {
  * Deletes archived sources in DeleteObjects batches of 1,000, each object conditional on its
  * archived ETag (conditional deletes, https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html):
  * an object rewritten since it was archived answers PreconditionFailed for that key and is kept.
- * A key already gone (NoSuchKey, e.g. deleted by an earlier run of this job) counts as deleted.
+ * A key already gone (S3 code NoSuchKey, e.g. deleted by an earlier run of this job) counts as deleted.
  */
 export class SourceDeleter {
   private batch: DeleteTarget[] = [];
   /** Running outcome (at most 100 kept objects are listed; `keptCount` has them all). */
   readonly outcome: DeleteOutcome = { deleted: 0, kept: [], keptCount: 0, requests: 0 };
 
-  /** @param s3 client (the source bucket's) */
-  constructor(private readonly s3: S3Client) {}
+  /** @param objects the object store holding the sources */
+  constructor(private readonly objects: ObjectStore) {}
 
   /** Queue one object; a full batch (or a change of bucket) is sent at once. */
   async add(t: DeleteTarget): Promise<void> {
@@ -45,19 +45,17 @@ export class SourceDeleter {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    const res = await this.s3.send(
-      new DeleteObjectsCommand({
-        Bucket: batch[0]!.bucket,
-        Delete: { Quiet: true, Objects: batch.map((t) => ({ Key: t.key, ETag: `"${t.etag}"` })) },
-      }),
+    const res = await this.objects.deleteObjects(
+      batch[0]!.bucket,
+      batch.map((t) => ({ key: t.key, etag: t.etag })),
     );
     this.outcome.requests++;
     let failed = 0;
-    for (const e of res.Errors ?? []) {
-      if (e.Code === 'NoSuchKey') continue;
+    for (const e of res.errors) {
+      if (e.code === 'NoSuchKey') continue;
       failed++;
       this.outcome.keptCount++;
-      if (this.outcome.kept.length < 100) this.outcome.kept.push({ key: e.Key ?? '', code: e.Code ?? 'Error', message: e.Message ?? '' });
+      if (this.outcome.kept.length < 100) this.outcome.kept.push({ key: e.key, code: e.code, message: e.message });
     }
     this.outcome.deleted += batch.length - failed;
   }

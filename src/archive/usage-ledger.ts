@@ -1,9 +1,6 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryPrefix } from '../adapters/dynamo/query-all.js';
-import type { MeterSnapshot, RequestMeter } from '../adapters/request-meter.js';
-
-/** Counters of a meter snapshot that add up across steps. */
-export type Usage = Pick<MeterSnapshot, 'requests' | 'unbilled' | 'bytes_sent' | 'bytes_received' | 'dynamodb_items_written' | 'dynamodb_write_units'>;
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import type { Usage, UsageMeter, UsageStore } from '../domain/ports/usage-store.js';
 
 const FIELDS = ['requests', 'unbilled', 'bytes_sent', 'bytes_received', 'dynamodb_items_written', 'dynamodb_write_units'] as const;
 
@@ -23,48 +20,61 @@ export function combineUsage(a: Usage, b: Usage, sign: 1 | -1 = 1): Usage {
   return out;
 }
 
+/** Collaborators of {@link UsageLedger}. */
+export interface UsageLedgerDeps {
+  /** The meter attached to the clients doing the job's work. */
+  readonly meter: UsageMeter;
+  /** Where each step run's usage is kept. */
+  readonly store: UsageStore;
+  /** Where a failed record is reported. Default {@link silentLogger}. */
+  readonly logger?: Logger;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
+}
+
 /**
- * Records what each step of an archive job cost in requests: the request meter's delta over the
- * step is stored as an item `ARCHIVE#<job>` / `USAGE#<step>#<time>` in the jobs table (one item per
- * step run, so the requests of a failed attempt that is retried are counted too), and
- * {@link total} adds them up for the job report. Each AWS Batch step runs in its own process with
- * its own meter; in-process runs give each job its own clients and meter.
+ * Records what each step of an archive job cost in requests: the meter's delta over the step is
+ * stored as one usage record per step run (so the requests of a failed attempt that is retried
+ * are counted too), and {@link total} adds them up for the job report. Each AWS Batch step runs in
+ * its own process with its own meter; in-process runs give each job its own clients and meter.
  */
 export class UsageLedger {
-  /** @param meter the meter attached to the clients doing the job's work; @param dynamo client; @param table jobs table */
-  constructor(
-    private readonly meter: RequestMeter,
-    private readonly dynamo: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  /** @param deps meter, usage store, logger, clock */
+  constructor(private readonly deps: UsageLedgerDeps) {}
 
-  /** Run `fn` and store the requests it made under `step` (also when it throws). */
+  /**
+   * Run `fn` and store the requests it made under `step` (also when it throws). A failure to store
+   * the usage does not fail the step: it is logged as a warning with the job id and step, and the
+   * job report then undercounts that step's requests.
+   */
   async step<T>(jobId: string, step: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.meter.snapshot();
+    const before = this.deps.meter.snapshot();
     try {
       return await fn();
     } finally {
-      const delta = combineUsage(this.meter.snapshot(), before, -1);
-      await this.dynamo
-        .send(new PutCommand({ TableName: this.table, Item: { pk: `ARCHIVE#${jobId}`, sk: `USAGE#${step}#${new Date().toISOString()}#${Math.random().toString(36).slice(2, 8)}`, usage: delta } }))
-        .catch(() => undefined);
+      const delta = combineUsage(this.deps.meter.snapshot(), before, -1);
+      try {
+        await this.deps.store.record(jobId, step, (this.deps.clock ?? systemClock).now().toISOString(), delta);
+      } catch (err) {
+        (this.deps.logger ?? silentLogger).warn({ err, job_id: jobId, step }, 'could not record the usage of a job step; the job report will undercount its requests');
+      }
     }
   }
 
   /** The job's usage so far (all stored steps) plus `current` (e.g. the running finalize step). */
   async total(jobId: string, current: Usage = emptyUsage()): Promise<Usage> {
     let sum = current;
-    for (const item of await queryPrefix<{ usage: Usage }>(this.dynamo, this.table, `ARCHIVE#${jobId}`, 'USAGE#')) sum = combineUsage(sum, item.usage);
+    for (const usage of await this.deps.store.list(jobId)) sum = combineUsage(sum, usage);
     return sum;
   }
 
   /** The meter's counts since `since` (a snapshot taken earlier). */
   since(since: Usage): Usage {
-    return combineUsage(this.meter.snapshot(), since, -1);
+    return combineUsage(this.deps.meter.snapshot(), since, -1);
   }
 
   /** A snapshot of the meter now. */
   now(): Usage {
-    return this.meter.snapshot();
+    return this.deps.meter.snapshot();
   }
 }

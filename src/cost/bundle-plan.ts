@@ -1,11 +1,12 @@
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { DEFAULT_PART_BYTES, S3_MAX_PART_BYTES, TARGET_MAX_PARTS, partSizeFor } from '../bundle/part-size.js';
 import { MB, MIB, GIB } from './units.js';
 import type { Population } from './population.js';
 
 /** The engine's smallest multipart part: 16 MiB (S3's own minimum is 5 MiB, https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
-export const MIN_PART_BYTES = 16 * MIB;
+export const MIN_PART_BYTES = DEFAULT_PART_BYTES;
 /** The engine aims for at most 9,000 parts per bundle (S3 allows 10,000; the rest is headroom). */
-export const TARGET_MAX_PARTS = 9_000;
+export { TARGET_MAX_PARTS };
 /** Default bundle cap in bytes: 512 MB = 512,000,000 bytes. */
 export const DEFAULT_MAX_BUNDLE_BYTES = DEFAULT_ARCHIVE_SIZE_MB * MB;
 /** Entries bigger than this are streamed with a 16-byte data descriptor (8 MiB). */
@@ -21,19 +22,17 @@ export const DEFAULT_MANIFEST_GZIP_RATIO = 0.3;
 /** Name of the manifest entry inside a bundle: `.coldpack/manifest.csv` (22 bytes). */
 const MANIFEST_ENTRY_NAME_BYTES = 22;
 /** S3's largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html). */
-export const MAX_PART_BYTES = 5 * GIB;
+export const MAX_PART_BYTES = S3_MAX_PART_BYTES;
 
 /**
- * Multipart part size the archive engine uses for a bundle: max(16 MiB, ceil(expected / 9,000) rounded up to
- * a whole MiB), at most 5 GiB (mirrors `partSizeFor` in src/archive/multipart-sink.ts). A bundle smaller than
- * this is uploaded with a single PutObject; one of exactly this size or more is a multipart upload.
+ * Multipart part size the archive engine uses for a bundle: the engine's own rule
+ * ({@link partSizeFor} of `src/bundle/part-size.ts`, the same function), re-exported under the cost
+ * model's name. A bundle smaller than this is uploaded with a single PutObject; one of exactly this
+ * size or more is a multipart upload.
  * @param expectedBundleBytes the bundle cap (or expected bundle size) in bytes
  * @returns part size in bytes
  */
-export function multipartPartSize(expectedBundleBytes: number): number {
-  const perPart = Math.ceil(expectedBundleBytes / TARGET_MAX_PARTS);
-  return Math.min(MAX_PART_BYTES, Math.max(MIN_PART_BYTES, Math.ceil(perPart / MIB) * MIB));
-}
+export const multipartPartSize: (expectedBundleBytes: number) => number = partSizeFor;
 
 /** Upload requests of one bundle, all at the bundle's storage class PUT price. */
 export interface BundleUploadRequests {

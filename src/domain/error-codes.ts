@@ -53,6 +53,7 @@ export const ERROR_CODES = Object.freeze({
   AWS_THROTTLED: failed(503, 'AWS throttled the call past the retry budget'),
   AWS_UNREACHABLE: failed(503, 'the AWS endpoint could not be reached'),
   UNPROCESSED_ITEMS: failed(503, 'DynamoDB left items unprocessed past the retry budget'),
+  TOO_MANY_PARTS: failed(500, 'a multipart upload would pass S3\u2019s 10,000-part limit'),
   BATCH_SUBMIT_FAILED: failed(502, 'AWS Batch refused a job submission'),
   JOB_RUNNER_MISSING: failed(500, 'no job runner is configured'),
   NOTIFY_FAILED: failed(502, 'an SNS notification failed'),

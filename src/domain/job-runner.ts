@@ -1,9 +1,12 @@
 /**
- * Job runner port: how an archive job's work is executed. Two adapters:
- * - in-process (`src/archive/in-process-runner.ts`): plan, shards and finalize in this process
- *   (CLI, `coldpack serve`, tests);
- * - AWS Batch (`src/adapters/batch-job-runner.ts`): one array job over the shards plus a finalize
- *   job that `dependsOn` it.
+ * Job runner port: how the shards and the finalize step of a planned archive job are executed
+ * outside this process. Implemented by `BatchJobRunner` (`src/adapters/batch-job-runner.ts`): one
+ * AWS Batch array job over the shards plus a finalize job that `dependsOn` it; the plan step
+ * (`coldpack worker plan`, `src/entrypoints/cli/commands/worker.ts`) calls it once the plan exists.
+ *
+ * In-process runs (CLI, `coldpack serve`, tests) need no runner: `ArchiveEngine.run`
+ * (`src/archive/archive-engine.ts`) plans, packs every shard and finalizes in this process, started
+ * by the in-process `JobStarter` of `src/entrypoints/archive-composition.ts`.
  */
 export interface JobRunner {
   /**

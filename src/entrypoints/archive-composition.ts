@@ -1,6 +1,12 @@
 import { createAwsClients, type AwsClients } from '../adapters/aws-clients.js';
+import { DynamoBundleStore } from '../adapters/dynamo/dynamo-bundle-store.js';
+import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
+import { DynamoJobStore } from '../adapters/dynamo/dynamo-job-store.js';
+import { DynamoUsageStore } from '../adapters/dynamo/dynamo-usage-store.js';
 import { RequestMeter } from '../adapters/request-meter.js';
+import { S3ObjectStore } from '../adapters/s3/s3-object-store.js';
 import { tableNames, type ColdpackConfig } from '../domain/config.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ArchiveEngine } from '../archive/archive-engine.js';
 import { ArchiveService, type JobStarter } from '../archive/archive-service.js';
 import type { JobReport } from '../archive/finalizer.js';
@@ -24,28 +30,34 @@ export interface ArchiveCompositionOptions {
   readonly starter?: JobStarter;
   /** Called with each finished job's report (e.g. SNS summary). */
   readonly onFinished?: (r: JobReport) => Promise<void>;
-  /** Called when a background job fails (it is FAILED in the jobs table either way). */
+  /** Called when a background job fails (it is FAILED in the jobs table either way, and the failure is logged). */
   readonly onError?: (jobId: string, err: unknown) => void;
   /** Price table for the job reports' cost section; default the bundled us-east-1 table. */
   readonly prices?: PriceTable;
+  /** Where the engine and the service log what they cannot fail on (e.g. a failed SNS summary). Default silent. */
+  readonly logger?: Logger;
 }
 
 /**
- * Build an engine whose clients carry a request meter, so every job report gets the requests it
- * made (by operation and storage class), their cost, the lifecycle-equivalent cost and the saving.
+ * Build an engine on adapters over `clients`, whose clients carry a request meter, so every job
+ * report gets the requests it made (by operation and storage class), their cost, the
+ * lifecycle-equivalent cost and the saving.
  */
-export function meteredEngine(config: ColdpackConfig, clients: AwsClients, options: Pick<ArchiveCompositionOptions, 'onFinished' | 'prices'> = {}): ArchiveEngine {
+export function meteredEngine(config: ColdpackConfig, clients: AwsClients, options: Pick<ArchiveCompositionOptions, 'onFinished' | 'prices' | 'logger'> = {}): ArchiveEngine {
   const tables = tableNames(config.tablePrefix);
   const meter = new RequestMeter().attach(clients.s3).attach(clients.dynamo);
+  const logger = options.logger ?? silentLogger;
   let prices = options.prices;
   return new ArchiveEngine({
-    s3: clients.s3,
-    dynamo: clients.dynamo,
-    tables,
+    objects: new S3ObjectStore(clients.s3),
+    jobs: new DynamoJobStore(clients.dynamo, tables.jobs),
+    bundles: new DynamoBundleStore(clients.dynamo, tables.bundles),
+    index: new DynamoFileIndexStore(clients.dynamo, tables.files),
+    logger,
     archiveBucket: config.archiveBucket,
     fetch: { concurrency: config.concurrency },
     bucketPolicy: { reserved: [config.archiveBucket, config.restoreBucket], allowed: config.sourceBuckets ?? [] },
-    ledger: new UsageLedger(meter, clients.dynamo, tables.jobs),
+    ledger: new UsageLedger({ meter, store: new DynamoUsageStore(clients.dynamo, tables.jobs), logger }),
     reportExtras: async (job, totals, usage) => {
       if (!usage) return {};
       prices ??= loadPriceTable();
@@ -81,16 +93,20 @@ export function composeArchive(config: ColdpackConfig, clients: AwsClients, opti
       const jobClients = createAwsClients(clients.options);
       const p = meteredEngine(config, jobClients, options)
         .run(jobId)
-        .catch((err: unknown) => options.onError?.(jobId, err))
+        .catch((err: unknown) => {
+          (options.logger ?? silentLogger).error({ err, job_id: jobId }, 'background archive job failed; it is FAILED in the jobs table');
+          options.onError?.(jobId, err);
+        })
         .finally(() => jobClients.destroy());
       running.add(p);
       void p.finally(() => running.delete(p));
     },
   };
   const service = new ArchiveService({
-    s3: clients.s3,
-    jobs: engine.jobs,
+    objects: new S3ObjectStore(clients.s3),
+    jobs: new DynamoJobStore(clients.dynamo, tableNames(config.tablePrefix).jobs),
     starter,
+    ...(options.logger ? { logger: options.logger } : {}),
     archiveBucket: config.archiveBucket,
     reservedBuckets: [config.archiveBucket, config.restoreBucket],
     ...(config.sourceBuckets ? { allowedSourceBuckets: config.sourceBuckets } : {}),

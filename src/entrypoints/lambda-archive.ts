@@ -1,5 +1,5 @@
 import type { AwsClients } from '../adapters/aws-clients.js';
-import type { ArchiveJobs } from '../api/ports.js';
+import type { ArchiveJobs } from '../domain/archive-jobs.js';
 import type { ColdpackConfig } from '../domain/config.js';
 import { ColdpackError } from '../domain/errors.js';
 import { composeArchive } from './archive-composition.js';

@@ -4,7 +4,7 @@
  */
 import type { FileIndexItem } from '../domain/model.js';
 import type { FileLookup, Page, PageRequest } from '../api/ports.js';
-import type { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import { ValidationError } from '../domain/errors.js';
 import type { ArchiveCatalog } from './archive-catalog.js';
 
@@ -42,7 +42,7 @@ function decode(s: string | undefined): Token {
 export class FileLookupService implements FileLookup {
   /** @param index file index repository; @param catalog archived buckets (for lookups without a bucket) */
   constructor(
-    private readonly index: FileIndexRepo,
+    private readonly index: FileIndexStore,
     private readonly catalog: ArchiveCatalog,
   ) {}
 

@@ -11,8 +11,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { DemoEnv } from '../local/demo.js';
-import { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
-import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import { DynamoBundleStore } from '../adapters/dynamo/dynamo-bundle-store.js';
+import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
 import { tableNames } from '../domain/config.js';
 import { createRestoreService } from './factory.js';
 
@@ -73,8 +73,8 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
       await service.reconcile(submitted.restore_id);
       view = (await service.get(submitted.restore_id))!;
     }
-    const bundles = new BundleRepo(dynamo, tableNames(env.config.tablePrefix).bundles);
-    const index = new FileIndexRepo(dynamo, tableNames(env.config.tablePrefix).files);
+    const bundles = new DynamoBundleStore(dynamo, tableNames(env.config.tablePrefix).bundles);
+    const index = new DynamoFileIndexStore(dynamo, tableNames(env.config.tablePrefix).files);
     const out: RestoreDemoFile[] = [];
     for (const p of picks) {
       const f = view.files.find((x) => x.key === p.key)!;

@@ -10,7 +10,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { TableNames } from '../domain/config.js';
 import { ValidationError } from '../domain/errors.js';
 import type { FileIndexItem } from '../domain/model.js';
-import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
+import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
 import { SnsNotifier } from '../adapters/sns-notifier.js';
 import type { FileLookup, Page, PageRequest, RestoreRequestInput, RestoreRequests, RestoreView, SubmitOptions } from '../api/ports.js';
 import { ArchiveCatalog } from './archive-catalog.js';
@@ -79,7 +79,7 @@ export class RestoreService implements RestoreRequests, FileLookup {
     const now = options.now ?? (() => new Date());
     this.store = new RestoreStore(clients.dynamo, options.tables.jobs);
     const catalog = new ArchiveCatalog(clients.s3, clients.dynamo, { archiveBucket: options.archiveBucket, jobsTable: options.tables.jobs, bundlesTable: options.tables.bundles });
-    this.lookup = new FileLookupService(new FileIndexRepo(clients.dynamo, options.tables.files), catalog);
+    this.lookup = new FileLookupService(new DynamoFileIndexStore(clients.dynamo, options.tables.files), catalog);
     this.resolver = new Resolver(this.lookup, catalog, clients.s3, { ...(options.maxFiles ? { maxFiles: options.maxFiles } : {}) });
     const bundles = new BundleRestores(clients.s3, clients.dynamo, options.tables.bundles, { now });
     const extractor = new Extractor(clients.s3, { restoreBucket: options.restoreBucket, ...(options.bufferedMaxBytes ? { bufferedMaxBytes: options.bufferedMaxBytes } : {}), ...(options.partSize ? { partSize: options.partSize } : {}) });

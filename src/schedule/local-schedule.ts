@@ -3,7 +3,7 @@
  * the configured time zone, never overlapping itself.
  */
 import { Cron } from 'croner';
-import { cronerPattern, type ScheduleConfig } from './schedule-config.js';
+import { cronerPattern, type ScheduleTiming } from './schedule-config.js';
 
 /** A running local schedule. */
 export interface LocalSchedule {
@@ -19,7 +19,7 @@ export interface LocalSchedule {
  * @param run receives the scheduled fire time (UTC instant)
  */
 export function startLocalSchedule(
-  config: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
+  config: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
   run: (fireTime: Date) => Promise<unknown>,
   onError: (err: unknown) => void,
 ): LocalSchedule {

@@ -1,6 +1,8 @@
 /**
- * Configuration of the monthly archive schedule, its EventBridge Scheduler expression, its croner
- * pattern (local `coldpack serve`) and its next fire times.
+ * Timing of the monthly archive schedule (when it fires, which month and folder a run targets),
+ * its EventBridge Scheduler expression, its croner pattern (local `coldpack serve`) and its next
+ * fire times. The archive request a run starts is the edge's business: the whole configuration
+ * (timing + request, parsed from COLDPACK_SCHEDULE* or a file) is `src/entrypoints/schedule-env.ts`.
  *
  * EventBridge Scheduler cron expressions take six fields `cron(minutes hours day-of-month month
  * day-of-week year)` plus a separate `ScheduleExpressionTimezone`, and accept `L` (last day of the
@@ -9,8 +11,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
-import { validate } from '../api/http.js';
-import { ArchiveFields } from '../api/schemas.js';
 import { isValidTimeZone, templateProblem } from './period.js';
 
 /** Default run day: the 10th. */
@@ -36,57 +36,43 @@ const dayOfMonth = z
   })
   .meta({ description: 'Day of the month, 1-28, or "L" for the last day of every month (29-31 are refused). Default 10.' });
 
-/**
- * The default archive request the schedule starts: a `POST /archive` body without the fields each
- * run supplies (`prefix`/`s3_prefix` come from `prefix_template`, `period` from the run) or that
- * only the source application knows (`file_count`, `total_size`, `request_id`).
- */
-export const ScheduledRequest = ArchiveFields.omit({
-  prefix: true,
-  s3_prefix: true,
-  period: true,
-  request_id: true,
-  file_count: true,
-  total_size: true,
+/** When the monthly schedule fires and what a run targets (the schedule configuration without its request). */
+export const ScheduleTiming = z.strictObject({
+  enabled: z.boolean().default(true),
+  time_zone: z
+    .string()
+    .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' })
+    .default('UTC')
+    .meta({ description: 'IANA time zone of the run time and of the month boundaries. Default UTC.' }),
+  day_of_month: dayOfMonth.default(DEFAULT_SCHEDULE_DAY),
+  hour: z.int().min(0).max(23).default(DEFAULT_SCHEDULE_HOUR),
+  minute: z.int().min(0).max(59).default(0),
+  prefix_template: z
+    .string()
+    .min(1)
+    .superRefine((t, ctx) => {
+      const p = templateProblem(t);
+      if (p) ctx.addIssue({ code: 'custom', message: `prefix_template ${p}` });
+    })
+    .default(DEFAULT_PREFIX_TEMPLATE)
+    .meta({ description: 'Folder name template: {yyyy}, {MM}, {dd} of the target date. "/" is appended as for the API prefix.' }),
+  month_offset: z.int().min(-24).max(24).default(0).meta({
+    description: 'Months added to the run date to get the target date (-1 = previous month). Default 0.',
+  }),
 });
+/** Parsed schedule timing (defaults applied). */
+export type ScheduleTiming = z.output<typeof ScheduleTiming>;
 
-/** Monthly schedule configuration (JSON; COLDPACK_SCHEDULE or `coldpack serve --schedule-file`). */
-export const ScheduleConfig = z
-  .strictObject({
-    enabled: z.boolean().default(true),
-    time_zone: z
-      .string()
-      .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' })
-      .default('UTC')
-      .meta({ description: 'IANA time zone of the run time and of the month boundaries. Default UTC.' }),
-    day_of_month: dayOfMonth.default(DEFAULT_SCHEDULE_DAY),
-    hour: z.int().min(0).max(23).default(DEFAULT_SCHEDULE_HOUR),
-    minute: z.int().min(0).max(59).default(0),
-    prefix_template: z
-      .string()
-      .min(1)
-      .superRefine((t, ctx) => {
-        const p = templateProblem(t);
-        if (p) ctx.addIssue({ code: 'custom', message: `prefix_template ${p}` });
-      })
-      .default(DEFAULT_PREFIX_TEMPLATE)
-      .meta({ description: 'Folder name template: {yyyy}, {MM}, {dd} of the target date. "/" is appended as for the API prefix.' }),
-    month_offset: z.int().min(-24).max(24).default(0).meta({
-      description: 'Months added to the run date to get the target date (-1 = previous month). Default 0.',
-    }),
-    request: ScheduledRequest,
-  })
-  .meta({ id: 'ScheduleConfig' });
-/** Parsed schedule configuration (defaults applied). */
-export type ScheduleConfig = z.output<typeof ScheduleConfig>;
+/** A schedule: its timing plus the archive request each run starts (its shape is the edge's, e.g. a `POST /archive` body). */
+export type ScheduleSettings<R = Readonly<Record<string, unknown>>> = ScheduleTiming & { readonly request: R };
 
 /** `cron(...)` expression of the schedule for EventBridge Scheduler (use with ScheduleExpressionTimezone = `time_zone`). */
-export function eventBridgeExpression(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month'>): string {
+export function eventBridgeExpression(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month'>): string {
   return `cron(${c.minute} ${c.hour} ${c.day_of_month} * ? *)`;
 }
 
 /** Five-field croner pattern of the schedule (minute hour day-of-month month day-of-week). */
-export function cronerPattern(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month'>): string {
+export function cronerPattern(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month'>): string {
   return `${c.minute} ${c.hour} ${c.day_of_month} * *`;
 }
 
@@ -95,7 +81,7 @@ export function cronerPattern(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_o
  * schedule's zone (the same pattern `coldpack serve` runs).
  */
 export function nextFireTimes(
-  c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
+  c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
   count: number,
   from: Date,
 ): Date[] {
@@ -108,16 +94,14 @@ export function nextFireTimes(
 }
 
 /**
- * Parse a schedule configuration from JSON text (the COLDPACK_SCHEDULE variable or a file).
- * @param source where the text came from, for error messages
- * @throws ValidationError for malformed JSON or an invalid configuration (e.g. day_of_month 31)
+ * Parse an EventBridge monthly cron expression `cron(M H D * ? *)` into minute, hour and day of
+ * month (`L` kept), e.g. `cron(0 3 10 * ? *)` -> 03:00 on the 10th.
+ * @throws ValidationError (field `COLDPACK_SCHEDULE_CRON`) for anything else
  */
-export function parseScheduleConfig(text: string, source: string): ScheduleConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(`${source}: malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
+export function parseMonthlyCron(expr: string): { minute: number; hour: number; day_of_month: number | 'L' } {
+  const m = /^cron\((\d{1,2}) (\d{1,2}) (\d{1,2}|L) \* \? \*\)$/.exec(expr.trim());
+  if (!m) {
+    throw new ValidationError(`COLDPACK_SCHEDULE_CRON must look like cron(0 3 10 * ? *) (monthly), got ${JSON.stringify(expr)}`, 'COLDPACK_SCHEDULE_CRON');
   }
-  return validate(ScheduleConfig, raw, `schedule configuration (${source})`);
+  return { minute: Number(m[1]), hour: Number(m[2]), day_of_month: m[3] === 'L' ? 'L' : Number(m[3]) };
 }

@@ -3,11 +3,11 @@
  * unless the month already has a job (from the source application or an earlier run) that is not
  * FAILED. Duplicate invocations start at most one job (idempotency key per project and period).
  */
+import type { ArchiveJobs, JobView } from '../domain/archive-jobs.js';
+import type { ArchiveRequest } from '../domain/archive-request.js';
 import { ConflictError } from '../domain/errors.js';
-import { toArchiveRequest } from '../api/mapping.js';
-import type { ArchiveJobs, JobView } from '../api/ports.js';
 import { planRun, type RunPlan } from './period.js';
-import type { ScheduleConfig } from './schedule-config.js';
+import type { ScheduleSettings } from './schedule-config.js';
 
 /** Idempotency key of a period: `PERIOD#<project>#<yyyy-mm>`. */
 export function periodKey(project: string, period: string): string {
@@ -20,10 +20,26 @@ export type ScheduledRunResult =
   | { readonly action: 'skipped'; readonly reason: string; readonly job_ids: readonly string[]; readonly plan?: RunPlan }
   | { readonly action: 'disabled' };
 
+/** One scheduled run: its plan, fire time and zone. */
+export interface ScheduledRun {
+  readonly plan: RunPlan;
+  /** The scheduled fire time (UTC instant). */
+  readonly fireTime: Date;
+  /** IANA zone of the schedule. */
+  readonly timeZone: string;
+}
+
+/** What the schedule needs to know of its configured request: the project it archives. */
+export interface ScheduledRequestFields {
+  readonly project_name: string;
+}
+
 /** Collaborators of {@link runScheduledArchive}. */
-export interface ScheduledArchiveDeps {
+export interface ScheduledArchiveDeps<R extends ScheduledRequestFields> {
   readonly jobs: Pick<ArchiveJobs, 'submit' | 'findForPeriod'>;
-  readonly config: ScheduleConfig;
+  readonly config: ScheduleSettings<R>;
+  /** The archive request of a run from the configured request (the edge's mapping: `scheduledArchiveRequest` of `src/entrypoints/schedule-env.ts`). */
+  readonly toRequest: (request: R, run: ScheduledRun) => ArchiveRequest;
 }
 
 /**
@@ -37,7 +53,7 @@ export interface ScheduledArchiveDeps {
  * A 409 (a job for the same bucket+prefix is RUNNING) is reported as skipped, not thrown.
  * @throws whatever `findForPeriod`/`submit` throw otherwise (so the scheduler retries the invocation)
  */
-export async function runScheduledArchive(deps: ScheduledArchiveDeps, fireTime: Date): Promise<ScheduledRunResult> {
+export async function runScheduledArchive<R extends ScheduledRequestFields>(deps: ScheduledArchiveDeps<R>, fireTime: Date): Promise<ScheduledRunResult> {
   const { config, jobs } = deps;
   if (!config.enabled) return { action: 'disabled' };
   const plan = planRun(fireTime, {
@@ -58,10 +74,7 @@ export async function runScheduledArchive(deps: ScheduledArchiveDeps, fireTime: 
   }
   const failed = existing.length;
   const key = periodKey(project, plan.period) + (failed > 0 ? `#retry${failed}` : '');
-  const req = toArchiveRequest(
-    { ...config.request, prefix: plan.prefix, period: plan.period },
-    { now: fireTime, timeZone: config.time_zone, requestedBy: 'schedule' },
-  );
+  const req = deps.toRequest(config.request, { plan, fireTime, timeZone: config.time_zone });
   try {
     const job = await jobs.submit(req, { idempotencyKey: key });
     return { action: 'started', job_id: job.job_id, status: job.status, plan, idempotency_key: key };

@@ -11,7 +11,7 @@ import { toArchiveRequest } from '../../src/api/mapping.js';
 import { tableNames } from '../../src/domain/config.js';
 import { composeArchive, type ArchiveComposition } from '../../src/entrypoints/archive-composition.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
-import { ScheduleConfig } from '../../src/schedule/schedule-config.js';
+import { ScheduleConfig, scheduledArchiveRequest } from '../../src/entrypoints/schedule-env.js';
 import { runScheduledArchive } from '../../src/schedule/scheduled-archive.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
@@ -39,7 +39,7 @@ const config = ScheduleConfig.parse({ time_zone: 'Europe/London', request: { pro
 describe('monthly schedule with the archive service on moto', () => {
   it('duplicate invocations of the April run start exactly one job for 2025-04 and prefix 20250410/', async () => {
     const fire = new Date('2025-04-10T02:00:00Z'); // 03:00 BST
-    const results = await Promise.all([1, 2, 3].map(() => runScheduledArchive({ jobs: archive.service, config }, fire)));
+    const results = await Promise.all([1, 2, 3].map(() => runScheduledArchive({ jobs: archive.service, config, toRequest: scheduledArchiveRequest }, fire)));
     const ids = new Set(results.flatMap((r) => (r.action === 'started' ? [r.job_id] : r.action === 'skipped' ? r.job_ids : [])));
     assert.equal(ids.size, 1, JSON.stringify(results));
     const jobs = await archive.service.findForPeriod('amazon', '2025-04');
@@ -48,7 +48,7 @@ describe('monthly schedule with the archive service on moto', () => {
     assert.equal(src.kind === 'list' && src.prefix, '20250410/');
     assert.equal(jobs[0]!.request.requested_by, 'schedule');
     await archive.drain();
-    assert.equal((await runScheduledArchive({ jobs: archive.service, config }, fire)).action, 'skipped');
+    assert.equal((await runScheduledArchive({ jobs: archive.service, config, toRequest: scheduledArchiveRequest }, fire)).action, 'skipped');
   });
 
   it('skips May when the source application archived in May through the API', async () => {
@@ -57,7 +57,7 @@ describe('monthly schedule with the archive service on moto', () => {
       { now: new Date('2025-05-09T18:00:00Z'), timeZone: 'Europe/London', requestedBy: 'api' },
     );
     const job = await archive.service.submit(req, {});
-    const r = await runScheduledArchive({ jobs: archive.service, config }, new Date('2025-05-10T02:00:00Z'));
+    const r = await runScheduledArchive({ jobs: archive.service, config, toRequest: scheduledArchiveRequest }, new Date('2025-05-10T02:00:00Z'));
     assert.equal(r.action, 'skipped');
     assert.deepEqual(r.action === 'skipped' && r.job_ids, [job.job_id]);
     await archive.drain();

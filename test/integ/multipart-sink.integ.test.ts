@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { S3ObjectStore } from '../../src/adapters/s3/s3-object-store.js';
 import { MultipartSink, crc32Base64 } from '../../src/archive/multipart-sink.js';
 import { crc32 } from 'node:zlib';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
@@ -15,7 +16,7 @@ after(async () => fx.close());
 
 test('multipart upload in DEEP_ARCHIVE with a FULL_OBJECT CRC-32 that S3 reports back', async () => {
   const data = randomBytes(12 * 1024 * 1024 + 123);
-  const sink = new MultipartSink(fx.clients.s3, { bucket: 'arch', key: 'm/1.zip', storageClass: 'DEEP_ARCHIVE', partSize: 5 * 1024 * 1024 });
+  const sink = new MultipartSink(new S3ObjectStore(fx.clients.s3), { bucket: 'arch', key: 'm/1.zip', storageClass: 'DEEP_ARCHIVE', partSize: 5 * 1024 * 1024 });
   for (let i = 0; i < data.length; i += 1_000_000) await sink.write(data.subarray(i, i + 1_000_000));
   const res = await sink.complete();
   assert.equal(res.mode, 'multipart');
@@ -29,7 +30,7 @@ test('multipart upload in DEEP_ARCHIVE with a FULL_OBJECT CRC-32 that S3 reports
 
 test('small object goes as one PutObject with its CRC-32', async () => {
   const data = Buffer.from('hello bundle');
-  const sink = new MultipartSink(fx.clients.s3, { bucket: 'arch', key: 'm/2.zip', storageClass: 'STANDARD' });
+  const sink = new MultipartSink(new S3ObjectStore(fx.clients.s3), { bucket: 'arch', key: 'm/2.zip', storageClass: 'STANDARD' });
   await sink.write(data);
   const res = await sink.complete();
   assert.equal(res.mode, 'put');
@@ -51,7 +52,7 @@ test('a failed part aborts the upload and leaves no object', async () => {
     { step: 'initialize', name: id },
   );
   try {
-    const sink = new MultipartSink(s3, { bucket: 'arch', key: 'm/3.zip', storageClass: 'DEEP_ARCHIVE', partSize: 5 * 1024 * 1024 });
+    const sink = new MultipartSink(new S3ObjectStore(s3), { bucket: 'arch', key: 'm/3.zip', storageClass: 'DEEP_ARCHIVE', partSize: 5 * 1024 * 1024 });
     await assert.rejects(async () => {
       const data = randomBytes(16 * 1024 * 1024);
       for (let i = 0; i < data.length; i += 1 << 20) await sink.write(data.subarray(i, i + (1 << 20)));

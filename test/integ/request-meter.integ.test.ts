@@ -15,6 +15,7 @@ import {
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { RequestMeter } from '../../src/adapters/request-meter.js';
+import { S3ObjectStore } from '../../src/adapters/s3/s3-object-store.js';
 import { MultipartSink } from '../../src/archive/multipart-sink.js';
 import { multipartPartSize, DEFAULT_MAX_BUNDLE_BYTES } from '../../src/cost/bundle-plan.js';
 import { predictRequests } from '../../src/cost/requests.js';
@@ -49,7 +50,7 @@ before(async () => {
 after(async () => fx.close());
 
 async function uploadBundle(key: string, bytes: number): Promise<void> {
-  const sink = new MultipartSink(fx.clients.s3, {
+  const sink = new MultipartSink(new S3ObjectStore(fx.clients.s3), {
     bucket: ARCH,
     key,
     storageClass: 'DEEP_ARCHIVE',

@@ -2,8 +2,9 @@ import { CreateBucketCommand, PutObjectCommand, RestoreObjectCommand, GetObjectC
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { tableNames, type ColdpackConfig } from '../../src/domain/config.js';
 import { composeArchive, type ArchiveComposition } from '../../src/entrypoints/archive-composition.js';
-import type { ArchiveRequest } from '../../src/domain/archive-request.js';
 import { startMotoFixture, type MotoFixture } from './moto.js';
+
+export { listRequest } from './archive-request.js';
 
 /** A moto-backed archive environment: buckets, tables, the composed engine and service. */
 export interface ArchiveFixture extends MotoFixture {
@@ -39,24 +40,6 @@ export async function seed(s3: S3Client, bucket: string, objects: Record<string,
     out.set(key, b);
   }
   return out;
-}
-
-/** A request archiving `s3://src/<prefix>` with small bundles; override any field. */
-export function listRequest(prefix: string, over: Partial<ArchiveRequest> = {}): ArchiveRequest {
-  return {
-    project: 'test',
-    source: { kind: 'list', bucket: 'src', prefix },
-    max_bundle_bytes: 1_000_000,
-    max_files_per_bundle: 100_000,
-    storage_class: 'DEEP_ARCHIVE',
-    allow_mismatch: false,
-    delete_source: true,
-    dry_run: false,
-    requested_by: 'test',
-    shard_max_files: 1_000_000,
-    shard_max_bytes: 100 * 1024 ** 3,
-    ...over,
-  };
 }
 
 /** Bytes `offset..offset+length-1` of a bundle, restoring it first (moto completes restores at once). */

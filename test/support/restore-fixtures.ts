@@ -14,8 +14,8 @@ import { ZipBundleWriter, type WrittenEntry } from '../../src/bundle/zip-bundle-
 import { crc32Hex } from '../../src/bundle/zip-entry-reader.js';
 import { manifestHeader, manifestRow } from '../../src/bundle/manifest.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
-import { FileIndexRepo } from '../../src/adapters/dynamo/file-index-repo.js';
-import { BundleRepo } from '../../src/adapters/dynamo/bundle-repo.js';
+import { DynamoFileIndexStore } from '../../src/adapters/dynamo/dynamo-file-index-store.js';
+import { DynamoBundleStore } from '../../src/adapters/dynamo/dynamo-bundle-store.js';
 import { tableNames, type TableNames } from '../../src/domain/config.js';
 import { bundleKeys, filePk, nameKey } from '../../src/domain/keys.js';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem } from '../../src/domain/model.js';
@@ -134,8 +134,8 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
     ...e, pk: filePk(bucket, e.key), sk: `${archivedAt}#${jobId}`, name_key: nameKey(bucket, e.key), bucket, archive_bucket: env.archiveBucket,
     bundle_key: keys.bundle, storage_class: storageClass, job_id: jobId, project, archived_at: archivedAt,
   }));
-  await new FileIndexRepo(dynamo, env.tables.files).putMany(items);
-  await new BundleRepo(dynamo, env.tables.bundles).markCommitted({
+  await new DynamoFileIndexStore(dynamo, env.tables.files).putMany(items);
+  await new DynamoBundleStore(dynamo, env.tables.bundles).markCommitted({
     bundle_key: keys.bundle, archive_bucket: env.archiveBucket, job_id: jobId, project, shard, seq, state: 'COMMITTED', storage_class: storageClass,
     entry_count: entries.length, bytes: bundle.length, first_key: sorted[0]?.key ?? '', last_key: sorted[sorted.length - 1]?.key ?? '', manifest_key: keys.manifest,
     restore_state: 'NONE',

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { zonedParts } from '../../schedule/period.js';
-import { ScheduleConfig, eventBridgeExpression, nextFireTimes } from '../../schedule/schedule-config.js';
+import { ScheduleTiming, eventBridgeExpression, nextFireTimes } from '../../schedule/schedule-config.js';
 import type { ApiDeps } from '../handler.js';
 import { NotImplementedError, json, parseJsonBody, validate } from '../http.js';
 import { LimitParam, queryParams } from '../request.js';
@@ -20,12 +20,12 @@ export const FilesQuery = z.strictObject({
 });
 
 /** `POST /schedule/preview` body: a schedule (without its request) and how many fire times to list. */
-export const SchedulePreviewBody = ScheduleConfig.omit({ request: true, enabled: true }).extend({
+export const SchedulePreviewBody = ScheduleTiming.omit({ enabled: true }).extend({
   count: z.int().min(1).max(100).default(12),
   from: z.iso.datetime({ offset: true }).optional().meta({ description: 'List fire times after this instant. Default now.' }),
 });
 
-function describeSchedule(c: Pick<ScheduleConfig, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>, count: number, from: Date) {
+function describeSchedule(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>, count: number, from: Date) {
   return {
     expression: eventBridgeExpression(c),
     time_zone: c.time_zone,

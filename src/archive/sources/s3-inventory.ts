@@ -1,7 +1,7 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import type { ObjectStore } from '../../domain/ports/object-store.js';
 import type { SourceObject } from '../../domain/model.js';
 import { decodeS3UrlKey } from '../../domain/keys.js';
 import { ValidationError } from '../../domain/errors.js';
@@ -34,21 +34,21 @@ export function parseInventoryManifest(text: string, where: string): InventoryMa
  * Stream the objects of an S3 Inventory report: read `manifest.json`, then each gzip CSV data file
  * in turn (one in memory at a time as a stream). Keys are URL-decoded once. Delete markers and
  * non-latest versions (when the inventory includes versions) are skipped.
- * @param manifestBucket bucket holding manifest.json; @param manifestKey its key
+ * @param objects the object store; @param manifestBucket bucket holding manifest.json; @param manifestKey its key
  * @param prefix optional raw key prefix filter
  */
-export async function* readS3Inventory(s3: S3Client, manifestBucket: string, manifestKey: string, prefix = ''): AsyncGenerator<SourceObject> {
+export async function* readS3Inventory(objects: ObjectStore, manifestBucket: string, manifestKey: string, prefix = ''): AsyncGenerator<SourceObject> {
   const where = `s3://${manifestBucket}/${manifestKey}`;
-  const res = await s3.send(new GetObjectCommand({ Bucket: manifestBucket, Key: manifestKey }));
-  const manifest = parseInventoryManifest(await res.Body!.transformToString(), where);
+  const res = await objects.getObject({ bucket: manifestBucket, key: manifestKey });
+  const manifest = parseInventoryManifest(await text(res.body), where);
   const columns = manifest.fileSchema.split(',').map((c) => c.trim());
   const col = (name: string): number => columns.indexOf(name);
   const [iBucket, iKey, iSize, iEtag, iModified, iClass, iLatest, iMarker] = ['Bucket', 'Key', 'Size', 'ETag', 'LastModifiedDate', 'StorageClass', 'IsLatest', 'IsDeleteMarker'].map(col);
   if (iKey! < 0 || iSize! < 0) throw new ValidationError(`${where}: fileSchema must include Key and Size`, 'inventory');
   const destBucket = manifest.destinationBucket.replace(/^arn:aws:s3:::/, '');
   for (const file of manifest.files) {
-    const obj = await s3.send(new GetObjectCommand({ Bucket: destBucket, Key: file.key }));
-    const rows = (obj.Body as Readable).pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
+    const obj = await objects.getObject({ bucket: destBucket, key: file.key });
+    const rows = obj.body.pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
     for await (const row of rows as AsyncIterable<string[]>) {
       if (iMarker! >= 0 && row[iMarker!] === 'true') continue;
       if (iLatest! >= 0 && row[iLatest!] === 'false') continue;

@@ -13,7 +13,7 @@ import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import { createRestoreService } from '../../restore/factory.js';
-import { scheduleFromEnv } from '../../schedule/schedule-env.js';
+import { scheduleFromEnv } from '../schedule-env.js';
 import { loadConfig } from '../config.js';
 import { restoreOptionsFromEnv } from '../restore-env.js';
 import { archiveServiceForLambda } from '../lambda-archive.js';

@@ -6,11 +6,10 @@
  * `scheduleFromEnv` (no COLDPACK_SCHEDULE_REQUEST = nothing to start, the run is skipped).
  */
 import { pino } from 'pino';
-import type { ArchiveJobs } from '../../api/ports.js';
+import type { ArchiveJobs } from '../../domain/archive-jobs.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import { archiveServiceForLambda } from '../lambda-archive.js';
-import type { ScheduleConfig } from '../../schedule/schedule-config.js';
-import { scheduleFromEnv } from '../../schedule/schedule-env.js';
+import { scheduleFromEnv, scheduledArchiveRequest, type ScheduleConfig } from '../schedule-env.js';
 import { fireTimeOf, runScheduledArchive, type ScheduledRunResult } from '../../schedule/scheduled-archive.js';
 import { loadConfig } from '../config.js';
 
@@ -35,7 +34,7 @@ export async function handler(event: unknown): Promise<ScheduledRunResult | { ac
     log.warn({ fireTime, ...r }, 'scheduled archive skipped');
     return r;
   }
-  const result = await runScheduledArchive({ jobs: wired.jobs, config: wired.schedule }, fireTime);
+  const result = await runScheduledArchive({ jobs: wired.jobs, config: wired.schedule, toRequest: scheduledArchiveRequest }, fireTime);
   log.info({ fireTime, result }, 'scheduled archive');
   return result;
 }

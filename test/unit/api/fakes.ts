@@ -6,10 +6,9 @@
 import type { ArchiveRequest } from '../../../src/domain/archive-request.js';
 import { ConflictError, ValidationError } from '../../../src/domain/errors.js';
 import type { FileIndexItem, JobStatus } from '../../../src/domain/model.js';
+import type { ArchiveJobs, JobView } from '../../../src/domain/archive-jobs.js';
 import type {
-  ArchiveJobs,
   FileLookup,
-  JobView,
   Page,
   PageRequest,
   RestoreRequestInput,

@@ -8,7 +8,7 @@ import {
   zipEndOverheadBytes,
   zipEntryOverheadBytes,
 } from '../../../src/cost/bundle-plan.js';
-import { partSizeFor } from '../../../src/archive/multipart-sink.js';
+import { partSizeFor } from '../../../src/bundle/part-size.js';
 import { populationFromAverage } from '../../../src/cost/population.js';
 
 const MIB = 1_048_576;
@@ -19,7 +19,8 @@ test('part size: max(16 MiB, ceil(expected / 9,000) rounded up to 1 MiB), at mos
   assert.equal(multipartPartSize(100e12), 5 * 1024 * MIB); // 11.1 GB per part -> capped at 5 GiB
 });
 
-test('part size mirrors the archive engine (src/archive/multipart-sink.ts partSizeFor)', () => {
+test('the cost model uses the engine\u2019s one part-size rule (src/bundle/part-size.ts partSizeFor), not a copy', () => {
+  assert.equal(multipartPartSize, partSizeFor);
   for (const expected of [1, 5e6, 512e6, 151e9, 151.1e9, 2e11, 5e12, 100e12]) {
     assert.equal(multipartPartSize(expected), partSizeFor(expected), `expected bytes ${expected}`);
   }

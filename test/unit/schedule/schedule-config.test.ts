@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScheduleConfig, eventBridgeExpression, nextFireTimes, parseScheduleConfig } from '../../../src/schedule/schedule-config.js';
-import { parseMonthlyCron, scheduleFromEnv } from '../../../src/schedule/schedule-env.js';
+import { eventBridgeExpression, nextFireTimes, parseMonthlyCron } from '../../../src/schedule/schedule-config.js';
+import { ScheduleConfig, parseScheduleConfig, scheduleFromEnv } from '../../../src/entrypoints/schedule-env.js';
 import { ValidationError } from '../../../src/domain/errors.js';
 
 const request = { project_name: 'amazon', bucket_name: 'src-bucket' };

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScheduleConfig } from '../../../src/schedule/schedule-config.js';
+import { ScheduleConfig, scheduledArchiveRequest } from '../../../src/entrypoints/schedule-env.js';
 import { fireTimeOf, runScheduledArchive } from '../../../src/schedule/scheduled-archive.js';
 import { toArchiveRequest } from '../../../src/api/mapping.js';
 import { MemoryArchiveJobs } from '../api/fakes.js';
@@ -11,7 +11,7 @@ const fire = new Date('2024-04-10T02:00:00Z'); // 03:00 BST
 describe('scheduled archive', () => {
   it('starts the default request with the period, prefix and PERIOD idempotency key', async () => {
     const jobs = new MemoryArchiveJobs();
-    const r = await runScheduledArchive({ jobs, config }, fire);
+    const r = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(r.action, 'started');
     const sent = jobs.submitted[0]!;
     assert.equal(sent.idempotencyKey, 'PERIOD#amazon#2024-04');
@@ -23,10 +23,10 @@ describe('scheduled archive', () => {
 
   it('duplicate invocations start at most one job', async () => {
     const jobs = new MemoryArchiveJobs();
-    const results = await Promise.all([1, 2, 3].map(() => runScheduledArchive({ jobs, config }, fire)));
+    const results = await Promise.all([1, 2, 3].map(() => runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire)));
     assert.equal(jobs.jobs.size, 1);
     assert.ok(results.every((r) => r.action === 'started' || r.action === 'skipped'));
-    const again = await runScheduledArchive({ jobs, config }, fire);
+    const again = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(again.action, 'skipped');
     assert.equal(jobs.jobs.size, 1);
   });
@@ -39,28 +39,28 @@ describe('scheduled archive', () => {
     );
     const job = await jobs.submit(fromApi, {});
     jobs.setStatus(job.job_id, 'SUCCEEDED');
-    const r = await runScheduledArchive({ jobs, config }, fire);
+    const r = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(r.action, 'skipped');
     assert.deepEqual(r.action === 'skipped' && r.job_ids, [job.job_id]);
   });
 
   it('ignores an earlier FAILED job and retries with a new key; the retry is not duplicated', async () => {
     const jobs = new MemoryArchiveJobs();
-    const first = await runScheduledArchive({ jobs, config }, fire);
+    const first = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(first.action, 'started');
     jobs.setStatus(first.action === 'started' ? first.job_id : '', 'FAILED');
-    const retry = await runScheduledArchive({ jobs, config }, fire);
+    const retry = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(retry.action, 'started');
     assert.equal(retry.action === 'started' && retry.idempotency_key, 'PERIOD#amazon#2024-04#retry1');
     assert.notEqual(retry.action === 'started' && retry.job_id, first.action === 'started' && first.job_id);
-    assert.equal((await runScheduledArchive({ jobs, config }, fire)).action, 'skipped');
+    assert.equal((await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire)).action, 'skipped');
   });
 
   it('a job of another month or project does not count', async () => {
     const jobs = new MemoryArchiveJobs();
     await jobs.submit(toArchiveRequest({ project_name: 'other', bucket_name: 'src-bucket', prefix: 'x' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }), {});
     await jobs.submit(toArchiveRequest({ project_name: 'amazon', bucket_name: 'src-bucket', prefix: 'y', period: '2024-03' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }), {});
-    assert.equal((await runScheduledArchive({ jobs, config }, fire)).action, 'started');
+    assert.equal((await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire)).action, 'started');
   });
 
   it('reports a 409 (same bucket and prefix running) as skipped', async () => {
@@ -69,14 +69,14 @@ describe('scheduled archive', () => {
       toArchiveRequest({ project_name: 'amazon', bucket_name: 'src-bucket', prefix: '20240410', period: '2024-03' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }),
       {},
     );
-    const r = await runScheduledArchive({ jobs, config }, fire);
+    const r = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
     assert.equal(r.action, 'skipped');
     assert.deepEqual(r.action === 'skipped' && r.job_ids, [running.job_id]);
   });
 
   it('does nothing when disabled', async () => {
     const jobs = new MemoryArchiveJobs();
-    assert.equal((await runScheduledArchive({ jobs, config: { ...config, enabled: false } }, fire)).action, 'disabled');
+    assert.equal((await runScheduledArchive({ jobs, config: { ...config, enabled: false }, toRequest: scheduledArchiveRequest }, fire)).action, 'disabled');
     assert.equal(jobs.submitted.length, 0);
   });
 

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { SourceObject } from '../../../domain/model.js';
 import { ValidationError } from '../../../domain/errors.js';
-import { listObjects } from '../../../archive/sources/list-objects.js';
+import { S3ObjectStore } from '../../../adapters/s3/s3-object-store.js';
 import { readCsvManifest } from '../../../archive/sources/csv-manifest.js';
 import { readS3Inventory } from '../../../archive/sources/s3-inventory.js';
 import { estimate } from '../../../cost/estimate.js';
@@ -83,9 +83,9 @@ async function readPopulation(kind: 'csv' | 'inventory' | 'list', o: EstimateOpt
     objects = readCsvManifest(createReadStream(o.csv ?? ''), o.csv ?? '');
   } else if (kind === 'inventory') {
     const { bucket, key } = parseS3Uri(o.inventory ?? '', 'inventory');
-    objects = readS3Inventory(ctx().clients.s3, bucket, key, o.prefix ?? '');
+    objects = readS3Inventory(new S3ObjectStore(ctx().clients.s3), bucket, key, o.prefix ?? '');
   } else {
-    objects = listObjects(ctx().clients.s3, o.bucket ?? '', o.prefix ?? '');
+    objects = new S3ObjectStore(ctx().clients.s3).listObjects(o.bucket ?? '', o.prefix ?? '');
   }
   const population = await populationFromObjects(objects, progress);
   if (!ctx().json && population.objects >= 100_000) process.stderr.write('\n');

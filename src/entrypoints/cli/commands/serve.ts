@@ -10,13 +10,15 @@ import { bearerAuthorizer } from '../../../api/auth.js';
 import { costEstimator } from '../../../api/cost-estimator.js';
 import { createApiHandler } from '../../../api/handler.js';
 import { startLocalServer } from '../../../api/local-server.js';
-import type { ApiLogger, ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
+import type { FileLookup, RestoreRequests } from '../../../api/ports.js';
+import type { ArchiveJobs } from '../../../domain/archive-jobs.js';
+import type { Logger } from '../../../domain/ports/logger.js';
 import { resolveToken } from '../../../api/token.js';
 import { ValidationError } from '../../../domain/errors.js';
 import { createRestoreService } from '../../../restore/factory.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
-import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
-import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
+import { eventBridgeExpression } from '../../../schedule/schedule-config.js';
+import { parseScheduleConfig, scheduleFromEnv, scheduledArchiveRequest, type ScheduleConfig } from '../../schedule-env.js';
 import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
 import { composeArchive } from '../../archive-composition.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
@@ -40,10 +42,10 @@ interface ServeServices {
   readonly reconcile?: () => Promise<unknown>;
 }
 
-function wireServices(ctx: CliContext, log: ApiLogger): ServeServices {
+function wireServices(ctx: CliContext, log: Logger): ServeServices {
   const restore = createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
   // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
-  const archive = composeArchive(ctx.config, ctx.clients, { onError: (jobId, err) => log.error({ err, jobId }, 'archive job failed') });
+  const archive = composeArchive(ctx.config, ctx.clients, { logger: log });
   return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };
 }
 
@@ -94,7 +96,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     log,
   });
   const local = schedule?.enabled
-    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
+    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule, toRequest: scheduledArchiveRequest }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
     : undefined;
   const lines = [
     `coldpack API listening on ${server.url}`,

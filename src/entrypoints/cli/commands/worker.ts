@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../../domain/errors.js';
-import { jobErrorOf } from '../../../adapters/dynamo/jobs-repo.js';
 import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
 import { batchRunnerFromEnv } from '../../batch-env.js';
@@ -23,10 +22,7 @@ export function isLastAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Mark the job FAILED with the step's error (last attempt only) and emit the JobsFailed metric. */
 async function recordFailure(c: CliContext, jobId: string, step: string, err: unknown): Promise<void> {
   if (!isLastAttempt()) return;
-  const { engine } = composeArchive(c.config, c.clients);
-  const job = await engine.jobs.get(jobId);
-  if (!job) return;
-  await engine.jobs.update(jobId, { status: 'FAILED', errors: [...(job.errors ?? []), jobErrorOf(err, `${step}: `)].slice(-20) });
+  if (!(await composeArchive(c.config, c.clients).engine.recordFailure(jobId, step, err))) return;
   reportJobOutcome('archive', jobId, 'FAILED');
 }
 

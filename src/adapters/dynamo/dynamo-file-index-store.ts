@@ -1,15 +1,10 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileIndexItem } from '../../domain/model.js';
 import { filePk, nameKey } from '../../domain/keys.js';
+import type { FileIndexStore, IndexPage } from '../../domain/ports/file-index-store.js';
 import { batchPut } from './batch-write.js';
 import { FILES_BY_NAME_INDEX } from './tables.js';
 import { queryAll } from './query-all.js';
-
-/** One page of index items plus the token for the next page (undefined on the last page). */
-export interface IndexPage {
-  readonly items: FileIndexItem[];
-  readonly nextToken?: string;
-}
 
 function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -19,29 +14,26 @@ function decodeToken(token: string | undefined): Record<string, unknown> | undef
 }
 
 /**
- * The file index (DynamoDB `files` table): one item per archived object per archive generation.
+ * The {@link FileIndexStore} port on DynamoDB (the `files` table): one item per archived object per archive generation.
  * pk `<bucket>/<key>` (never a composite sort key holding the raw key: S3 keys reach 1,024 bytes,
  * DynamoDB sort keys are capped at 1,024 bytes and partition keys at 2,048 bytes —
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html), sk
  * `<archived_at>#<job_id>` so the newest generation sorts last.
  */
-export class FileIndexRepo {
+export class DynamoFileIndexStore implements FileIndexStore {
   /** @param dynamo document client; @param table files table name */
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /**
-   * Write index items (idempotent: the same object, job and generation overwrite the same item).
-   * @returns number of BatchWriteItem calls made
-   */
+  /** BatchWriteItem, 25 items a call, unprocessed items retried. @inheritdoc */
   async putMany(items: readonly FileIndexItem[]): Promise<number> {
     const { calls } = await batchPut(this.dynamo, this.table, items as unknown as Record<string, unknown>[]);
     return calls;
   }
 
-  /** All generations of one object, oldest first (an object is archived a handful of times at most). */
+  /** @inheritdoc */
   async generations(bucket: string, key: string): Promise<FileIndexItem[]> {
     return queryAll<FileIndexItem>(this.dynamo, {
       TableName: this.table,
@@ -50,7 +42,7 @@ export class FileIndexRepo {
     });
   }
 
-  /** The newest generation of one object, or undefined when it was never archived. */
+  /** @inheritdoc */
   async latest(bucket: string, key: string): Promise<FileIndexItem | undefined> {
     const res = await this.dynamo.send(
       new QueryCommand({
@@ -64,10 +56,7 @@ export class FileIndexRepo {
     return res.Items?.[0] as FileIndexItem | undefined;
   }
 
-  /**
-   * Items whose base name equals `name` in `bucket` (GSI `by_name`), one page.
-   * @param limit page size (default 100)
-   */
+  /** Query on the GSI `by_name`; `nextToken` is the base64url of DynamoDB's LastEvaluatedKey. @inheritdoc */
   async byName(bucket: string, name: string, options: { limit?: number; nextToken?: string } = {}): Promise<IndexPage> {
     const res = await this.dynamo.send(
       new QueryCommand({

@@ -1,0 +1,17 @@
+/**
+ * Bundle store port, archive side: the state of each bundle while it is written (WRITING, with
+ * its multipart upload id for resume) and once verified, manifested and indexed (COMMITTED).
+ * DynamoDB adapter: `src/adapters/dynamo/dynamo-bundle-store.ts`; in-memory fake:
+ * `test/support/memory-stores.ts`. The restore state of a bundle has its own port (restore side).
+ */
+import type { BundleItem } from '../model.js';
+
+/** Where bundle records are kept (one per bundle key). Reads are strongly consistent. */
+export interface BundleStore {
+  /** The bundle record, or undefined. */
+  get(bundleKey: string): Promise<BundleItem | undefined>;
+  /** Write the record with state WRITING (overwrites), e.g. with the multipart `upload_id`. */
+  markWriting(item: BundleItem): Promise<void>;
+  /** Write the record with state COMMITTED (overwrites); the caller has verified size, checksum and index. */
+  markCommitted(item: BundleItem): Promise<void>;
+}
