@@ -4,7 +4,8 @@
  * work before the archive and restore services are composed in.
  */
 import { NotImplementedError } from './http.js';
-import type { ArchiveJobs, FileLookup, RestoreRequests } from './ports.js';
+import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
+import type { ArchiveJobs } from './ports.js';
 
 const fail = (what: string) => async (): Promise<never> => {
   throw new NotImplementedError(`${what} is not wired into this process yet`);

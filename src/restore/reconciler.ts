@@ -6,13 +6,14 @@
  * requests whose notification failed are notified again. Cost per pass: one Query of the open
  * partition, per open request one Query of its files, one HeadObject per pending bundle.
  */
-import type { RetrievalTier } from '../api/ports.js';
-import type { HeadRestoreState } from './restore-header.js';
-import { mapLimit } from './pool.js';
-import { needsRestore } from './tiers.js';
-import { TERMINAL_FILE_STATUSES, type RestoreFileItem } from './types.js';
-import type { ReconcileSummary, RestoreWorker } from './restore-worker.js';
+import { TERMINAL_FILE_STATUSES, type RetrievalTier } from '../domain/restore-request.js';
+import type { RestoreFileRecord } from '../domain/restore-records.js';
+import { groupBy } from './group-by.js';
+import { mapLimit } from './map-limit.js';
 import type { Notifications } from './notifications.js';
+import type { HeadRestoreState } from './restore-header.js';
+import { needsRestore } from './restore-rules.js';
+import type { ReconcileSummary, RestoreWorker } from './restore-worker.js';
 
 /** A marker without a request item older than this (ms) is from a submit that died: 3,600,000 (1 h). */
 const ABANDONED_MS = 3_600_000;
@@ -32,9 +33,9 @@ export class Reconciler {
     const summary: ReconcileSummary = { requests: 0, bundles_checked: 0, bundles_ready: 0, requests_finished: 0 };
     const heads = new Map<string, Promise<HeadRestoreState>>();
     const readied = new Set<string>();
-    const markers = restoreId !== undefined ? [{ id: restoreId, openedAt: '' }] : await this.worker.store.openMarkers();
-    const abandoned = new Date(this.worker.clock().getTime() - ABANDONED_MS).toISOString();
-    for (const { id, openedAt } of markers) {
+    const markers = restoreId !== undefined ? [{ restoreId, openedAt: '' }] : await this.worker.store.openRequests();
+    const abandoned = new Date(this.worker.now().getTime() - ABANDONED_MS).toISOString();
+    for (const { restoreId: id, openedAt } of markers) {
       summary.requests++;
       const req = await this.worker.store.getRequest(id);
       if (!req) {
@@ -50,8 +51,7 @@ export class Reconciler {
         } else if (!req.notified_at) await this.notifications.send(id);
         continue;
       }
-      const groups = new Map<string, RestoreFileItem[]>();
-      for (const f of open) groups.set(f.bundle_key!, [...(groups.get(f.bundle_key!) ?? []), f]);
+      const groups = groupBy(open, (f) => f.bundle_key!);
       await mapLimit([...groups], 4, async ([bundleKey, group]) => {
         await this.bundle(id, req.request.tier, req.request.days, bundleKey, group, heads, readied, summary);
       });
@@ -65,17 +65,17 @@ export class Reconciler {
     tier: RetrievalTier,
     days: number,
     bundleKey: string,
-    group: RestoreFileItem[],
+    group: RestoreFileRecord[],
     heads: Map<string, Promise<HeadRestoreState>>,
     readied: Set<string>,
     summary: ReconcileSummary,
   ): Promise<void> {
     const first = group[0]!;
     if (!needsRestore(first.storage_class)) return this.worker.extractFiles(id, group);
-    const now = this.worker.clock();
-    const item = await this.worker.bundles.get(bundleKey);
-    const state = item?.restore_state as string | undefined;
-    const expires = item?.restore_expires_at as string | undefined;
+    const now = this.worker.now();
+    const current = await this.worker.bundles.get(bundleKey);
+    const state = current?.state;
+    const expires = current?.expiresAt;
     if (state === 'READY' && (expires === undefined || expires > now.toISOString())) return this.worker.extractFiles(id, group);
     if (state !== 'REQUESTED') return this.worker.startBundle(id, tier, days, bundleKey, group);
     let head = heads.get(bundleKey);
@@ -95,7 +95,7 @@ export class Reconciler {
       return;
     }
     if (h.state === 'NONE') {
-      const requestedAt = Date.parse(String(item?.restore_requested_at ?? ''));
+      const requestedAt = Date.parse(current?.requestedAt ?? '');
       if (!(requestedAt > now.getTime() - this.worker.tunables.lostRestoreMs)) {
         await this.worker.bundles.sendRestore(first.archive_bucket!, bundleKey, tier, days);
       }

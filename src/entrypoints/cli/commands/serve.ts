@@ -10,10 +10,12 @@ import { bearerAuthorizer } from '../../../api/auth.js';
 import { costEstimator } from '../../../api/cost-estimator.js';
 import { createApiHandler } from '../../../api/handler.js';
 import { startLocalServer } from '../../../api/local-server.js';
-import type { ApiLogger, ArchiveJobs, FileLookup, RestoreRequests } from '../../../api/ports.js';
+import type { ArchiveJobs } from '../../../api/ports.js';
+import type { Logger } from '../../../domain/ports/logger.js';
+import type { FileLookup, RestoreRequests } from '../../../domain/ports/restore-requests.js';
 import { resolveToken } from '../../../api/token.js';
 import { ValidationError } from '../../../domain/errors.js';
-import { createRestoreService } from '../../../restore/factory.js';
+import { createRestoreService } from '../../restore-composition.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
 import { eventBridgeExpression, parseScheduleConfig, type ScheduleConfig } from '../../../schedule/schedule-config.js';
 import { scheduleFromEnv } from '../../../schedule/schedule-env.js';
@@ -40,8 +42,8 @@ interface ServeServices {
   readonly reconcile?: () => Promise<unknown>;
 }
 
-function wireServices(ctx: CliContext, log: ApiLogger): ServeServices {
-  const restore = createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+function wireServices(ctx: CliContext, log: Logger): ServeServices {
+  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger: log });
   // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
   const archive = composeArchive(ctx.config, ctx.clients, { onError: (jobId, err) => log.error({ err, jobId }, 'archive job failed') });
   return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };

@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { DemoEnv } from '../local/demo.js';
 import { BundleRepo } from '../adapters/dynamo/bundle-repo.js';
 import { FileIndexRepo } from '../adapters/dynamo/file-index-repo.js';
 import { tableNames } from '../domain/config.js';
-import { createRestoreService } from './factory.js';
+import { createRestoreService } from '../entrypoints/restore-composition.js';
+import type { DemoEnv } from './demo.js';
 
 /** What the restore demo reports per file. */
 export interface RestoreDemoFile {
