@@ -75,6 +75,7 @@ export class RestoreWorker {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly restoreBucket: string;
+  private readonly finishWatchers = new Set<(restoreId: string) => void>();
 
   /** @param parts what the worker drives (see {@link WorkerParts}); @param options tunables */
   constructor(
@@ -196,8 +197,15 @@ export class RestoreWorker {
     const available = files.filter((f) => f.status === 'AVAILABLE').length;
     const status: RestoreFinalStatus = available === files.length && files.length > 0 ? 'AVAILABLE' : available > 0 ? 'PARTIAL' : 'FAILED';
     if (!(await this.store.finish(restoreId, status, this.now().toISOString()))) return false;
+    for (const watch of this.finishWatchers) watch(restoreId);
     await this.notifications.send(restoreId);
     return true;
+  }
+
+  /** Call `watch` with the id of every request this worker finishes, until the returned function is called. */
+  watchFinishes(watch: (restoreId: string) => void): () => void {
+    this.finishWatchers.add(watch);
+    return () => void this.finishWatchers.delete(watch);
   }
 
   /** Options needed by the reconciler. */
