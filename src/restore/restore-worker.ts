@@ -10,10 +10,8 @@
  *   EXTRACTING for longer than `staleExtractingMs` -> EXTRACTING again (reconciler; crashed worker)
  *   NOT_FOUND and tier refusals are terminal from the start.
  */
-import { ColdpackError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { Logger } from '../domain/ports/logger.js';
-import { ObjectStoreError } from '../domain/ports/object-store.js';
 import type { RestoreStore } from '../domain/ports/restore-store.js';
 import { TERMINAL_FILE_STATUSES, type RestoreFileStatus, type RestoreFinalStatus, type RetrievalTier } from '../domain/restore-request.js';
 import type { RestoreFileRecord, RestoreRequestRecord } from '../domain/restore-records.js';
@@ -21,6 +19,7 @@ import type { BundleRestores } from './bundle-restore.js';
 import { BundleNotReadableError, type Extractor } from './extractor.js';
 import { mapLimit } from './map-limit.js';
 import type { Notifications } from './notifications.js';
+import { extractionFailure, isRefusal } from './restore-failures.js';
 import { needsRestore } from './restore-rules.js';
 
 /** Tunables of {@link RestoreWorker}. */
@@ -163,10 +162,7 @@ export class RestoreWorker {
         return;
       }
       final = 'FAILED';
-      const code = failureCode(err);
-      const denied = err instanceof ObjectStoreError && err.failure === 'ACCESS_DENIED';
-      const hint = denied ? ' (access denied: check the role\'s S3 and KMS permissions on the restore bucket, e.g. kms:GenerateDataKey)' : '';
-      await this.store.transition(file, ['EXTRACTING'], final, { error_code: code, message: `${(err as Error).message}${hint}`, updated_at: this.now().toISOString() });
+      await this.store.transition(file, ['EXTRACTING'], final, { ...extractionFailure(err), updated_at: this.now().toISOString() });
     }
     const req = await this.store.count(restoreId, final === 'AVAILABLE' ? 'files_available' : 'files_failed', this.now().toISOString());
     await this.maybeFinish(req);
@@ -212,18 +208,4 @@ export class RestoreWorker {
   get tunables(): Required<Pick<WorkerOptions, 'staleExtractingMs' | 'lostRestoreMs'>> {
     return { staleExtractingMs: this.options.staleExtractingMs ?? 900_000, lostRestoreMs: this.options.lostRestoreMs ?? 300_000 };
   }
-}
-
-/** Whether a failed call was refused for good (the files fail) rather than unavailable (retried later). */
-function isRefusal(err: unknown): boolean {
-  if (!(err instanceof ObjectStoreError)) return false;
-  if (err.failure === 'THROTTLED' || err.failure === 'UNAVAILABLE' || err.failure === 'UNKNOWN') return false;
-  return err.httpStatus === undefined || err.httpStatus < 500;
-}
-
-/** The code recorded on a failed file: S3's error code (e.g. `AccessDenied`), coldpack's code, or `EXTRACTION_FAILED`. */
-function failureCode(err: unknown): string {
-  if (err instanceof ObjectStoreError) return err.awsCode ?? err.failure;
-  if (err instanceof ColdpackError) return err.code;
-  return 'EXTRACTION_FAILED';
 }

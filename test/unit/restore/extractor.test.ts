@@ -79,3 +79,14 @@ test('through the service: a corrupted file is FAILED with INTEGRITY_ERROR, its 
   assert.equal(byKey.get('p/bad.txt')?.error_code, 'INTEGRITY_ERROR');
   assert.deepEqual([...env.objects.buckets.get(RESTORE)!.keys()], [`restores/${r.restore_id}/p/good.txt`]);
 });
+
+test('through the service: access denied on the restore bucket fails the file with a hint about the role; the request is FAILED and notified', async () => {
+  const env = memoryRestoreEnv();
+  await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }], { storageClass: 'STANDARD' });
+  env.objects.failNext('PutObject', 'ACCESS_DENIED');
+  const r = await env.service().submit({ selection: { kind: 'keys', keys: ['p/one.txt'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' }, {});
+  assert.equal(r.status, 'FAILED');
+  assert.equal(r.files[0]?.error_code, 'ACCESS_DENIED');
+  assert.match(String(r.files[0]?.message), /PutObject s3:\/\/mem-restore\/restores\/.+kms:GenerateDataKey/);
+  assert.deepEqual(env.notifier.sent.map((n) => n.message.event), ['restore.failed']);
+});
