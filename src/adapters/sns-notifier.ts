@@ -7,7 +7,8 @@
  * are cut to fit and flagged `files_truncated`; the full list is in `coldpack restore-status`.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import type { RestoreNotification, RestoreNotifier } from '../restore/notifier.js';
+import { ColdpackError, awsErrorName } from '../domain/errors.js';
+import type { RestoreNotification, RestoreNotifier } from '../domain/ports/restore-notifier.js';
 
 /** Largest SNS message body in bytes (256 KiB), minus room for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 8 * 1024;
@@ -30,7 +31,10 @@ export class SnsNotifier implements RestoreNotifier {
   /** @param sns SNS client */
   constructor(private readonly sns: SNSClient) {}
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * @throws ColdpackError `NOTIFY_FAILED` naming the topic and the SNS error (the SDK error is its cause)
+   */
   async notify(topicArns: readonly string[], message: RestoreNotification): Promise<void> {
     const attrs: Record<string, MessageAttributeValue> = {
       event: { DataType: 'String', StringValue: message.event },
@@ -41,7 +45,12 @@ export class SnsNotifier implements RestoreNotifier {
     const body = fitMessage(message);
     const subject = `coldpack restore ${message.restore_id} ${message.status}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
     for (const TopicArn of [...new Set(topicArns)]) {
-      await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs }));
+      try {
+        await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs }));
+      } catch (err) {
+        const name = awsErrorName(err);
+        throw new ColdpackError('NOTIFY_FAILED', `Publish ${TopicArn}: ${name && name !== 'Error' ? `${name}: ` : ''}${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
     }
   }
 }

@@ -9,8 +9,8 @@ import {
 } from '../domain/archive-request.js';
 import { ValidationError } from '../domain/errors.js';
 import { periodOf } from '../schedule/period.js';
-import type { RestoreRequestInput, RestoreSelection } from './ports.js';
-import { DEFAULT_RESTORE_DAYS, type ArchiveBody, type RestoreBody } from './schemas.js';
+import { DEFAULT_RESTORE_DAYS, type RestoreRequestInput, type RestoreSelection } from '../domain/restore-request.js';
+import type { ArchiveBody, RestoreBody } from './schemas.js';
 
 /** Bytes in the source application's "MB": 1,000,000 (decimal). */
 export const BYTES_PER_MB = 1_000_000;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ARCHIVE_STORAGE_CLASSES } from '../domain/model.js';
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
 import { estimateRequestSchema } from '../cost/estimate-input.js';
-import { RETRIEVAL_TIERS } from './ports.js';
+import { DEFAULT_RESTORE_DAYS, MAX_RESTORE_DAYS, RETRIEVAL_TIERS } from '../domain/restore-request.js';
 import {
   AccountId,
   BucketName,
@@ -27,10 +27,6 @@ export const MAX_ARCHIVE_SIZE_MB = 5_000_000;
 export const MAX_FILES_PER_BUNDLE_LIMIT = 1_000_000;
 /** Most keys accepted inline in a restore body; larger lists go through `keys_manifest`. */
 export const MAX_INLINE_KEYS = 10_000;
-/** Longest lifetime of a restored bundle copy a caller may ask for, in days (restored copies are billed at S3 Standard). */
-export const MAX_RESTORE_DAYS = 30;
-/** Default restore lifetime of a restored bundle copy, in days. */
-export const DEFAULT_RESTORE_DAYS = 3;
 
 const storageClass = z.enum(ARCHIVE_STORAGE_CLASSES).meta({
   description: 'Storage class of the bundles. Default DEEP_ARCHIVE. GLACIER is Glacier Flexible Retrieval.',

@@ -5,7 +5,7 @@
  */
 import { NotImplementedError } from './http.js';
 import type { ArchiveJobs } from '../domain/archive-jobs.js';
-import type { FileLookup, RestoreRequests } from './ports.js';
+import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
 
 const fail = (what: string) => async (): Promise<never> => {
   throw new NotImplementedError(`${what} is not wired into this process yet`);

@@ -3,18 +3,12 @@
  * archive jobs, and the view of a job they show. Implemented by `src/archive/archive-service.ts`;
  * in-memory fake for tests: `test/unit/api/fakes.ts`.
  */
+import type { SubmitOptions } from './submit-options.js';
 import type { ArchiveRequest } from './archive-request.js';
 import type { JobStatus } from './model.js';
 
-/** Options of a submit call (archive jobs and restore requests). */
-export interface SubmitOptions {
-  /**
-   * Client-chosen idempotency key (`Idempotency-Key` header or `request_id` field; the schedule
-   * uses `PERIOD#<project>#<yyyy-mm>`). A repeated key returns the job or restore it created first
-   * instead of creating another one.
-   */
-  readonly idempotencyKey?: string;
-}
+/** Options of a submit call (idempotency key): shared with the restore port. */
+export type { SubmitOptions } from './submit-options.js';
 
 /** One recorded job error (a failed object, a failed shard, a QC mismatch...). */
 export interface JobErrorView {

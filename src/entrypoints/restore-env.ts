@@ -4,7 +4,7 @@
  *   (default 86,400).
  */
 import { ValidationError } from '../domain/errors.js';
-import type { RestoreExtraOptions } from '../restore/factory.js';
+import type { RestoreExtraOptions } from './restore-composition.js';
 import { MAX_PRESIGN_SECONDS } from '../restore/notifications.js';
 
 /** @throws ValidationError when a variable is out of range */

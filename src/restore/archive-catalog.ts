@@ -8,13 +8,15 @@
  * contiguous runs of the sorted listing, so [first_key, last_key] of each bundle tells which
  * bundles can hold keys under a prefix; only those manifests are read. Cost per prefix lookup: one
  * LIST per 1,000 bundles, one BatchGetItem per 100 bundles, one GET per overlapping manifest.
+ * A catalog read that cannot complete (throttled past the retries) throws: a prefix restore never
+ * proceeds with part of the bundles.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Readable } from 'node:stream';
 import type { BundleItem } from '../domain/model.js';
-import { readManifest } from '../bundle/manifest.js';
 import { MANIFEST_ENTRY_NAME } from '../domain/keys.js';
+import type { ArchiveCatalogStore } from '../domain/ports/archive-catalog-store.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import { readManifest } from '../bundle/manifest.js';
 
 /** An archive job seen through its manifests. */
 export interface ArchivedJob {
@@ -28,10 +30,6 @@ export interface ArchivedJob {
 export interface ArchiveCatalogOptions {
   /** Bucket holding bundles and manifests. */
   readonly archiveBucket: string;
-  /** Jobs table (archive job items `ARCHIVE#<id>` / `JOB`). */
-  readonly jobsTable: string;
-  /** Bundles table (pk `bundle_key`). */
-  readonly bundlesTable: string;
   /** How long the job list is cached, in ms. Default 60,000. */
   readonly cacheTtlMs?: number;
 }
@@ -51,74 +49,45 @@ export function rangeMayHoldPrefix(prefix: string, first: string | undefined, la
   return true;
 }
 
-/** Source bucket recorded on an archive job item (the stored ArchiveRequest, or a flat attribute). */
-function jobBucket(item: Record<string, unknown> | undefined): string | undefined {
-  const req = item?.request as { source?: { bucket?: unknown } } | undefined;
-  const b = req?.source?.bucket ?? item?.source_bucket ?? item?.bucket;
-  return typeof b === 'string' ? b : undefined;
-}
-
 /** Catalog of archived jobs, buckets and bundles. See the module comment for the costs. */
 export class ArchiveCatalog {
   private cache: { at: number; project: string | undefined; jobs: ArchivedJob[] } | undefined;
 
-  /** @param s3 S3 client; @param dynamo document client; @param options buckets and tables */
+  /** @param objects S3 (manifest listings and manifests); @param store jobs and bundles; @param clock cache age; @param options archive bucket, cache */
   constructor(
-    private readonly s3: S3Client,
-    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly objects: ObjectStore,
+    private readonly store: ArchiveCatalogStore,
+    private readonly clock: Clock,
     private readonly options: ArchiveCatalogOptions,
   ) {}
 
   private async listPrefixes(prefix: string): Promise<string[]> {
     const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const res = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.options.archiveBucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
-      );
-      for (const p of res.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix);
-      token = res.IsTruncated ? res.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  }
-
-  private async batchGet(table: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
-      for (let round = 0; pending.length > 0 && round < 10; round++) {
-        if (round > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** round));
-        const res = await this.dynamo.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }));
-        out.push(...((res.Responses?.[table] ?? []) as Record<string, unknown>[]));
-        pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
+    for await (const p of this.objects.listCommonPrefixes(this.options.archiveBucket, prefix)) out.push(p);
     return out;
   }
 
   /**
    * Archive jobs that wrote at least one manifest, optionally of one project (cached for
    * `cacheTtlMs`).
+   * @throws ColdpackError `UNPROCESSED_ITEMS` when the job items cannot all be read (never a partial list)
    */
   async jobs(project?: string): Promise<ArchivedJob[]> {
     const ttl = this.options.cacheTtlMs ?? 60_000;
-    if (this.cache && this.cache.project === project && Date.now() - this.cache.at < ttl) return this.cache.jobs;
+    const now = this.clock.now().getTime();
+    if (this.cache && this.cache.project === project && now - this.cache.at < ttl) return this.cache.jobs;
     const projects = project === undefined ? await this.listPrefixes('manifests/') : [`manifests/${project}/`];
     const refs: { project: string; job_id: string }[] = [];
     for (const p of projects) {
       const name = p.slice('manifests/'.length, -1);
       for (const j of await this.listPrefixes(p)) refs.push({ project: name, job_id: j.slice(p.length, -1) });
     }
-    const items = await this.batchGet(
-      this.options.jobsTable,
-      refs.map((r) => ({ pk: `ARCHIVE#${r.job_id}`, sk: 'JOB' })),
-    );
-    const byId = new Map(items.map((it) => [String(it.pk).slice('ARCHIVE#'.length), it]));
+    const buckets = await this.store.jobSourceBuckets(refs.map((r) => r.job_id));
     const jobs = refs.map((r) => {
-      const bucket = jobBucket(byId.get(r.job_id));
+      const bucket = buckets.get(r.job_id);
       return { ...r, ...(bucket === undefined ? {} : { bucket }) };
     });
-    this.cache = { at: Date.now(), project, jobs };
+    this.cache = { at: now, project, jobs };
     return jobs;
   }
 
@@ -129,19 +98,16 @@ export class ArchiveCatalog {
     return [...set].sort();
   }
 
-  /** COMMITTED bundles of one job whose key range may hold keys under `prefix`. */
+  /**
+   * COMMITTED bundles of one job whose key range may hold keys under `prefix`.
+   * @throws ColdpackError `UNPROCESSED_ITEMS` when the bundle items cannot all be read (never a partial list)
+   */
   async bundlesForPrefix(job: ArchivedJob, prefix: string): Promise<BundleItem[]> {
-    const manifestPrefix = `manifests/${job.project}/${job.job_id}/`;
     const bundleKeys: string[] = [];
-    let token: string | undefined;
-    do {
-      const res = await this.s3.send(new ListObjectsV2Command({ Bucket: this.options.archiveBucket, Prefix: manifestPrefix, ContinuationToken: token }));
-      for (const o of res.Contents ?? []) {
-        if (o.Key?.endsWith('.csv.gz')) bundleKeys.push(`bundles/${o.Key.slice('manifests/'.length, -'.csv.gz'.length)}.zip`);
-      }
-      token = res.IsTruncated ? res.NextContinuationToken : undefined;
-    } while (token);
-    const items = (await this.batchGet(this.options.bundlesTable, bundleKeys.map((bundle_key) => ({ bundle_key })))) as unknown as BundleItem[];
+    for await (const o of this.objects.listObjects(this.options.archiveBucket, `manifests/${job.project}/${job.job_id}/`)) {
+      if (o.key.endsWith('.csv.gz')) bundleKeys.push(`bundles/${o.key.slice('manifests/'.length, -'.csv.gz'.length)}.zip`);
+    }
+    const items = await this.store.bundles(bundleKeys);
     return items
       .filter((b) => b.state === 'COMMITTED' && rangeMayHoldPrefix(prefix, b.first_key, b.last_key))
       .sort((a, b) => compareKeys(a.bundle_key, b.bundle_key));
@@ -157,11 +123,11 @@ export class ArchiveCatalog {
       if (filter.jobId !== undefined && job.job_id !== filter.jobId) continue;
       for (const bundle of await this.bundlesForPrefix(job, prefix)) {
         const manifestKey = bundle.manifest_key ?? `manifests/${bundle.bundle_key.slice('bundles/'.length, -'.zip'.length)}.csv.gz`;
-        const res = await this.s3.send(new GetObjectCommand({ Bucket: this.options.archiveBucket, Key: manifestKey }));
-        for await (const entry of readManifest(res.Body as Readable)) {
+        const got = await this.objects.getObject({ bucket: this.options.archiveBucket, key: manifestKey });
+        for await (const entry of readManifest(got.body)) {
           if (!entry.key.startsWith(prefix) || entry.key === MANIFEST_ENTRY_NAME) continue;
           // Manifests carry the source bucket per row (newer format); else the job's bucket.
-          const bucket = (entry as { bucket?: string }).bucket || job.bucket;
+          const bucket = entry.bucket || job.bucket;
           if (bucket && (filter.bucket === undefined || bucket === filter.bucket)) yield { bucket, key: entry.key };
         }
       }

@@ -1,18 +1,19 @@
 /**
- * Extract one archived file: one ranged GET of its entry (`Range: bytes=offset-(offset+length-1)`,
- * never the whole bundle), verify it against the index, write it to the restore bucket.
+ * Extract one archived file: one ranged GET of its entry (`bytes=offset-(offset+length-1)`, never
+ * the whole bundle), verify it against the index, write it to the restore bucket.
  * Entries up to `bufferedMaxBytes` are held in memory and written with one PutObject (with an
- * `x-amz-checksum-sha256` S3 verifies); larger ones are streamed through a multipart upload that is
- * completed only after the checks passed. A failed check writes nothing.
+ * `x-amz-checksum-sha256` S3 verifies); larger ones are streamed through
+ * {@link ObjectStore.uploadStream}, whose source throws at its end when a check fails, so the
+ * upload is aborted and nothing is written.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ColdpackError, IntegrityError, awsErrorName } from '../domain/errors.js';
+import { Readable } from 'node:stream';
+import { ColdpackError, IntegrityError } from '../domain/errors.js';
 import { utf8Length } from '../domain/keys.js';
+import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
+import type { RestoreFileRecord } from '../domain/restore-records.js';
 import { extractEntry, type ExpectedEntry } from '../bundle/zip-entry-reader.js';
 import { openEntryStream } from '../bundle/entry-stream.js';
-import { uploadStream } from './multipart-writer.js';
-import type { RestoreFileItem } from './types.js';
 
 /** Default largest entry extracted in memory: 64 MiB. */
 export const DEFAULT_BUFFERED_MAX_BYTES = 64 * 1024 * 1024;
@@ -24,7 +25,7 @@ export const S3_MAX_KEY_BYTES = 1024;
  * 403 InvalidObjectState (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
  */
 export class BundleNotReadableError extends ColdpackError {
-  /** @param bundleKey the bundle; @param cause the SDK error */
+  /** @param bundleKey the bundle; @param cause the object store error */
   constructor(bundleKey: string, cause: unknown) {
     super('BUNDLE_NOT_READABLE', `bundle ${bundleKey} is not readable (no restored copy)`, { cause });
   }
@@ -36,8 +37,6 @@ export interface ExtractorOptions {
   readonly restoreBucket: string;
   /** Entries whose size and range are at most this many bytes are extracted in memory. Default 64 MiB. */
   readonly bufferedMaxBytes?: number;
-  /** Multipart part size in bytes for larger entries (≥ 5 MiB). Default 8 MiB. */
-  readonly partSize?: number;
 }
 
 /** What an extraction wrote. */
@@ -46,8 +45,6 @@ export interface Extracted {
   readonly restoreKey: string;
   /** Bytes written (the file's size). */
   readonly bytes: number;
-  /** Whether it was streamed (multipart). */
-  readonly streamed: boolean;
 }
 
 /**
@@ -61,57 +58,73 @@ export function restoreKeyFor(restoreId: string, key: string): string {
   return `restores/${restoreId}/_long-keys/${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
 
-function expected(file: RestoreFileItem): ExpectedEntry {
+function expected(file: RestoreFileRecord): ExpectedEntry {
   return { key: file.key, size: file.size!, compressed_size: file.compressed_size!, crc32: file.crc32!, sha256: file.sha256! };
+}
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
 }
 
 /** Extracts files from bundles into the restore bucket. */
 export class Extractor {
-  /** @param s3 S3 client; @param options restore bucket and size thresholds */
+  /** @param objects S3; @param options restore bucket and the in-memory threshold */
   constructor(
-    private readonly s3: S3Client,
+    private readonly objects: ObjectStore,
     private readonly options: ExtractorOptions,
   ) {}
 
   /**
-   * @throws BundleNotReadableError on 403 InvalidObjectState
+   * @throws BundleNotReadableError when the bundle has no readable copy (INVALID_OBJECT_STATE)
    * @throws IntegrityError when the bytes do not match the index (nothing written)
+   * @throws ObjectStoreError when a read or the write fails
    */
-  async extract(restoreId: string, file: RestoreFileItem): Promise<Extracted> {
+  async extract(restoreId: string, file: RestoreFileRecord): Promise<Extracted> {
     const offset = file.offset!;
     const length = file.length!;
-    let res;
+    let got;
     try {
-      res = await this.s3.send(new GetObjectCommand({ Bucket: file.archive_bucket!, Key: file.bundle_key!, Range: `bytes=${offset}-${offset + length - 1}` }));
+      got = await this.objects.getObject({ bucket: file.archive_bucket!, key: file.bundle_key!, range: { start: offset, end: offset + length - 1 } });
     } catch (err) {
-      if (awsErrorName(err) === 'InvalidObjectState') throw new BundleNotReadableError(file.bundle_key!, err);
+      if (isObjectStoreFailure(err, 'INVALID_OBJECT_STATE')) throw new BundleNotReadableError(file.bundle_key!, err);
       throw err;
     }
-    if (res.ContentLength !== undefined && res.ContentLength !== length) {
-      await res.Body?.transformToByteArray().catch(() => undefined);
-      throw new IntegrityError(`bundle ${file.bundle_key}: range of ${file.key} returned ${res.ContentLength} bytes, index says ${length}`);
+    if (got.size !== length) {
+      got.body.destroy();
+      throw new IntegrityError(`bundle ${file.bundle_key}: range of ${file.key} returned ${got.size} bytes, index says ${length}`);
     }
     const restoreKey = restoreKeyFor(restoreId, file.key);
-    const metadata = { 'coldpack-restore-id': restoreId, 'coldpack-sha256': file.sha256!, ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}) };
-    const contentType = file.content_type;
+    const target = {
+      bucket: this.options.restoreBucket,
+      key: restoreKey,
+      metadata: { 'coldpack-restore-id': restoreId, 'coldpack-sha256': file.sha256!, ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}) },
+      ...(file.content_type ? { headers: { contentType: file.content_type } } : {}),
+    };
     const threshold = this.options.bufferedMaxBytes ?? DEFAULT_BUFFERED_MAX_BYTES;
     if (Math.max(file.size!, length) <= threshold) {
-      const data = extractEntry(Buffer.from(await res.Body!.transformToByteArray()), expected(file));
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.options.restoreBucket,
-          Key: restoreKey,
-          Body: data,
-          ContentLength: data.length,
-          ChecksumSHA256: Buffer.from(file.sha256!, 'hex').toString('base64'),
-          Metadata: metadata,
-          ...(contentType ? { ContentType: contentType } : {}),
-        }),
-      );
-      return { restoreKey, bytes: data.length, streamed: false };
+      const data = extractEntry(await readAll(got.body), expected(file));
+      await this.objects.putObject({ ...target, body: data, checksumSha256: Buffer.from(file.sha256!, 'hex').toString('base64') });
+      return { restoreKey, bytes: data.length };
     }
-    const chunks = await openEntryStream(res.Body as AsyncIterable<Uint8Array>, expected(file));
-    const out = await uploadStream(this.s3, { bucket: this.options.restoreBucket, key: restoreKey, metadata, ...(contentType ? { contentType } : {}) }, chunks, this.options.partSize);
-    return { restoreKey, bytes: out.bytes, streamed: true };
+    const chunks = await openEntryStream(got.body, expected(file));
+    // A failed check ends the source with an error, which aborts the upload; the store reports it as
+    // a failed upload, so the source's own error (IntegrityError) is the one rethrown.
+    let sourceError: unknown;
+    const source = async function* (): AsyncGenerator<Buffer> {
+      try {
+        yield* chunks;
+      } catch (err) {
+        sourceError = err;
+        throw err;
+      }
+    };
+    try {
+      await this.objects.uploadStream({ ...target, body: Readable.from(source()) });
+    } catch (err) {
+      throw sourceError ?? err;
+    }
+    return { restoreKey, bytes: file.size! };
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Lookups in the file index: the API's {@link FileLookup} port, and the choice of generation.
+ * Lookups in the file index: the {@link FileLookup} port, and the choice of generation.
  * When no source bucket is given, every bucket the {@link ArchiveCatalog} knows is searched.
  */
-import type { FileIndexItem } from '../domain/model.js';
-import type { FileLookup, Page, PageRequest } from '../api/ports.js';
-import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import { ValidationError } from '../domain/errors.js';
+import type { FileIndexItem } from '../domain/model.js';
+import type { Page, PageRequest } from '../domain/page.js';
+import type { ArchiveCatalogStore } from '../domain/ports/archive-catalog-store.js';
+import type { FileLookup } from '../domain/ports/restore-requests.js';
 import type { ArchiveCatalog } from './archive-catalog.js';
 
 /**
@@ -40,9 +41,9 @@ function decode(s: string | undefined): Token {
 
 /** {@link FileLookup} over the file index, across buckets when none is given. */
 export class FileLookupService implements FileLookup {
-  /** @param index file index repository; @param catalog archived buckets (for lookups without a bucket) */
+  /** @param index file index reads; @param catalog archived buckets (for lookups without a bucket) */
   constructor(
-    private readonly index: FileIndexStore,
+    private readonly index: ArchiveCatalogStore,
     private readonly catalog: ArchiveCatalog,
   ) {}
 
@@ -54,7 +55,7 @@ export class FileLookupService implements FileLookup {
   /** Every generation (oldest first) of `key` in each bucket, as one list. */
   async allGenerations(buckets: readonly string[], key: string): Promise<FileIndexItem[]> {
     const out: FileIndexItem[] = [];
-    for (const b of buckets) out.push(...(await this.index.generations(b, key)));
+    for (const b of buckets) out.push(...(await this.index.fileGenerations(b, key)));
     return out;
   }
 
@@ -64,7 +65,7 @@ export class FileLookupService implements FileLookup {
     for (const b of buckets) {
       let token: string | undefined;
       do {
-        const page = await this.index.byName(b, name, { limit: 1000, ...(token ? { nextToken: token } : {}) });
+        const page = await this.index.filesByName(b, name, { limit: 1000, ...(token ? { nextToken: token } : {}) });
         out.push(...page.items);
         token = page.nextToken;
       } while (token);
@@ -86,7 +87,7 @@ export class FileLookupService implements FileLookup {
     const buckets = await this.bucketsFor(bucket);
     let tok = decode(page.nextToken);
     while (tok.b < buckets.length) {
-      const res = await this.index.byName(buckets[tok.b]!, name, { limit: page.limit, ...(tok.t ? { nextToken: tok.t } : {}) });
+      const res = await this.index.filesByName(buckets[tok.b]!, name, { limit: page.limit, ...(tok.t ? { nextToken: tok.t } : {}) });
       const next: Token | undefined = res.nextToken ? { b: tok.b, t: res.nextToken } : tok.b + 1 < buckets.length ? { b: tok.b + 1 } : undefined;
       if (res.items.length > 0 || !next) return next ? { items: res.items, nextToken: encode(next) } : { items: res.items };
       tok = next;

@@ -6,10 +6,13 @@
  * with temporary credentials (a Lambda role) stops working when those credentials expire, whatever
  * its own expiry.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { eventFor, type NotifiedFile, type RestoreNotification, type RestoreNotifier } from './notifier.js';
-import type { RestoreStore } from './restore-store.js';
+import { ColdpackError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { Logger } from '../domain/ports/logger.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import type { NotifiedFile, RestoreEventName, RestoreNotification, RestoreNotifier } from '../domain/ports/restore-notifier.js';
+import type { RestoreStore } from '../domain/ports/restore-store.js';
+import type { RestoreFinalStatus } from '../domain/restore-request.js';
 
 /** Default presigned URL lifetime: 86,400 s (1 day). */
 export const DEFAULT_PRESIGN_SECONDS = 86_400;
@@ -18,21 +21,37 @@ export const MAX_PRESIGN_SECONDS = 604_800;
 /** Most files given a presigned URL in one message (signing is local, but the message is capped at 256 KiB). */
 const MAX_SIGNED = 1_000;
 
+/** Map a final status to its event name. */
+export function eventFor(status: RestoreFinalStatus): RestoreEventName {
+  return status === 'AVAILABLE' ? 'restore.completed' : status === 'PARTIAL' ? 'restore.partial' : 'restore.failed';
+}
+
+/** Where notifications come from and go to. */
+export interface NotificationsOptions {
+  /** Bucket of the restored copies. */
+  readonly restoreBucket: string;
+  /** URL lifetime in seconds (1-604,800). Default {@link DEFAULT_PRESIGN_SECONDS}. */
+  readonly presignSeconds?: number;
+}
+
 /** Sends and records final notifications. */
 export class Notifications {
   /**
-   * @param s3 client used to presign GETs
-   * @param restoreBucket bucket of the restored copies
-   * @param presignSeconds URL lifetime in seconds (1-604,800)
+   * @param objects presigns GETs; @param store restore records; @param notifier the channel;
+   * @param clock now; @param logger failed deliveries; @param options bucket and URL lifetime
    */
   constructor(
-    private readonly s3: S3Client,
+    private readonly objects: ObjectStore,
     private readonly store: RestoreStore,
     private readonly notifier: RestoreNotifier,
-    readonly restoreBucket: string,
-    private readonly presignSeconds: number = DEFAULT_PRESIGN_SECONDS,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: NotificationsOptions,
   ) {}
+
+  private get presignSeconds(): number {
+    return this.options.presignSeconds ?? DEFAULT_PRESIGN_SECONDS;
+  }
 
   /** Build the notification of a finished request, or undefined when it is not finished. */
   async build(restoreId: string): Promise<RestoreNotification | undefined> {
@@ -41,11 +60,13 @@ export class Notifications {
     const files = await this.store.files(restoreId);
     let signed = 0;
     const out: NotifiedFile[] = [];
+    const counts = { files: files.length, available: 0, failed: 0, not_found: 0 };
     for (const f of files) {
+      if (f.status === 'AVAILABLE') counts.available++;
+      else if (f.status === 'FAILED') counts.failed++;
+      else if (f.status === 'NOT_FOUND') counts.not_found++;
       let url: string | undefined;
-      if (f.status === 'AVAILABLE' && f.restore_key && signed++ < MAX_SIGNED) {
-        url = await getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.restoreBucket, Key: f.restore_key }), { expiresIn: this.presignSeconds });
-      }
+      if (f.status === 'AVAILABLE' && f.restore_key && signed++ < MAX_SIGNED) url = await this.objects.presignGet(this.options.restoreBucket, f.restore_key, this.presignSeconds);
       out.push({
         key: f.key,
         status: f.status,
@@ -57,7 +78,6 @@ export class Notifications {
         ...(f.message ? { message: f.message } : {}),
       });
     }
-    const count = (s: string): number => files.filter((f) => f.status === s).length;
     return {
       event: eventFor(req.status),
       restore_id: restoreId,
@@ -66,7 +86,7 @@ export class Notifications {
       requested_by: req.requested_by,
       created_at: req.created_at,
       finished_at: req.finished_at,
-      counts: { files: files.length, available: count('AVAILABLE'), failed: count('FAILED'), not_found: count('NOT_FOUND') },
+      counts,
       url_expires_in: this.presignSeconds,
       files: out,
     };
@@ -74,7 +94,7 @@ export class Notifications {
 
   /**
    * Publish the notification of a finished request and close it; on a publish failure record the
-   * error and keep it open (the reconciler retries).
+   * error, log it and keep the request open (the reconciler retries).
    * @returns whether it was delivered (or there was no topic)
    */
   async send(restoreId: string): Promise<boolean> {
@@ -84,10 +104,12 @@ export class Notifications {
     try {
       if (req.topic_arns.length > 0) await this.notifier.notify(req.topic_arns, message);
     } catch (err) {
-      await this.store.notified(restoreId, this.now().toISOString(), `${(err as Error).name}: ${(err as Error).message}`);
+      const reason = err instanceof ColdpackError ? `${err.code}: ${err.message}` : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.logger.warn({ restore_id: restoreId, topics: req.topic_arns, err }, `restore notification failed, the reconciler retries it: ${reason}`);
+      await this.store.markNotifyFailed(restoreId, reason);
       return false;
     }
-    await this.store.notified(restoreId, this.now().toISOString());
+    await this.store.markNotified(restoreId, this.clock.now().toISOString());
     await this.store.close(restoreId);
     return true;
   }

@@ -2,13 +2,13 @@
  * Resolve a restore selection (keys, prefix, base names, or a key list in S3) to index items:
  * one per object, of the requested generation (default the newest).
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ValidationError } from '../domain/errors.js';
 import type { FileIndexItem } from '../domain/model.js';
-import type { RestoreRequestInput } from '../api/ports.js';
-import { ValidationError, awsErrorName, awsHttpStatus } from '../domain/errors.js';
+import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
+import type { RestoreRequestInput } from '../domain/restore-request.js';
 import type { ArchiveCatalog } from './archive-catalog.js';
 import { pickGeneration, type FileLookupService } from './file-lookup.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from './map-limit.js';
 
 /** A requested file that is not in the index. */
 export interface NotFoundFile {
@@ -37,11 +37,11 @@ const SHOWN_CANDIDATES = 20;
 
 /** Resolves selections through the file index, the catalog (prefixes) and S3 (key lists). */
 export class Resolver {
-  /** @param lookup index lookups; @param catalog prefix enumeration; @param s3 reads key lists */
+  /** @param lookup index lookups; @param catalog prefix enumeration; @param objects reads key lists */
   constructor(
     private readonly lookup: FileLookupService,
     private readonly catalog: ArchiveCatalog,
-    private readonly s3: S3Client,
+    private readonly objects: ObjectStore,
     private readonly options: ResolverOptions = {},
   ) {}
 
@@ -138,20 +138,20 @@ export class Resolver {
 
   private async readKeyList(bucket: string, key: string): Promise<string[]> {
     // At most 16 MiB are read (about 100,000 keys of 160 bytes); a larger object is refused.
-    let res;
+    let got;
     try {
-      res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${KEY_LIST_MAX_BYTES}` }));
+      got = await this.objects.getObject({ bucket, key, range: { start: 0, end: KEY_LIST_MAX_BYTES } });
     } catch (err) {
-      const name = awsErrorName(err);
-      if (name === 'NoSuchKey' || name === 'NoSuchBucket' || awsHttpStatus(err) === 404) throw new ValidationError(`s3://${bucket}/${key} does not exist (upload the key list first)`, 'keys_manifest', 'SOURCE_NOT_FOUND');
+      if (isObjectStoreFailure(err, 'NOT_FOUND', 'NO_SUCH_BUCKET')) throw new ValidationError(`s3://${bucket}/${key} does not exist (upload the key list first)`, 'keys_manifest', 'SOURCE_NOT_FOUND');
       throw err;
     }
-    const total = Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? res.ContentLength ?? 0);
-    if (total > KEY_LIST_MAX_BYTES) {
-      await res.Body?.transformToByteArray();
-      throw new ValidationError(`s3://${bucket}/${key} is ${total} bytes; a key list may hold at most ${KEY_LIST_MAX_BYTES} bytes`, 'keys_manifest');
+    if (got.totalSize > KEY_LIST_MAX_BYTES) {
+      got.body.destroy();
+      throw new ValidationError(`s3://${bucket}/${key} is ${got.totalSize} bytes; a key list may hold at most ${KEY_LIST_MAX_BYTES} bytes`, 'keys_manifest');
     }
-    const text = await res.Body!.transformToString('utf8');
+    const chunks: Buffer[] = [];
+    for await (const c of got.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+    const text = Buffer.concat(chunks).toString('utf8');
     const keys = [...new Set(text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== ''))];
     if (keys.length === 0) throw new ValidationError(`s3://${bucket}/${key} holds no key (expected one key per line)`, 'keys_manifest');
     return keys;

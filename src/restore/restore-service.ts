@@ -1,38 +1,53 @@
 /**
- * The restore pipeline's entry point: implements the API's {@link RestoreRequests} and
- * {@link FileLookup} ports, handles "restore completed" events and runs reconcile passes.
- * Built by composition roots (CLI, Lambda, local server) with clients and names; reads no env.
+ * The restore pipeline's entry point: implements the {@link RestoreRequests} and {@link FileLookup}
+ * ports, handles "restore completed" events and runs reconcile passes. Built by composition roots
+ * (`src/entrypoints/restore-composition.ts`) from ports; reads no env and makes no AWS call itself.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { TableNames } from '../domain/config.js';
 import { ValidationError } from '../domain/errors.js';
 import type { FileIndexItem } from '../domain/model.js';
-import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
-import { SnsNotifier } from '../adapters/sns-notifier.js';
-import type { FileLookup, Page, PageRequest, RestoreRequestInput, RestoreRequests, RestoreView, SubmitOptions } from '../api/ports.js';
+import type { Page, PageRequest } from '../domain/page.js';
+import type { ArchiveCatalogStore } from '../domain/ports/archive-catalog-store.js';
+import type { BundleRestoreStore } from '../domain/ports/bundle-restore-store.js';
+import { systemClock, type Clock } from '../domain/ports/clock.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import type { ObjectStore } from '../domain/ports/object-store.js';
+import type { RestoreNotifier } from '../domain/ports/restore-notifier.js';
+import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
+import type { RestoreStore } from '../domain/ports/restore-store.js';
+import type { RestoreRequestInput, RestoreView } from '../domain/restore-request.js';
+import { fileRecordFromIndex, type RestoreFileRecord } from '../domain/restore-records.js';
+import type { SubmitOptions } from '../domain/submit-options.js';
 import { ArchiveCatalog } from './archive-catalog.js';
 import { BundleRestores } from './bundle-restore.js';
 import { parseRestoreEvents } from './events.js';
 import { Extractor } from './extractor.js';
 import { FileLookupService } from './file-lookup.js';
-import { DEFAULT_PRESIGN_SECONDS, Notifications } from './notifications.js';
-import type { RestoreNotifier } from './notifier.js';
-import { mapLimit } from './pool.js';
+import { groupBy } from './group-by.js';
+import { mapLimit } from './map-limit.js';
+import { Notifications } from './notifications.js';
 import { Reconciler } from './reconciler.js';
 import { Resolver } from './resolver.js';
-import { RestoreStore } from './restore-store.js';
+import { checkRequest, tierProblem } from './restore-rules.js';
+import { toView } from './restore-view.js';
 import { RestoreWorker, type ReconcileSummary, type WorkerOptions } from './restore-worker.js';
-import { tierProblem } from './tiers.js';
-import { REQUEST_SK, fileItemFromIndex, fileSk, restorePk, type RestoreFileItem } from './types.js';
-import { toView, validateInput } from './views.js';
+
+/** The ports the service uses. */
+export interface RestorePorts {
+  /** S3: ranged GETs of bundles, restored copies, RestoreObject, HeadObject, presigned URLs, manifests. */
+  readonly objects: ObjectStore;
+  readonly restores: RestoreStore;
+  readonly bundles: BundleRestoreStore;
+  readonly catalog: ArchiveCatalogStore;
+  readonly notifier: RestoreNotifier;
+  /** Default the system clock. */
+  readonly clock?: Clock;
+  /** Unreadable events, events for unknown bundles, restores left for the reconciler. Default silent. */
+  readonly logger?: Logger;
+}
 
 /** Options of {@link RestoreService}. */
 export interface RestoreServiceOptions extends WorkerOptions {
-  /** DynamoDB table names. */
-  readonly tables: TableNames;
   /** Bucket with bundles and manifests. */
   readonly archiveBucket: string;
   /** Bucket receiving restored files (`restores/<restore_id>/<key>`). */
@@ -45,64 +60,67 @@ export interface RestoreServiceOptions extends WorkerOptions {
   readonly presignSeconds?: number;
   /** Entries up to this many bytes are extracted in memory. Default 64 MiB. */
   readonly bufferedMaxBytes?: number;
-  /** Multipart part size in bytes (≥ 5 MiB). Default 8 MiB. */
-  readonly partSize?: number;
   /** Most files per request. Default 100,000. */
   readonly maxFiles?: number;
-  /** Notifier; default SNS through `clients.sns`. */
-  readonly notifier?: RestoreNotifier;
 }
 
-/** Clients the service uses. */
-export interface RestoreClients {
-  readonly s3: S3Client;
-  readonly dynamo: DynamoDBDocumentClient;
-  readonly sns: SNSClient;
+/** A new restore id: `rst-<yyyymmddThhmmss>-<10 hex>` (URL-safe; valid as a Batch job parameter). */
+export function newRestoreId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `rst-${stamp}-${randomBytes(5).toString('hex')}`;
 }
 
 /** Restore requests, lookups, completion events and reconciliation. */
 export class RestoreService implements RestoreRequests, FileLookup {
   private readonly store: RestoreStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
   private readonly lookup: FileLookupService;
   private readonly resolver: Resolver;
   private readonly worker: RestoreWorker;
   private readonly reconciler: Reconciler;
 
-  /**
-   * @param clients S3, DynamoDB (document client) and SNS clients
-   * @param options names, buckets, topics and tunables (see {@link RestoreServiceOptions})
-   */
+  /** @param ports storage, S3, notifier, clock, logger; @param options buckets, topics and tunables */
   constructor(
-    clients: RestoreClients,
+    ports: RestorePorts,
     private readonly options: RestoreServiceOptions,
   ) {
-    const now = options.now ?? (() => new Date());
-    this.store = new RestoreStore(clients.dynamo, options.tables.jobs);
-    const catalog = new ArchiveCatalog(clients.s3, clients.dynamo, { archiveBucket: options.archiveBucket, jobsTable: options.tables.jobs, bundlesTable: options.tables.bundles });
-    this.lookup = new FileLookupService(new DynamoFileIndexStore(clients.dynamo, options.tables.files), catalog);
-    this.resolver = new Resolver(this.lookup, catalog, clients.s3, { ...(options.maxFiles ? { maxFiles: options.maxFiles } : {}) });
-    const bundles = new BundleRestores(clients.s3, clients.dynamo, options.tables.bundles, { now });
-    const extractor = new Extractor(clients.s3, { restoreBucket: options.restoreBucket, ...(options.bufferedMaxBytes ? { bufferedMaxBytes: options.bufferedMaxBytes } : {}), ...(options.partSize ? { partSize: options.partSize } : {}) });
-    const notifications = new Notifications(clients.s3, this.store, options.notifier ?? new SnsNotifier(clients.sns), options.restoreBucket, options.presignSeconds ?? DEFAULT_PRESIGN_SECONDS, now);
-    this.worker = new RestoreWorker(this.store, bundles, extractor, notifications, options);
+    this.clock = ports.clock ?? systemClock;
+    this.logger = ports.logger ?? silentLogger;
+    this.store = ports.restores;
+    const catalog = new ArchiveCatalog(ports.objects, ports.catalog, this.clock, { archiveBucket: options.archiveBucket });
+    this.lookup = new FileLookupService(ports.catalog, catalog);
+    this.resolver = new Resolver(this.lookup, catalog, ports.objects, { ...(options.maxFiles ? { maxFiles: options.maxFiles } : {}) });
+    const notifications = new Notifications(ports.objects, this.store, ports.notifier, this.clock, this.logger, {
+      restoreBucket: options.restoreBucket,
+      ...(options.presignSeconds ? { presignSeconds: options.presignSeconds } : {}),
+    });
+    this.worker = new RestoreWorker(
+      {
+        store: this.store,
+        bundles: new BundleRestores(ports.bundles, ports.objects, this.clock),
+        extractor: new Extractor(ports.objects, { restoreBucket: options.restoreBucket, ...(options.bufferedMaxBytes ? { bufferedMaxBytes: options.bufferedMaxBytes } : {}) }),
+        notifications,
+        clock: this.clock,
+        logger: this.logger,
+        restoreBucket: options.restoreBucket,
+      },
+      options,
+    );
     this.reconciler = new Reconciler(this.worker, notifications);
   }
 
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
-  }
-
   /**
-   * Resolve, record and start a restore. Validation happens before any AWS call; a tier that a
-   * file's storage class does not allow fails that file (TIER_NOT_ALLOWED) and the others proceed,
-   * but when it would fail every found file the whole request is refused.
-   * @throws ValidationError (400): bad tier/days/selection, topic not allowed (`TOPIC_NOT_ALLOWED`),
-   *   ambiguous name (`AMBIGUOUS_NAME`), Expedited for Deep Archive only (`TIER_NOT_ALLOWED`)
+   * Check, resolve, record and start a restore. The rules are checked before any AWS call; a tier
+   * that a file's storage class does not allow fails that file (TIER_NOT_ALLOWED) and the others
+   * proceed, but when it would fail every found file the whole request is refused.
+   * @throws ValidationError (400): days out of range, empty prefix, key list outside key-lists/, topic
+   *   not allowed (`TOPIC_NOT_ALLOWED`), ambiguous name (`AMBIGUOUS_NAME`), Expedited for Deep Archive
+   *   only (`TIER_NOT_ALLOWED`)
    */
   async submit(req: RestoreRequestInput, opts: SubmitOptions = {}): Promise<RestoreView> {
-    const topics = validateInput(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] });
-    checkKeyListLocation(req, this.options.restoreBucket);
-    const restoreId = opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.now());
+    const topics = checkRequest(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] }, this.options.restoreBucket);
+    const restoreId = opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.clock.now());
     if (opts.idempotencyKey !== undefined) {
       const existing = await this.get(restoreId);
       if (existing) return existing;
@@ -116,24 +134,20 @@ export class RestoreService implements RestoreRequests, FileLookup {
     if (refused.size > 0 && refused.size === found.length) {
       throw new ValidationError([...new Set(refused.values())].join('; '), 'retrieval_tier', 'TIER_NOT_ALLOWED');
     }
-    const at = this.now().toISOString();
-    const files: RestoreFileItem[] = [];
-    found.forEach((f: FileIndexItem) => {
-      const item = fileItemFromIndex(restoreId, files.length, f, at);
+    const at = this.clock.now().toISOString();
+    const files: RestoreFileRecord[] = found.map((f, n) => {
+      const file = fileRecordFromIndex(restoreId, n, f, at);
       const problem = refused.get(f.pk);
-      files.push(problem ? { ...item, status: 'FAILED', error_code: 'TIER_NOT_ALLOWED', message: problem } : item);
+      return problem ? { ...file, status: 'FAILED', error_code: 'TIER_NOT_ALLOWED', message: problem } : file;
     });
     for (const nf of notFound) {
-      files.push({ pk: restorePk(restoreId), sk: fileSk(undefined, files.length), restore_id: restoreId, n: files.length, key: nf.asked, status: 'NOT_FOUND', error_code: 'NOT_FOUND', message: nf.message, updated_at: at });
+      files.push({ restore_id: restoreId, n: files.length, key: nf.asked, status: 'NOT_FOUND', error_code: 'NOT_FOUND', message: nf.message, updated_at: at });
     }
     const active = files.filter((f) => f.status === 'PENDING');
-    const groups = new Map<string, RestoreFileItem[]>();
-    for (const f of active) groups.set(f.bundle_key!, [...(groups.get(f.bundle_key!) ?? []), f]);
+    const groups = groupBy(active, (f) => f.bundle_key!);
     await this.store.open(restoreId, at);
     await this.store.putFiles(files);
     const created = await this.store.createRequest({
-      pk: restorePk(restoreId),
-      sk: REQUEST_SK,
       restore_id: restoreId,
       request: req,
       requested_by: req.requested_by,
@@ -149,7 +163,9 @@ export class RestoreService implements RestoreRequests, FileLookup {
     });
     if (!created) return (await this.get(restoreId))!;
     if (active.length === 0) await this.worker.finish(restoreId);
-    await mapLimit([...groups], this.options.bundleConcurrency ?? 4, ([bundleKey, group]) => this.worker.startBundle(restoreId, req.tier, req.days, bundleKey, group, this.options.extractOnSubmit ?? true));
+    await mapLimit([...groups], this.options.bundleConcurrency ?? 4, ([bundleKey, group]) =>
+      this.worker.startBundle(restoreId, req.tier, req.days, bundleKey, group, this.options.extractOnSubmit ?? true),
+    );
     return (await this.get(restoreId))!;
   }
 
@@ -173,15 +189,24 @@ export class RestoreService implements RestoreRequests, FileLookup {
   /**
    * Handle an S3 "Object Restore Completed" event (EventBridge, S3 notification, or SNS/SQS
    * envelope): mark each bundle READY and extract the files of the requests waiting for it.
-   * Objects that are not bundles of this archive bucket are ignored.
+   * Unreadable records, objects of another bucket and objects that are not known bundles are
+   * logged with the reason and skipped.
    * @returns the bundle keys handled
    */
   async handleEvent(event: unknown): Promise<string[]> {
     const handled: string[] = [];
-    for (const e of parseRestoreEvents(event)) {
-      if (e.bucket !== this.options.archiveBucket) continue;
+    const { events, unreadable } = parseRestoreEvents(event);
+    for (const u of unreadable) this.logger.warn({ excerpt: u.excerpt }, `restore event skipped: ${u.reason}`);
+    for (const e of events) {
+      if (e.bucket !== this.options.archiveBucket) {
+        this.logger.info({ bucket: e.bucket, key: e.key }, `restore event skipped: not the archive bucket ${this.options.archiveBucket}`);
+        continue;
+      }
       const waiting = await this.worker.bundles.markReady(e.key, e.expiresAt);
-      if (waiting === undefined) continue;
+      if (waiting === undefined) {
+        this.logger.warn({ bucket: e.bucket, key: e.key }, 'restore event skipped: the object is not a bundle of the bundle store');
+        continue;
+      }
       await this.worker.processWaiting(e.key, waiting);
       handled.push(e.key);
     }
@@ -192,27 +217,4 @@ export class RestoreService implements RestoreRequests, FileLookup {
   reconcile(restoreId?: string): Promise<ReconcileSummary> {
     return this.reconciler.run(restoreId);
   }
-}
-
-/** A new restore id: `rst-<yyyymmddThhmmss>-<10 hex>` (URL-safe; valid as a Batch job parameter). */
-/** Prefix of the restore bucket where callers upload key lists for `keys_manifest`. */
-export const KEY_LIST_PREFIX = 'key-lists/';
-
-/**
- * A `keys_manifest` must be an object under `key-lists/` in the restore bucket: the service reads
- * it with its own role, so any other location would let a caller read objects through the error
- * messages of the keys it holds.
- * @throws ValidationError (field `keys_manifest`) for any other location
- */
-export function checkKeyListLocation(req: RestoreRequestInput, restoreBucket: string): void {
-  const sel = req.selection;
-  if (sel.kind !== 'manifest') return;
-  if (sel.bucket !== restoreBucket || !sel.key.startsWith(KEY_LIST_PREFIX) || sel.key.includes('..')) {
-    throw new ValidationError(`keys_manifest must be an object under s3://${restoreBucket}/${KEY_LIST_PREFIX} (upload the key list there first), got s3://${sel.bucket}/${sel.key}`, 'keys_manifest');
-  }
-}
-
-export function newRestoreId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
-  return `rst-${stamp}-${randomBytes(5).toString('hex')}`;
 }

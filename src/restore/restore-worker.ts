@@ -10,15 +10,17 @@
  *   EXTRACTING for longer than `staleExtractingMs` -> EXTRACTING again (reconciler; crashed worker)
  *   NOT_FOUND and tier refusals are terminal from the start.
  */
-import { awsErrorName, awsHttpStatus, ColdpackError } from '../domain/errors.js';
-import type { RestoreFileStatus, RetrievalTier } from '../api/ports.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { Logger } from '../domain/ports/logger.js';
+import type { RestoreStore } from '../domain/ports/restore-store.js';
+import { TERMINAL_FILE_STATUSES, type RestoreFileStatus, type RestoreFinalStatus, type RetrievalTier } from '../domain/restore-request.js';
+import type { RestoreFileRecord, RestoreRequestRecord } from '../domain/restore-records.js';
 import type { BundleRestores } from './bundle-restore.js';
 import { BundleNotReadableError, type Extractor } from './extractor.js';
-import { mapLimit } from './pool.js';
-import type { RestoreStore } from './restore-store.js';
-import { needsRestore } from './tiers.js';
-import { TERMINAL_FILE_STATUSES, type RestoreFileItem, type RestoreFinalStatus, type RestoreRequestItem } from './types.js';
+import { mapLimit } from './map-limit.js';
 import type { Notifications } from './notifications.js';
+import { extractionFailure, isRefusal } from './restore-failures.js';
+import { needsRestore } from './restore-rules.js';
 
 /** Tunables of {@link RestoreWorker}. */
 export interface WorkerOptions {
@@ -36,8 +38,6 @@ export interface WorkerOptions {
    * Gateway answers within 29 s).
    */
   readonly extractOnSubmit?: boolean;
-  /** Clock. Default `() => new Date()`. */
-  readonly now?: () => Date;
 }
 
 /** What a reconcile pass did. */
@@ -52,26 +52,48 @@ export interface ReconcileSummary {
   requests_finished: number;
 }
 
+/** What a {@link RestoreWorker} drives. */
+export interface WorkerParts {
+  readonly store: RestoreStore;
+  readonly bundles: BundleRestores;
+  readonly extractor: Extractor;
+  readonly notifications: Notifications;
+  readonly clock: Clock;
+  /** Receives the restores left for the reconciler after a transient failure, with the reason. */
+  readonly logger: Logger;
+  /** Bucket of the restored copies (for `location`). */
+  readonly restoreBucket: string;
+}
+
 /** Executes restore work; shared by the service, the event handler and the reconciler. */
 export class RestoreWorker {
-  /** @param store restore items; @param bundles bundle restore state; @param extractor file extraction; @param notifications final notification */
-  constructor(
-    readonly store: RestoreStore,
-    readonly bundles: BundleRestores,
-    private readonly extractor: Extractor,
-    private readonly notifications: Notifications,
-    private readonly options: WorkerOptions = {},
-  ) {}
+  readonly store: RestoreStore;
+  readonly bundles: BundleRestores;
+  private readonly extractor: Extractor;
+  private readonly notifications: Notifications;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly restoreBucket: string;
+  private readonly finishWatchers = new Set<(restoreId: string) => void>();
 
-  private now(): Date {
-    return this.options.now?.() ?? new Date();
+  /** @param parts what the worker drives (see {@link WorkerParts}); @param options tunables */
+  constructor(
+    parts: WorkerParts,
+    private readonly options: WorkerOptions = {},
+  ) {
+    ({ store: this.store, bundles: this.bundles, extractor: this.extractor, notifications: this.notifications, clock: this.clock, logger: this.logger, restoreBucket: this.restoreBucket } = parts);
+  }
+
+  /** Now, from the injected clock (the reconciler uses it too). */
+  now(): Date {
+    return this.clock.now();
   }
 
   /**
    * Files of one bundle of one request: start, join or use the bundle restore, extract if readable
    * (unless `extract` is false: readable files then stay PENDING for the reconciler).
    */
-  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileItem[], extract = true): Promise<void> {
+  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileRecord[], extract = true): Promise<void> {
     const first = files[0];
     if (!first) return;
     if (!needsRestore(first.storage_class)) return extract ? this.extractFiles(restoreId, files) : undefined;
@@ -85,11 +107,13 @@ export class RestoreWorker {
       sent = await this.bundles.sendRestore(first.archive_bucket!, bundleKey, tier, days);
     } catch (err) {
       await this.bundles.release(bundleKey, restoreId);
-      // Server-side or network failures (after the SDK's retries): the files stay RESTORING and the
-      // reconciler claims the bundle again. Client errors (403, 404, 400) fail the files.
-      const status = awsHttpStatus(err);
-      if (status === undefined || status >= 500) return;
-      return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${awsErrorName(err) ?? ''} ${(err as Error).message}`);
+      // Throttling, server-side or network failures (after the SDK's retries): the files stay
+      // RESTORING and the reconciler claims the bundle again. Refusals (403, 404, 400) fail the files.
+      if (!isRefusal(err)) {
+        this.logger.warn({ restore_id: restoreId, bundle_key: bundleKey, err }, `RestoreObject failed for now, files stay RESTORING for the reconciler: ${(err as Error).message}`);
+        return;
+      }
+      return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${(err as Error).message}`);
     }
     if (sent === 'ALREADY_RESTORED' || sent === 'NOT_ARCHIVED') {
       const waiting = (await this.bundles.markReady(bundleKey)) ?? [];
@@ -97,7 +121,7 @@ export class RestoreWorker {
     }
   }
 
-  private async markRestoring(files: readonly RestoreFileItem[]): Promise<void> {
+  private async markRestoring(files: readonly RestoreFileRecord[]): Promise<void> {
     const now = this.now().toISOString();
     for (const f of files) await this.store.transition(f, ['PENDING'], 'RESTORING', { updated_at: now });
   }
@@ -111,12 +135,12 @@ export class RestoreWorker {
   }
 
   /** Extract every non-terminal file (each guarded by its EXTRACTING transition). */
-  async extractFiles(restoreId: string, files: readonly RestoreFileItem[]): Promise<void> {
+  async extractFiles(restoreId: string, files: readonly RestoreFileRecord[]): Promise<void> {
     const todo = files.filter((f) => !TERMINAL_FILE_STATUSES.includes(f.status));
     await mapLimit(todo, this.options.fileConcurrency ?? 8, (f) => this.extractOne(restoreId, f));
   }
 
-  private async extractOne(restoreId: string, file: RestoreFileItem): Promise<void> {
+  private async extractOne(restoreId: string, file: RestoreFileRecord): Promise<void> {
     const started = this.now();
     const stale = new Date(started.getTime() - (this.options.staleExtractingMs ?? 900_000)).toISOString();
     const claimed = await this.store.transition(file, ['PENDING', 'RESTORING'], 'EXTRACTING', { extracting_since: started.toISOString(), updated_at: started.toISOString() }, stale);
@@ -127,7 +151,7 @@ export class RestoreWorker {
       final = 'AVAILABLE';
       await this.store.transition(file, ['EXTRACTING'], final, {
         restore_key: out.restoreKey,
-        location: `s3://${this.notifications.restoreBucket}/${out.restoreKey}`,
+        location: `s3://${this.restoreBucket}/${out.restoreKey}`,
         updated_at: this.now().toISOString(),
       });
     } catch (err) {
@@ -138,15 +162,13 @@ export class RestoreWorker {
         return;
       }
       final = 'FAILED';
-      const code = err instanceof ColdpackError ? err.code : (awsErrorName(err) ?? 'EXTRACTION_FAILED');
-      const hint = code === 'AccessDenied' ? ' (access denied: check the role\'s S3 and KMS permissions on the restore bucket, e.g. kms:GenerateDataKey)' : '';
-      await this.store.transition(file, ['EXTRACTING'], final, { error_code: code, message: `${(err as Error).message}${hint}`, updated_at: this.now().toISOString() });
+      await this.store.transition(file, ['EXTRACTING'], final, { ...extractionFailure(err), updated_at: this.now().toISOString() });
     }
     const req = await this.store.count(restoreId, final === 'AVAILABLE' ? 'files_available' : 'files_failed', this.now().toISOString());
     await this.maybeFinish(req);
   }
 
-  private async failAll(restoreId: string, files: readonly RestoreFileItem[], code: string, message: string): Promise<void> {
+  private async failAll(restoreId: string, files: readonly RestoreFileRecord[], code: string, message: string): Promise<void> {
     for (const f of files) {
       const now = this.now().toISOString();
       if (await this.store.transition(f, ['PENDING', 'RESTORING'], 'FAILED', { error_code: code, message, updated_at: now })) {
@@ -155,7 +177,7 @@ export class RestoreWorker {
     }
   }
 
-  private async maybeFinish(req: RestoreRequestItem): Promise<void> {
+  private async maybeFinish(req: RestoreRequestRecord): Promise<void> {
     const done = (req.files_available ?? 0) + (req.files_failed ?? 0) + (req.files_not_found ?? 0);
     if (done >= req.files) await this.finish(req.restore_id);
   }
@@ -171,17 +193,19 @@ export class RestoreWorker {
     const available = files.filter((f) => f.status === 'AVAILABLE').length;
     const status: RestoreFinalStatus = available === files.length && files.length > 0 ? 'AVAILABLE' : available > 0 ? 'PARTIAL' : 'FAILED';
     if (!(await this.store.finish(restoreId, status, this.now().toISOString()))) return false;
+    for (const watch of this.finishWatchers) watch(restoreId);
     await this.notifications.send(restoreId);
     return true;
+  }
+
+  /** Call `watch` with the id of every request this worker finishes, until the returned function is called. */
+  watchFinishes(watch: (restoreId: string) => void): () => void {
+    this.finishWatchers.add(watch);
+    return () => void this.finishWatchers.delete(watch);
   }
 
   /** Options needed by the reconciler. */
   get tunables(): Required<Pick<WorkerOptions, 'staleExtractingMs' | 'lostRestoreMs'>> {
     return { staleExtractingMs: this.options.staleExtractingMs ?? 900_000, lostRestoreMs: this.options.lostRestoreMs ?? 300_000 };
-  }
-
-  /** The clock, for the reconciler. */
-  clock(): Date {
-    return this.now();
   }
 }

@@ -15,7 +15,7 @@ import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { tableNames } from '../../src/domain/config.js';
 import { composeArchive, type ArchiveComposition } from '../../src/entrypoints/archive-composition.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
-import { createRestoreService } from '../../src/restore/factory.js';
+import { createRestoreService } from '../../src/entrypoints/restore-composition.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';

@@ -13,7 +13,7 @@ import { unwiredArchiveJobs } from '../../src/api/unwired.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { tableNames } from '../../src/domain/config.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
-import { createRestoreService } from '../../src/restore/factory.js';
+import { createRestoreService } from '../../src/entrypoints/restore-composition.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
 const TOKEN = 'restore-integ-token-0123456789';

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
 import { countS3 } from '../support/restore-fixtures.js';
-import { createRestoreService } from '../../src/restore/factory.js';
-import type { RestoreRequestInput } from '../../src/api/ports.js';
+import { createRestoreService } from '../../src/entrypoints/restore-composition.js';
+import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 
 let fx: ArchiveFixture;
 let contents: Map<string, Buffer>;

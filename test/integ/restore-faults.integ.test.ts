@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { countS3, drainNotifications, injectS3, putBundle, s3Error, serializeDynamo, setupRestoreEnv, type PutBundleOptions, type RestoreEnv } from '../support/restore-fixtures.js';
-import type { RestoreRequestInput } from '../../src/api/ports.js';
+import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
 let fx: MotoFixture;

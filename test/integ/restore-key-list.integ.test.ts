@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { putBundle, setupRestoreEnv, type RestoreEnv } from '../support/restore-fixtures.js';
-import type { RestoreRequestInput } from '../../src/api/ports.js';
+import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 import { KEY_LIST_MAX_BYTES } from '../../src/restore/resolver.js';
 
 let fx: MotoFixture;

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { countS3, drainNotifications, putBundle, setupRestoreEnv, type FixtureBundle, type RestoreEnv } from '../support/restore-fixtures.js';
-import type { RestoreRequestInput } from '../../src/api/ports.js';
+import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
 let fx: MotoFixture;

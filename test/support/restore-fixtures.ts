@@ -19,7 +19,8 @@ import { DynamoBundleStore } from '../../src/adapters/dynamo/dynamo-bundle-store
 import { tableNames, type TableNames } from '../../src/domain/config.js';
 import { bundleKeys, filePk, nameKey } from '../../src/domain/keys.js';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem } from '../../src/domain/model.js';
-import { RestoreService, type RestoreServiceOptions } from '../../src/restore/restore-service.js';
+import type { RestoreService } from '../../src/restore/restore-service.js';
+import { composeRestoreService, type RestoreSettings } from '../../src/entrypoints/restore-composition.js';
 import { compareKeys } from '../../src/restore/archive-catalog.js';
 import type { MotoFixture } from './moto.js';
 
@@ -33,7 +34,7 @@ export interface RestoreEnv {
   readonly topicArn: string;
   readonly queueUrl: string;
   /** A RestoreService on this environment (options override the defaults). */
-  service(options?: Partial<RestoreServiceOptions>): RestoreService;
+  service(options?: Partial<RestoreSettings>): RestoreService;
 }
 
 /** Create buckets, tables, a topic and an SQS queue subscribed to it. */
@@ -54,7 +55,7 @@ export async function setupRestoreEnv(fx: MotoFixture): Promise<RestoreEnv> {
     topicArn: topic.TopicArn!,
     queueUrl: queue.QueueUrl!,
     service(options = {}) {
-      return new RestoreService(fx.clients, { tables, archiveBucket: env.archiveBucket, restoreBucket: env.restoreBucket, topicArn: topic.TopicArn!, ...options });
+      return composeRestoreService(fx.clients, { tables, archiveBucket: env.archiveBucket, restoreBucket: env.restoreBucket, topicArn: topic.TopicArn!, ...options });
     },
   };
 }

@@ -12,7 +12,7 @@ import { iamAuthorizer } from '../../api/auth.js';
 import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
-import { createRestoreService } from '../../restore/factory.js';
+import { createRestoreService } from '../restore-composition.js';
 import { scheduleFromEnv } from '../schedule-env.js';
 import { loadConfig } from '../config.js';
 import { restoreOptionsFromEnv } from '../restore-env.js';
@@ -25,7 +25,8 @@ function build(): ApiHandler {
   const schedule = scheduleFromEnv(process.env);
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
   // Extraction is left to the reconciler and the restore-completed event: API calls must finish within API Gateway's 29 s.
-  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), extractOnSubmit: false });
+  const log = pino({ name: 'coldpack-api' });
+  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), extractOnSubmit: false, logger: log });
   return createApiHandler({
     archive: archiveServiceForLambda(config, clients),
     restore,
@@ -35,7 +36,7 @@ function build(): ApiHandler {
     timeZone: schedule?.time_zone ?? process.env.COLDPACK_SCHEDULE_TIMEZONE ?? 'UTC',
     ...(schedule ? { schedule } : {}),
     authorize: iamAuthorizer,
-    log: pino({ name: 'coldpack-api' }),
+    log,
   });
 }
 

@@ -1,14 +1,16 @@
 /**
  * Lambda entry of the scheduled restore reconciler: one pass over open restore requests
  * (HeadObject `x-amz-restore` of pending bundles, extraction of ready ones, retried notifications).
+ * Restores left for a later pass after a transient failure are logged (pino) with the reason.
  * Environment: the COLDPACK_* variables of `loadConfig`, COLDPACK_PRESIGN_EXPIRES_SECONDS.
  */
+import { pino } from 'pino';
 import { createAwsClients } from '../../adapters/aws-clients.js';
-import { createRestoreService } from '../../restore/factory.js';
 import type { RestoreService } from '../../restore/restore-service.js';
 import type { ReconcileSummary } from '../../restore/restore-worker.js';
 import { loadConfig } from '../config.js';
 import { restoreOptionsFromEnv } from '../restore-env.js';
+import { createRestoreService } from '../restore-composition.js';
 
 let service: RestoreService | undefined;
 
@@ -17,7 +19,7 @@ export async function handler(_event: unknown): Promise<ReconcileSummary> {
   if (!service) {
     const config = loadConfig(process.env);
     const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-    service = createRestoreService(config, clients, restoreOptionsFromEnv(process.env));
+    service = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), logger: pino({ name: 'coldpack-reconcile' }) });
   }
   return service.reconcile();
 }

@@ -6,15 +6,10 @@
 import type { ArchiveRequest } from '../../../src/domain/archive-request.js';
 import { ConflictError, ValidationError } from '../../../src/domain/errors.js';
 import type { FileIndexItem, JobStatus } from '../../../src/domain/model.js';
+import type { Page, PageRequest } from '../../../src/domain/page.js';
+import type { FileLookup, RestoreRequests } from '../../../src/domain/ports/restore-requests.js';
+import type { RestoreRequestInput, RestoreView } from '../../../src/domain/restore-request.js';
 import type { ArchiveJobs, JobView } from '../../../src/domain/archive-jobs.js';
-import type {
-  FileLookup,
-  Page,
-  PageRequest,
-  RestoreRequestInput,
-  RestoreRequests,
-  RestoreView,
-} from '../../../src/api/ports.js';
 
 /** In-memory {@link ArchiveJobs}. New jobs start RUNNING. */
 export class MemoryArchiveJobs implements ArchiveJobs {

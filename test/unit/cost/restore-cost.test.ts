@@ -5,7 +5,7 @@ import { planBundles } from '../../../src/cost/bundle-plan.js';
 import { populationFromAverage } from '../../../src/cost/population.js';
 import { DEFAULT_PRICE_TABLE as prices } from '../../../src/cost/price-table.js';
 import { ValidationError } from '../../../src/domain/errors.js';
-import { DEFAULT_DAYS } from '../../../src/restore/views.js';
+import { DEFAULT_RESTORE_DAYS as DEFAULT_DAYS } from '../../../src/domain/restore-request.js';
 import { DEFAULT_RESTORE_DAYS } from '../../../src/cost/estimate-input.js';
 
 const GIB = 2 ** 30;
@@ -27,7 +27,7 @@ test('defaults match coldpack restore: Standard tier, Days 3, extracted files ke
   assert.equal(r.tier, 'Standard'); // was Bulk
   assert.equal(r.days, 3); // was 1
   assert.equal(r.bucket_days, 7);
-  assert.equal(DEFAULT_DAYS, 3); // coldpack restore's default Days (src/restore/views.ts)
+  assert.equal(DEFAULT_DAYS, 3); // coldpack restore's default Days (src/domain/restore-request.ts)
   assert.equal(DEFAULT_RESTORE_DAYS, DEFAULT_DAYS);
   // one bundle: $0.10/1000 Standard request = $0.0001; 0.47640 GiB × $0.02 = $0.0095279; copy 0.47640 GiB × $0.023 × 3/30 = $0.0010957;
   // 100 × ($0.0004 + $0.005)/1000 = $0.00054; files 0.0093132 GiB × $0.023 × 7/30 = $0.00004998; SNS $0.0000005 → $0.0113141

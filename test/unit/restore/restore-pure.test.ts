@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { parseRestoreHeader } from '../../../src/restore/restore-header.js';
 import { parseRestoreEvents } from '../../../src/restore/events.js';
 import { decodeS3UrlKey } from '../../../src/domain/keys.js';
-import { needsRestore, tierProblem } from '../../../src/restore/tiers.js';
+import { needsRestore, tierProblem } from '../../../src/restore/restore-rules.js';
 import { compareKeys, rangeMayHoldPrefix } from '../../../src/restore/archive-catalog.js';
 import { pickGeneration } from '../../../src/restore/file-lookup.js';
 import { restoreKeyFor } from '../../../src/restore/extractor.js';
 import { fitMessage } from '../../../src/adapters/sns-notifier.js';
-import type { RestoreNotification } from '../../../src/restore/notifier.js';
+import type { RestoreNotification } from '../../../src/domain/ports/restore-notifier.js';
 import type { FileIndexItem } from '../../../src/domain/model.js';
 
 test('x-amz-restore: absent, ongoing, done with expiry, unrecognized', () => {
@@ -29,14 +29,38 @@ test('event keys are decoded exactly once with + as space (C06)', () => {
 });
 
 test('restore events: EventBridge, S3 notification, SQS envelope; other events ignored', () => {
-  const eb = parseRestoreEvents({ 'detail-type': 'Object Restore Completed', detail: { bucket: { name: 'b' }, object: { key: 'a+b' }, 'restore-expiry-time': '2030-01-01T00:00:00Z' } });
+  const events = (e: unknown) => {
+    const parsed = parseRestoreEvents(e);
+    assert.deepEqual(parsed.unreadable, []);
+    return parsed.events;
+  };
+  const eb = events({ 'detail-type': 'Object Restore Completed', detail: { bucket: { name: 'b' }, object: { key: 'a+b' }, 'restore-expiry-time': '2030-01-01T00:00:00Z' } });
   assert.deepEqual(eb, [{ bucket: 'b', key: 'a b', expiresAt: new Date('2030-01-01T00:00:00Z') }]);
   const record = { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' }, object: { key: 'x%2By' } } };
-  assert.deepEqual(parseRestoreEvents({ Records: [record] }), [{ bucket: 'b', key: 'x+y' }]);
-  assert.deepEqual(parseRestoreEvents({ Records: [{ body: JSON.stringify({ Records: [record] }) }] }), [{ bucket: 'b', key: 'x+y' }]);
-  assert.deepEqual(parseRestoreEvents({ 'detail-type': 'Object Created', detail: {} }), []);
-  assert.deepEqual(parseRestoreEvents({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] }), []);
-  assert.deepEqual(parseRestoreEvents('nonsense'), []);
+  assert.deepEqual(events({ Records: [record] }), [{ bucket: 'b', key: 'x+y' }]);
+  assert.deepEqual(events({ Records: [{ body: JSON.stringify({ Records: [record] }) }] }), [{ bucket: 'b', key: 'x+y' }]);
+  assert.deepEqual(events({ 'detail-type': 'Object Created', detail: {} }), []);
+  assert.deepEqual(events({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] }), []);
+  assert.deepEqual(events('nonsense'), []);
+});
+
+test('unreadable restore events are reported with a reason, never dropped silently; readable ones still come through', () => {
+  const record = { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' }, object: { key: 'ok' } } };
+  const parsed = parseRestoreEvents({
+    Records: [
+      { body: 'not json {' },
+      { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' }, object: { key: 'bad%E2%82' } } },
+      { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' } } },
+      record,
+    ],
+  });
+  assert.deepEqual(parsed.events, [{ bucket: 'b', key: 'ok' }]);
+  assert.equal(parsed.unreadable.length, 3);
+  assert.match(parsed.unreadable[0]!.reason, /envelope body is not JSON/);
+  assert.equal(parsed.unreadable[0]!.excerpt, 'not json {');
+  assert.match(parsed.unreadable[1]!.reason, /not URL-encoded/);
+  assert.equal(parsed.unreadable[1]!.excerpt, 'bad%E2%82');
+  assert.match(parsed.unreadable[2]!.reason, /without s3\.bucket\.name or s3\.object\.key/);
 });
 
 test('tiers: Deep Archive refuses Expedited naming Standard and Bulk; GLACIER allows it; others need no restore', () => {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import { runDemo, type DemoResult } from '../../../local/demo.js';
-import { restoreDemo, type RestoreDemoFile } from '../../../restore/restore-demo.js';
+import { restoreDemo, type RestoreDemoFile } from '../../../local/restore-demo.js';
 import type { RegisterCommand } from './index.js';
 import { costSummary } from './archive.js';
 

@@ -11,11 +11,12 @@
  * or an AWS error; 2 bad input (nothing written).
  */
 import type { Command } from 'commander';
+import { pino } from 'pino';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
-import { RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../api/ports.js';
-import { createRestoreService } from '../../../restore/factory.js';
+import { utf8Length } from '../../../domain/keys.js';
+import { DEFAULT_RESTORE_DAYS, RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../domain/restore-request.js';
+import { createRestoreService } from '../../restore-composition.js';
 import type { RestoreService } from '../../../restore/restore-service.js';
-import { DEFAULT_DAYS } from '../../../restore/views.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
@@ -40,21 +41,37 @@ interface RestoreOptions {
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
-function int(text: string, field: string, min: number): number {
+function integer(text: string, field: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, field);
+  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError(`--${field} must be an integer, got ${JSON.stringify(text)}`, field);
   return n;
 }
 
-/** Map CLI options onto a {@link RestoreRequestInput}. @throws ValidationError on bad input */
+function int(text: string, field: string, min: number): number {
+  const n = integer(text, field);
+  if (n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, field);
+  return n;
+}
+
+/**
+ * Map CLI options onto a {@link RestoreRequestInput}, checking their shape (the restore service
+ * checks the rules: days range, tier per storage class, topic allow-list).
+ * @throws ValidationError on a malformed flag: not exactly one selection, a key that is not 1-1,024
+ *   UTF-8 bytes, a name with "/", an unknown tier, a non-integer number, a bad bucket name
+ */
 export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput {
   const given = [o.key && 'key', o.prefix !== undefined && 'prefix', o.name && 'name'].filter(Boolean);
   if (given.length !== 1) throw new ValidationError('give exactly one of --key K (repeatable), --prefix P, --name N (repeatable or comma-separated)', 'selection');
   let selection: RestoreSelection;
-  if (o.key) selection = { kind: 'keys', keys: [...new Set(o.key)] };
-  else if (o.name) {
+  if (o.key) {
+    const bad = o.key.find((k) => k.length === 0 || utf8Length(k) > 1024);
+    if (bad !== undefined) throw new ValidationError(`--key: an S3 key is 1-1,024 UTF-8 bytes, got ${utf8Length(bad)} bytes`, 'key');
+    selection = { kind: 'keys', keys: [...new Set(o.key)] };
+  } else if (o.name) {
     const names = [...new Set(o.name.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
     if (names.length === 0) throw new ValidationError('--name holds no file name', 'name');
+    const withSlash = names.find((n) => n.includes('/'));
+    if (withSlash !== undefined) throw new ValidationError(`--name takes base names without folders, got ${JSON.stringify(withSlash)} (use --key for full keys)`, 'name');
     selection = { kind: 'names', names };
   } else selection = { kind: 'prefix', prefix: o.prefix ?? '' };
   const bucketProblem = o.bucket !== undefined ? bucketNameProblem(o.bucket) : undefined;
@@ -63,7 +80,7 @@ export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput 
   return {
     selection,
     tier: o.tier as RetrievalTier,
-    days: int(o.days, 'days', 1),
+    days: integer(o.days, 'days'),
     all_matches: o.allMatches === true,
     requested_by: 'cli',
     ...(o.bucket ? { bucket: o.bucket } : {}),
@@ -83,7 +100,9 @@ function human(v: RestoreView): string {
 }
 
 function service(ctx: CliContext): RestoreService {
-  return createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+  // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output.
+  const logger = pino({ name: 'coldpack', level: 'warn' }, pino.destination({ fd: 2, sync: true }));
+  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger });
 }
 
 /** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */
@@ -109,7 +128,7 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
     .option('--bucket <bucket>', 'source bucket (default: every archived bucket)')
     .option('--project <project>', 'project name (narrows the lookup)')
     .option('--tier <tier>', 'retrieval tier: Standard (12 h) or Bulk (48 h) for Deep Archive; Expedited only for GLACIER', 'Standard')
-    .option('--days <n>', 'days the restored bundle copy stays readable', String(DEFAULT_DAYS))
+    .option('--days <n>', 'days the restored bundle copy stays readable (1-30)', String(DEFAULT_RESTORE_DAYS))
     .option('--all-matches', 'restore every key a --name matches instead of failing on an ambiguous name')
     .option('--generation <g>', 'archive generation (job id or archived_at); default the newest')
     .option('--topic-arn <arn>', 'extra SNS topic to notify (must be on COLDPACK_ALLOWED_TOPIC_ARNS)')

@@ -10,12 +10,12 @@ import { bearerAuthorizer } from '../../../api/auth.js';
 import { costEstimator } from '../../../api/cost-estimator.js';
 import { createApiHandler } from '../../../api/handler.js';
 import { startLocalServer } from '../../../api/local-server.js';
-import type { FileLookup, RestoreRequests } from '../../../api/ports.js';
 import type { ArchiveJobs } from '../../../domain/archive-jobs.js';
 import type { Logger } from '../../../domain/ports/logger.js';
+import type { FileLookup, RestoreRequests } from '../../../domain/ports/restore-requests.js';
 import { resolveToken } from '../../../api/token.js';
 import { ValidationError } from '../../../domain/errors.js';
-import { createRestoreService } from '../../../restore/factory.js';
+import { createRestoreService } from '../../restore-composition.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
 import { eventBridgeExpression } from '../../../schedule/schedule-config.js';
 import { parseScheduleConfig, scheduleFromEnv, scheduledArchiveRequest, type ScheduleConfig } from '../../schedule-env.js';
@@ -43,7 +43,7 @@ interface ServeServices {
 }
 
 function wireServices(ctx: CliContext, log: Logger): ServeServices {
-  const restore = createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger: log });
   // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
   const archive = composeArchive(ctx.config, ctx.clients, { logger: log });
   return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };

@@ -3,7 +3,7 @@ import { ValidationError } from '../../../domain/errors.js';
 import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
 import { batchRunnerFromEnv } from '../../batch-env.js';
-import { createRestoreService } from '../../../restore/factory.js';
+import { createRestoreService } from '../../restore-composition.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';

@@ -1,9 +1,9 @@
 /**
- * Notification port of the restore pipeline, and the message it sends. The SNS adapter is
- * `src/adapters/sns-notifier.ts`; tests and the local server may pass another implementation.
+ * Notification port of the restore pipeline and the message it sends when a request finishes.
+ * SNS adapter: `src/adapters/sns-notifier.ts`; tests pass a recording fake. A new channel (Slack,
+ * e-mail) is one more implementation of {@link RestoreNotifier}.
  */
-import type { RestoreFileStatus } from '../api/ports.js';
-import type { RestoreFinalStatus } from './types.js';
+import type { RestoreFileStatus, RestoreFinalStatus } from '../restore-request.js';
 
 /** Event names of restore notifications (SNS message attribute `event`). */
 export type RestoreEventName = 'restore.completed' | 'restore.partial' | 'restore.failed';
@@ -38,7 +38,7 @@ export interface RestoreNotification {
   readonly counts: { readonly files: number; readonly available: number; readonly failed: number; readonly not_found: number };
   /** Lifetime of the presigned URLs in seconds. */
   readonly url_expires_in: number;
-  /** The files (possibly cut to fit the 256 KiB SNS message limit; then `files_truncated` is true). */
+  /** The files (an adapter may cut the list to fit its message limit; then `files_truncated` is true). */
   readonly files: readonly NotifiedFile[];
   readonly files_truncated?: boolean;
 }
@@ -50,9 +50,4 @@ export interface RestoreNotifier {
    * @throws the transport's error when a publish fails (the caller records it and retries later)
    */
   notify(topicArns: readonly string[], message: RestoreNotification): Promise<void>;
-}
-
-/** Map a final status to its event name. */
-export function eventFor(status: RestoreFinalStatus): RestoreEventName {
-  return status === 'AVAILABLE' ? 'restore.completed' : status === 'PARTIAL' ? 'restore.partial' : 'restore.failed';
 }

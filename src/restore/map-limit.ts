@@ -1,7 +1,7 @@
 /**
  * Run `fn` over `items` with at most `concurrency` calls in flight; results keep input order.
- * The first rejection rejects the whole call after in-flight calls settle.
- * @param concurrency ≥ 1
+ * The first rejection rejects the whole call after in-flight calls settle (no new call starts).
+ * @param concurrency ≥ 1 (smaller values count as 1)
  */
 export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

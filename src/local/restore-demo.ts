@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { DemoEnv } from '../local/demo.js';
 import { DynamoBundleStore } from '../adapters/dynamo/dynamo-bundle-store.js';
 import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
 import { tableNames } from '../domain/config.js';
-import { createRestoreService } from './factory.js';
+import { createRestoreService } from '../entrypoints/restore-composition.js';
+import type { DemoEnv } from './demo.js';
 
 /** What the restore demo reports per file. */
 export interface RestoreDemoFile {

@@ -1,50 +1,15 @@
 /**
- * Items the restore pipeline stores in the `jobs` table, and its tunable options.
- *
- * Layout (pk / sk):
- * - `RESTORE#<id>` / `REQUEST`: the request, counters, final status, notification state;
- * - `RESTORE#<id>` / `FILE#<bundle_key>#<n>`: one file (n = 6-digit position in the request), so the
- *   files of one bundle are one Query (`begins_with(sk, 'FILE#<bundle_key>#')`); the raw key is an
- *   attribute, never part of a key (S3 keys reach 1,024 bytes = the DynamoDB sort-key limit, case C07);
- * - `RESTORE#<id>` / `FILE#-#<n>`: a file that was not found (no bundle);
- * - `RESTORE_OPEN` / `<id>`: present while the request is not finished and notified; the reconciler
- *   reads this one partition instead of scanning tables.
+ * What the restore pipeline records about a request and its files (the shapes the
+ * {@link RestoreStore} port of `src/domain/ports/restore-store.ts` keeps), and the restore state of
+ * a bundle (the {@link BundleRestoreStore} port). Field names are snake_case: stored as is.
  */
-import type { ArchiveStorageClass, FileIndexItem, ZipMethod } from '../domain/model.js';
-import type { RestoreFileStatus, RestoreRequestInput } from '../api/ports.js';
+import type { ArchiveStorageClass, FileIndexItem, ZipMethod } from './model.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreRequestInput, RetrievalTier } from './restore-request.js';
 
-/** Partition key of a restore request's items. */
-export function restorePk(restoreId: string): string {
-  return `RESTORE#${restoreId}`;
-}
-/** Sort key of the request item. */
-export const REQUEST_SK = 'REQUEST';
-/** Partition of the open-request markers read by the reconciler. */
-export const OPEN_PK = 'RESTORE_OPEN';
-/** Bundle placeholder in the sort key of NOT_FOUND files. */
-export const NO_BUNDLE = '-';
-
-/** Sort key of a file item: `FILE#<bundle_key>#<n, 6 digits>`. */
-export function fileSk(bundleKey: string | undefined, n: number): string {
-  return `FILE#${bundleKey ?? NO_BUNDLE}#${String(n).padStart(6, '0')}`;
-}
-/** Sort-key prefix of the files of one bundle in one request. */
-export function bundleFilesPrefix(bundleKey: string): string {
-  return `FILE#${bundleKey}#`;
-}
-
-/** Terminal file statuses: nothing more happens to the file. */
-export const TERMINAL_FILE_STATUSES: readonly RestoreFileStatus[] = ['AVAILABLE', 'FAILED', 'NOT_FOUND'];
-
-/** Final status of a request: every file AVAILABLE; some AVAILABLE; none AVAILABLE. */
-export type RestoreFinalStatus = 'AVAILABLE' | 'PARTIAL' | 'FAILED';
-
-/** One file of a restore request as stored (the index fields needed to extract it are copied in). */
-export interface RestoreFileItem {
-  readonly pk: string;
-  readonly sk: string;
+/** One file of a restore request (the index fields needed to extract it are copied in). */
+export interface RestoreFileRecord {
   readonly restore_id: string;
-  /** Position in the request (0-based). */
+  /** Position in the request (0-based); with `bundle_key` it identifies the file in its request. */
   readonly n: number;
   /** Source key, or the name/key as asked when NOT_FOUND. */
   readonly key: string;
@@ -52,6 +17,7 @@ export interface RestoreFileItem {
   /** Source bucket (absent when NOT_FOUND). */
   readonly bucket?: string;
   readonly archive_bucket?: string;
+  /** Bundle holding the file (absent when NOT_FOUND). */
   readonly bundle_key?: string;
   readonly storage_class?: ArchiveStorageClass;
   /** Byte offset of the entry's local header in the bundle. */
@@ -77,13 +43,20 @@ export interface RestoreFileItem {
   readonly message?: string;
   /** When extraction of this file started, ISO 8601 (a stale EXTRACTING is retried by the reconciler). */
   readonly extracting_since?: string;
+  /** ISO 8601. */
   readonly updated_at: string;
 }
 
-/** The request item (`RESTORE#<id>` / `REQUEST`). */
-export interface RestoreRequestItem {
-  readonly pk: string;
-  readonly sk: string;
+/** What identifies a file record in its request. */
+export type RestoreFileRef = Pick<RestoreFileRecord, 'restore_id' | 'n' | 'bundle_key'>;
+
+/** Fields a status change may set on a file record. */
+export type RestoreFileChanges = Partial<Pick<RestoreFileRecord, 'restore_key' | 'location' | 'error_code' | 'message' | 'extracting_since'>> & {
+  readonly updated_at: string;
+};
+
+/** A restore request with its counters, final status and notification state. */
+export interface RestoreRequestRecord {
   readonly restore_id: string;
   readonly request: RestoreRequestInput;
   readonly requested_by: string;
@@ -99,18 +72,44 @@ export interface RestoreRequestItem {
   readonly files_not_found?: number;
   /** Topics notified at the end (the configured one and an allowed caller topic). */
   readonly topic_arns: readonly string[];
+  /** ISO 8601. */
   readonly created_at: string;
   readonly updated_at: string;
   readonly finished_at?: string;
   readonly notified_at?: string;
+  /** Last notification failure, `<name>: <message>` (cleared once delivered). */
   readonly notify_error?: string;
 }
 
-/** Build the stored file item of a found index item. */
-export function fileItemFromIndex(restoreId: string, n: number, item: FileIndexItem, now: string): RestoreFileItem {
+/** Counters kept on the request record (added to atomically). */
+export type RestoreCounter = 'files_available' | 'files_failed';
+
+/** An open request as the reconciler finds it. */
+export interface OpenRestore {
+  readonly restoreId: string;
+  /** When it was opened, ISO 8601 ('' when unknown). */
+  readonly openedAt: string;
+}
+
+/** Restore state of one bundle, shared by every request that needs it. */
+export interface BundleRestoreState {
+  /** NONE (never restored), REQUESTED, READY (a restored copy is readable) or EXPIRED. */
+  readonly state: 'NONE' | 'REQUESTED' | 'READY' | 'EXPIRED';
+  readonly tier?: RetrievalTier;
+  /** Days asked for in the last RestoreObject. */
+  readonly days?: number;
+  /** ISO 8601 of the last claim. */
+  readonly requestedAt?: string;
+  readonly readyAt?: string;
+  /** Expiry of the restored copy, ISO 8601. */
+  readonly expiresAt?: string;
+  /** Restore ids waiting for READY. */
+  readonly waiting: readonly string[];
+}
+
+/** The record of a file found in the index, PENDING. */
+export function fileRecordFromIndex(restoreId: string, n: number, item: FileIndexItem, now: string): RestoreFileRecord {
   return {
-    pk: restorePk(restoreId),
-    sk: fileSk(item.bundle_key, n),
     restore_id: restoreId,
     n,
     key: item.key,

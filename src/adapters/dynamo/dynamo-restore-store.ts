@@ -1,0 +1,156 @@
+/**
+ * {@link RestoreStore} on the DynamoDB `jobs` table.
+ *
+ * Layout (pk / sk):
+ * - `RESTORE#<id>` / `REQUEST`: the request, counters, final status, notification state;
+ * - `RESTORE#<id>` / `FILE#<bundle_key>#<n>`: one file (n = 6-digit position in the request), so the
+ *   files of one bundle are one Query (`begins_with(sk, 'FILE#<bundle_key>#')`); the raw key is an
+ *   attribute, never part of a key (S3 keys reach 1,024 bytes = the DynamoDB sort-key limit, case C07);
+ * - `RESTORE#<id>` / `FILE#-#<n>`: a file that was not found (no bundle);
+ * - `RESTORE_OPEN` / `<id>`: present while the request is not finished and notified; the reconciler
+ *   reads this one partition instead of scanning tables.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../../domain/errors.js';
+import type { RestoreStore } from '../../domain/ports/restore-store.js';
+import type { RestoreFileStatus, RestoreFinalStatus } from '../../domain/restore-request.js';
+import type { OpenRestore, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../../domain/restore-records.js';
+import { batchPut } from './batch-write.js';
+import { queryAll, queryPrefix } from './query-all.js';
+import { updateExpression } from './update-expression.js';
+
+const restorePk = (restoreId: string): string => `RESTORE#${restoreId}`;
+const REQUEST_SK = 'REQUEST';
+const OPEN_PK = 'RESTORE_OPEN';
+/** Sort key of a file item: `FILE#<bundle_key or ->#<n, 6 digits>`. */
+const fileSk = (bundleKey: string | undefined, n: number): string => `FILE#${bundleKey ?? '-'}#${String(n).padStart(6, '0')}`;
+
+/** The record without its table keys. */
+function record<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+/** Restore requests in the jobs table (layout in the module comment). */
+export class DynamoRestoreStore implements RestoreStore {
+  /** @param dynamo document client; @param table jobs table name */
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** One conditional UpdateItem; false when the condition failed. */
+  private async update(key: { pk: string; sk: string }, parts: ReturnType<typeof updateExpression>, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: parts.UpdateExpression,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...parts.ExpressionAttributeNames, ...names },
+          ExpressionAttributeValues: { ...parts.ExpressionAttributeValues, ...values },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** @inheritdoc */
+  async createRequest(request: RestoreRequestRecord): Promise<boolean> {
+    try {
+      await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { pk: restorePk(request.restore_id), sk: REQUEST_SK, ...request }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (err) {
+      if (isConditionalCheckFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** @inheritdoc */
+  async putFiles(files: readonly RestoreFileRecord[]): Promise<void> {
+    await batchPut(
+      this.dynamo,
+      this.table,
+      files.map((f) => ({ pk: restorePk(f.restore_id), sk: fileSk(f.bundle_key, f.n), ...f })),
+    );
+  }
+
+  /** @inheritdoc */
+  async getRequest(restoreId: string): Promise<RestoreRequestRecord | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ConsistentRead: true }));
+    return res.Item ? record<RestoreRequestRecord>(res.Item) : undefined;
+  }
+
+  /** @inheritdoc */
+  async files(restoreId: string): Promise<RestoreFileRecord[]> {
+    const items = await queryPrefix<Record<string, unknown>>(this.dynamo, this.table, restorePk(restoreId), 'FILE#');
+    return items.map((i) => record<RestoreFileRecord>(i)).sort((a, b) => a.n - b.n);
+  }
+
+  /** @inheritdoc */
+  async filesOfBundle(restoreId: string, bundleKey: string): Promise<RestoreFileRecord[]> {
+    const items = await queryPrefix<Record<string, unknown>>(this.dynamo, this.table, restorePk(restoreId), `FILE#${bundleKey}#`);
+    return items.map((i) => record<RestoreFileRecord>(i));
+  }
+
+  /** @inheritdoc */
+  async transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean> {
+    const names: Record<string, string> = { '#c_status': 'status' };
+    const values: Record<string, unknown> = {};
+    const conds = from.map((s, i) => {
+      values[`:c_from${i}`] = s;
+      return `#c_status = :c_from${i}`;
+    });
+    if (staleBefore !== undefined) {
+      names['#c_since'] = 'extracting_since';
+      values[':c_extracting'] = 'EXTRACTING';
+      values[':c_stale'] = staleBefore;
+      conds.push('(#c_status = :c_extracting AND #c_since < :c_stale)');
+    }
+    const parts = updateExpression({ set: { ...changes, status: to } });
+    return this.update({ pk: restorePk(file.restore_id), sk: fileSk(file.bundle_key, file.n) }, parts, `attribute_exists(pk) AND (${conds.join(' OR ')})`, names, values);
+  }
+
+  /** @inheritdoc */
+  async count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord> {
+    const parts = updateExpression({ set: { updated_at: now }, add: { [counter]: 1 } });
+    const res = await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...parts, ReturnValues: 'ALL_NEW' }));
+    return record<RestoreRequestRecord>(res.Attributes ?? {});
+  }
+
+  /** @inheritdoc */
+  async finish(restoreId: string, status: RestoreFinalStatus, now: string): Promise<boolean> {
+    const parts = updateExpression({ set: { status, finished_at: now, updated_at: now } });
+    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND attribute_not_exists(#c_finished)', { '#c_finished': 'finished_at' }, {});
+  }
+
+  /** @inheritdoc */
+  async markNotified(restoreId: string, now: string): Promise<void> {
+    await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notified_at: now }, remove: ['notify_error'] }) }));
+  }
+
+  /** @inheritdoc */
+  async markNotifyFailed(restoreId: string, error: string): Promise<void> {
+    await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notify_error: error } }) }));
+  }
+
+  /** @inheritdoc */
+  async open(restoreId: string, now: string): Promise<void> {
+    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { pk: OPEN_PK, sk: restoreId, restore_id: restoreId, opened_at: now } }));
+  }
+
+  /** @inheritdoc */
+  async close(restoreId: string): Promise<void> {
+    await this.dynamo.send(new DeleteCommand({ TableName: this.table, Key: { pk: OPEN_PK, sk: restoreId } }));
+  }
+
+  /** @inheritdoc */
+  async openRequests(): Promise<OpenRestore[]> {
+    const items = await queryAll<{ sk: string; opened_at?: string }>(this.dynamo, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': OPEN_PK } });
+    return items.map((it) => ({ restoreId: String(it.sk), openedAt: String(it.opened_at ?? '') }));
+  }
+}

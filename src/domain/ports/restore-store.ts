@@ -1,0 +1,42 @@
+/**
+ * Persistence port of restore requests and their files. Status changes are conditional, so one
+ * file is extracted by one worker even when a completion event, the reconciler and the submitting
+ * process race for it. DynamoDB adapter: `src/adapters/dynamo/dynamo-restore-store.ts`; in-memory
+ * fake: `test/support/memory-restore-stores.ts`.
+ */
+import type { RestoreFileStatus, RestoreFinalStatus } from '../restore-request.js';
+import type { OpenRestore, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../restore-records.js';
+
+/** Restore requests, their files, and the list of open requests the reconciler reads. */
+export interface RestoreStore {
+  /** Record the request. @returns false when a request with this id already exists (nothing written) */
+  createRequest(request: RestoreRequestRecord): Promise<boolean>;
+  /** Record files (idempotent per restore id and position). */
+  putFiles(files: readonly RestoreFileRecord[]): Promise<void>;
+  /** The request, or undefined (strongly consistent). */
+  getRequest(restoreId: string): Promise<RestoreRequestRecord | undefined>;
+  /** Every file of a request, in request order (`n`). */
+  files(restoreId: string): Promise<RestoreFileRecord[]>;
+  /** The files of one bundle in one request. */
+  filesOfBundle(restoreId: string, bundleKey: string): Promise<RestoreFileRecord[]>;
+  /**
+   * Move a file to `to` if its status is one of `from` (or, when `staleBefore` is given, it is
+   * EXTRACTING since before that ISO 8601 time), setting `changes` too.
+   * @returns whether the change was made (false: the file moved on meanwhile, or does not exist)
+   */
+  transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean>;
+  /** Add 1 to a counter of the request. @returns the request after the change */
+  count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord>;
+  /** Record the final status once. @returns false when one was already recorded */
+  finish(restoreId: string, status: RestoreFinalStatus, now: string): Promise<boolean>;
+  /** Record a delivered notification (clears an earlier failure). */
+  markNotified(restoreId: string, now: string): Promise<void>;
+  /** Record a failed notification (`<name>: <message>`); the reconciler retries it. */
+  markNotifyFailed(restoreId: string, error: string): Promise<void>;
+  /** List the request as open for the reconciler. */
+  open(restoreId: string, now: string): Promise<void>;
+  /** Remove the request from the open list (finished and notified, or abandoned). */
+  close(restoreId: string): Promise<void>;
+  /** Every open request (all pages). */
+  openRequests(): Promise<OpenRestore[]>;
+}

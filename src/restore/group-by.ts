@@ -1,0 +1,14 @@
+/**
+ * Group `items` by `keyOf` in one pass (linear), keeping first-seen key order and item order
+ * within each group.
+ */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,230 @@
+/**
+ * In-memory fakes of the restore pipeline's ports for unit tests of the core (no AWS): they keep
+ * the ports' contracts (conditional status changes, one claim per bundle, reads that return copies
+ * so callers cannot alias stored state), record calls, and take injected faults.
+ */
+import { ColdpackError } from '../../src/domain/errors.js';
+import type { BundleItem, FileIndexItem } from '../../src/domain/model.js';
+import type { Page, PageRequest } from '../../src/domain/page.js';
+import type { ArchiveCatalogStore } from '../../src/domain/ports/archive-catalog-store.js';
+import type { BundleRestoreStore, RestoreClaim } from '../../src/domain/ports/bundle-restore-store.js';
+import type { Logger } from '../../src/domain/ports/logger.js';
+import type { RestoreNotification, RestoreNotifier } from '../../src/domain/ports/restore-notifier.js';
+import type { RestoreStore } from '../../src/domain/ports/restore-store.js';
+import type { RestoreFileStatus, RestoreFinalStatus } from '../../src/domain/restore-request.js';
+import type {
+  BundleRestoreState,
+  OpenRestore,
+  RestoreCounter,
+  RestoreFileChanges,
+  RestoreFileRecord,
+  RestoreFileRef,
+  RestoreRequestRecord,
+} from '../../src/domain/restore-records.js';
+
+const copy = <T>(v: T): T => structuredClone(v);
+const fileId = (f: RestoreFileRef): string => `${f.bundle_key ?? '-'}#${f.n}`;
+
+/** {@link RestoreStore} in memory. */
+export class MemoryRestoreStore implements RestoreStore {
+  readonly requests = new Map<string, RestoreRequestRecord>();
+  readonly fileRecords = new Map<string, Map<string, RestoreFileRecord>>();
+  readonly openList = new Map<string, string>();
+  /** Every status change made, in order: `<key> <from> -> <to>`. */
+  readonly transitions: string[] = [];
+
+  async createRequest(request: RestoreRequestRecord): Promise<boolean> {
+    if (this.requests.has(request.restore_id)) return false;
+    this.requests.set(request.restore_id, copy(request));
+    return true;
+  }
+
+  async putFiles(files: readonly RestoreFileRecord[]): Promise<void> {
+    for (const f of files) {
+      const m = this.fileRecords.get(f.restore_id) ?? new Map<string, RestoreFileRecord>();
+      m.set(fileId(f), copy(f));
+      this.fileRecords.set(f.restore_id, m);
+    }
+  }
+
+  async getRequest(restoreId: string): Promise<RestoreRequestRecord | undefined> {
+    const r = this.requests.get(restoreId);
+    return r && copy(r);
+  }
+
+  async files(restoreId: string): Promise<RestoreFileRecord[]> {
+    return [...(this.fileRecords.get(restoreId)?.values() ?? [])].map(copy).sort((a, b) => a.n - b.n);
+  }
+
+  async filesOfBundle(restoreId: string, bundleKey: string): Promise<RestoreFileRecord[]> {
+    return (await this.files(restoreId)).filter((f) => f.bundle_key === bundleKey);
+  }
+
+  async transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean> {
+    const m = this.fileRecords.get(file.restore_id);
+    const cur = m?.get(fileId(file));
+    if (!m || !cur) return false;
+    const stale = staleBefore !== undefined && cur.status === 'EXTRACTING' && (cur.extracting_since ?? '') < staleBefore;
+    if (!from.includes(cur.status) && !stale) return false;
+    m.set(fileId(file), { ...cur, ...copy(changes), status: to });
+    this.transitions.push(`${cur.key} ${cur.status} -> ${to}`);
+    return true;
+  }
+
+  private request(restoreId: string): RestoreRequestRecord {
+    const r = this.requests.get(restoreId);
+    if (!r) throw new Error(`fake: no request ${restoreId}`);
+    return r;
+  }
+
+  async count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord> {
+    const r = this.request(restoreId);
+    const next = { ...r, [counter]: (r[counter] ?? 0) + 1, updated_at: now };
+    this.requests.set(restoreId, next);
+    return copy(next);
+  }
+
+  async finish(restoreId: string, status: RestoreFinalStatus, now: string): Promise<boolean> {
+    const r = this.requests.get(restoreId);
+    if (!r || r.finished_at) return false;
+    this.requests.set(restoreId, { ...r, status, finished_at: now, updated_at: now });
+    return true;
+  }
+
+  async markNotified(restoreId: string, now: string): Promise<void> {
+    const { notify_error: _e, ...r } = this.request(restoreId);
+    this.requests.set(restoreId, { ...r, notified_at: now });
+  }
+
+  async markNotifyFailed(restoreId: string, error: string): Promise<void> {
+    this.requests.set(restoreId, { ...this.request(restoreId), notify_error: error });
+  }
+
+  async open(restoreId: string, now: string): Promise<void> {
+    this.openList.set(restoreId, now);
+  }
+
+  async close(restoreId: string): Promise<void> {
+    this.openList.delete(restoreId);
+  }
+
+  async openRequests(): Promise<OpenRestore[]> {
+    return [...this.openList].map(([restoreId, openedAt]) => ({ restoreId, openedAt }));
+  }
+}
+
+type StoredBundleState = BundleRestoreState & { claim?: string };
+
+/** {@link BundleRestoreStore} in memory; bundles exist once {@link MemoryBundleRestoreStore.add}ed. */
+export class MemoryBundleRestoreStore implements BundleRestoreStore {
+  readonly states = new Map<string, StoredBundleState>();
+
+  /** Register a bundle (restore state NONE). */
+  add(bundleKey: string): void {
+    this.states.set(bundleKey, { state: 'NONE', waiting: [] });
+  }
+
+  async get(bundleKey: string): Promise<BundleRestoreState | undefined> {
+    const s = this.states.get(bundleKey);
+    if (!s) return undefined;
+    const { claim: _c, ...state } = s;
+    return copy({ ...state, waiting: [...new Set(state.waiting)] });
+  }
+
+  async join(bundleKey: string, restoreId: string): Promise<boolean> {
+    const s = this.states.get(bundleKey);
+    if (s?.state !== 'REQUESTED') return false;
+    this.states.set(bundleKey, { ...s, waiting: [...s.waiting, restoreId] });
+    return true;
+  }
+
+  async markRequested(bundleKey: string, claim: RestoreClaim): Promise<boolean> {
+    const s = this.states.get(bundleKey);
+    if (!s) return false;
+    const claimable = s.state === 'NONE' || s.state === 'EXPIRED' || (s.state === 'READY' && (s.expiresAt === undefined || s.expiresAt < claim.renewBefore));
+    if (!claimable) return false;
+    this.states.set(bundleKey, { state: 'REQUESTED', tier: claim.tier, days: claim.days, requestedAt: claim.now, claim: claim.restoreId, waiting: [claim.restoreId] });
+    return true;
+  }
+
+  async release(bundleKey: string, restoreId: string): Promise<void> {
+    const s = this.states.get(bundleKey);
+    if (s?.state === 'REQUESTED' && s.claim === restoreId) this.states.set(bundleKey, { ...s, state: 'NONE' });
+  }
+
+  async markReady(bundleKey: string, at: string, expiresAt: string): Promise<string[] | undefined> {
+    const s = this.states.get(bundleKey);
+    if (!s) return undefined;
+    this.states.set(bundleKey, { ...s, state: 'READY', readyAt: at, expiresAt });
+    return [...new Set(s.waiting)];
+  }
+
+  async markExpired(bundleKey: string): Promise<void> {
+    const s = this.states.get(bundleKey);
+    if (s?.state === 'READY') this.states.set(bundleKey, { ...s, state: 'EXPIRED' });
+  }
+}
+
+/** {@link ArchiveCatalogStore} in memory. `failWith` makes the many-item reads throw (throttling). */
+export class MemoryArchiveCatalogStore implements ArchiveCatalogStore {
+  readonly jobBuckets = new Map<string, string>();
+  readonly bundleItems = new Map<string, BundleItem>();
+  readonly index: FileIndexItem[] = [];
+  /** When set, {@link jobSourceBuckets} and {@link bundles} throw it. */
+  failWith: Error | undefined;
+
+  async jobSourceBuckets(jobIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (this.failWith) throw this.failWith;
+    return new Map(jobIds.filter((id) => this.jobBuckets.has(id)).map((id) => [id, this.jobBuckets.get(id)!]));
+  }
+
+  async bundles(bundleKeys: readonly string[]): Promise<BundleItem[]> {
+    if (this.failWith) throw this.failWith;
+    return bundleKeys.flatMap((k) => (this.bundleItems.has(k) ? [copy(this.bundleItems.get(k)!)] : []));
+  }
+
+  async fileGenerations(bucket: string, key: string): Promise<FileIndexItem[]> {
+    return this.index.filter((i) => i.bucket === bucket && i.key === key).sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0)).map(copy);
+  }
+
+  async filesByName(bucket: string, name: string, page: PageRequest): Promise<Page<FileIndexItem>> {
+    const all = this.index.filter((i) => i.name_key === `${bucket}#${name}`);
+    const start = Number(page.nextToken ?? 0);
+    const items = all.slice(start, start + page.limit).map(copy);
+    return start + page.limit < all.length ? { items, nextToken: String(start + page.limit) } : { items };
+  }
+}
+
+/** {@link RestoreNotifier} that records what it sends; `failNext` makes the next notify throw. */
+export class RecordingNotifier implements RestoreNotifier {
+  readonly sent: { topics: readonly string[]; message: RestoreNotification }[] = [];
+  private failure: Error | undefined;
+
+  failNext(err: Error = new ColdpackError('NOTIFY_FAILED', 'Publish arn:topic: ThrottledException: Rate exceeded')): void {
+    this.failure = err;
+  }
+
+  async notify(topicArns: readonly string[], message: RestoreNotification): Promise<void> {
+    const f = this.failure;
+    this.failure = undefined;
+    if (f) throw f;
+    this.sent.push({ topics: [...topicArns], message: copy(message) });
+  }
+}
+
+/** {@link Logger} that records every entry. */
+export class RecordingLogger implements Logger {
+  readonly entries: { level: string; obj: object; msg: string }[] = [];
+  debug(obj: object, msg = ''): void {
+    this.entries.push({ level: 'debug', obj, msg });
+  }
+  info(obj: object, msg = ''): void {
+    this.entries.push({ level: 'info', obj, msg });
+  }
+  warn(obj: object, msg = ''): void {
+    this.entries.push({ level: 'warn', obj, msg });
+  }
+  error(obj: object, msg = ''): void {
+    this.entries.push({ level: 'error', obj, msg });
+  }
+}
