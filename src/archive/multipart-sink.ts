@@ -26,6 +26,8 @@ export interface MultipartSinkOptions {
   /** Parts uploaded concurrently; default 4. Memory bound: (maxInFlight + 1) × partSize bytes. */
   readonly maxInFlight?: number;
   readonly contentType?: string;
+  /** User metadata of the object (`x-amz-meta-*`), e.g. what the bundle belongs to. */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Called with the upload id as soon as a multipart upload is created (to record it for resume). */
   readonly onUploadId?: (uploadId: string) => Promise<void>;
   /** Where a failed abort is reported. Default: {@link silentLogger}. */
@@ -137,6 +139,7 @@ export class MultipartSink implements ByteSink {
         key: this.options.key,
         storageClass: this.options.storageClass,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
+        ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       });
       await this.options.onUploadId?.(this.uploadId);
     }
@@ -176,6 +179,7 @@ export class MultipartSink implements ByteSink {
         storageClass: this.options.storageClass,
         checksumCrc32: crc,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
+        ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       });
       return { bytes: this.total, crc32: crc, mode: 'put', parts: 0, ...(res.versionId ? { versionId: res.versionId } : {}) };
     }

@@ -1,3 +1,4 @@
+import { CATALOG_MODES, DEFAULT_CATALOG_MODE, type CatalogMode } from '../domain/catalog.js';
 import type { ColdpackConfig } from '../domain/config.js';
 import { ValidationError } from '../domain/errors.js';
 
@@ -8,7 +9,14 @@ export const CONFIG_DEFAULTS = Object.freeze({
   restoreBucket: 'coldpack-restore',
   tablePrefix: 'coldpack-',
   concurrency: 64,
+  catalog: DEFAULT_CATALOG_MODE,
 });
+
+function catalogMode(raw: string | undefined): CatalogMode {
+  if (raw === undefined || raw === '') return DEFAULT_CATALOG_MODE;
+  if ((CATALOG_MODES as readonly string[]).includes(raw)) return raw as CatalogMode;
+  throw new ValidationError(`COLDPACK_CATALOG must be one of ${CATALOG_MODES.join(', ')}, got "${raw}"`, 'COLDPACK_CATALOG');
+}
 
 function positiveInt(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -23,8 +31,8 @@ function positiveInt(raw: string | undefined, name: string, fallback: number): n
  *
  * Variables: AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL, COLDPACK_ACCOUNT,
  * COLDPACK_ARCHIVE_BUCKET, COLDPACK_RESTORE_BUCKET, COLDPACK_TABLE_PREFIX, COLDPACK_TOPIC_ARN,
- * COLDPACK_ALLOWED_TOPIC_ARNS (comma-separated), COLDPACK_SOURCE_BUCKETS (comma-separated), COLDPACK_CONCURRENCY. Defaults: {@link CONFIG_DEFAULTS}.
- * @throws ValidationError when a numeric variable is not a positive integer
+ * COLDPACK_ALLOWED_TOPIC_ARNS (comma-separated), COLDPACK_SOURCE_BUCKETS (comma-separated), COLDPACK_CONCURRENCY, COLDPACK_CATALOG (`compact` or `per_file`). Defaults: {@link CONFIG_DEFAULTS}.
+ * @throws ValidationError when a numeric variable is not a positive integer or COLDPACK_CATALOG is unknown
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -48,6 +56,7 @@ export function loadConfig(
       .filter(Boolean),
     ...(pick(env.COLDPACK_SOURCE_BUCKETS) ? { sourceBuckets: env.COLDPACK_SOURCE_BUCKETS!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     concurrency: positiveInt(env.COLDPACK_CONCURRENCY, 'COLDPACK_CONCURRENCY', CONFIG_DEFAULTS.concurrency),
+    catalog: catalogMode(env.COLDPACK_CATALOG),
   };
   const merged = { ...base };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;

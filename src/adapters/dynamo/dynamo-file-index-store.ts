@@ -3,6 +3,7 @@ import type { FileIndexItem } from '../../domain/model.js';
 import { filePk, nameKey } from '../../domain/keys.js';
 import type { FileIndexStore, IndexPage } from '../../domain/ports/file-index-store.js';
 import { batchPut } from './batch-write.js';
+import { batchGet } from './batch-get.js';
 import { FILES_BY_NAME_INDEX } from './tables.js';
 import { queryAll } from './query-all.js';
 
@@ -56,7 +57,10 @@ export class DynamoFileIndexStore implements FileIndexStore {
     return res.Items?.[0] as FileIndexItem | undefined;
   }
 
-  /** Query on the GSI `by_name`; `nextToken` is the base64url of DynamoDB's LastEvaluatedKey. @inheritdoc */
+  /**
+   * Query on the keys-only GSI `by_name`, then BatchGetItem of the items it names (100 a call);
+   * `nextToken` is the base64url of DynamoDB's LastEvaluatedKey. @inheritdoc
+   */
   async byName(bucket: string, name: string, options: { limit?: number; nextToken?: string } = {}): Promise<IndexPage> {
     const res = await this.dynamo.send(
       new QueryCommand({
@@ -69,6 +73,10 @@ export class DynamoFileIndexStore implements FileIndexStore {
       }),
     );
     const nextToken = encodeToken(res.LastEvaluatedKey);
-    return { items: (res.Items ?? []) as FileIndexItem[], ...(nextToken ? { nextToken } : {}) };
+    const keys = (res.Items ?? []).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
+    const full = keys.length === 0 ? [] : await batchGet<FileIndexItem>(this.dynamo, this.table, keys);
+    const order = new Map(keys.map((k, i) => [`${k.pk}\u0000${k.sk}`, i]));
+    full.sort((a, b) => (order.get(`${a.pk}\u0000${a.sk}`) ?? 0) - (order.get(`${b.pk}\u0000${b.sk}`) ?? 0));
+    return { items: full, ...(nextToken ? { nextToken } : {}) };
   }
 }

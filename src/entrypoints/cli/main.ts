@@ -44,7 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const json = program.opts<GlobalFlags>().json === true;
     if (err instanceof ColdpackError) {
-      const body = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
+      // Extra details of the error (e.g. every candidate key of an ambiguous name) travel with it.
+      const details = (err as { details?: Record<string, unknown> }).details ?? {};
+      const body = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...details };
       if (json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
       process.stderr.write(`coldpack: ${err.code}: ${err.message}${err.field ? ` (field: ${err.field})` : ''}\n`);
       return err.status < 500 ? EXIT.BAD_INPUT : EXIT.FAILED;

@@ -24,9 +24,11 @@ function build(): ApiHandler {
   const config = loadConfig(process.env);
   const schedule = scheduleFromEnv(process.env);
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  // Extraction is left to the reconciler and the restore-completed event: API calls must finish within API Gateway's 29 s.
+  // The API only records a restore request (RESOLVING): looking its files up, recording them and starting the bundle
+  // restores is the restore worker's (the reconciler), so a call's requests do not grow with the selection and it
+  // answers within API Gateway's 29 s whatever was asked.
   const log = pino({ name: 'coldpack-api' });
-  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), extractOnSubmit: false, logger: log });
+  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), resolution: 'deferred', extractOnSubmit: false, logger: log });
   return createApiHandler({
     archive: archiveServiceForLambda(config, clients),
     restore,
