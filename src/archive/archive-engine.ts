@@ -137,7 +137,9 @@ export class ArchiveEngine {
     const report = await finalizer.run(job, async (totals) => {
       const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
       return {
-        ...(usage ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received } } : {}),
+        ...(usage
+          ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received }, dynamodb_items_written: usage.dynamodb_items_written }
+          : {}),
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
     });

@@ -79,7 +79,13 @@ export class Resolver {
       const chosen = newestPerObject(byKey.get(key) ?? []);
       if (chosen.length === 0) notFound.push({ asked: key, message: this.notFoundMessage(`key ${JSON.stringify(key)}`, input) });
       else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: key, candidates: chosen.map(url) });
-      else for (const c of chosen) if (!seen.has(objectId(c))) (seen.add(objectId(c)), found.push(c));
+      else {
+        for (const c of chosen) {
+          if (seen.has(objectId(c))) continue;
+          seen.add(objectId(c));
+          found.push(c);
+        }
+      }
     }
     if (ambiguous.length > 0) throw new AmbiguousNameError('key is archived from several buckets (give bucket_name)', field, ambiguous);
     return { found, notFound };
@@ -98,7 +104,13 @@ export class Resolver {
       const chosen = newestPerObject(byName.get(name) ?? []);
       if (chosen.length === 0) notFound.push({ asked: name, message: this.notFoundMessage(`file name ${JSON.stringify(name)}`, input) });
       else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: name, candidates: chosen.map(url) });
-      else for (const c of chosen) if (!seen.has(objectId(c))) (seen.add(objectId(c)), found.push(c));
+      else {
+        for (const c of chosen) {
+          if (seen.has(objectId(c))) continue;
+          seen.add(objectId(c));
+          found.push(c);
+        }
+      }
     }
     if (ambiguous.length > 0) throw new AmbiguousNameError('file name matches several archived keys', 'filename', ambiguous);
     if (found.length > this.maxFiles) throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
