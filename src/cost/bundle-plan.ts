@@ -35,7 +35,11 @@ export function multipartPartSize(expectedBundleBytes: number): number {
   return Math.min(MAX_PART_BYTES, Math.max(MIN_PART_BYTES, Math.ceil(perPart / MIB) * MIB));
 }
 
-/** Upload requests of one bundle, all at the bundle's storage class PUT price. */
+/**
+ * Upload requests of one bundle. PutObject and CompleteMultipartUpload are billed at the bundle class's PUT
+ * price; CreateMultipartUpload and UploadPart to GLACIER/DEEP_ARCHIVE at the STANDARD PUT price
+ * (`billedRequestClass` in request-pricing.ts).
+ */
 export interface BundleUploadRequests {
   /** 1 when the bundle is smaller than the part size, else 0. */
   readonly putObject: number;

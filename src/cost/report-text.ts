@@ -40,7 +40,10 @@ export function lifecycleTitle(r: EstimateResult): string {
 function deploymentSection(r: EstimateResult): string[] {
   const d = r.deployment;
   const months = r.input.months;
-  const lines = [`Deployed stack, fixed cost (${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s), charged share ${d.share})`];
+  const where = d.network === 'existing'
+    ? `imported VPC, ${d.gateway_endpoints ? 'S3 + DynamoDB gateway endpoints' : 'no gateway endpoints'}`
+    : `${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s)`;
+  const lines = [`Deployed stack, fixed cost (network ${d.network}: ${where}; charged share ${d.share})`];
   for (const i of d.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)));
   lines.push(row('total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)));
   return lines;
@@ -68,7 +71,7 @@ export function renderEstimateText(r: EstimateResult): string {
   const lines = [
     `coldpack estimate: ${i.objects.toLocaleString('en-US')} objects, ${formatBytes(i.bytes)} ` +
       `(average ${formatBytes(i.avg_object_bytes)}), ${i.storage_class}, bundles up to ${i.archive_size_bytes / 1e6} MB, ` +
-      `${i.months} months, prices ${r.prices.region} as of ${r.prices.as_of}`,
+      `${i.months} months, network ${i.network}, catalog ${i.catalog}, prices ${r.prices.region} as of ${r.prices.as_of}`,
     '',
     row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
     ...section(lifecycleTitle(r), r.lifecycle),
