@@ -27,14 +27,11 @@ function section(title: string, b: CostBreakdown): string[] {
 }
 
 /**
- * Title of the lifecycle section: "transition every object", or, for STANDARD_IA and GLACIER_IR, which
- * never take objects under 128 KB, that the smaller ones stay in STANDARD.
- * @param r the estimate
+ * Title of the lifecycle section: the rule transitions every object (its own size filter, e.g.
+ * `ObjectSizeGreaterThan` 0, overrides S3's 128 KB default for every class).
  */
-export function lifecycleTitle(r: EstimateResult): string {
-  return r.lifecycle.monthly.some((i) => i.name === 'left_in_standard')
-    ? `Lifecycle rule (objects under 128 KB are never transitioned into ${r.input.storage_class}: they stay in STANDARD)`
-    : 'Lifecycle rule (transition every object)';
+export function lifecycleTitle(): string {
+  return 'Lifecycle rule (transition every object: a size filter overrides the 128 KB default)';
 }
 
 function deploymentSection(r: EstimateResult): string[] {
@@ -74,7 +71,7 @@ export function renderEstimateText(r: EstimateResult): string {
       `${i.months} months, network ${i.network}, catalog ${i.catalog}, prices ${r.prices.region} as of ${r.prices.as_of}`,
     '',
     row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
-    ...section(lifecycleTitle(r), r.lifecycle),
+    ...section(lifecycleTitle(), r.lifecycle),
     ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, {
       ...r.coldpack,
       total_usd: r.coldpack.variable_total_usd,
