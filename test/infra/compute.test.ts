@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { App } from 'aws-cdk-lib';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { WORKER_COMMANDS, WORKER_UID } from '../../infra/constructs/compute.js';
 import { readFileSync } from 'node:fs';
 import { INTERFACE_ENDPOINT_SERVICES } from '../../infra/constructs/network.js';
@@ -190,6 +191,12 @@ describe('network public', () => {
 
   it('flow logs of all traffic (what the tasks talked to)', () => {
     pub.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  it('the trade-off DEPLOY.md states: NIST 800-53 rev 5 checks flag the route to the internet gateway in public mode only', () => {
+    const flagged = (context: Record<string, string>) =>
+      new NIST80053R5Checks(undefined, { verbose: false }).validateScope(synth(context).app).violations.some((v) => v.ruleName === 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW');
+    assert.deepEqual(Object.values(NETWORK_CONTEXTS).map(flagged), [false, true, false]); // private, public, existing
   });
 });
 
