@@ -39,6 +39,8 @@ export interface AccessProps {
   readonly api: ColdpackFunction;
   /** The schedule, reconcile and restore-event functions. */
   readonly schedules: Schedules;
+  /** The Batch job-state handler (submits shards and finalize, publishes summaries). */
+  readonly jobChain: ColdpackFunction;
   /** AWS partition (for source bucket ARNs). */
   readonly partition: string;
 }
@@ -51,7 +53,8 @@ const JOBS_RESTORE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamod
 const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
 
 /**
- * Who may do what: one explicit policy per principal (four Lambda roles, four Batch task roles).
+ * Who may do what: one explicit policy per principal (five Lambda roles, four Batch task roles). No Batch task
+ * calls Batch or SNS (the private network has no endpoint for them): the job-state handler submits and publishes.
  *
  * | principal | jobs table | files table | bundles table | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -59,10 +62,11 @@ const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
  * | monthly schedule | r, put/update/delete | - | - | list, get | - | - | plan | stack |
  * | reconcile | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
  * | restore-event | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
- * | plan task | r, put/update/delete | r | r | list, get | list, get; put `plans/*` | - | shard, finalize | - |
+ * | plan task | r, put/update/delete | r | r | list, get | list, get; put `plans/*` | - | - | - |
+ * | job-state handler | r, update | - | - | - | - | - | shard, finalize | stack |
  * | shard task | r, put/update/delete | r, batch-write | r, put/update | list, get | list, get; put `bundles/*`, `manifests/*` (multipart) | - | - | - |
- * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | stack |
- * | restore task | r, put/update/delete/batch-write | r | r, update | - | get | get, put `restores/*` (multipart) | - | stack + allowed |
+ * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | - |
+ * | restore task | r, put/update/delete/batch-write | r | r, update | - | get | get, put `restores/*` (multipart) | - | - |
  *
  * "get" on a source is also the HeadObject ETag re-check; a restore request's `keys_manifest` is
  * read only from `key-lists/` in the restore bucket; "restore" is
@@ -151,7 +155,16 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listArchive,
         readArchive,
         writeArchive('WritePlans', ['plans'], ['s3:PutObject']),
+      ],
+    ],
+    [
+      props.jobChain.role,
+      [
+        // Reads the job (shard count, counters) and records the submitted Batch job ids (UpdateItem).
+        ...tableAccess(state, { jobs: ['dynamodb:UpdateItem'] }),
+        key,
         ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
+        publish('PublishStackTopic', ownTopic),
       ],
     ],
     [
@@ -183,7 +196,6 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listArchive,
         readArchive,
         writeArchive('WriteReports', ['reports'], ['s3:PutObject']),
-        publish('PublishStackTopic', ownTopic),
       ],
     ],
     [
@@ -193,7 +205,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         key,
         objectAccess('ReadBundles', ['s3:GetObject'], archiveObjects),
         objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
-        publish('PublishStackTopic', ownTopic),
+        // No sns:Publish: the task has no route to SNS; the reconciler (outside the VPC) delivers its notification.
       ],
     ],
   ];
@@ -274,7 +286,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     policyDocument: new iam.PolicyDocument({
       statements: [publish('PublishAllowedTopics', props.params.allowedTopicArns.valueAsList)],
     }),
-    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role, compute.taskRoles.restore].map(
+    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role].map(
       (r) => r.roleName,
     ),
   });

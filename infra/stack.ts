@@ -5,6 +5,7 @@ import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { Compute } from './constructs/compute.js';
 import { ColdpackKey } from './constructs/key.js';
+import { JobChain } from './constructs/job-chain.js';
 import { Network } from './constructs/network.js';
 import { Notifications } from './constructs/notifications.js';
 import { MONTHLY_CRON, Schedules } from './constructs/schedule.js';
@@ -21,8 +22,8 @@ export interface ColdpackStackProps extends StackProps {
 }
 
 /**
- * The whole coldpack deployment in one stack: key, buckets, tables, topic, API, Batch, schedules,
- * alarms. Environment-agnostic (synthesizes without credentials); deploy-time settings are
+ * The whole coldpack deployment in one stack: key, buckets, tables, topic, API, network (context `network`),
+ * Batch, the Batch job-state handler, schedules, alarms. Environment-agnostic (synthesizes without credentials); deploy-time settings are
  * CloudFormation parameters (`infra/parameters.ts`), structural ones CDK context (`infra/context.ts`).
  */
 export class ColdpackStack extends Stack {
@@ -36,6 +37,8 @@ export class ColdpackStack extends Stack {
   readonly compute: Compute;
   /** Schedules and event handlers. */
   readonly schedules: Schedules;
+  /** The Batch job-state handler (submits shards + finalize, publishes summaries). */
+  readonly jobChain: JobChain;
 
   /** @param scope the app; @param id stack id; @param props see {@link ColdpackStackProps} */
   constructor(scope: Construct, id: string, props: ColdpackStackProps) {
@@ -68,8 +71,9 @@ export class ColdpackStack extends Stack {
       COLDPACK_SOURCE_BUCKETS: Fn.join(',', params.sourceBucketNames.valueAsList),
     };
     const network = new Network(this, 'Network', {
+      mode: props.context.network,
       ...(props.context.vpc ? { vpc: props.context.vpc } : {}),
-      endpoints: props.context.vpcEndpoints,
+      gatewayEndpoints: props.context.gatewayEndpoints,
       maxAzs: props.context.maxAzs,
       ...(props.context.gatewayPrefixListIds ? { gatewayPrefixListIds: props.context.gatewayPrefixListIds } : {}),
     });
@@ -111,6 +115,12 @@ export class ColdpackStack extends Stack {
       monthlyState: params.monthlyScheduleState.valueAsString,
       environment: { ...lambdaEnv, ...scheduleEnv },
     });
+    this.jobChain = new JobChain(this, 'JobChain', {
+      key,
+      environment: lambdaEnv,
+      jobQueueArn: this.compute.jobQueue.attrJobQueueArn,
+      jobDefinitionArns: [defs.plan.ref, defs.finalize.ref],
+    });
     grantAccess(this, {
       key,
       storage: this.storage,
@@ -120,6 +130,7 @@ export class ColdpackStack extends Stack {
       compute: this.compute,
       api: this.api.handler,
       schedules: this.schedules,
+      jobChain: this.jobChain.handler,
       partition: props.context.partition,
     });
     new Alarms(this, 'Alarms', {
@@ -130,6 +141,7 @@ export class ColdpackStack extends Stack {
         Monthly: this.schedules.monthly.deadLetterQueue!,
         Reconcile: this.schedules.reconcile.deadLetterQueue!,
         RestoreEvent: this.schedules.restoreEvent.deadLetterQueue!,
+        JobChain: this.jobChain.handler.deadLetterQueue!,
       },
     });
 

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { acknowledge, logGroup } from './defaults.js';
 import { REPO_ROOT } from './function.js';
 import type { Network } from './network.js';
+import { WORKER_DEFAULTS } from '../../src/cost/stack-defaults.js';
 
 /** The four kinds of Batch jobs, each with its own job definition and task role. */
 export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
@@ -19,7 +20,6 @@ export const WORKER_COMMANDS: Readonly<Record<WorkerKind, readonly string[]>> = 
   shard: ['worker', 'shard', '--job', 'Ref::job_id'],
   finalize: ['worker', 'finalize', '--job', 'Ref::job_id'],
   restore: ['worker', 'restore', '--restore', 'Ref::restore_id'],
-  // Last: its environment names the shard and finalize job definitions it submits.
   plan: ['worker', 'plan', '--job', 'Ref::job_id'],
 };
 
@@ -63,10 +63,11 @@ export interface ComputeProps {
 }
 
 /**
- * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in private
- * subnets without public IPs, one job queue, and three job definitions running the image built
- * from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
- * `plan` (lists the source, then submits the others), `shard` (an array job), `finalize`, `restore`. Each job kind has its own task role
+ * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in the network's
+ * subnets (public IPv4 only in the `public` network mode), one job queue, and four job definitions running
+ * the image built from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
+ * `plan` (lists the source and stores the shard plans), `shard` (an array job), `finalize`, `restore`. The Batch
+ * job-state Lambda submits the shards and finalize when the plan job succeeds (infra/constructs/job-chain.ts). Each job kind has its own task role
  * (the stack adds the data permissions); one execution role pulls the image and writes logs.
  * Sources: https://docs.aws.amazon.com/batch/latest/userguide/fargate.html,
  * https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
@@ -111,7 +112,7 @@ export class Compute extends Construct {
     this.image = new ecrAssets.DockerImageAsset(this, 'Image', {
       directory: REPO_ROOT,
       file: 'Dockerfile',
-      platform: ecrAssets.Platform.LINUX_AMD64,
+      platform: WORKER_DEFAULTS.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
     const logs = logGroup(this, 'JobLogs');
     const executionRole = new iam.Role(this, 'ExecutionRole', {
@@ -148,16 +149,9 @@ export class Compute extends Construct {
     const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
     for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {
       const title = kind[0]!.toUpperCase() + kind.slice(1);
-      const vars =
-        kind === 'plan'
-          ? {
-              ...common,
-              COLDPACK_JOB_RUNNER: 'aws-batch',
-              COLDPACK_JOB_QUEUE: this.jobQueue.attrJobQueueArn,
-              COLDPACK_JOB_DEFINITION_SHARD: definitions.shard.ref,
-              COLDPACK_JOB_DEFINITION_FINALIZE: definitions.finalize.ref,
-            }
-          : common;
+      // No task submits Batch jobs or publishes to SNS: the Batch job-state Lambda (infra/constructs/job-chain.ts)
+      // submits the shards and finalize after the plan job and publishes the summary, outside the VPC.
+      const vars = common;
       taskRoles[kind] = new iam.Role(this, `${title}TaskRole`, {
         assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
@@ -189,9 +183,10 @@ export class Compute extends Construct {
             { type: 'VCPU', value: props.vcpu },
             { type: 'MEMORY', value: Token.asString(props.memoryMiB) },
           ],
-          networkConfiguration: { assignPublicIp: 'DISABLED' },
+          // Public IPv4 only in the public network mode (internet gateway, no NAT); else private subnets.
+          networkConfiguration: { assignPublicIp: props.network.assignPublicIp ? 'ENABLED' : 'DISABLED' },
           fargatePlatformConfiguration: { platformVersion: 'LATEST' },
-          runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+          runtimePlatform: { cpuArchitecture: WORKER_DEFAULTS.cpuArchitecture, operatingSystemFamily: 'LINUX' },
           environment: Object.entries(vars).map(([name, value]) => ({ name, value })),
           logConfiguration: {
             logDriver: 'awslogs',

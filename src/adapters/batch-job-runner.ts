@@ -93,7 +93,8 @@ function checkId(value: string, field: string): void {
  *
  * In AWS an archive job runs as: {@link BatchJobRunner.submitPlan} (from the API or the schedule:
  * listing a month of objects does not fit a 15-minute Lambda) -> the plan job stores the shard
- * manifests and calls {@link BatchJobRunner.runPlannedJob}:
+ * manifests -> when it SUCCEEDED, the Batch job-state Lambda (outside the VPC,
+ * `src/entrypoints/lambda/batch-job-state.ts`) calls {@link BatchJobRunner.runPlannedJob}:
  * - shards: one array job of `shardCount` children (each reads `AWS_BATCH_JOB_ARRAY_INDEX`), or a
  *   plain job when `shardCount` is 1 (Batch requires an array size of at least 2);
  * - finalize: one job that `dependsOn` the shard job (for an array job: all of its children).

@@ -14,6 +14,10 @@ export { jobCostReport, type JobCostInput, type JobCostReport } from './job-cost
 export { priceMeterSnapshot, type MeteredUsage, type PricedUsage, type MeterPricingOptions } from './meter-pricing.js';
 export { lifecycleCost, DEFAULT_MIN_TRANSITION_BYTES, type LifecycleCostInput } from './lifecycle-cost.js';
 export { coldpackCost, type ColdpackCost, type ColdpackCostInput } from './coldpack-cost.js';
+export { catalogCost, CATALOG_MODES, DEFAULT_CATALOG_MODE, type CatalogMode, type CatalogCost } from './catalog-cost.js';
+export { deploymentCost, stackFixedResources, type DeploymentCost, type DeploymentOptions, type StackFixedResources } from './deployment-cost.js';
+export { networkCostItems, type NetworkTrafficInput } from './network-cost.js';
+export { NETWORK_MODES, DEFAULT_NETWORK_MODE, DEFAULT_MAX_AZS, INTERFACE_ENDPOINTS_BY_MODE, WORKER_DEFAULTS, type NetworkMode } from './stack-defaults.js';
 export { restoreCosts, type RestoreComparison, type RestoreCostInput } from './restore-cost.js';
 export { breakEvenObjectBytes, savingPerObjectUsd } from './break-even.js';
 export { planBundles, multipartPartSize, bundleUploadRequests, type BundlePlan, type BundleGroup } from './bundle-plan.js';

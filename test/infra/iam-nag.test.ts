@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { synth } from './support.js';
+import { NETWORK_CONTEXTS, synth } from './support.js';
 
 const s = synth();
 const resources = s.template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -207,36 +207,39 @@ describe('IAM policies', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions', () => {
-  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(s.app);
+for (const [mode, context] of Object.entries(NETWORK_CONTEXTS)) {
+  describe(`cdk-nag AwsSolutions, network ${mode}`, () => {
+    const app = synth(context).app;
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(app);
 
-  it('has zero unacknowledged errors', () => {
-    const errors = report.violations.filter((v) => v.severity === 'error' || v.severity === 'fatal');
-    assert.deepEqual(
-      errors.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
-      [],
-    );
-  });
+    it('has zero unacknowledged errors', () => {
+      const errors = report.violations.filter((v) => v.severity === 'error' || v.severity === 'fatal');
+      assert.deepEqual(
+        errors.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+        [],
+      );
+    });
 
-  it('has zero unacknowledged warnings', () => {
-    assert.deepEqual(report.violations.map((v) => v.ruleName), []);
-  });
+    it('has zero unacknowledged warnings', () => {
+      assert.deepEqual(report.violations.map((v) => v.ruleName), []);
+    });
 
-  it('every acknowledgement states a reason of at least a sentence', () => {
-    const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
-    let count = 0;
-    for (const c of s.app.node.findAll()) {
-      for (const entry of c.node.metadata) {
-        if (entry.type !== key) continue;
-        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
-          count += 1;
-          assert.ok(typeof reason === 'string' && reason.length >= 40, `${c.node.path} ${id}: ${JSON.stringify(reason)}`);
+    it('every acknowledgement states a reason of at least a sentence', () => {
+      const key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+      let count = 0;
+      for (const c of app.node.findAll()) {
+        for (const entry of c.node.metadata) {
+          if (entry.type !== key) continue;
+          for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) {
+            count += 1;
+            assert.ok(typeof reason === 'string' && reason.length >= 40, `${c.node.path} ${id}: ${JSON.stringify(reason)}`);
+          }
         }
       }
-    }
-    assert.ok(count > 0);
+      assert.ok(count > 0);
+    });
   });
-});
+}
 
 describe('who may submit which Batch jobs', () => {
   const submitters = (definition: 'plan' | 'shard' | 'finalize' | 'restore') => {
@@ -247,10 +250,10 @@ describe('who may submit which Batch jobs', () => {
       .sort();
   };
 
-  it('plan: the API and the monthly schedule; shard and finalize: the plan job only; restore: API, reconciler, restore-event', () => {
+  it('plan: the API and the monthly schedule; shard and finalize: the Batch job-state handler only (no task); restore: API, reconciler, restore-event', () => {
     assert.deepEqual(submitters('plan'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesMonthlyRoleDefaultPolicy']);
-    assert.deepEqual(submitters('shard'), ['ComputePlanTaskRoleDefaultPolicy']);
-    assert.deepEqual(submitters('finalize'), ['ComputePlanTaskRoleDefaultPolicy']);
+    assert.deepEqual(submitters('shard'), ['JobChainHandlerRoleDefaultPolicy']);
+    assert.deepEqual(submitters('finalize'), ['JobChainHandlerRoleDefaultPolicy']);
     assert.deepEqual(submitters('restore'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesReconcileRoleDefaultPolicy', 'SchedulesRestoreEventRoleDefaultPolicy']);
   });
 });
@@ -289,6 +292,7 @@ const POLICIES = {
   shard: 'ComputeShardTaskRoleDefaultPolicy',
   finalize: 'ComputeFinalizeTaskRoleDefaultPolicy',
   restore: 'ComputeRestoreTaskRoleDefaultPolicy',
+  jobChain: 'JobChainHandlerRoleDefaultPolicy',
 } as const;
 
 describe('archive bucket writes, per role', () => {
@@ -306,7 +310,7 @@ describe('archive bucket writes, per role', () => {
     assert.deepEqual(writes(POLICIES.shard), ['bundles/*', 'manifests/*']);
     assert.deepEqual(writes(POLICIES.plan), ['plans/*']);
     assert.deepEqual(writes(POLICIES.finalize), ['reports/*']);
-    for (const p of [POLICIES.api, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore]) assert.deepEqual(writes(p), [], p);
+    for (const p of [POLICIES.api, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore, POLICIES.jobChain]) assert.deepEqual(writes(p), [], p);
   });
 
   it('the API and the monthly schedule write no bucket at all; the monthly schedule does not touch the archive', () => {
@@ -366,6 +370,15 @@ describe('table access, per role', () => {
     assert.deepEqual(access(POLICIES.shard), [archiveJobs, 'files: BatchWriteItem', 'bundles: PutItem,UpdateItem']);
     assert.deepEqual(access(POLICIES.finalize), [archiveJobs, 'files: read', 'bundles: PutItem,UpdateItem']);
     assert.deepEqual(access(POLICIES.monthly), [archiveJobs]);
+    assert.deepEqual(access(POLICIES.jobChain), ['jobs: UpdateItem']); // reads the job, records the submitted Batch job ids
+  });
+
+  it('only Lambda functions publish to SNS: no Batch task role has sns:Publish (the tasks have no route to SNS)', () => {
+    const publishers = [...byPolicy()].filter(([, sts]) => sts.some((st) => list(st.Action).includes('sns:Publish'))).map(([name]) => name).sort();
+    // AllowedTopicsPublish: the caller-named topics policy on the API, reconciler and restore-event roles (not the restore task's any more)
+    assert.deepEqual(publishers, ['AllowedTopicsPublish', POLICIES.api, POLICIES.jobChain, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent].sort());
+    const allowed = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties?.PolicyName === 'coldpack-allowed-topics-publish');
+    assert.equal(JSON.stringify(allowed?.Properties?.Roles).includes('ComputeRestoreTaskRole'), false);
   });
 
   it('restore roles (API, reconciler, restore-event, restore job) write restore items and bundle restore state, read the index', () => {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../../domain/errors.js';
+import { ColdpackError, ValidationError } from '../../../domain/errors.js';
+import type { RestoreNotifier } from '../../../domain/ports/restore-notifier.js';
 import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
-import { batchRunnerFromEnv } from '../../batch-env.js';
 import { createRestoreService } from '../../restore-composition.js';
 import { restoreOptionsFromEnv } from '../../restore-env.js';
 import type { CliContext } from '../context.js';
@@ -18,6 +18,11 @@ export function isLastAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
   const attempts = Number(env.COLDPACK_WORKER_ATTEMPTS ?? '1');
   return !(attempt < attempts);
 }
+
+/** Notifier of the Batch restore task: refuses at once, so the reconciler (outside the VPC) sends the notification. */
+const NOTIFY_FROM_RECONCILER: RestoreNotifier = {
+  notify: () => Promise.reject(new ColdpackError('NOTIFY_FAILED', 'deferred: the Batch task has no route to SNS; the reconciler delivers this notification')),
+};
 
 /** Mark the job FAILED with the step's error (last attempt only) and emit the JobsFailed metric. */
 async function recordFailure(c: CliContext, jobId: string, step: string, err: unknown): Promise<void> {
@@ -42,10 +47,9 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
       const c = ctx();
       try {
         const shards = await composeArchive(c.config, c.clients).engine.plan(f.job);
-        // On AWS Batch the plan job submits the shard array job and the finalize job that depends on it.
-        const runner = batchRunnerFromEnv(c.config);
-        const submitted = runner ? await runner.runPlannedJob(f.job, shards) : undefined;
-        c.print({ job_id: f.job, shards, ...(submitted ? { submitted } : {}) }, `job ${f.job}: planned ${shards} shards${submitted ? `; submitted ${submitted.refs.join(', ')}` : ''}`);
+        // On AWS Batch the job-state Lambda submits the shards and finalize when this job succeeds
+        // (src/entrypoints/lambda/batch-job-state.ts): the task itself has no route to the Batch API.
+        c.print({ job_id: f.job, shards }, `job ${f.job}: planned ${shards} shards`);
       } catch (err) {
         await recordFailure(c, f.job, 'plan', err);
         throw err;
@@ -88,7 +92,9 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
     .requiredOption('--restore <restore_id>', 'restore request id')
     .action(async (f: { restore: string }) => {
       const c = ctx();
-      const service = createRestoreService(c.config, c.clients, restoreOptionsFromEnv(process.env));
+      // The Batch task has no route to SNS: the notification is recorded as not delivered and the reconciler
+      // (a Lambda outside the VPC) delivers it on its next pass.
+      const service = createRestoreService(c.config, c.clients, { ...restoreOptionsFromEnv(process.env), notifier: NOTIFY_FROM_RECONCILER });
       const summary = await service.reconcile(f.restore);
       const view = await service.get(f.restore);
       if (view) reportJobOutcome('restore', f.restore, view.status);
