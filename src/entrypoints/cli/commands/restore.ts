@@ -16,7 +16,7 @@ import { RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type 
 import { createRestoreService } from '../../../restore/factory.js';
 import type { RestoreService } from '../../../restore/restore-service.js';
 import { DEFAULT_DAYS } from '../../../restore/views.js';
-import { restoreOptionsFromEnv } from '../../restore-env.js';
+import { restoreOptionsOf } from '../../config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 import { bucketNameProblem } from '../../../api/fields.js';
@@ -83,7 +83,7 @@ function human(v: RestoreView): string {
 }
 
 function service(ctx: CliContext): RestoreService {
-  return createRestoreService(ctx.config, ctx.clients, restoreOptionsFromEnv(process.env));
+  return createRestoreService(ctx.config, ctx.clients, restoreOptionsOf(ctx.settings));
 }
 
 /** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */
