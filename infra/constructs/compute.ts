@@ -3,12 +3,13 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV, JOB_RUNNERS } from '../../src/domain/env-names.js';
 import { acknowledge, logGroup } from './defaults.js';
 import { REPO_ROOT } from './function.js';
 import type { Network } from './network.js';
 
-/** The four kinds of Batch jobs, each with its own job definition and task role. */
-export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
+/** The three kinds of Batch jobs, each with its own job definition and task role. */
+export type WorkerKind = 'plan' | 'shard' | 'finalize';
 
 /**
  * Container command per job kind (after the image's `node dist/coldpack.mjs` entry point);
@@ -18,7 +19,6 @@ export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
 export const WORKER_COMMANDS: Readonly<Record<WorkerKind, readonly string[]>> = {
   shard: ['worker', 'shard', '--job', 'Ref::job_id'],
   finalize: ['worker', 'finalize', '--job', 'Ref::job_id'],
-  restore: ['worker', 'restore', '--restore', 'Ref::restore_id'],
   // Last: its environment names the shard and finalize job definitions it submits.
   plan: ['worker', 'plan', '--job', 'Ref::job_id'],
 };
@@ -33,7 +33,6 @@ export const WORKER_TIMEOUTS: Readonly<Record<WorkerKind, Duration>> = {
   plan: Duration.hours(24),
   shard: Duration.hours(12),
   finalize: Duration.hours(6),
-  restore: Duration.hours(6),
 };
 
 /** The uid the worker containers run as: the official node image's `node` user (also the Dockerfile's USER). */
@@ -66,7 +65,7 @@ export interface ComputeProps {
  * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in private
  * subnets without public IPs, one job queue, and three job definitions running the image built
  * from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
- * `plan` (lists the source, then submits the others), `shard` (an array job), `finalize`, `restore`. Each job kind has its own task role
+ * `plan` (lists the source, then submits the others), `shard` (an array job), `finalize`. Each job kind has its own task role
  * (the stack adds the data permissions); one execution role pulls the image and writes logs.
  * Sources: https://docs.aws.amazon.com/batch/latest/userguide/fargate.html,
  * https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
@@ -143,7 +142,7 @@ export class Compute extends Construct {
       new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }),
     );
 
-    const common: Record<string, string> = { AWS_REGION: Aws.REGION, COLDPACK_WORKER_ATTEMPTS: String(WORKER_ATTEMPTS), ...props.environment };
+    const common: Record<string, string> = { [ENV.REGION]: Aws.REGION, [ENV.WORKER_ATTEMPTS]: String(WORKER_ATTEMPTS), ...props.environment };
     const taskRoles = {} as Record<WorkerKind, iam.Role>;
     const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
     for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {
@@ -152,10 +151,10 @@ export class Compute extends Construct {
         kind === 'plan'
           ? {
               ...common,
-              COLDPACK_JOB_RUNNER: 'aws-batch',
-              COLDPACK_JOB_QUEUE: this.jobQueue.attrJobQueueArn,
-              COLDPACK_JOB_DEFINITION_SHARD: definitions.shard.ref,
-              COLDPACK_JOB_DEFINITION_FINALIZE: definitions.finalize.ref,
+              [ENV.JOB_RUNNER]: JOB_RUNNERS.AWS_BATCH,
+              [ENV.JOB_QUEUE]: this.jobQueue.attrJobQueueArn,
+              [ENV.JOB_DEFINITION_SHARD]: definitions.shard.ref,
+              [ENV.JOB_DEFINITION_FINALIZE]: definitions.finalize.ref,
             }
           : common;
       taskRoles[kind] = new iam.Role(this, `${title}TaskRole`, {

@@ -40,9 +40,9 @@ describe('AWS Batch on Fargate', () => {
     });
   });
 
-  it('four job definitions (plan, shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
+  it('three job definitions (plan, shard, finalize): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
     const defs = Object.values(resourcesOf(t, 'AWS::Batch::JobDefinition'));
-    assert.equal(defs.length, 4);
+    assert.equal(defs.length, 3);
     assert.deepEqual(
       defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
       Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
@@ -82,7 +82,7 @@ describe('AWS Batch on Fargate', () => {
       assert.equal((c.Command as string[])[0], 'worker');
       taskRoles.add(JSON.stringify(c.JobRoleArn));
     }
-    assert.equal(taskRoles.size, 4, 'one task role per job kind');
+    assert.equal(taskRoles.size, 3, 'one task role per job kind');
     const plan = defs.find((d) => JSON.stringify(d.Properties!.ContainerProperties).includes('"plan"'))!;
     const planEnv = (plan.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);
     for (const name of ['COLDPACK_JOB_RUNNER', 'COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD', 'COLDPACK_JOB_DEFINITION_FINALIZE']) {

@@ -3,8 +3,8 @@
  * 501 NOT_IMPLEMENTED with a message naming the missing piece, so `/health`, auth and validation
  * work before the archive and restore services are composed in.
  */
-import { NotImplementedError } from './http.js';
-import type { ArchiveJobs, FileLookup, RestoreRequests } from './ports.js';
+import { NotImplementedError } from '../../src/api/http.js';
+import type { ArchiveJobs, FileLookup, RestoreRequests } from '../../src/api/ports.js';
 
 const fail = (what: string) => async (): Promise<never> => {
   throw new NotImplementedError(`${what} is not wired into this process yet`);
