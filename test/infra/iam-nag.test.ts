@@ -166,7 +166,7 @@ describe('IAM policies', () => {
 
   it('every service trust policy is limited to this account or a named source (confused deputy); Scheduler roles to their schedule', () => {
     const trusts = found.filter((f) => f.type === 'AWS::IAM::Role' && JSON.stringify(f.statement.Principal ?? null).includes('"Service"'));
-    assert.ok(trusts.length >= 14, `${trusts.length} trust statements`);
+    assert.ok(trusts.length >= 13, `${trusts.length} trust statements`);
     assert.deepEqual(trusts.flatMap((f) => trustProblems(f)), []);
     const scheduler = trusts.filter((f) => JSON.stringify(f.statement.Principal).includes('scheduler.amazonaws.com'));
     assert.equal(scheduler.length, 2);
