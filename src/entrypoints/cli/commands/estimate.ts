@@ -14,6 +14,7 @@ import { renderEstimateText } from '../../../cost/report-text.js';
 import { renderEstimateHtml } from '../../../cost/report-html.js';
 import { parseByteSize, parseCount } from '../../../cost/units.js';
 import type { CliContext } from '../context.js';
+import { intFlag } from '../int-flag.js';
 import type { RegisterCommand } from './index.js';
 
 /** Options of `coldpack estimate` as commander parses them (strings; validated here). */
@@ -32,9 +33,9 @@ interface EstimateOptions {
   restoreFiles?: string;
   restoreTier?: string;
   restoreDays?: string;
-  azs?: string;
-  /** `--endpoints N` gives a string, `--no-endpoints` false. */
-  endpoints?: string | boolean;
+  azs?: number;
+  /** `--endpoints N` gives a number, `--no-endpoints` false. */
+  endpoints?: number | boolean;
   sharedStack?: string;
   fixedMonthlyUsd?: string;
   objectsPerSecond?: string;
@@ -122,8 +123,8 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--restore-files <n>', 'files in the restore scenario; default 100')
     .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
-    .option('--azs <n>', 'availability zones of the interface endpoints (maxAzs); default 2')
-    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 5')
+    .option('--azs <n>', 'availability zones of the interface endpoints (maxAzs); default 2', intFlag('--azs', { min: 1 }))
+    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 5', intFlag('--endpoints'))
     .option('--no-endpoints', 'imported VPC with its own egress (vpcEndpoints=false): no interface endpoints')
     .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")
     .option('--fixed-monthly-usd <usd>', "the stack's measured fixed cost per month, replacing the itemised idle cost")
@@ -141,8 +142,8 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
         ...(o.restoreTier === undefined ? {} : { restore_tier: o.restoreTier }),
         ...(o.restoreDays === undefined ? {} : { restore_days: positiveNumber(o.restoreDays, 'restore-days') }),
         deployment: {
-          ...(o.azs === undefined ? {} : { azs: parseCount(o.azs, 'azs') }),
-          ...(o.endpoints === false ? { interface_endpoints: 0 } : typeof o.endpoints === 'string' ? { interface_endpoints: parseCount(o.endpoints, 'endpoints') } : {}),
+          ...(o.azs === undefined ? {} : { azs: o.azs }),
+          ...(o.endpoints === false ? { interface_endpoints: 0 } : typeof o.endpoints === 'number' ? { interface_endpoints: o.endpoints } : {}),
           ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, 'shared-stack') }),
           ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, 'fixed-monthly-usd') }),
         },
