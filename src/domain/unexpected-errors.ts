@@ -27,7 +27,7 @@ const CALL_SITE = Symbol.for('coldpack.awsCallSite');
 
 /** Remember on `err` (an object) where the failed call went; the first record wins. */
 export function recordAwsCallSite(err: unknown, site: AwsCallSite): void {
-  if (err === null || typeof err !== 'object' || CALL_SITE in err) return;
+  if (err === null || typeof err !== 'object' || CALL_SITE in err || !Object.isExtensible(err)) return;
   Object.defineProperty(err, CALL_SITE, { value: Object.freeze({ ...site }), enumerable: false });
 }
 
