@@ -1,6 +1,7 @@
 import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { ENV, JOB_RUNNERS } from '../src/domain/env-names.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { Compute } from './constructs/compute.js';
@@ -61,14 +62,14 @@ export class ColdpackStack extends Stack {
     const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
 
     const base: Record<string, string> = {
-      COLDPACK_ACCOUNT: this.account,
-      COLDPACK_ARCHIVE_BUCKET: this.storage.archiveBucket.bucketName,
-      COLDPACK_RESTORE_BUCKET: this.storage.restoreBucket.bucketName,
-      COLDPACK_TABLE_PREFIX: tablePrefix,
-      COLDPACK_TOPIC_ARN: topic.topicArn,
-      COLDPACK_ALLOWED_TOPIC_ARNS: Fn.join(',', params.allowedTopicArns.valueAsList),
+      [ENV.ACCOUNT]: this.account,
+      [ENV.ARCHIVE_BUCKET]: this.storage.archiveBucket.bucketName,
+      [ENV.RESTORE_BUCKET]: this.storage.restoreBucket.bucketName,
+      [ENV.TABLE_PREFIX]: tablePrefix,
+      [ENV.TOPIC_ARN]: topic.topicArn,
+      [ENV.ALLOWED_TOPIC_ARNS]: Fn.join(',', params.allowedTopicArns.valueAsList),
       // The code refuses requests naming any other bucket (defence in depth behind the IAM policies).
-      COLDPACK_SOURCE_BUCKETS: Fn.join(',', params.sourceBucketNames.valueAsList),
+      [ENV.SOURCE_BUCKETS]: Fn.join(',', params.sourceBucketNames.valueAsList),
     };
     const network = new Network(this, 'Network', {
       mode: props.context.network,
@@ -88,20 +89,19 @@ export class ColdpackStack extends Stack {
     const defs = this.compute.jobDefinitions;
     const lambdaEnv: Record<string, string> = {
       ...base,
-      COLDPACK_JOB_RUNNER: 'aws-batch',
-      COLDPACK_JOB_QUEUE: this.compute.jobQueue.attrJobQueueArn,
-      COLDPACK_JOB_DEFINITION_PLAN: defs.plan.ref,
-      COLDPACK_JOB_DEFINITION_SHARD: defs.shard.ref,
-      COLDPACK_JOB_DEFINITION_FINALIZE: defs.finalize.ref,
-      COLDPACK_JOB_DEFINITION_RESTORE: defs.restore.ref,
+      [ENV.JOB_RUNNER]: JOB_RUNNERS.AWS_BATCH,
+      [ENV.JOB_QUEUE]: this.compute.jobQueue.attrJobQueueArn,
+      [ENV.JOB_DEFINITION_PLAN]: defs.plan.ref,
+      [ENV.JOB_DEFINITION_SHARD]: defs.shard.ref,
+      [ENV.JOB_DEFINITION_FINALIZE]: defs.finalize.ref,
     };
     // The API answers GET /schedule from the same variables the schedule handler reads.
     const scheduleEnv = {
-      COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
-      COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
-      COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
-      COLDPACK_SCHEDULE_PREFIX_TEMPLATE: params.schedulePrefixTemplate.valueAsString,
-      COLDPACK_SCHEDULE_MONTH_OFFSET: params.scheduleMonthOffset.valueAsString,
+      [ENV.SCHEDULE_CRON]: MONTHLY_CRON,
+      [ENV.SCHEDULE_TIMEZONE]: params.scheduleTimeZone.valueAsString,
+      [ENV.SCHEDULE_REQUEST]: params.scheduledArchiveRequest.valueAsString,
+      [ENV.SCHEDULE_PREFIX_TEMPLATE]: params.schedulePrefixTemplate.valueAsString,
+      [ENV.SCHEDULE_MONTH_OFFSET]: params.scheduleMonthOffset.valueAsString,
     };
     this.api = new Api(this, 'Api', {
       key,

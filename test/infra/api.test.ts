@@ -134,7 +134,6 @@ describe('Lambda functions', () => {
         'COLDPACK_JOB_DEFINITION_PLAN',
         'COLDPACK_JOB_DEFINITION_SHARD',
         'COLDPACK_JOB_DEFINITION_FINALIZE',
-        'COLDPACK_JOB_DEFINITION_RESTORE',
         // the Batch job-state handler schedules nothing
         ...(id.startsWith('JobChain')
           ? []

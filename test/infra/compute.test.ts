@@ -44,9 +44,9 @@ describe('AWS Batch on Fargate', () => {
     });
   });
 
-  it('four job definitions (plan, shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
+  it('three job definitions (plan, shard, finalize): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
     const defs = Object.values(resourcesOf(t, 'AWS::Batch::JobDefinition'));
-    assert.equal(defs.length, 4);
+    assert.equal(defs.length, 3);
     assert.deepEqual(
       defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
       Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
@@ -86,7 +86,7 @@ describe('AWS Batch on Fargate', () => {
       assert.equal((c.Command as string[])[0], 'worker');
       taskRoles.add(JSON.stringify(c.JobRoleArn));
     }
-    assert.equal(taskRoles.size, 4, 'one task role per job kind');
+    assert.equal(taskRoles.size, 3, 'one task role per job kind');
     // No job submits Batch jobs: the job-state handler does (outside the VPC), so no task carries the runner's variables.
     for (const d of defs) {
       const names = (d.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);

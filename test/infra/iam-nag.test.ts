@@ -60,10 +60,9 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
  * account (IAM) administer the key; without it the key can become unmanageable
  * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
  * Resource "*": in a key policy it means "this key"; ecr:GetAuthorizationToken has no resource-level
- * permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html),
- * nor has batch:DescribeJobs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html).
+ * permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/security_iam_id-based-policy-examples.html).
  */
-const STAR_RESOURCE_ACTIONS = ['ecr:GetAuthorizationToken', 'batch:DescribeJobs'];
+const STAR_RESOURCE_ACTIONS = ['ecr:GetAuthorizationToken'];
 function wildcardActionAllowed(f: Found, action: string): boolean {
   // A Deny only restricts: `s3:*` / `sqs:*` in the TLS-only statements are as broad as they must be.
   if (f.statement.Effect === 'Deny') return true;
@@ -138,9 +137,9 @@ describe('IAM policies', () => {
     assert.deepEqual(bad, []);
   });
 
-  it('Resource "*" is granted for exactly ecr:GetAuthorizationToken (image pulls) and batch:DescribeJobs (API status)', () => {
+  it('Resource "*" is granted for exactly ecr:GetAuthorizationToken (image pulls)', () => {
     const star = found.filter((f) => f.type !== 'AWS::KMS::Key' && f.statement.Effect === 'Allow' && list(f.statement.Resource).includes('*'));
-    assert.deepEqual(star.map((f) => list(f.statement.Action).join(',')).sort(), ['batch:DescribeJobs', 'ecr:GetAuthorizationToken']);
+    assert.deepEqual(star.map((f) => list(f.statement.Action).join(',')).sort(), ['ecr:GetAuthorizationToken']);
   });
 
   it('no Allow on Resource "*" except where the service requires it', () => {
@@ -167,7 +166,7 @@ describe('IAM policies', () => {
 
   it('every service trust policy is limited to this account or a named source (confused deputy); Scheduler roles to their schedule', () => {
     const trusts = found.filter((f) => f.type === 'AWS::IAM::Role' && JSON.stringify(f.statement.Principal ?? null).includes('"Service"'));
-    assert.ok(trusts.length >= 14, `${trusts.length} trust statements`);
+    assert.ok(trusts.length >= 13, `${trusts.length} trust statements`);
     assert.deepEqual(trusts.flatMap((f) => trustProblems(f)), []);
     const scheduler = trusts.filter((f) => JSON.stringify(f.statement.Principal).includes('scheduler.amazonaws.com'));
     assert.equal(scheduler.length, 2);
@@ -242,7 +241,7 @@ for (const [mode, context] of Object.entries(NETWORK_CONTEXTS)) {
 }
 
 describe('who may submit which Batch jobs', () => {
-  const submitters = (definition: 'plan' | 'shard' | 'finalize' | 'restore') => {
+  const submitters = (definition: 'plan' | 'shard' | 'finalize') => {
     const defId = s.stack.getLogicalId(s.stack.compute.jobDefinitions[definition]);
     return statements()
       .filter((f) => list(f.statement.Action).includes('batch:SubmitJob') && JSON.stringify(f.statement.Resource).includes(`"${defId}"`))
@@ -250,22 +249,20 @@ describe('who may submit which Batch jobs', () => {
       .sort();
   };
 
-  it('plan: the API and the monthly schedule; shard and finalize: the Batch job-state handler only (no task); restore: API, reconciler, restore-event', () => {
+  it('plan: the API and the monthly schedule; shard and finalize: the Batch job-state handler only (no task); nothing else submits', () => {
     assert.deepEqual(submitters('plan'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesMonthlyRoleDefaultPolicy']);
     assert.deepEqual(submitters('shard'), ['JobChainHandlerRoleDefaultPolicy']);
     assert.deepEqual(submitters('finalize'), ['JobChainHandlerRoleDefaultPolicy']);
-    assert.deepEqual(submitters('restore'), ['ApiHandlerRoleDefaultPolicy', 'SchedulesReconcileRoleDefaultPolicy', 'SchedulesRestoreEventRoleDefaultPolicy']);
   });
 });
 
 describe('restore bucket access', () => {
-  it('only restore extraction (restore-event, reconciler, Batch restore job) may write restored copies, under restores/ only', () => {
+  it('only restore extraction (restore-event, reconciler) may write restored copies, under restores/ only', () => {
     const restoreId = s.stack.getLogicalId(s.stack.storage.restoreBucket.node.defaultChild as never);
     const writers = statements().filter(
       (f) => f.statement.Effect === 'Allow' && list(f.statement.Action).includes('s3:PutObject') && JSON.stringify(f.statement.Resource).includes(restoreId),
     );
     assert.deepEqual(writers.map((f) => f.where.replace(/[A-F0-9]{8}$/, '')).sort(), [
-      'ComputeRestoreTaskRoleDefaultPolicy',
       'SchedulesReconcileRoleDefaultPolicy',
       'SchedulesRestoreEventRoleDefaultPolicy',
     ]);
@@ -291,7 +288,6 @@ const POLICIES = {
   plan: 'ComputePlanTaskRoleDefaultPolicy',
   shard: 'ComputeShardTaskRoleDefaultPolicy',
   finalize: 'ComputeFinalizeTaskRoleDefaultPolicy',
-  restore: 'ComputeRestoreTaskRoleDefaultPolicy',
   jobChain: 'JobChainHandlerRoleDefaultPolicy',
 } as const;
 
@@ -310,7 +306,7 @@ describe('archive bucket writes, per role', () => {
     assert.deepEqual(writes(POLICIES.shard), ['bundles/*', 'manifests/*']);
     assert.deepEqual(writes(POLICIES.plan), ['plans/*']);
     assert.deepEqual(writes(POLICIES.finalize), ['reports/*']);
-    for (const p of [POLICIES.api, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore, POLICIES.jobChain]) assert.deepEqual(writes(p), [], p);
+    for (const p of [POLICIES.api, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.jobChain]) assert.deepEqual(writes(p), [], p);
   });
 
   it('the API and the monthly schedule write no bucket at all; the monthly schedule does not touch the archive', () => {
@@ -340,9 +336,9 @@ describe('source buckets', () => {
 describe('Batch job tagging', () => {
   it('batch:TagResource only with coldpack tag keys', () => {
     const tagging = statements().filter((f) => list(f.statement.Action).includes('batch:TagResource'));
-    assert.ok(tagging.length >= 5);
+    assert.ok(tagging.length >= 3);
     for (const f of tagging) {
-      assert.deepEqual(f.statement.Condition, { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['coldpack:job', 'coldpack:restore'] } }, f.where);
+      assert.deepEqual(f.statement.Condition, { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['coldpack:job'] } }, f.where);
     }
   });
 });
@@ -381,7 +377,7 @@ describe('table access, per role', () => {
     assert.equal(JSON.stringify(allowed?.Properties?.Roles).includes('ComputeRestoreTaskRole'), false);
   });
 
-  it('restore roles (API, reconciler, restore-event, restore job) write restore items and bundle restore state, read the index', () => {
-    for (const p of [POLICIES.api, POLICIES.reconcile, POLICIES.restoreEvent, POLICIES.restore]) assert.deepEqual(access(p), restoreRole, p);
+  it('restore roles (API, reconciler, restore-event) write restore items and bundle restore state, read the index', () => {
+    for (const p of [POLICIES.api, POLICIES.reconcile, POLICIES.restoreEvent]) assert.deepEqual(access(p), restoreRole, p);
   });
 });

@@ -3,8 +3,8 @@
  * (SUCCEEDED, FAILED) of the stack's plan and finalize jobs here; the logic is `handleBatchJobStateChange` in
  * src/schedule/batch-job-chain.ts (plan SUCCEEDED → submit shards + finalize; finalize ended → publish the
  * summary). It runs outside the VPC, so the Batch tasks need no Batch or SNS endpoint.
- * Environment: the COLDPACK_* variables of `loadConfig` (tables, topic) and of `batchRunnerFromEnv`
- * (COLDPACK_JOB_RUNNER=aws-batch, COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_PLAN, _SHARD, _FINALIZE).
+ * Environment: read once by `readProcessConfig` (tables, topic, COLDPACK_JOB_RUNNER=aws-batch,
+ * COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_PLAN, _SHARD, _FINALIZE).
  * Throws on failure so EventBridge retries and then dead-letters the event.
  */
 import { pino } from 'pino';
@@ -14,20 +14,21 @@ import { SnsTopicPublisher } from '../../adapters/sns-topic-publisher.js';
 import { tableNames } from '../../domain/config.js';
 import { ColdpackError } from '../../domain/errors.js';
 import { handleBatchJobStateChange, type ChainOutcome, type JobChainPorts } from '../../schedule/batch-job-chain.js';
-import { batchRunnerFromEnv } from '../batch-env.js';
-import { loadConfig } from '../config.js';
+import { batchRunnerOf } from '../batch-env.js';
+import { readProcessConfig } from '../config.js';
 
 const log = pino({ name: 'coldpack-batch-job-state' });
 let ports: JobChainPorts | undefined;
 
 function wire(env: NodeJS.ProcessEnv): JobChainPorts {
-  const config = loadConfig(env);
+  const settings = readProcessConfig(env);
+  const config = settings.coldpack;
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  const runner = batchRunnerFromEnv(config, env);
-  const plan = env.COLDPACK_JOB_DEFINITION_PLAN;
-  const finalize = env.COLDPACK_JOB_DEFINITION_FINALIZE;
+  const runner = batchRunnerOf(config, settings.jobRunner);
+  const plan = settings.jobRunner?.planJobDefinition;
+  const finalize = settings.jobRunner?.finalizeJobDefinition;
   if (!runner || !plan || !finalize) {
-    throw new ColdpackError('JOB_RUNNER_MISSING', 'COLDPACK_JOB_RUNNER=aws-batch and COLDPACK_JOB_DEFINITION_PLAN/_FINALIZE must be set for the Batch job-state handler');
+    throw new ColdpackError('CONFIG_ERROR', 'COLDPACK_JOB_RUNNER=aws-batch and COLDPACK_JOB_DEFINITION_PLAN/_FINALIZE must be set for the Batch job-state handler');
   }
   const repo = new DynamoJobStore(clients.dynamo, tableNames(config.tablePrefix).jobs);
   return {

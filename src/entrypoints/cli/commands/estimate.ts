@@ -16,6 +16,7 @@ import { parseByteSize, parseCount } from '../../../cost/units.js';
 import { CATALOG_MODES, DEFAULT_CATALOG_MODE } from '../../../cost/catalog-cost.js';
 import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES } from '../../../cost/stack-defaults.js';
 import type { CliContext } from '../context.js';
+import { intFlag } from '../int-flag.js';
 import type { RegisterCommand } from './index.js';
 
 /** Options of `coldpack estimate` as commander parses them (strings; validated here). */
@@ -36,7 +37,7 @@ interface EstimateOptions {
   restoreDays?: string;
   network: string;
   catalog: string;
-  azs?: string;
+  azs?: number;
   /** `--no-gateway-endpoints` gives false. */
   gatewayEndpoints: boolean;
   sharedStack?: string;
@@ -129,7 +130,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
     .addOption(new Option('--network <mode>', 'network mode of the stack (CDK context network)').choices([...NETWORK_MODES]).default(DEFAULT_NETWORK_MODE))
     .addOption(new Option('--catalog <mode>', 'DynamoDB catalog: one item per bundle, or also one per file').choices([...CATALOG_MODES]).default(DEFAULT_CATALOG_MODE))
-    .option('--azs <n>', `availability zones of a created VPC (CDK context maxAzs); default ${DEFAULT_MAX_AZS}`)
+    .option('--azs <n>', `availability zones of a created VPC (CDK context maxAzs); default ${DEFAULT_MAX_AZS}`, intFlag('--azs', { min: 1 }))
     .option('--no-gateway-endpoints', 'with --network existing: no S3/DynamoDB gateway endpoints (S3 traffic through a NAT gateway)')
     .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")
     .option('--fixed-monthly-usd <usd>', "the stack's measured fixed cost per month, replacing the itemised idle cost")
@@ -150,7 +151,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
         network: o.network,
         catalog: o.catalog,
         deployment: {
-          ...(o.azs === undefined ? {} : { azs: parseCount(o.azs, 'azs') }),
+          ...(o.azs === undefined ? {} : { azs: o.azs }),
           ...(o.gatewayEndpoints === false ? { gateway_endpoints: false } : {}),
           ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, 'shared-stack') }),
           ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, 'fixed-monthly-usd') }),
