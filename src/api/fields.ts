@@ -3,34 +3,14 @@
  * OpenAPI description; `schemas.ts` composes them into request bodies.
  */
 import { z } from 'zod';
+import { PERIOD_PATTERN, PROJECT_NAME_PATTERN } from '../domain/archive-request-builder.js';
+import { bucketNameProblem } from '../domain/s3-names.js';
 
 /** Largest safe JSON integer we accept for byte counts (2^53 - 1). */
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
-const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
-
-/**
- * Why `name` is not a valid S3 general purpose bucket name, or undefined when it is.
- * Rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
- * (3-63 characters; lowercase letters, digits, dots, hyphens; starts and ends with a letter or
- * digit; no `..`; not an IP address; reserved prefixes `xn--`, `sthree-`, `amzn-s3-demo-`;
- * reserved suffixes `-s3alias`, `--ol-s3`, `.mrap`, `--x-s3`, `--table-s3`).
- */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `must be 3-63 characters long, got ${name.length}`;
-  const bad = name.match(/[^a-z0-9.-]/);
-  if (bad) return `may contain only lowercase letters, digits, dots and hyphens; found ${JSON.stringify(bad[0])}`;
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'must begin and end with a lowercase letter or a digit';
-  if (name.includes('..')) return 'must not contain two adjacent dots';
-  if (IPV4.test(name)) return 'must not be formatted as an IP address';
-  const pre = RESERVED_PREFIXES.find((p) => name.startsWith(p));
-  if (pre) return `must not start with the reserved prefix ${pre}`;
-  const suf = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
-  if (suf) return `must not end with the reserved suffix ${suf}`;
-  return undefined;
-}
+/** Why a bucket name is invalid (the rule lives in `src/domain/s3-names.ts`). */
+export { bucketNameProblem };
 
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -55,7 +35,7 @@ export const BucketName = z
 /** A project name: used in bundle keys and idempotency keys. */
 export const ProjectName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  .regex(PROJECT_NAME_PATTERN, {
     error: 'must be 1-64 characters: letters, digits, ".", "_", "-", starting with a letter or digit',
   })
   .meta({ description: 'Project name (1-64 characters: letters, digits, ".", "_", "-").', example: 'amazon' });
@@ -112,5 +92,5 @@ export const RequestId = z
 /** A month `yyyy-mm`. */
 export const Period = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month yyyy-mm' })
+  .regex(PERIOD_PATTERN, { error: 'must be a month yyyy-mm' })
   .meta({ description: 'Month `yyyy-mm`.', example: '2024-04' });

@@ -4,7 +4,9 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
+import { ERROR_CODES } from '../domain/error-codes.js';
 import { ColdpackError, ConflictError, ValidationError } from '../domain/errors.js';
+import { asColdpackError } from '../domain/unexpected-errors.js';
 import type { ApiLogger } from './ports.js';
 
 /**
@@ -169,23 +171,21 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
 }
 
 /**
- * The one place errors become responses. A {@link ColdpackError} answers its status with
- * `{code, message, field}` (+ ConflictError details such as `job_id`, + validation `issues`);
- * a message with `expose: false` and any other error become 500 `INTERNAL` with the request id and
- * no detail (the error is logged).
+ * The one place errors become responses. Any error is first a {@link ColdpackError} (raw SDK or
+ * Node errors become `AWS_UNREACHABLE`, `AWS_ERROR` or `INTERNAL`, see `asColdpackError`); it
+ * answers the HTTP status of its code in `src/domain/error-codes.ts`.
+ * - 4xx: `{code, message, field}` (+ ConflictError details such as `job_id`, + validation `issues`);
+ * - 5xx (and any error with `expose: false`): `{code, message}` where the message is the code's
+ *   one-line meaning and the request id, never the details, which are logged with the request id.
  */
 export function errorResponse(err: unknown, requestId: string, log?: ApiLogger): APIGatewayProxyResult {
-  if (err instanceof ColdpackError && err.expose) {
-    const details = err instanceof ConflictError ? err.details : ((err as { details?: Record<string, unknown> }).details ?? {});
-    const { code: _c, message: _m, field: _f, ...extra } = details;
-    const body: ErrorBody = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...extra };
-    if (err.status >= 500) log?.error({ err, requestId }, 'request failed');
-    return json(err.status, body);
+  const e = asColdpackError(err);
+  if (e.status >= 500 || !e.expose) {
+    log?.error({ err, code: e.code, requestId }, 'request failed');
+    return json(e.status, { code: e.code, message: `${ERROR_CODES[e.code].meaning}; quote request id ${requestId} when reporting it` });
   }
-  log?.error({ err, requestId }, 'request failed');
-  const status = err instanceof ColdpackError ? err.status : 500;
-  return json(status, {
-    code: err instanceof ColdpackError ? err.code : 'INTERNAL',
-    message: `internal error; quote request id ${requestId} when reporting it`,
-  });
+  const details = e instanceof ConflictError ? e.details : ((e as { details?: Record<string, unknown> }).details ?? {});
+  const { code: _c, message: _m, field: _f, ...extra } = details;
+  const body: ErrorBody = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...extra };
+  return json(e.status, body);
 }

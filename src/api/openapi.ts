@@ -64,6 +64,9 @@ const COMMON = {
   '400': err('Invalid request: malformed JSON, unknown field, wrong type or value, another region/account, unreadable bucket or prefix.'),
   '401': err('Missing credentials (coldpack serve: no "Authorization: Bearer" header).'),
   '403': err('Credentials not accepted.'),
+  '500': err('coldpack failed (INTERNAL, CONFIG_ERROR, INTEGRITY_ERROR, ...): the message gives the request id, the details are logged.'),
+  '502': err('An AWS call failed (AWS_ERROR).'),
+  '503': err('AWS was unreachable or throttled past the retry budget (AWS_UNREACHABLE, AWS_THROTTLED, UNPROCESSED_ITEMS); retry later.'),
 };
 const limitParam = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } };
 const tokenParam = { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'Token of the next page from the previous answer.' };

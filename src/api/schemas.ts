@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ARCHIVE_STORAGE_CLASSES } from '../domain/model.js';
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT } from '../domain/archive-request-builder.js';
 import { estimateRequestSchema } from '../cost/estimate-input.js';
 import { DEFAULT_RESTORE_DAYS, MAX_RESTORE_DAYS, RETRIEVAL_TIERS } from '../domain/restore-request.js';
 import {
@@ -21,10 +22,8 @@ import {
   S3Uri,
 } from './fields.js';
 
-/** Largest bundle cap accepted, in MB: 5,000,000 MB = 5 TB, under S3's 5 TiB object limit. */
-export const MAX_ARCHIVE_SIZE_MB = 5_000_000;
-/** Largest `max_files_per_bundle` accepted. */
-export const MAX_FILES_PER_BUNDLE_LIMIT = 1_000_000;
+/** Limits of an archive request (defined with the request in `src/domain/archive-request-builder.ts`). */
+export { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT };
 /** Most keys accepted inline in a restore body; larger lists go through `keys_manifest`. */
 export const MAX_INLINE_KEYS = 10_000;
 

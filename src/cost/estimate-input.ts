@@ -4,7 +4,9 @@ import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain
 import { populationFromAverage, DEFAULT_AVG_KEY_BYTES, type Population } from './population.js';
 import { DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
 import type { RestoreTier, TargetStorageClass } from './storage-class-prices.js';
-import { DEFAULT_AZS, DEFAULT_INTERFACE_ENDPOINTS, type DeploymentOptions } from './deployment-cost.js';
+import type { DeploymentOptions } from './deployment-cost.js';
+import { CATALOG_MODES, DEFAULT_CATALOG_MODE, type CatalogMode } from './catalog-cost.js';
+import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode } from './stack-defaults.js';
 
 const bucketSchema = z.strictObject({
   min_bytes: z.number().nonnegative(),
@@ -23,8 +25,9 @@ export const DEFAULT_RESTORE_BUCKET_DAYS = 7;
  * Body of an estimate request (`POST /estimate`, and what the CLI builds): the population either as
  * `objects` + `avg_size_bytes` or as a `histogram` (buckets as in the estimate's own JSON), plus optional
  * settings. Unknown keys are rejected. Restore defaults match `coldpack restore` (Standard tier, `Days` 3)
- * and the stack (restored files kept 7 days); `deployment` (default: 2 AZs, 5 interface endpoints, share 1)
- * prices the stack's fixed monthly cost.
+ * and the stack (restored files kept 7 days); `network` (default `private`), `deployment.azs` (default 1),
+ * `deployment.gateway_endpoints` (`existing` only, default true) and `deployment.share` price the stack's fixed
+ * monthly cost and the run's network line; `catalog` (default `compact`) prices the DynamoDB catalog.
  */
 export const estimateRequestSchema = z
   .strictObject({
@@ -43,10 +46,13 @@ export const estimateRequestSchema = z
     restore_tier: z.enum(['Standard', 'Bulk', 'Expedited']).default('Standard'),
     restore_days: z.number().positive().max(30).default(DEFAULT_RESTORE_DAYS),
     restore_bucket_days: z.number().positive().max(365).default(DEFAULT_RESTORE_BUCKET_DAYS),
+    network: z.enum(NETWORK_MODES as [NetworkMode, ...NetworkMode[]]).default(DEFAULT_NETWORK_MODE),
+    catalog: z.enum(CATALOG_MODES as [CatalogMode, ...CatalogMode[]]).default(DEFAULT_CATALOG_MODE),
+    catalog_pitr: z.boolean().default(false),
     deployment: z
       .strictObject({
-        azs: z.number().int().min(1).max(6).default(DEFAULT_AZS),
-        interface_endpoints: z.number().int().min(0).max(20).default(DEFAULT_INTERFACE_ENDPOINTS),
+        azs: z.number().int().min(1).max(6).default(DEFAULT_MAX_AZS),
+        gateway_endpoints: z.boolean().default(true),
         share: z.number().positive().max(1).default(1),
         fixed_monthly_usd: z.number().nonnegative().optional(),
       })
@@ -58,12 +64,17 @@ export const estimateRequestSchema = z
         vcpu: z.number().positive().optional(),
         memory_gb: z.number().positive().optional(),
         arch: z.enum(['x86', 'arm']).optional(),
+        capacity: z.enum(['FARGATE_SPOT', 'FARGATE']).optional(),
         spot_discount: z.number().min(0).max(0.9).optional(),
       })
       .optional(),
   })
   .refine((v) => (v.histogram !== undefined) !== (v.objects !== undefined && v.avg_size_bytes !== undefined), {
     message: 'give either objects and avg_size_bytes, or histogram',
+  })
+  .refine((v) => v.network === 'existing' || (v.deployment?.gateway_endpoints ?? true), {
+    message: 'gateway_endpoints false needs network existing (a created VPC always has the gateway endpoints)',
+    path: ['deployment', 'gateway_endpoints'],
   });
 
 /** Parsed estimate request (defaults applied). */
@@ -87,7 +98,11 @@ export interface EstimateInput {
   /** Days extracted files are kept in the restore bucket. */
   readonly restoreBucketDays: number;
   readonly compute: ComputeProfile;
-  /** How the stack is deployed (fixed monthly cost). */
+  /** Catalog mode. */
+  readonly catalog: CatalogMode;
+  /** Point-in-time recovery on the per-file index (`per_file` only). */
+  readonly catalogPitr: boolean;
+  /** How the stack is deployed (network mode, fixed monthly cost). */
   readonly deployment: Required<Omit<DeploymentOptions, 'fixedMonthlyUsd'>> & Pick<DeploymentOptions, 'fixedMonthlyUsd'>;
 }
 
@@ -131,9 +146,12 @@ export function parseEstimateRequest(raw: unknown, population?: Population): Est
     restoreTier: r.restore_tier,
     restoreDays: r.restore_days,
     restoreBucketDays: r.restore_bucket_days,
+    catalog: r.catalog,
+    catalogPitr: r.catalog_pitr,
     deployment: {
-      azs: r.deployment?.azs ?? DEFAULT_AZS,
-      interfaceEndpoints: r.deployment?.interface_endpoints ?? DEFAULT_INTERFACE_ENDPOINTS,
+      network: r.network,
+      azs: r.deployment?.azs ?? DEFAULT_MAX_AZS,
+      gatewayEndpoints: r.deployment?.gateway_endpoints ?? true,
       share: r.deployment?.share ?? 1,
       ...(r.deployment?.fixed_monthly_usd === undefined ? {} : { fixedMonthlyUsd: r.deployment.fixed_monthly_usd }),
     },
@@ -143,7 +161,8 @@ export function parseEstimateRequest(raw: unknown, population?: Population): Est
       vcpu: c.vcpu ?? DEFAULT_COMPUTE.vcpu,
       memoryGb: c.memory_gb ?? DEFAULT_COMPUTE.memoryGb,
       arch: c.arch ?? DEFAULT_COMPUTE.arch,
-      spotDiscount: c.spot_discount ?? DEFAULT_COMPUTE.spotDiscount,
+      capacity: c.capacity ?? DEFAULT_COMPUTE.capacity,
+      ...(c.spot_discount === undefined ? {} : { spotDiscount: c.spot_discount }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { ArchiveStorageClass } from '../domain/model.js';
 import { ValidationError } from '../domain/errors.js';
 import { bundleUploadRequests, multipartPartSize, MIN_PART_BYTES, type BundleGroup } from './bundle-plan.js';
+import type { CatalogMode } from './catalog-cost.js';
 
 /**
  * Request counts keyed `<Service>:<Operation>[:<qualifier>]`, e.g. `S3:GetObject:STANDARD`,
@@ -62,6 +63,12 @@ export interface RequestPredictionInput {
   readonly preflight?: boolean;
   /** Whether sources are deleted (each bundle's manifest read back, DeleteObjects of 1,000 keys). Default true. */
   readonly deleteSource?: boolean;
+  /**
+   * Catalog mode (see `CatalogMode` in catalog-cost.ts): `per_file` writes the file index in BatchWriteItem calls of
+   * 25; `compact` writes no per-file rows. The bundle-directory item (one write when a bundle commits) is a
+   * bookkeeping write like the job and bundle items and is not predicted. Default `compact`.
+   */
+  readonly catalog?: CatalogMode;
 }
 
 function add(counts: Record<string, number>, key: string, n: number): void {
@@ -85,7 +92,8 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
  * - per object: one `S3:GetObject:STANDARD`;
  * - per bundle: one PutObject at `<class>` when smaller than its part size, else CreateMultipartUpload +
  *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
- *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; ceil(entries / 25) `DynamoDB:BatchWriteItem`;
+ *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; with the `per_file` catalog ceil(entries / 25)
+ *   `DynamoDB:BatchWriteItem` (none with the default `compact` catalog);
  * - finalize, when deleting: each manifest read back (GET) and ceil(objects / 1,000) DeleteObjects;
  *   one report `S3:PutObject:STANDARD`.
  * Part size per bundle = `multipartPartSize(sourceBytes + 200 × entries)` when `sourceBytes` is known, else
@@ -118,7 +126,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
     addUpload(counts, storageClass, group.count, group.bytes, multipartPartSize(expected));
     add(counts, requestKey('S3', 'HeadObject', storageClass), group.count);
     bundles += group.count;
-    batches += group.count * Math.ceil(group.entries / INDEX_BATCH_SIZE);
+    if (input.catalog === 'per_file') batches += group.count * Math.ceil(group.entries / INDEX_BATCH_SIZE);
   }
   add(counts, requestKey('S3', 'PutObject', 'STANDARD'), bundles + 1);
   if (input.deleteSource ?? true) {

@@ -32,6 +32,8 @@ export interface JobItem {
   readonly errors?: JobError[];
   /** Key of the report object in the archive bucket, once finalized. */
   readonly report_key?: string;
+  /** AWS Batch job ids submitted for the shards and finalize (written once by the job-state handler; a duplicate event submits nothing). */
+  readonly batch_refs?: readonly string[];
   readonly idempotency_key?: string;
   /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
   readonly [counter: `n_${string}`]: number | undefined;

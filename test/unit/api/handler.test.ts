@@ -5,6 +5,8 @@ import { bearerAuthorizer, iamAuthorizer } from '../../../src/api/auth.js';
 import { pageOf, PAGE_BYTE_BUDGET } from '../../../src/api/request.js';
 import { MemoryArchiveJobs, MemoryFileLookup, MemoryRestoreRequests, indexItem } from './fakes.js';
 import { proxyEvent } from './event.js';
+import { ERROR_CODES, type ErrorCode } from '../../../src/domain/error-codes.js';
+import { ColdpackError, IntegrityError } from '../../../src/domain/errors.js';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -163,6 +165,28 @@ describe('API handler', () => {
     assert.equal(e.statusCode, 500);
     assert.doesNotMatch(e.body, /secret/);
     assert.match(String(parse(e).message), /request id req-1/);
+  });
+
+  it('every error answers the status of its code; 5xx bodies give the code and its meaning, never the details', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      [Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' }), 503, 'AWS_UNREACHABLE'],
+      [Object.assign(new Error('secret-table not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 502, 'AWS_ERROR'],
+      [new IntegrityError('bundle s3://secret-bucket/x.zip: crc mismatch'), 500, 'INTEGRITY_ERROR'],
+      [new ColdpackError('CONFIG_ERROR', 'COLDPACK_CONCURRENCY must be ... got "secret"'), 500, 'CONFIG_ERROR'],
+    ];
+    for (const [thrown, status, code] of cases) {
+      const logged: unknown[] = [];
+      const boom = setup({ log: { info: () => undefined, error: (o: object) => logged.push(o) } });
+      boom.archive.get = async () => {
+        throw thrown;
+      };
+      const r = await boom.handler(proxyEvent('GET', '/archive/x'));
+      assert.equal(r.statusCode, status, code);
+      assert.equal(parse(r).code, code);
+      assert.equal(parse(r).message, `${ERROR_CODES[code as ErrorCode].meaning}; quote request id req-1 when reporting it`);
+      assert.doesNotMatch(r.body, /secret|10\.0\.0\.7/);
+      assert.equal(logged.length, 1, 'the details are logged');
+    }
   });
 
   it('takes the deployment account from the Lambda ARN when not configured', async () => {

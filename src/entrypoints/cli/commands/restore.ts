@@ -17,7 +17,7 @@ import { utf8Length } from '../../../domain/keys.js';
 import { DEFAULT_RESTORE_DAYS, RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../domain/restore-request.js';
 import { createRestoreService } from '../../restore-composition.js';
 import type { RestoreService } from '../../../restore/restore-service.js';
-import { restoreOptionsFromEnv } from '../../restore-env.js';
+import { restoreOptionsOf } from '../../config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 import { bucketNameProblem } from '../../../api/fields.js';
@@ -102,7 +102,7 @@ function human(v: RestoreView): string {
 function service(ctx: CliContext): RestoreService {
   // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output.
   const logger = pino({ name: 'coldpack', level: 'warn' }, pino.destination({ fd: 2, sync: true }));
-  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger });
+  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger });
 }
 
 /** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */

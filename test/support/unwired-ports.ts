@@ -3,9 +3,9 @@
  * 501 NOT_IMPLEMENTED with a message naming the missing piece, so `/health`, auth and validation
  * work before the archive and restore services are composed in.
  */
-import { NotImplementedError } from './http.js';
-import type { ArchiveJobs } from '../domain/archive-jobs.js';
-import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
+import { NotImplementedError } from '../../src/api/http.js';
+import type { ArchiveJobs } from '../../src/domain/archive-jobs.js';
+import type { FileLookup, RestoreRequests } from '../../src/domain/ports/restore-requests.js';
 
 const fail = (what: string) => async (): Promise<never> => {
   throw new NotImplementedError(`${what} is not wired into this process yet`);
