@@ -72,9 +72,9 @@ export class CatalogLookup {
     return this.options.manifestConcurrency ?? 8;
   }
 
-  /** Scopes of `bucket` (every archived bucket when undefined) that pass `filter` and `holds`. */
-  async candidates(bucket: string | undefined, filter: LookupFilter, holds: (s: JobScope) => boolean): Promise<JobScope[]> {
-    return (await this.scopes.get(bucket)).filter((s) => scopeMatches(s, filter) && holds(s));
+  /** Scopes of `bucket` (every archived bucket when undefined) that pass `filter` and `holds`; `fresh` bypasses the cache. */
+  async candidates(bucket: string | undefined, filter: LookupFilter, holds: (s: JobScope) => boolean, fresh = false): Promise<JobScope[]> {
+    return (await this.scopes.get(bucket, fresh)).filter((s) => scopeMatches(s, filter) && holds(s));
   }
 
   /** Every generation of `key` (in `bucket`, or in every archived bucket), any order. */
@@ -82,8 +82,19 @@ export class CatalogLookup {
     return (await this.byKeys(bucket, [key], filter)).get(key) ?? [];
   }
 
-  /** Every generation of each of `keys`, by key (keys not archived are absent). */
+  /**
+   * Every generation of each of `keys`, by key (keys not archived are absent). Keys not found in
+   * cached scopes are looked up once more with fresh ones (a job planned since may hold them).
+   */
   async byKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter = {}): Promise<Map<string, ArchivedFile[]>> {
+    const wasCached = this.scopes.cached(bucket);
+    const out = await this.lookupKeys(bucket, keys, filter, false);
+    const missing = keys.filter((k) => !out.has(k));
+    if (wasCached && missing.length > 0) for (const [k, v] of await this.lookupKeys(bucket, missing, filter, true)) out.set(k, v);
+    return out;
+  }
+
+  private async lookupKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter, fresh: boolean): Promise<Map<string, ArchivedFile[]>> {
     const out = new Map<string, ArchivedFile[]>();
     const add = (f: ArchivedFile): void => {
       const list = out.get(f.key) ?? [];
@@ -92,7 +103,7 @@ export class CatalogLookup {
     };
     const sorted = [...new Set(keys)].sort(compareKeys);
     if (sorted.length === 0) return out;
-    const scopes = await this.candidates(bucket, filter, (s) => compareKeys(s.min_key, sorted.at(-1)!) <= 0 && compareKeys(sorted[0]!, s.max_key) <= 0);
+    const scopes = await this.candidates(bucket, filter, (s) => compareKeys(s.min_key, sorted.at(-1)!) <= 0 && compareKeys(sorted[0]!, s.max_key) <= 0, fresh);
     const few = sorted.length <= (this.options.perKeyLimit ?? 16);
     const indexed = few && this.index ? scopes.filter((s) => s.catalog === 'per_file') : [];
     if (indexed.length > 0) await this.fromIndex(indexed, sorted, add);
@@ -128,9 +139,9 @@ export class CatalogLookup {
     }
   }
 
-  /** Every archived file under `prefix` (every generation), bundle by bundle, as the manifests stream. */
+  /** Every archived file under `prefix` (every generation), bundle by bundle, as the manifests stream (fresh scopes: a prefix restore runs once). */
   async *byPrefix(bucket: string | undefined, prefix: string, filter: LookupFilter = {}): AsyncGenerator<ArchivedFile> {
-    for (const scope of await this.candidates(bucket, filter, (s) => rangeMayHoldPrefix(prefix, s.min_key, s.max_key))) {
+    for (const scope of await this.candidates(bucket, filter, (s) => rangeMayHoldPrefix(prefix, s.min_key, s.max_key), true)) {
       for await (const entry of this.directory.overlapping(scope, prefix)) {
         for await (const row of manifestRows(this.objects, entry)) if (row.key.startsWith(prefix)) yield archivedFile(entry, row);
       }

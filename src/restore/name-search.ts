@@ -68,7 +68,8 @@ export class NameSearch {
       list.push(f);
       out.set(name, list);
     };
-    const scopes = (await this.scopes.get(where.bucket)).filter((s) => scopeMatches(s, where) && (where.prefix === undefined || rangeMayHoldPrefix(where.prefix, s.min_key, s.max_key)));
+    // Fresh scopes: a name search reads many manifests anyway, one Query more does not matter.
+    const scopes = (await this.scopes.get(where.bucket, true)).filter((s) => scopeMatches(s, where) && (where.prefix === undefined || rangeMayHoldPrefix(where.prefix, s.min_key, s.max_key)));
     const indexed = this.index ? scopes.filter((s) => s.catalog === 'per_file') : [];
     await this.fromIndex(indexed, wanted, add);
     for (const scope of scopes.filter((s) => !indexed.includes(s))) {

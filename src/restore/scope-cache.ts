@@ -21,16 +21,26 @@ export class ScopeCache {
     private readonly ttlMs = DEFAULT_SCOPE_TTL_MS,
   ) {}
 
-  /** Scopes of `bucket`, or of every archived bucket when undefined. A failed read is not cached. */
-  get(bucket?: string): Promise<JobScope[]> {
+  /**
+   * Scopes of `bucket`, or of every archived bucket when undefined. A failed read is not cached.
+   * @param fresh read them now whatever is cached (a lookup that found nothing in cached scopes
+   *   asks again: a job planned since may hold the key)
+   */
+  get(bucket?: string, fresh = false): Promise<JobScope[]> {
     const id = bucket ?? '*';
     const now = this.clock.now().getTime();
     const hit = this.entries.get(id);
-    if (hit && now - hit.at < this.ttlMs) return hit.scopes;
+    if (!fresh && hit && now - hit.at < this.ttlMs) return hit.scopes;
     const scopes = this.directory.scopes(bucket);
     this.entries.set(id, { at: now, scopes });
     scopes.catch(() => this.entries.delete(id));
     return scopes;
+  }
+
+  /** Whether the scopes of `bucket` would be served from the cache now. */
+  cached(bucket?: string): boolean {
+    const hit = this.entries.get(bucket ?? '*');
+    return hit !== undefined && this.clock.now().getTime() - hit.at < this.ttlMs;
   }
 
   /** Forget every cached scope (e.g. after a reindex in this process). */

@@ -165,8 +165,8 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
 /** Counts of S3 commands and GetObject response bytes, recorded by {@link countS3}. */
 export interface S3Counter {
   readonly commands: Map<string, number>;
-  /** Inputs of each command, in order. */
-  readonly inputs: { command: string; input: Record<string, unknown> }[];
+  /** Inputs of each command, in order (GetObject: with the response's ContentLength as `bytes`). */
+  readonly inputs: { command: string; input: Record<string, unknown>; bytes?: number }[];
   /** Sum of GetObject ContentLength (bytes transferred from S3). */
   getBytes: number;
   count(command: string): number;
@@ -189,9 +189,13 @@ export function countS3(s3: S3Client): S3Counter {
     (next, context) => async (args) => {
       const command = String(context.commandName).replace(/Command$/, '');
       counter.commands.set(command, (counter.commands.get(command) ?? 0) + 1);
-      counter.inputs.push({ command, input: structuredClone(args.input as Record<string, unknown>) });
+      const entry: { command: string; input: Record<string, unknown>; bytes?: number } = { command, input: structuredClone(args.input as Record<string, unknown>) };
+      counter.inputs.push(entry);
       const res = await next(args);
-      if (command === 'GetObject') counter.getBytes += Number((res.output as { ContentLength?: number }).ContentLength ?? 0);
+      if (command === 'GetObject') {
+        entry.bytes = Number((res.output as { ContentLength?: number }).ContentLength ?? 0);
+        counter.getBytes += entry.bytes;
+      }
       return res;
     },
     { step: 'initialize', name },

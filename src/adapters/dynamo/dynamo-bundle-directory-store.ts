@@ -74,13 +74,15 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
     return out;
   }
 
+  /** A Query of the job's entries whose sort key is ≥ `from` (every entry for '': DynamoDB refuses an empty key value). */
   private query(scope: JobScope, from: string, extra: Partial<QueryCommandInput> = {}): QueryCommandInput {
+    const all = from === '';
     return {
       TableName: this.tables.bundles,
       IndexName: BUNDLES_BY_RANGE_INDEX,
-      KeyConditionExpression: 'dir_pk = :pk AND dir_sk >= :sk',
-      ExpressionAttributeValues: { ':pk': directoryPk(scope.bucket, scope.job_id), ':sk': directorySk(from) },
+      KeyConditionExpression: all ? 'dir_pk = :pk' : 'dir_pk = :pk AND dir_sk >= :sk',
       ...extra,
+      ExpressionAttributeValues: { ':pk': directoryPk(scope.bucket, scope.job_id), ...(all ? {} : { ':sk': directorySk(from) }), ...(extra.ExpressionAttributeValues ?? {}) },
     };
   }
 
@@ -89,7 +91,7 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
     if (!scope.sorted) {
       const items = await queryAll<Record<string, unknown>>(
         this.dynamo,
-        this.query(scope, key, { FilterExpression: 'min_key <= :k AND max_key >= :k', ExpressionAttributeValues: { ':pk': directoryPk(scope.bucket, scope.job_id), ':sk': directorySk(key), ':k': key } }),
+        this.query(scope, key, { FilterExpression: 'min_key <= :k AND max_key >= :k', ExpressionAttributeValues: { ':k': key } }),
       );
       // DynamoDB compares strings by UTF-8 bytes, as S3 orders keys; checked again here.
       return items.map(toEntry).filter((e) => compareKeys(e.min_key, key) <= 0 && compareKeys(key, e.max_key) <= 0);
