@@ -8,13 +8,14 @@
  * per 60 s per process), one directory Query, one manifest GET. Many keys: per job one walk of the
  * directory over their common prefix and one GET per manifest that holds any of them.
  */
-import { archivedFile, type ArchivedFile, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
+import { archivedFile, compareGenerations, type ArchivedFile, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
 import { compareKeys, rangeMayHoldPrefix } from '../domain/keys.js';
 import type { FileIndexItem } from '../domain/model.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { manifestRows } from './manifest-rows.js';
+import { groupBy } from './group-by.js';
 import { mapLimit } from './map-limit.js';
 import type { ScopeCache } from './scope-cache.js';
 
@@ -83,60 +84,70 @@ export class CatalogLookup {
   }
 
   /**
-   * Every generation of each of `keys`, by key (keys not archived are absent). Keys not found in
-   * cached scopes are looked up once more with fresh ones (a job planned since may hold them).
+   * Each of `keys` by key (keys not archived are absent): every generation, or with `newest` per
+   * bucket only the newest generation found (jobs are read newest first and an older one is not read
+   * for a key already found: the restore path). Keys not found in cached scopes are looked up once
+   * more with fresh ones (a job planned since may hold them).
    */
-  async byKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter = {}): Promise<Map<string, ArchivedFile[]>> {
+  async byKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter = {}, newest = false): Promise<Map<string, ArchivedFile[]>> {
     const wasCached = this.scopes.cached(bucket);
-    const out = await this.lookupKeys(bucket, keys, filter, false);
+    const out = await this.lookupKeys(bucket, keys, filter, newest, false);
     const missing = keys.filter((k) => !out.has(k));
-    if (wasCached && missing.length > 0) for (const [k, v] of await this.lookupKeys(bucket, missing, filter, true)) out.set(k, v);
+    if (wasCached && missing.length > 0) for (const [k, v] of await this.lookupKeys(bucket, missing, filter, newest, true)) out.set(k, v);
     return out;
   }
 
-  private async lookupKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter, fresh: boolean): Promise<Map<string, ArchivedFile[]>> {
+  private async lookupKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter, newest: boolean, fresh: boolean): Promise<Map<string, ArchivedFile[]>> {
     const out = new Map<string, ArchivedFile[]>();
+    const found = new Set<string>();
     const add = (f: ArchivedFile): void => {
       const list = out.get(f.key) ?? [];
       list.push(f);
       out.set(f.key, list);
+      found.add(`${f.bucket}/${f.key}`);
     };
     const sorted = [...new Set(keys)].sort(compareKeys);
     if (sorted.length === 0) return out;
     const scopes = await this.candidates(bucket, filter, (s) => compareKeys(s.min_key, sorted.at(-1)!) <= 0 && compareKeys(sorted[0]!, s.max_key) <= 0, fresh);
     const few = sorted.length <= (this.options.perKeyLimit ?? 16);
-    const indexed = few && this.index ? scopes.filter((s) => s.catalog === 'per_file') : [];
-    if (indexed.length > 0) await this.fromIndex(indexed, sorted, add);
-    const rest = scopes.filter((s) => !indexed.includes(s));
-    const bundles = new Map<string, { entry: BundleDirectoryEntry; keys: Set<string> }>();
-    await mapLimit(rest, 4, async (scope) => {
-      const inScope = sorted.filter((k) => compareKeys(scope.min_key, k) <= 0 && compareKeys(k, scope.max_key) <= 0);
-      const assign = (entry: BundleDirectoryEntry, k: string): void => {
-        const b = bundles.get(entry.bundle_key) ?? { entry, keys: new Set<string>() };
-        b.keys.add(k);
-        bundles.set(entry.bundle_key, b);
-      };
-      if (few) {
-        for (const k of inScope) for (const entry of await this.directory.containing(scope, k)) assign(entry, k);
-        return;
+    const byBucket = groupBy(
+      [...scopes].sort((a, b) => -compareGenerations({ archived_at: a.generation, job_id: a.job_id }, { archived_at: b.generation, job_id: b.job_id })),
+      (s) => s.bucket,
+    );
+    await mapLimit([...byBucket.values()], 4, async (bucketScopes) => {
+      for (const scope of bucketScopes) {
+        const todo = sorted.filter((k) => compareKeys(scope.min_key, k) <= 0 && compareKeys(k, scope.max_key) <= 0 && !(newest && found.has(`${scope.bucket}/${k}`)));
+        if (todo.length === 0) continue;
+        if (few && this.index && scope.catalog === 'per_file') await this.fromIndex(scope, todo, add);
+        else await this.fromDirectory(scope, todo, few, add);
       }
-      if (inScope.length === 0) return;
-      for await (const entry of this.directory.overlapping(scope, commonPrefix(inScope[0]!, inScope.at(-1)!))) {
-        for (const k of inScope) if (compareKeys(entry.min_key, k) <= 0 && compareKeys(k, entry.max_key) <= 0) assign(entry, k);
-      }
-    });
-    await mapLimit([...bundles.values()], this.concurrency, async ({ entry, keys: wanted }) => {
-      for await (const row of manifestRows(this.objects, entry)) if (wanted.has(row.key)) add(archivedFile(entry, row));
     });
     return out;
   }
 
-  private async fromIndex(scopes: readonly JobScope[], keys: readonly string[], add: (f: ArchivedFile) => void): Promise<void> {
-    const jobs = new Set(scopes.map((s) => `${s.bucket}#${s.job_id}`));
-    const buckets = [...new Set(scopes.map((s) => s.bucket))];
-    for (const b of buckets) {
-      for (const k of keys) for (const item of await this.index!.generations(b, k)) if (jobs.has(`${item.bucket}#${item.job_id}`)) add(fromIndex(item));
+  /** The rows of `keys` in the job of `scope`: its bundles that may hold them, then their manifests. */
+  private async fromDirectory(scope: JobScope, keys: readonly string[], few: boolean, add: (f: ArchivedFile) => void): Promise<void> {
+    const bundles = new Map<string, { entry: BundleDirectoryEntry; keys: Set<string> }>();
+    const assign = (entry: BundleDirectoryEntry, k: string): void => {
+      const b = bundles.get(entry.bundle_key) ?? { entry, keys: new Set<string>() };
+      b.keys.add(k);
+      bundles.set(entry.bundle_key, b);
+    };
+    if (few) {
+      for (const k of keys) for (const entry of await this.directory.containing(scope, k)) assign(entry, k);
+    } else {
+      for await (const entry of this.directory.overlapping(scope, commonPrefix(keys[0]!, keys.at(-1)!))) {
+        for (const k of keys) if (compareKeys(entry.min_key, k) <= 0 && compareKeys(k, entry.max_key) <= 0) assign(entry, k);
+      }
     }
+    await mapLimit([...bundles.values()], this.concurrency, async ({ entry, keys: wanted }) => {
+      for await (const row of manifestRows(this.objects, entry)) if (wanted.has(row.key)) add(archivedFile(entry, row));
+    });
+  }
+
+  /** The index items of `keys` in the (per_file) job of `scope`: one Query per key. */
+  private async fromIndex(scope: JobScope, keys: readonly string[], add: (f: ArchivedFile) => void): Promise<void> {
+    for (const k of keys) for (const item of await this.index!.generations(scope.bucket, k)) if (item.job_id === scope.job_id) add(fromIndex(item));
   }
 
   /** Every archived file under `prefix` (every generation), bundle by bundle, as the manifests stream (fresh scopes: a prefix restore runs once). */

@@ -70,7 +70,8 @@ export class Resolver {
 
   private async byKeys(input: RestoreRequestInput, filter: LookupFilter, keys: readonly string[], field: string): Promise<Resolution> {
     if (keys.length > this.maxFiles) throw new ValidationError(`${keys.length} keys asked, at most ${this.maxFiles} per request`, field, 'TOO_MANY_FILES');
-    const byKey = await this.lookup.byKeys(input.bucket, keys, filter);
+    // Without a named generation only the newest per bucket is restored: older jobs are not read for a key already found.
+    const byKey = await this.lookup.byKeys(input.bucket, keys, filter, input.generation === undefined);
     const found: ArchivedFile[] = [];
     const notFound: NotFoundFile[] = [];
     const ambiguous: Ambiguity[] = [];

@@ -110,3 +110,16 @@ test('a job archived after the scopes were cached is found: a miss asks again wi
   assert.equal((await svc.byKey(SOURCE, 'd/1.txt', { limit: 10 })).items.length, 1);
   assert.deepEqual(env.directory.calls, [`scopes ${SOURCE}`, `containing ${SOURCE}#late d/1.txt`]);
 });
+
+test('restoring a key archived twice reads only the newest job\u2019s directory and manifest; a named generation reads that one', async () => {
+  const env = await catalog();
+  const svc = env.service({ extractOnSubmit: false });
+  const r = await svc.submit({ selection: { kind: 'keys', keys: ['m/1.txt'] }, bucket: SOURCE, tier: 'Standard', days: 1, all_matches: false, requested_by: 't' }, {});
+  assert.equal(r.files[0]?.job_id, 'j2');
+  assert.deepEqual(env.directory.calls.filter((c) => c.startsWith('containing')), [`containing ${SOURCE}#j2 m/1.txt`]);
+  assert.equal(manifestGets(env), 1);
+  reset(env);
+  const named = await svc.submit({ selection: { kind: 'keys', keys: ['m/1.txt'] }, bucket: SOURCE, generation: 'j1', tier: 'Standard', days: 1, all_matches: false, requested_by: 't' }, {});
+  assert.equal(named.files[0]?.job_id, 'j1');
+  assert.deepEqual(env.directory.calls.filter((c) => c.startsWith('containing')), [`containing ${SOURCE}#j1 m/1.txt`]);
+});
