@@ -75,10 +75,15 @@ export class DynamoJobStore implements JobStore {
       items.push({ Put: { TableName: this.table, Item: { pk: `PERIOD#${job.request.project}#${job.request.period}`, sk: job.job_id, job_id: job.job_id } } });
     }
     try {
-      await this.dynamo.send(new TransactWriteCommand({ TransactItems: items as never }));
+      // The job id as client token: a retry of a call whose answer was lost is recognised by DynamoDB
+      // for 10 minutes (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+      await this.dynamo.send(new TransactWriteCommand({ TransactItems: items as never, ClientRequestToken: job.job_id }));
       return { created: true, job };
     } catch (err) {
       if (awsErrorName(err) !== 'TransactionCanceledException') throw err;
+      // A retried call whose first attempt was written (its answer lost, past the token's window or
+      // on an emulator without tokens) finds its own items: the job was created.
+      if (await this.isOwnWrite(job)) return { created: true, job };
       if (job.idempotency_key) {
         const existing = await this.jobForKey(job.idempotency_key);
         const other = existing && existing !== replaceKeyOf ? await this.get(existing) : undefined;
@@ -86,6 +91,12 @@ export class DynamoJobStore implements JobStore {
       }
       throw new SourceLockedError(lock, err);
     }
+  }
+
+  /** Whether the job item exists and is this very job (same id and creation time): the transaction was ours. */
+  private async isOwnWrite(job: JobItem): Promise<boolean> {
+    const stored = await this.get(job.job_id);
+    return stored !== undefined && stored.created_at === job.created_at && stored.generation === job.generation;
   }
 
   /** @inheritdoc */
