@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { SourceLockedError, sourceLock, type CreateResult, type JobItem } from '../domain/archive-job.js';
+import { SourceLockedError, jobErrorOf, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
 import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
-import { ConflictError, ValidationError } from '../domain/errors.js';
+import { ConflictError, JobStartError, ValidationError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
 import { countSource, checkQc } from './planner.js';
+import { retryWrite, type RetryWriteOptions } from './retry-write.js';
 
 /** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
 export interface JobStarter {
@@ -61,6 +62,8 @@ export interface ArchiveServiceDeps {
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
   readonly clock?: Clock;
+  /** Retries of the writes that must not be lost (marking a job FAILED, releasing its lock). Defaults of {@link retryWrite}. */
+  readonly retry?: Omit<RetryWriteOptions, 'logger'>;
 }
 
 /**
@@ -130,13 +133,37 @@ export class ArchiveService implements ArchiveJobs {
     } catch (err) {
       if (err instanceof SourceLockedError) {
         const other = (await this.deps.jobs.overlappingLocks(lock))[0]?.job_id;
-        throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
-      }
-      throw err;
+        // The lock is this very job's: a retried creation whose first attempt was written.
+        if (other !== job.job_id) throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
+        created = { created: true, job };
+      } else throw err;
     }
     if (!created.created) return jobView(created.job);
-    await this.deps.starter.start(job.job_id);
+    await this.start(job, lock);
     return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
+  }
+
+  /**
+   * Hand a recorded job to the starter. When the start fails the job is marked FAILED and its lock
+   * released (both retried), so the source and the period are free again, and the caller is told.
+   * @throws JobStartError (502) naming the job and its state (FAILED, or QUEUED when even those writes failed)
+   */
+  private async start(job: JobItem, lock: SourceLock): Promise<void> {
+    try {
+      await this.deps.starter.start(job.job_id);
+    } catch (err) {
+      const logger = this.deps.logger ?? silentLogger;
+      logger.error({ err, job_id: job.job_id }, 'the job could not be started; marking it FAILED');
+      const now = (this.deps.clock ?? systemClock).now().toISOString();
+      try {
+        await retryWrite(`mark job ${job.job_id} FAILED`, () => this.deps.jobs.update(job.job_id, { status: 'FAILED', finished_at: now, errors: [jobErrorOf(err, 'start: ')] }), { logger, ...this.deps.retry });
+        await retryWrite(`release the lock of job ${job.job_id}`, () => this.deps.jobs.releaseLock(lock, job.job_id), { logger, ...this.deps.retry });
+      } catch (writeErr) {
+        logger.error({ err: writeErr, job_id: job.job_id }, 'the job could not be marked FAILED either; it stays QUEUED until a resume takes it over');
+        throw new JobStartError(job.job_id, 'QUEUED', err);
+      }
+      throw new JobStartError(job.job_id, 'FAILED', err);
+    }
   }
 
   /**

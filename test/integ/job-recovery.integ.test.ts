@@ -9,7 +9,9 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/adapters/aws-clients.js';
 import { DynamoJobStore } from '../../src/adapters/dynamo/dynamo-job-store.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
+import { errorResponse } from '../../src/api/http.js';
 import { toArchiveRequest } from '../../src/api/mapping.js';
+import { JobStartError } from '../../src/domain/errors.js';
 import { tableNames } from '../../src/domain/config.js';
 import { composeArchive } from '../../src/entrypoints/archive-composition.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
@@ -68,5 +70,31 @@ describe('job creation is idempotent on retry (item 6)', () => {
     } finally {
       lost.remove();
     }
+  });
+});
+
+describe('a failed job start does not strand the source or the month (item 8)', () => {
+  it('a starter that fails (Batch SubmitJob refused) leaves the job FAILED, the lock released, and says so', async () => {
+    const { service } = composeArchive(config(), clients, { starter: { start: async () => Promise.reject(Object.assign(new Error('job definition not found'), { name: 'ClientException' })) } });
+    const req = { ...request('start/'), period: '2031-01' };
+    const err = await service.submit(req, { idempotencyKey: 'PERIOD#recov#2031-01' }).then(
+      () => assert.fail('submit must fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof JobStartError, String(err));
+    assert.equal(err.status, 502);
+    assert.equal(err.details.status, 'FAILED');
+    const job = await service.get(err.details.job_id);
+    assert.equal(job?.status, 'FAILED');
+    assert.match(job?.errors?.[0]?.message ?? '', /start: /);
+    const store = new DynamoJobStore(clients.dynamo, tableNames(config().tablePrefix).jobs);
+    assert.deepEqual(await store.overlappingLocks({ bucket: SRC, scope: 'start/' }), [], 'the source lock is released');
+    const period = await service.findForPeriod('recov', '2031-01');
+    assert.deepEqual(period.map((j) => j.status), ['FAILED'], 'the schedule sees the month as failed, not as taken');
+    const body = JSON.parse(errorResponse(err, 'req-1').body) as Record<string, unknown>;
+    assert.deepEqual([body.code, body.job_id, body.status], ['JOB_START_FAILED', err.details.job_id, 'FAILED']);
+    // The next request for the same source is accepted (no 409).
+    const { service: ok } = composeArchive(config(), clients, { starter: { start: async () => undefined } });
+    assert.equal((await ok.submit(request('start/'), {})).status, 'QUEUED');
   });
 });
