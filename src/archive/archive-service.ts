@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { SourceLockedError, jobErrorOf, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
+import { JOB_STALE_AFTER_MS, SourceLockedError, isStale, jobErrorOf, lastSignOfLife, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
 import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
-import { ConflictError, JobStartError, ValidationError } from '../domain/errors.js';
+import { ConflictError, JobStartError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
@@ -31,8 +31,11 @@ export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
   return essence(a) === essence(b);
 }
 
-/** Convert a job item into the job view the API and the CLI show. */
-export function jobView(job: JobItem): JobView {
+/**
+ * Convert a job item into the job view the API and the CLI show; with `liveness`, a QUEUED or
+ * RUNNING job without a sign of life for `staleAfterMs` is marked `stale`.
+ */
+export function jobView(job: JobItem, liveness?: { readonly now: Date; readonly staleAfterMs: number }): JobView {
   const counters: Record<string, number> = {};
   for (const [k, v] of Object.entries(job)) if (k.startsWith('n_') && typeof v === 'number') counters[k.slice(2)] = v;
   return {
@@ -44,6 +47,8 @@ export function jobView(job: JobItem): JobView {
     updated_at: job.updated_at,
     ...(job.errors?.length ? { errors: job.errors.map((e): { code: string; message: string } => (typeof e === 'string' ? { code: 'JOB_ERROR', message: e } : { code: e.code, message: e.message })) } : {}),
     ...(job.report_key ? { report: { report_key: job.report_key, shard_count: job.shard_count ?? 0 } } : {}),
+    ...(job.heartbeat_at ? { heartbeat_at: job.heartbeat_at } : {}),
+    ...(liveness && isStale(job, liveness.now, liveness.staleAfterMs) ? { stale: true } : {}),
   };
 }
 
@@ -62,6 +67,8 @@ export interface ArchiveServiceDeps {
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
   readonly clock?: Clock;
+  /** A QUEUED or RUNNING job without a sign of life for this many ms is stale and may be taken over. Default {@link JOB_STALE_AFTER_MS}. */
+  readonly staleAfterMs?: number;
   /** Retries of the writes that must not be lost (marking a job FAILED, releasing its lock). Defaults of {@link retryWrite}. */
   readonly retry?: Omit<RetryWriteOptions, 'logger'>;
 }
@@ -116,17 +123,7 @@ export class ArchiveService implements ArchiveJobs {
     }
     const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
-    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
-      const running = await this.deps.jobs.get(held.job_id);
-      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(
-          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
-          { job_id: held.job_id },
-          'JOB_RUNNING',
-        );
-      }
-      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
-    }
+    await this.freeStaleLocks(lock);
     let created: CreateResult;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
@@ -174,7 +171,7 @@ export class ArchiveService implements ArchiveJobs {
   async get(jobId: string): Promise<JobView | undefined> {
     const job = await this.deps.jobs.get(jobId);
     if (!job) return undefined;
-    const view = jobView(job);
+    const view = jobView(job, this.liveness());
     if (!job.report_key || !this.deps.archiveBucket) return view;
     try {
       const res = await this.deps.objects.getObject({ bucket: this.deps.archiveBucket, key: job.report_key });
@@ -191,7 +188,58 @@ export class ArchiveService implements ArchiveJobs {
   async findForPeriod(project: string, period: string): Promise<JobView[]> {
     const ids = await this.deps.jobs.jobsForPeriod(project, period);
     const jobs = await Promise.all(ids.map((id) => this.deps.jobs.get(id)));
-    return jobs.filter((j): j is JobItem => j !== undefined).map(jobView);
+    return jobs.filter((j): j is JobItem => j !== undefined).map((j) => jobView(j, this.liveness()));
+  }
+
+  private liveness(): { now: Date; staleAfterMs: number } {
+    return { now: (this.deps.clock ?? systemClock).now(), staleAfterMs: this.deps.staleAfterMs ?? JOB_STALE_AFTER_MS };
+  }
+
+  /** @inheritdoc */
+  async resume(jobId: string, options: { readonly force?: boolean } = {}): Promise<JobView> {
+    const job = await this.deps.jobs.get(jobId);
+    if (!job) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+    if (job.status === 'SUCCEEDED' || job.status === 'PARTIAL') return jobView(job, this.liveness());
+    const { now, staleAfterMs } = this.liveness();
+    if (job.status !== 'FAILED' && !options.force && !isStale(job, now, staleAfterMs)) {
+      throw new ConflictError(
+        `job ${jobId} is ${job.status} and alive (last sign of life ${lastSignOfLife(job)}); it can be taken over once it shows none for ${Math.round(staleAfterMs / 1000)} s`,
+        { job_id: jobId },
+        'JOB_RUNNING',
+      );
+    }
+    const lock = sourceLock(job);
+    await this.freeStaleLocks(lock, jobId);
+    let taken: boolean;
+    try {
+      taken = await this.deps.jobs.takeOver(jobId, job.updated_at, lock, now.toISOString());
+    } catch (err) {
+      if (!(err instanceof SourceLockedError)) throw err;
+      const other = (await this.deps.jobs.overlappingLocks(lock)).find((l) => l.job_id !== jobId)?.job_id;
+      throw new ConflictError(`another job (${other ?? 'unknown'}) holds the source of job ${jobId}`, { job_id: other }, 'JOB_RUNNING');
+    }
+    if (!taken) throw new ConflictError(`job ${jobId} changed while it was being taken over (a heartbeat or another resume); look at it again`, { job_id: jobId }, 'JOB_RUNNING');
+    await this.start(job, lock);
+    return jobView((await this.deps.jobs.get(jobId)) ?? job, this.liveness());
+  }
+
+  /**
+   * Release the locks overlapping `lock` whose jobs are no longer QUEUED or RUNNING.
+   * @throws ConflictError (409 JOB_RUNNING) naming a QUEUED or RUNNING job (other than `self`) that holds one
+   */
+  private async freeStaleLocks(lock: SourceLock, self?: string): Promise<void> {
+    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
+      if (held.job_id === self) continue;
+      const running = await this.deps.jobs.get(held.job_id);
+      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
+        throw new ConflictError(
+          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
+          { job_id: held.job_id },
+          'JOB_RUNNING',
+        );
+      }
+      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
+    }
   }
 
   private async checkSource(req: ArchiveRequest): Promise<void> {

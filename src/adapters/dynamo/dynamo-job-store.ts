@@ -99,6 +99,50 @@ export class DynamoJobStore implements JobStore {
     return stored !== undefined && stored.created_at === job.created_at && stored.generation === job.generation;
   }
 
+  /**
+   * One TransactWriteItems: the job's conditional update (`updated_at` unchanged) and the lock's
+   * Put (absent, or already this job's). A cancelled transaction is the lock's holder when the lock
+   * names another job, else the job moved on.
+   * @inheritdoc
+   */
+  async takeOver(jobId: string, seenUpdatedAt: string, lock: SourceLock, now: string): Promise<boolean> {
+    // batch_refs removed: the resumed run gets its own AWS Batch chain (the job-state handler chains once per refs).
+    const parts = updateExpression({ set: { status: 'QUEUED', heartbeat_at: now, updated_at: now }, remove: ['batch_refs'] });
+    try {
+      await this.dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: jobPk(jobId), sk: 'JOB' },
+                UpdateExpression: parts.UpdateExpression,
+                ConditionExpression: '#c_u = :c_seen',
+                ExpressionAttributeNames: { ...parts.ExpressionAttributeNames, '#c_u': 'updated_at' },
+                ExpressionAttributeValues: { ...parts.ExpressionAttributeValues, ':c_seen': seenUpdatedAt },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `LOCK#${lock.bucket}`, sk: lock.scope, job_id: jobId },
+                ConditionExpression: 'attribute_not_exists(pk) OR job_id = :c_j',
+                ExpressionAttributeValues: { ':c_j': jobId },
+              },
+            },
+          ] as never,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (awsErrorName(err) !== 'TransactionCanceledException') throw err;
+      const holder = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConsistentRead: true }));
+      const other = holder.Item?.job_id as string | undefined;
+      if (other !== undefined && other !== jobId) throw new SourceLockedError(lock, err);
+      return false;
+    }
+  }
+
   /** @inheritdoc */
   async releaseLock(lock: SourceLock, jobId: string): Promise<void> {
     try {
