@@ -5,13 +5,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ArchiveService } from '../../src/archive/archive-service.js';
+import { S3ObjectStore } from '../../src/adapters/s3/s3-object-store.js';
 import { createAwsClients, type AwsClients } from '../../src/adapters/aws-clients.js';
 import { DynamoJobStore } from '../../src/adapters/dynamo/dynamo-job-store.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { errorResponse } from '../../src/api/http.js';
 import { toArchiveRequest } from '../../src/api/mapping.js';
-import { JobStartError } from '../../src/domain/errors.js';
+import { ColdpackError, JobStartError } from '../../src/domain/errors.js';
 import { tableNames } from '../../src/domain/config.js';
 import { composeArchive } from '../../src/entrypoints/archive-composition.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
@@ -98,3 +102,55 @@ describe('a failed job start does not strand the source or the month (item 8)', 
     assert.equal((await ok.submit(request('start/'), {})).status, 'QUEUED');
   });
 });
+
+describe('a stale job is shown and taken over (item 7)', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_ENDPOINT_URL: moto.moto.endpoint, AWS_REGION: 'us-east-1', COLDPACK_TABLE_PREFIX: 'recov-', COLDPACK_ARCHIVE_BUCKET: 'recov-archive', COLDPACK_RESTORE_BUCKET: 'recov-restore' },
+    });
+
+  it('a RUNNING job without a sign of life: status says stale, the API resume refuses a live one, archive --job takes it over and finishes it', async () => {
+    for (let i = 0; i < 3; i++) await moto.clients.s3.send(new PutObjectCommand({ Bucket: SRC, Key: `stale/f${i}.csv`, Body: `stale,${i}\n` }));
+    const { service } = composeArchive(config(), clients, { starter: { start: async () => undefined } });
+    const view = await service.submit(request('stale/'), {});
+    const table = tableNames(config().tablePrefix).jobs;
+    await expect409(service.resume(view.job_id));
+    // The process died an hour ago while RUNNING (its FAILED write and lock release never happened).
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    await clients.dynamo.send(
+      new UpdateCommand({ TableName: table, Key: { pk: `ARCHIVE#${view.job_id}`, sk: 'JOB' }, UpdateExpression: 'SET #s = :r, updated_at = :o, heartbeat_at = :o', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':r': 'RUNNING', ':o': old } }),
+    );
+    assert.equal((await service.get(view.job_id))?.stale, true);
+    const status = cli(['status', view.job_id]);
+    assert.match(status.stdout, new RegExp(`RUNNING \\(stale: no sign of life since ${old}; resume it with: coldpack archive --job ${view.job_id}\\)`), status.stdout + status.stderr);
+    await expect409(service.submit(request('stale/'), {}), 'the stale job still holds the source until it is resumed or fails');
+    const run = cli(['archive', '--job', view.job_id, '--json', '--no-progress']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { status: string }).status, 'SUCCEEDED');
+    const after = await service.get(view.job_id);
+    assert.equal(after?.status, 'SUCCEEDED');
+    assert.ok(after?.heartbeat_at && after.heartbeat_at > old, 'the resumed run heartbeats');
+  });
+
+  it('a stale job is taken over through the real DynamoDB transaction (lock retaken, batch refs cleared) and started', async () => {
+    for (let i = 0; i < 2; i++) await moto.clients.s3.send(new PutObjectCommand({ Bucket: SRC, Key: `take/f${i}.csv`, Body: `take,${i}\n` }));
+    const started: string[] = [];
+    const { service } = composeArchive(config(), clients, { starter: { start: async (id) => void started.push(id) } });
+    const view = await service.submit(request('take/'), {});
+    const store = new DynamoJobStore(clients.dynamo, tableNames(config().tablePrefix).jobs);
+    await store.update(view.job_id, { status: 'RUNNING', batch_refs: ['batch-1'] });
+    await store.releaseLock({ bucket: SRC, scope: 'take/' }, view.job_id);
+    const later = new ArchiveService({ objects: new S3ObjectStore(clients.s3), jobs: store, starter: { start: async (id) => void started.push(id) }, clock: { now: () => new Date(Date.now() + 3_600_000) } });
+    const resumed = await later.resume(view.job_id);
+    assert.equal(resumed.status, 'QUEUED');
+    assert.deepEqual(started, [view.job_id, view.job_id]);
+    assert.deepEqual((await store.overlappingLocks({ bucket: SRC, scope: 'take/' })).map((l) => l.job_id), [view.job_id]);
+    assert.equal((await store.get(view.job_id))?.batch_refs, undefined);
+    await expect409(later.resume(view.job_id), 'just taken over: alive again');
+  });
+});
+
+async function expect409(p: Promise<unknown>, message?: string): Promise<void> {
+  await assert.rejects(p, (e: unknown) => e instanceof ColdpackError && e.status === 409, message);
+}
