@@ -25,7 +25,8 @@ import { loseResponses } from '../support/lost-response.js';
 const SRC = 'recov-src';
 let moto: MotoFixture;
 let clients: AwsClients;
-const config = () => loadConfig({ AWS_REGION: moto.region, COLDPACK_TABLE_PREFIX: 'recov-', COLDPACK_ARCHIVE_BUCKET: 'recov-archive', COLDPACK_RESTORE_BUCKET: 'recov-restore' });
+const config = () =>
+  loadConfig({ AWS_REGION: moto.region, COLDPACK_TABLE_PREFIX: 'recov-', COLDPACK_ARCHIVE_BUCKET: 'recov-archive', COLDPACK_RESTORE_BUCKET: 'recov-restore' });
 
 before(async () => {
   moto = await startMotoFixture();
@@ -42,7 +43,10 @@ after(async () => {
 });
 
 const request = (prefix: string) =>
-  toArchiveRequest({ project_name: 'recov', bucket_name: SRC, prefix, delete_source: false }, { now: new Date('2025-06-02T10:00:00Z'), timeZone: 'UTC', requestedBy: 'test' });
+  toArchiveRequest(
+    { project_name: 'recov', bucket_name: SRC, prefix, delete_source: false },
+    { now: new Date('2025-06-02T10:00:00Z'), timeZone: 'UTC', requestedBy: 'test' },
+  );
 
 describe('job creation is idempotent on retry (item 6)', () => {
   it('a lost answer to the creation transaction (the SDK retries it) creates and starts the job, with no conflict', async () => {
@@ -54,7 +58,10 @@ describe('job creation is idempotent on retry (item 6)', () => {
       assert.equal(lost.count(), 1, 'the answer was dropped once and the call retried');
       assert.deepEqual(started, [view.job_id], 'the job is started');
       const locks = await new DynamoJobStore(clients.dynamo, tableNames(config().tablePrefix).jobs).overlappingLocks({ bucket: SRC, scope: 'lost/' });
-      assert.deepEqual(locks.map((l) => l.job_id), [view.job_id]);
+      assert.deepEqual(
+        locks.map((l) => l.job_id),
+        [view.job_id],
+      );
     } finally {
       lost.remove();
     }
@@ -79,7 +86,9 @@ describe('job creation is idempotent on retry (item 6)', () => {
 
 describe('a failed job start does not strand the source or the month (item 8)', () => {
   it('a starter that fails (Batch SubmitJob refused) leaves the job FAILED, the lock released, and says so', async () => {
-    const { service } = composeArchive(config(), clients, { starter: { start: async () => Promise.reject(Object.assign(new Error('job definition not found'), { name: 'ClientException' })) } });
+    const { service } = composeArchive(config(), clients, {
+      starter: { start: async () => Promise.reject(Object.assign(new Error('job definition not found'), { name: 'ClientException' })) },
+    });
     const req = { ...request('start/'), period: '2031-01' };
     const err = await service.submit(req, { idempotencyKey: 'PERIOD#recov#2031-01' }).then(
       () => assert.fail('submit must fail'),
@@ -94,7 +103,11 @@ describe('a failed job start does not strand the source or the month (item 8)', 
     const store = new DynamoJobStore(clients.dynamo, tableNames(config().tablePrefix).jobs);
     assert.deepEqual(await store.overlappingLocks({ bucket: SRC, scope: 'start/' }), [], 'the source lock is released');
     const period = await service.findForPeriod('recov', '2031-01');
-    assert.deepEqual(period.map((j) => j.status), ['FAILED'], 'the schedule sees the month as failed, not as taken');
+    assert.deepEqual(
+      period.map((j) => j.status),
+      ['FAILED'],
+      'the schedule sees the month as failed, not as taken',
+    );
     const body = JSON.parse(errorResponse(err, 'req-1').body) as Record<string, unknown>;
     assert.deepEqual([body.code, body.job_id, body.status], ['JOB_START_FAILED', err.details.job_id, 'FAILED']);
     // The next request for the same source is accepted (no 409).
@@ -107,7 +120,14 @@ describe('a stale job is shown and taken over (item 7)', () => {
   const cli = (args: string[]) =>
     spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
       encoding: 'utf8',
-      env: { ...process.env, AWS_ENDPOINT_URL: moto.moto.endpoint, AWS_REGION: 'us-east-1', COLDPACK_TABLE_PREFIX: 'recov-', COLDPACK_ARCHIVE_BUCKET: 'recov-archive', COLDPACK_RESTORE_BUCKET: 'recov-restore' },
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: moto.moto.endpoint,
+        AWS_REGION: 'us-east-1',
+        COLDPACK_TABLE_PREFIX: 'recov-',
+        COLDPACK_ARCHIVE_BUCKET: 'recov-archive',
+        COLDPACK_RESTORE_BUCKET: 'recov-restore',
+      },
     });
 
   it('a RUNNING job without a sign of life: status says stale, the API resume refuses a live one, archive --job takes it over and finishes it', async () => {
@@ -119,11 +139,21 @@ describe('a stale job is shown and taken over (item 7)', () => {
     // The process died an hour ago while RUNNING (its FAILED write and lock release never happened).
     const old = new Date(Date.now() - 3_600_000).toISOString();
     await clients.dynamo.send(
-      new UpdateCommand({ TableName: table, Key: { pk: `ARCHIVE#${view.job_id}`, sk: 'JOB' }, UpdateExpression: 'SET #s = :r, updated_at = :o, heartbeat_at = :o', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':r': 'RUNNING', ':o': old } }),
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `ARCHIVE#${view.job_id}`, sk: 'JOB' },
+        UpdateExpression: 'SET #s = :r, updated_at = :o, heartbeat_at = :o',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': 'RUNNING', ':o': old },
+      }),
     );
     assert.equal((await service.get(view.job_id))?.stale, true);
     const status = cli(['status', view.job_id]);
-    assert.match(status.stdout, new RegExp(`RUNNING \\(stale: no sign of life since ${old}; resume it with: coldpack archive --job ${view.job_id}\\)`), status.stdout + status.stderr);
+    assert.match(
+      status.stdout,
+      new RegExp(`RUNNING \\(stale: no sign of life since ${old}; resume it with: coldpack archive --job ${view.job_id}\\)`),
+      status.stdout + status.stderr,
+    );
     await expect409(service.submit(request('stale/'), {}), 'the stale job still holds the source until it is resumed or fails');
     const run = cli(['archive', '--job', view.job_id, '--json', '--no-progress']);
     assert.equal(run.status, 0, run.stderr);
@@ -141,11 +171,19 @@ describe('a stale job is shown and taken over (item 7)', () => {
     const store = new DynamoJobStore(clients.dynamo, tableNames(config().tablePrefix).jobs);
     await store.update(view.job_id, { status: 'RUNNING', batch_refs: ['batch-1'] });
     await store.releaseLock({ bucket: SRC, scope: 'take/' }, view.job_id);
-    const later = new ArchiveService({ objects: new S3ObjectStore(clients.s3), jobs: store, starter: { start: async (id) => void started.push(id) }, clock: { now: () => new Date(Date.now() + 3_600_000) } });
+    const later = new ArchiveService({
+      objects: new S3ObjectStore(clients.s3),
+      jobs: store,
+      starter: { start: async (id) => void started.push(id) },
+      clock: { now: () => new Date(Date.now() + 3_600_000) },
+    });
     const resumed = await later.resume(view.job_id);
     assert.equal(resumed.status, 'QUEUED');
     assert.deepEqual(started, [view.job_id, view.job_id]);
-    assert.deepEqual((await store.overlappingLocks({ bucket: SRC, scope: 'take/' })).map((l) => l.job_id), [view.job_id]);
+    assert.deepEqual(
+      (await store.overlappingLocks({ bucket: SRC, scope: 'take/' })).map((l) => l.job_id),
+      [view.job_id],
+    );
     assert.equal((await store.get(view.job_id))?.batch_refs, undefined);
     await expect409(later.resume(view.job_id), 'just taken over: alive again');
   });

@@ -49,7 +49,14 @@ describe('heartbeats and takeover', () => {
     const id = await a.submit(listRequest('st/'));
     await a.jobs.update(id, { status: 'RUNNING', heartbeat_at: new Date().toISOString() });
     const started: string[] = [];
-    const at = (ms: number) => new ArchiveService({ objects: a.objects, jobs: a.jobs, starter: { start: async (j) => void started.push(j) }, clock: { now: () => new Date(Date.now() + ms) }, staleAfterMs: 60_000 });
+    const at = (ms: number) =>
+      new ArchiveService({
+        objects: a.objects,
+        jobs: a.jobs,
+        starter: { start: async (j) => void started.push(j) },
+        clock: { now: () => new Date(Date.now() + ms) },
+        staleAfterMs: 60_000,
+      });
     await assert.rejects(at(0).resume(id), code('JOB_RUNNING'));
     assert.equal((await at(0).get(id))?.stale, undefined);
     // The process died: its lock was even released by someone (e.g. a failed final write half done).

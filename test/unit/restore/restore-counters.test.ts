@@ -9,7 +9,14 @@ import { SOURCE, memoryRestoreEnv, putMemoryBundle, restoreInput } from '../../s
 
 test('a crash at the counter write after a file became AVAILABLE leaves no drift: the request finishes with its last file', async () => {
   const env = memoryRestoreEnv();
-  await putMemoryBundle(env, [{ key: 'c/one.txt', data: Buffer.from('one\n'.repeat(50)) }, { key: 'c/two.txt', data: Buffer.from('two\n'.repeat(50)) }], { storageClass: 'STANDARD' });
+  await putMemoryBundle(
+    env,
+    [
+      { key: 'c/one.txt', data: Buffer.from('one\n'.repeat(50)) },
+      { key: 'c/two.txt', data: Buffer.from('two\n'.repeat(50)) },
+    ],
+    { storageClass: 'STANDARD' },
+  );
   // The process "dies" at the first separate counter write (after the file's status write).
   const count = env.restores.count.bind(env.restores);
   let crashed = 0;
@@ -22,7 +29,10 @@ test('a crash at the counter write after a file became AVAILABLE leaves no drift
   const [id] = [...env.restores.requests.keys()];
   const req = await env.restores.getRequest(id!);
   const files = await env.restores.files(id!);
-  assert.deepEqual(files.map((f) => f.status), ['AVAILABLE', 'AVAILABLE']);
+  assert.deepEqual(
+    files.map((f) => f.status),
+    ['AVAILABLE', 'AVAILABLE'],
+  );
   assert.equal(req?.files_available, 2, 'the counter matches the file statuses');
   assert.equal(req?.status, 'AVAILABLE', 'finished with its last file, without waiting for a reconciler pass');
   assert.equal(view?.status, 'AVAILABLE');
