@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { JOB_STALE_AFTER_MS, SourceLockedError, isStale, jobErrorOf, lastSignOfLife, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
+import { JOB_STALE_AFTER_MS, SourceLockedError, isStale, sourceLock, type CreateResult, type JobItem } from '../domain/archive-job.js';
 import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
-import { ConflictError, JobStartError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, ValidationError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
 import { countSource, checkQc } from './planner.js';
-import { retryWrite, type RetryWriteOptions } from './retry-write.js';
+import { JobLauncher } from './job-launcher.js';
+import type { RetryWriteOptions } from './retry-write.js';
 
 /** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
 export interface JobStarter {
@@ -123,7 +124,7 @@ export class ArchiveService implements ArchiveJobs {
     }
     const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
-    await this.freeStaleLocks(lock);
+    await this.launcher().freeStaleLocks(lock);
     let created: CreateResult;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
@@ -136,31 +137,8 @@ export class ArchiveService implements ArchiveJobs {
       } else throw err;
     }
     if (!created.created) return jobView(created.job);
-    await this.start(job, lock);
+    await this.launcher().start(job, lock);
     return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
-  }
-
-  /**
-   * Hand a recorded job to the starter. When the start fails the job is marked FAILED and its lock
-   * released (both retried), so the source and the period are free again, and the caller is told.
-   * @throws JobStartError (502) naming the job and its state (FAILED, or QUEUED when even those writes failed)
-   */
-  private async start(job: JobItem, lock: SourceLock): Promise<void> {
-    try {
-      await this.deps.starter.start(job.job_id);
-    } catch (err) {
-      const logger = this.deps.logger ?? silentLogger;
-      logger.error({ err, job_id: job.job_id }, 'the job could not be started; marking it FAILED');
-      const now = (this.deps.clock ?? systemClock).now().toISOString();
-      try {
-        await retryWrite(`mark job ${job.job_id} FAILED`, () => this.deps.jobs.update(job.job_id, { status: 'FAILED', finished_at: now, errors: [jobErrorOf(err, 'start: ')] }), { logger, ...this.deps.retry });
-        await retryWrite(`release the lock of job ${job.job_id}`, () => this.deps.jobs.releaseLock(lock, job.job_id), { logger, ...this.deps.retry });
-      } catch (writeErr) {
-        logger.error({ err: writeErr, job_id: job.job_id }, 'the job could not be marked FAILED either; it stays QUEUED until a resume takes it over');
-        throw new JobStartError(job.job_id, 'QUEUED', err);
-      }
-      throw new JobStartError(job.job_id, 'FAILED', err);
-    }
   }
 
   /**
@@ -197,49 +175,12 @@ export class ArchiveService implements ArchiveJobs {
 
   /** @inheritdoc */
   async resume(jobId: string, options: { readonly force?: boolean } = {}): Promise<JobView> {
-    const job = await this.deps.jobs.get(jobId);
-    if (!job) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
-    if (job.status === 'SUCCEEDED' || job.status === 'PARTIAL') return jobView(job, this.liveness());
-    const { now, staleAfterMs } = this.liveness();
-    if (job.status !== 'FAILED' && !options.force && !isStale(job, now, staleAfterMs)) {
-      throw new ConflictError(
-        `job ${jobId} is ${job.status} and alive (last sign of life ${lastSignOfLife(job)}); it can be taken over once it shows none for ${Math.round(staleAfterMs / 1000)} s`,
-        { job_id: jobId },
-        'JOB_RUNNING',
-      );
-    }
-    const lock = sourceLock(job);
-    await this.freeStaleLocks(lock, jobId);
-    let taken: boolean;
-    try {
-      taken = await this.deps.jobs.takeOver(jobId, job.updated_at, lock, now.toISOString());
-    } catch (err) {
-      if (!(err instanceof SourceLockedError)) throw err;
-      const other = (await this.deps.jobs.overlappingLocks(lock)).find((l) => l.job_id !== jobId)?.job_id;
-      throw new ConflictError(`another job (${other ?? 'unknown'}) holds the source of job ${jobId}`, { job_id: other }, 'JOB_RUNNING');
-    }
-    if (!taken) throw new ConflictError(`job ${jobId} changed while it was being taken over (a heartbeat or another resume); look at it again`, { job_id: jobId }, 'JOB_RUNNING');
-    await this.start(job, lock);
-    return jobView((await this.deps.jobs.get(jobId)) ?? job, this.liveness());
+    return jobView(await this.launcher().resume(jobId, options), this.liveness());
   }
 
-  /**
-   * Release the locks overlapping `lock` whose jobs are no longer QUEUED or RUNNING.
-   * @throws ConflictError (409 JOB_RUNNING) naming a QUEUED or RUNNING job (other than `self`) that holds one
-   */
-  private async freeStaleLocks(lock: SourceLock, self?: string): Promise<void> {
-    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
-      if (held.job_id === self) continue;
-      const running = await this.deps.jobs.get(held.job_id);
-      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(
-          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
-          { job_id: held.job_id },
-          'JOB_RUNNING',
-        );
-      }
-      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
-    }
+  private launcher(): JobLauncher {
+    const { jobs, starter, logger, clock, retry, staleAfterMs } = this.deps;
+    return new JobLauncher({ jobs, starter, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}), ...(retry ? { retry } : {}), ...(staleAfterMs === undefined ? {} : { staleAfterMs }) });
   }
 
   private async checkSource(req: ArchiveRequest): Promise<void> {
