@@ -196,6 +196,7 @@ export class RestoreService implements RestoreRequests, FileLookup {
     };
     await this.store.open(restoreId, at);
     if (!(await this.store.createRequest(record))) return (await this.get(restoreId))!;
+    opts.onRecorded?.(restoreId);
     const mode = this.options.resolution ?? 'inline';
     if (mode === 'inline') {
       const refused = await this.resolution.run(restoreId);
