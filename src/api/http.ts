@@ -7,7 +7,11 @@ import type { z } from 'zod';
 import { ERROR_CODES } from '../domain/error-codes.js';
 import { ColdpackError, ConflictError, ValidationError } from '../domain/errors.js';
 import { asColdpackError } from '../domain/unexpected-errors.js';
+import { LONE_SURROGATE_MESSAGE, hasLoneSurrogate, quote } from './fields.js';
 import type { ApiLogger } from './ports.js';
+
+/** Most validation issues listed in a 400 body (the rest are counted): 20. */
+export const MAX_REPORTED_ISSUES = 20;
 
 /**
  * Default request body limit: 1 MiB (1,048,576 bytes). Well under the hard caps of the platform:
@@ -16,6 +20,13 @@ import type { ApiLogger } from './ports.js';
  * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects accepted in a JSON body: 8 (the deepest body the API takes,
+ * an estimate histogram, nests 3). Deeper bodies are a 400 before they are parsed or validated, so
+ * no parser, validator or message builder ever recurses over unbounded input.
+ */
+export const MAX_JSON_DEPTH = 8;
 
 /** Lambda's synchronous response payload cap: 6 MB. Every response body stays under it. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -100,6 +111,10 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw new ValidationError('request body is empty; expected a JSON object', undefined, 'MALFORMED_JSON');
+  const depth = jsonNestingDepth(text, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ValidationError(`request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; no request needs more than 3`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -121,10 +136,59 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   }
 }
 
-function describeValue(v: unknown): string {
+/**
+ * Nesting depth of the arrays and objects in JSON `text` (0 for a scalar), by one pass over the
+ * characters (strings skipped), stopping as soon as it passes `stopAbove`. Linear, no recursion.
+ */
+export function jsonNestingDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > stopAbove) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/**
+ * A short description of a received value for an error message: at most ~80 characters, and it
+ * never walks into an array or object (so no input can make it slow or overflow the stack).
+ */
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
+  if (typeof v === 'string') return quote(v);
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return keys.length === 0 ? 'an empty object' : `an object with ${keys.length === 1 ? 'key' : 'keys'} ${keys.slice(0, 3).map((k) => quote(k, 40)).join(', ')}${keys.length > 3 ? ', ...' : ''}`;
+  }
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+/**
+ * The first string (value or member name) in `input` holding a lone UTF-16 surrogate, as a dotted
+ * path (`keys.3`), or undefined. Walks at most {@link MAX_JSON_DEPTH} levels (deeper input is refused
+ * before it gets here; deeper levels are not visited).
+ */
+function loneSurrogatePath(input: unknown, path: string[] = []): string | undefined {
+  if (typeof input === 'string') return hasLoneSurrogate(input) ? path.join('.') || 'body' : undefined;
+  if (input === null || typeof input !== 'object' || path.length > MAX_JSON_DEPTH) return undefined;
+  for (const [k, v] of Object.entries(input)) {
+    if (hasLoneSurrogate(k)) return [...path, k.replace(/\p{Surrogate}/gu, '\ufffd')].join('.');
+    const found = loneSurrogatePath(v, [...path, k]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -146,15 +210,17 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError(`${what} must be a JSON object, got ${Array.isArray(input) ? 'an array' : describeValue(input)}`);
   }
+  const bad = loneSurrogatePath(input);
+  if (bad !== undefined) throw new ValidationError(`${bad}: ${LONE_SURROGATE_MESSAGE}`, bad);
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const allowed = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
-  const issues = r.error.issues.map((iss) => {
+  const issues = r.error.issues.slice(0, MAX_REPORTED_ISSUES).map((iss) => {
     if (iss.code === 'unrecognized_keys') {
       const keys = iss.keys;
       return {
         field: [...iss.path, keys[0] ?? ''].join('.'),
-        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.slice(0, 5).map((k) => quote(k, 64)).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
       };
     }
     const field = iss.path.map(String).join('.');
@@ -162,8 +228,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
     return { field, message: `${field}: ${iss.message}${got}` };
   });
   const first = issues[0]!;
+  const more = r.error.issues.length - 1;
   const err = new ValidationError(
-    issues.length === 1 ? first.message : `${first.message}; and ${issues.length - 1} more problem(s)`,
+    more === 0 ? first.message : `${first.message}; and ${more} more problem(s)`,
     first.field || undefined,
   );
   Object.assign(err, { details: { issues } });
