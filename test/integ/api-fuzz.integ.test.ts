@@ -6,12 +6,14 @@
  * methods, headers and query strings. Every answer must be a 2xx or 4xx with a JSON body (errors
  * `{code, message}`), within 10 s, and `/health` must answer after each request.
  *
- * Routes that start work point at a bucket that does not exist (archive) or at keys never archived
+ * Routes come from the generators below and from docs/openapi.json (every documented route must be
+ * hit). Routes that start work point at a bucket that does not exist (archive) or at keys never archived
  * (restore), so no real job runs. Seed and size: FUZZ_SEED (default 12), FUZZ_COUNT (default 1,200).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { tableNames } from '../../src/domain/config.js';
@@ -233,12 +235,37 @@ interface FuzzRequest {
   readonly body?: string | Buffer;
 }
 
+/** Every `METHOD /template` of the OpenAPI document (so a route added later is fuzzed too). */
+const DOCUMENTED_ROUTES: readonly { method: string; template: string }[] = Object.entries(
+  (JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as { paths: Record<string, Record<string, unknown>> }).paths,
+).flatMap(([template, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), template })));
+
+/** The documented route a request path and method hit, if any. */
+function documentedRoute(method: string, path: string): string | undefined {
+  const segs = path.split('?')[0]!.split('/');
+  const hit = DOCUMENTED_ROUTES.find((r) => {
+    const t = r.template.split('/');
+    return r.method === method && t.length === segs.length && t.every((x, i) => x.startsWith('{') || x === segs[i]);
+  });
+  return hit && `${hit.method} ${hit.template}`;
+}
+
+/** A request to any documented route, by its template: ids and a body from the generic generators. */
+function generic(f: Fuzzer, restoreId: string, headers: Record<string, string>): FuzzRequest {
+  const r = f.pick(DOCUMENTED_ROUTES);
+  const path = r.template.replace(/\{[^}]+\}/g, () => f.pick([restoreId, '20240410T000000Z-abcdef12', 'nope', '%ED%A0%80', 'x'.repeat(300)]));
+  if (r.method === 'GET') return { method: r.method, path, headers };
+  const body = f.chance(0.5) ? toJson(f.value()) : toJson({ [f.pick(['days', 'key', 'reason', 'force'])]: f.value() });
+  return { method: r.method, path, headers, body };
+}
+
 function generate(f: Fuzzer, restoreId: string): FuzzRequest {
   const headers: Record<string, string> = {};
   if (f.chance(0.97)) headers.authorization = `Bearer ${TOKEN}`;
   else if (f.chance(0.7)) headers.authorization = f.pick(['Bearer wrong-token-wrong-token', 'Basic x', 'Bearer', '']);
   if (f.chance(0.9)) headers['content-type'] = f.pick(['application/json', 'text/plain', 'application/x-www-form-urlencoded']);
   if (f.chance(0.1)) headers['idempotency-key'] = f.pick(['', ' ', 'k'.repeat(256), 'fuzz key', 'fuzz-key-1', '\u00e9']);
+  if (f.chance(0.1)) return generic(f, restoreId, headers);
   const route = f.pick(['/archive', '/archive/{id}', '/restore', '/restore/{id}', '/files', '/estimate', '/estimate', '/health', '/schedule', '/schedule/preview', '/odd']);
   const post = ['/archive', '/restore', '/estimate', '/schedule/preview'].includes(route);
   let method = post ? 'POST' : 'GET';
@@ -364,6 +391,7 @@ describe('API fuzz against coldpack serve on moto (issue 12)', () => {
     const f = new Fuzzer(prng(SEED));
     const failures: string[] = [];
     const statuses = new Map<number, number>();
+    const covered = new Set<string>();
     const started = Date.now();
     for (let i = 0; i < COUNT; i++) {
       const r = generate(f, restoreId);
@@ -371,6 +399,8 @@ describe('API fuzz against coldpack serve on moto (issue 12)', () => {
       try {
         const res = await send(r);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        const hit = documentedRoute(r.method, r.path);
+        if (hit) covered.add(hit);
         const p = problem(r.method, res.status, res.text);
         if (p) failures.push(`${what()} -> ${p} ${res.text.slice(0, 200)}`);
       } catch (err) {
@@ -386,6 +416,7 @@ describe('API fuzz against coldpack serve on moto (issue 12)', () => {
     const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
     console.log(`api fuzz: seed ${SEED}, ${COUNT} requests in ${seconds.toFixed(1)} s: ${summary}`);
     assert.deepEqual(failures.slice(0, 15), [], `${failures.length} bad answers`);
+    assert.deepEqual(DOCUMENTED_ROUTES.map((r) => `${r.method} ${r.template}`).filter((r) => !covered.has(r)), [], 'every documented route is fuzzed');
     assert.ok((statuses.get(400) ?? 0) > COUNT / 3, `mostly 400s expected: ${summary}`);
     assert.ok([...statuses.keys()].some((s) => s >= 200 && s < 300), `some valid requests expected: ${summary}`);
     assert.ok(seconds < 90, `took ${seconds} s`);
