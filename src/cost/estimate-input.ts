@@ -58,8 +58,12 @@ export const DEFAULT_RESTORE_BUCKET_DAYS = 7;
  */
 export const estimateRequestSchema = z
   .strictObject({
-    objects: z.number().int().nonnegative().max(MAX_ESTIMATE_OBJECTS).optional(),
-    avg_size_bytes: z.number().nonnegative().max(MAX_ESTIMATE_OBJECT_BYTES).optional(),
+    objects: z.number().int().nonnegative().max(MAX_ESTIMATE_OBJECTS, { error: 'at most 10^12 objects' }).optional(),
+    avg_size_bytes: z
+      .number()
+      .nonnegative()
+      .max(MAX_ESTIMATE_OBJECT_BYTES, { error: `at most ${MAX_ESTIMATE_OBJECT_BYTES} bytes (48.8 TiB, S3's largest object)` })
+      .optional(),
     avg_key_bytes: z.number().positive().max(1024).optional(),
     histogram: z.array(bucketSchema).max(MAX_HISTOGRAM_BUCKETS).optional(),
     storage_class: z.enum(['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA']).default('DEEP_ARCHIVE'),
