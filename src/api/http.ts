@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import { ERROR_CODES } from '../domain/error-codes.js';
-import { ColdpackError, ConflictError, ValidationError } from '../domain/errors.js';
+import { ColdpackError, ConflictError, JobStartError, ValidationError } from '../domain/errors.js';
 import { asColdpackError } from '../domain/unexpected-errors.js';
 import { LONE_SURROGATE_MESSAGE, hasLoneSurrogate, quote } from './fields.js';
 import type { ApiLogger } from './ports.js';
@@ -247,6 +247,10 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
  */
 export function errorResponse(err: unknown, requestId: string, log?: ApiLogger): APIGatewayProxyResult {
   const e = asColdpackError(err);
+  if (e instanceof JobStartError) {
+    log?.error({ err, code: e.code, requestId }, 'job recorded but not started');
+    return json(e.status, { code: e.code, message: e.message, ...e.details });
+  }
   if (e.status >= 500 || !e.expose) {
     log?.error({ err, code: e.code, requestId }, 'request failed');
     return json(e.status, { code: e.code, message: `${ERROR_CODES[e.code].meaning}; quote request id ${requestId} when reporting it` });

@@ -36,6 +36,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       updated_at: { ...str, format: 'date-time' },
       errors: { type: 'array', items: { type: 'object', properties: { code: str, message: str, key: str } } },
       report: { type: 'object' },
+      heartbeat_at: { ...str, format: 'date-time', description: 'Last heartbeat of the process running the job.' },
+      stale: { type: 'boolean', description: 'QUEUED or RUNNING without a sign of life for 15 minutes: resume it with POST /archive/{job_id}/resume.' },
     },
   },
   RestoreAccepted: {

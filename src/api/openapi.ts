@@ -124,7 +124,8 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           summary: 'Start an archive job',
           description:
             'prefix is the source application\'s folder name WITHOUT a trailing slash: "20240410" archives the keys under "20240410/". ' +
-            'Use s3_prefix for a raw S3 prefix. 409 when a job for the same bucket and prefix is RUNNING (body has its job_id).',
+            'Use s3_prefix for a raw S3 prefix. 409 when a job for the same bucket and prefix is RUNNING (body has its job_id). ' +
+            '502 JOB_START_FAILED when the job was recorded but could not be started: the body has job_id and status (FAILED: lock released, resumable).',
           parameters: [idemHeader],
           requestBody: body('ArchiveRequest'),
           responses: {
@@ -139,7 +140,24 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
         get: {
           summary: 'Archive job status',
           parameters: [idParam('job_id')],
-          responses: { '200': { description: 'The job.', content: jsonContent(ref('Job')) }, ...COMMON, '404': err('No such job.') },
+          responses: { '200': { description: 'The job (`stale: true` when it is QUEUED or RUNNING without a sign of life; resume it).', content: jsonContent(ref('Job')) }, ...COMMON, '404': err('No such job.') },
+        },
+      },
+      '/archive/{job_id}/resume': {
+        post: {
+          summary: 'Resume a FAILED or stale archive job',
+          description:
+            'Takes over a FAILED job, or a QUEUED/RUNNING one whose heartbeat is stale (no sign of life for 15 minutes), retakes its source lock and starts it again; ' +
+            'work already done (planned shards, committed bundles) is kept. A SUCCEEDED or PARTIAL job is answered as is (200).',
+          parameters: [idParam('job_id')],
+          responses: {
+            '200': { description: 'The job had finished; nothing was done.', content: jsonContent(ref('Job')) },
+            '202': { description: 'The job was taken over and started.', content: jsonContent(ref('ArchiveAccepted')) },
+            ...COMMON,
+            '404': err('No such job.'),
+            '409': err('The job is alive (fresh heartbeat), or another job holds its source; job_id names it.'),
+            '502': err('The job could not be started (JOB_START_FAILED); the body has job_id and the status it was left in.'),
+          },
         },
       },
       '/restore': {

@@ -57,6 +57,7 @@ export const ERROR_CODES = Object.freeze({
   UNPROCESSED_ITEMS: failed(503, 'DynamoDB left items unprocessed past the retry budget'),
   TOO_MANY_PARTS: failed(500, 'a multipart upload would pass S3\u2019s 10,000-part limit'),
   BATCH_SUBMIT_FAILED: failed(502, 'AWS Batch refused a job submission'),
+  JOB_START_FAILED: failed(502, 'the job was recorded but could not be started; it is marked FAILED (lock released) and can be resumed'),
   JOB_RUNNER_MISSING: failed(500, 'no job runner is configured'),
   NOTIFY_FAILED: failed(502, 'an SNS notification failed'),
   NOT_IMPLEMENTED: failed(501, 'the route is not available in this deployment'),

@@ -13,6 +13,8 @@ import { periodOf } from '../../../schedule/period.js';
 import { intFlag } from '../int-flag.js';
 import { composeArchive } from '../../archive-composition.js';
 import type { JobReport } from '../../../archive/finalizer.js';
+import type { ArchiveService } from '../../../archive/archive-service.js';
+import type { JobView } from '../../../domain/archive-jobs.js';
 import type { RegisterCommand } from './index.js';
 
 /** `coldpack archive` flags as commander parses them (integers already checked by {@link intFlag}). */
@@ -129,6 +131,28 @@ export function reportText(r: JobReport): string {
   ].join('\n');
 }
 
+/**
+ * `archive --job <id>`: take the job over for this process (QUEUED with a fresh heartbeat, source
+ * lock retaken), whatever its heartbeat says: the operator names the job explicitly, typically
+ * after its process was killed. A fresh heartbeat is warned about (another process may still run it).
+ * A finished job is left as is (its stored report is shown).
+ * @throws NotFoundError when the job does not exist; ConflictError when another job holds its source
+ */
+async function takeOver(service: ArchiveService, jobId: string): Promise<void> {
+  const before = await service.get(jobId);
+  if (!before) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+  if ((before.status === 'QUEUED' || before.status === 'RUNNING') && !before.stale) {
+    process.stderr.write(`coldpack: warning: job ${jobId} is ${before.status} with a recent sign of life (${before.heartbeat_at ?? before.updated_at}); if another process still runs it, stop that one\n`);
+  }
+  await service.resume(jobId, { force: true });
+}
+
+/** Status line of a job view: `RUNNING (stale: ...)` when it shows no sign of life. */
+export function statusText(view: JobView): string {
+  if (!view.stale) return view.status;
+  return `${view.status} (stale: no sign of life since ${view.heartbeat_at ?? view.updated_at}; resume it with: coldpack archive --job ${view.job_id})`;
+}
+
 /** `coldpack archive`: run an archive job in this process (or resume one with --job). */
 export const registerArchive: RegisterCommand = (program: Command, ctx, setExit) => {
   program
@@ -162,6 +186,7 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         jobId = view.job_id;
       }
       const id = jobId;
+      if (f.job) await takeOver(service, id);
       process.stderr.write(`coldpack: job ${id} ${f.job ? 'resumed' : 'started'} (after an interruption resume it with: coldpack archive --job ${id})\n`);
       const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -205,7 +230,7 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
       const view = await composeArchive(c.config, c.clients).service.get(jobId);
       if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
       const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
-      c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
+      c.print(view, `job ${view.job_id}: ${statusText(view)}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
       if (view.status === 'FAILED') setExit(1);
     });
 };

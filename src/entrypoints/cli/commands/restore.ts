@@ -142,7 +142,9 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
       const timeout = int(o.timeout, 'timeout', 0) * 1000;
       const c = ctx();
       const svc = service(c);
-      let view = await svc.submit(input, {});
+      // With --wait the id is printed as soon as the request is recorded (as `archive` does with the job id).
+      const onRecorded = (id: string): void => void process.stderr.write(`coldpack: restore ${id} recorded (follow it with: coldpack restore-status ${id})\n`);
+      let view = await svc.submit(input, o.wait ? { onRecorded } : {});
       if (o.wait) view = await waitFor(svc, view.restore_id, interval, timeout);
       if (o.json || c.json) c.print(view);
       else c.print(view, human(view));
