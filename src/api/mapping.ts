@@ -8,6 +8,8 @@ import { ValidationError } from '../domain/errors.js';
 import { periodOf } from '../schedule/period.js';
 import { DEFAULT_RESTORE_DAYS, type RestoreRequestInput, type RestoreSelection } from '../domain/restore-request.js';
 import type { ArchiveBody, RestoreBody } from './schemas.js';
+import { MAX_KEY_BYTES } from '../domain/s3-names.js';
+import { quote, utf8Bytes } from './fields.js';
 
 /** The deployment a request must name (when it names one). */
 export interface Deployment {
@@ -115,10 +117,12 @@ export function toArchiveRequest(body: ArchiveBody, ctx: ArchiveMappingContext):
 export function splitFileNames(filename: string): string[] {
   const names = [...new Set(filename.split(',').map((s) => s.trim()).filter(Boolean))];
   if (names.length === 0) throw new ValidationError('filename holds no name (expected "a.csv" or "a.csv,b.csv")', 'filename');
+  const tooLong = names.find((n) => utf8Bytes(n) > MAX_KEY_BYTES);
+  if (tooLong) throw new ValidationError(`filename ${quote(tooLong)} is over ${MAX_KEY_BYTES} UTF-8 bytes, an S3 key's limit`, 'filename');
   const withSlash = names.find((n) => n.includes('/'));
   if (withSlash) {
     throw new ValidationError(
-      `filename takes base names without folders; ${JSON.stringify(withSlash)} contains "/" (use "key" or "keys" for full keys)`,
+      `filename takes base names without folders; ${quote(withSlash)} contains "/" (use "key" or "keys" for full keys)`,
       'filename',
     );
   }

@@ -113,11 +113,12 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadBucket', 'STANDARD'), 1);
   if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
   else add(counts, requestKey('S3', 'GetObject', 'STANDARD'), passes * (input.manifestGets ?? 1));
-  for (let s = 0; s < shards; s++) {
-    const planBytes =
-      input.shardPlanBytes?.[s] ?? (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
-    addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
-  }
+  // Shard plans: the measured sizes given, then every other shard at the estimated size, in one step
+  // (closed form: the loop is bounded by the measured plans, never by a hypothetical shard count).
+  const measured = (input.shardPlanBytes ?? []).slice(0, shards);
+  for (const planBytes of measured) addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
+  const estimatedPlanBytes = (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
+  if (shards > measured.length) addUpload(counts, 'STANDARD', shards - measured.length, estimatedPlanBytes, MIN_PART_BYTES);
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
   let bundles = 0;
   let batches = 0;

@@ -11,6 +11,12 @@ const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3
 export const MAX_KEY_BYTES = 1024;
 
 /**
+ * Largest S3 object: 48.8 TiB (53,656,167,435,468 bytes, rounded down), the "Maximum object size" of
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html (5 TiB before December 2025).
+ */
+export const MAX_OBJECT_BYTES = Math.floor(48.8 * 2 ** 40);
+
+/**
  * Why `name` is not a valid S3 general purpose bucket name, or undefined when it is.
  * Rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
  * (3-63 characters; lowercase letters, digits, dots, hyphens; starts and ends with a letter or

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ArchivedFile } from '../domain/catalog.js';
 import { compareGenerations } from '../domain/catalog.js';
-import { ValidationError } from '../domain/errors.js';
+import { decodePageToken, encodePageToken, isPlainObject, offsetOf } from '../domain/page-token.js';
 import type { Page, PageRequest } from '../domain/page.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import type { BundleRestoreStore } from '../domain/ports/bundle-restore-store.js';
@@ -93,23 +93,14 @@ export function newRestoreId(now: Date): string {
 /** Most manifests a synchronous name lookup (`GET /files?name=`) reads in the compact catalog. */
 export const SYNC_NAME_LOOKUP_MANIFESTS = 100;
 
-function pageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
+/** The position of a lookup page in the one page-token codec: `{ o: offset }`. */
 function pageOffset(token: string | undefined): number {
-  if (!token) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('nextToken is not a token this API returned', 'nextToken');
+  return decodePageToken(token, (p) => (isPlainObject(p) && Object.keys(p).length === 1 ? offsetOf(p.o) : undefined)) ?? 0;
 }
 function paged(all: readonly ArchivedFile[], page: PageRequest): Page<ArchivedFile> {
   const start = pageOffset(page.nextToken);
   const items = [...all].sort(compareGenerations).slice(start, start + page.limit);
-  return start + page.limit < all.length ? { items, nextToken: pageToken(start + page.limit) } : { items };
+  return start + page.limit < all.length ? { items, nextToken: encodePageToken({ o: start + page.limit }) } : { items };
 }
 
 /** Restore requests, lookups, completion events and reconciliation. */

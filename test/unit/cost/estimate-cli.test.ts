@@ -83,6 +83,9 @@ test('bad input exits 2 with a message', async () => {
   const cases = [
     ['estimate', '--objects', '10', '--avg-size', '1KB', '--storage-class', 'STANDARD'],
     ['estimate', '--objects', '10', '--avg-size', '1XB', '--prices', '/no/such/file.json'],
+    // issue 12 item 1: past the documented bounds, a quick exit 2 (it used to loop per shard forever)
+    ['estimate', '--objects', '1000', '--avg-size', '100000TB'],
+    ['estimate', '--objects', '99999999999999999999', '--avg-size', '1KB'],
   ];
   const results = await Promise.all(cases.map((args) => run(args)));
   results.forEach((r, i) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimate } from '../../../src/cost/estimate.js';
-import { parseEstimateRequest } from '../../../src/cost/estimate-input.js';
+import { MAX_ESTIMATE_OBJECTS, MAX_ESTIMATE_OBJECT_BYTES, parseEstimateRequest } from '../../../src/cost/estimate-input.js';
 import { renderEstimateText } from '../../../src/cost/report-text.js';
 import { renderEstimateHtml, escapeHtml } from '../../../src/cost/report-html.js';
 import { PopulationBuilder } from '../../../src/cost/population.js';
@@ -115,6 +115,40 @@ test('bad estimate requests are validation errors naming the field', () => {
   assert.equal(field({ objects: 1, avg_size_bytes: 1, catalog: 'full' }), 'catalog');
   assert.equal(field({ objects: 1, avg_size_bytes: 1, deployment: { gateway_endpoints: false } }), 'deployment.gateway_endpoints');
   assert.equal(field({ objects: 1, avg_size_bytes: 1, deployment: { interface_endpoints: 5 } }), 'deployment'); // derived from the network mode now
+});
+
+test('every numeric estimate input has an upper bound (issue 12 item 1)', () => {
+  const field = (raw: Record<string, unknown>): string | undefined => {
+    try {
+      parseEstimateRequest({ objects: 1000, avg_size_bytes: 1000, ...raw });
+    } catch (e) {
+      assert.ok(e instanceof ValidationError);
+      return e.field;
+    }
+    return undefined;
+  };
+  assert.equal(field({ avg_size_bytes: 1e308 }), 'avg_size_bytes');
+  assert.equal(field({ avg_size_bytes: 1e16 }), 'avg_size_bytes');
+  assert.equal(field({ avg_size_bytes: MAX_ESTIMATE_OBJECT_BYTES }), undefined);
+  assert.equal(field({ objects: MAX_ESTIMATE_OBJECTS + 1 }), 'objects');
+  assert.equal(field({ max_files_per_bundle: 1e9 }), 'max_files_per_bundle');
+  assert.equal(field({ restore_files: 1e15 }), 'restore_files');
+  assert.equal(field({ compute: { objects_per_second: 1e-300 } }), 'compute.objects_per_second');
+  assert.equal(field({ compute: { mb_per_second: 1e300 } }), 'compute.mb_per_second');
+  assert.equal(field({ compute: { vcpu: 1e6 } }), 'compute.vcpu');
+  assert.equal(field({ deployment: { fixed_monthly_usd: 1e300 } }), 'deployment.fixed_monthly_usd');
+  const bucket = { min_bytes: 0, max_bytes: 1024, objects: 1, bytes: 10 };
+  assert.equal(field({ objects: undefined, avg_size_bytes: undefined, histogram: Array(65).fill(bucket) }), 'histogram');
+  assert.equal(field({ objects: undefined, avg_size_bytes: undefined, histogram: [{ ...bucket, objects: 1e300 }] }), 'histogram.0.objects');
+});
+
+test('the largest accepted population is estimated at once, not per shard (issue 12 item 1)', () => {
+  const started = Date.now();
+  const r = estimate(parseEstimateRequest({ objects: MAX_ESTIMATE_OBJECTS, avg_size_bytes: MAX_ESTIMATE_OBJECT_BYTES }), prices);
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(Number.isFinite(r.coldpack.total_usd) && Number.isFinite(r.lifecycle.total_usd));
+  const tiny = estimate(parseEstimateRequest({ objects: 1000, avg_size_bytes: MAX_ESTIMATE_OBJECT_BYTES }), prices);
+  assert.ok(Number.isFinite(tiny.coldpack.total_usd));
 });
 
 test('text and HTML reports carry the headline figures; HTML is escaped and has an SVG chart', () => {

@@ -106,3 +106,12 @@ test('predictRunRequests plans from totals: 1,000,000 objects, 100 GB -> 196 bun
   assert.equal(requests['S3:UploadPart:STANDARD'], 3);
   assert.equal(predictRunRequests({ objects: 1_000_000, bytes: 100_000_000_000 }).requests['DynamoDB:BatchWriteItem'], undefined); // compact
 });
+
+test('shard plans are counted in closed form: a huge shard count answers at once (issue 12 item 1)', () => {
+  const shards = 1e12;
+  const counts = predictRequests({ objects: 1e12, bundles: [], shards, deleteSource: false, shardPlanBytes: [20 * MIB] });
+  // the one measured plan is multipart (2 parts of 16 MiB); the others are estimated at 1 object × 170 B × 0.25
+  assert.equal(counts['S3:PutObject:STANDARD'], shards - 1 + 1); // plans + the report
+  assert.equal(counts['S3:UploadPart:STANDARD'], 2);
+  assert.equal(counts['S3:GetObject:STANDARD'], 1e12 + shards);
+});

@@ -110,8 +110,8 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
   program
     .command('estimate')
     .description('Estimate the cost of archiving with coldpack versus an S3 lifecycle rule')
-    .option('--objects <n>', 'number of objects (with --avg-size)')
-    .option('--avg-size <bytes>', 'average object size: 100000, 100KB, 1.5MB, 1MiB')
+    .option('--objects <n>', 'number of objects (with --avg-size); at most 10^12')
+    .option('--avg-size <bytes>', "average object size: 100000, 100KB, 1.5MB, 1MiB; at most 48.8 TiB (S3's largest object)")
     .option('--csv <file>', 'CSV manifest bucket,key,size[,etag]')
     .option('--inventory <uri>', 'S3 Inventory manifest: s3://bucket/.../manifest.json (CSV format)')
     .option('--bucket <name>', 'list this source bucket (ListObjectsV2, streamed)')
