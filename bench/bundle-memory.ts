@@ -13,7 +13,11 @@ import { MemoryBundleStore, MemoryFileIndexStore } from '../test/support/memory-
 import { MemoryBundleDirectoryStore } from '../test/support/memory-catalog.js';
 import { SyntheticObjectStore } from './synthetic-object-store.js';
 
-const o = new Command().option('--entries <n>', 'entries in the bundle', '10000').option('--size <bytes>', 'bytes per object', '1024').parse(process.argv).opts<{ entries: string; size: string }>();
+const o = new Command()
+  .option('--entries <n>', 'entries in the bundle', '10000')
+  .option('--size <bytes>', 'bytes per object', '1024')
+  .parse(process.argv)
+  .opts<{ entries: string; size: string }>();
 const entries = Number(o.entries);
 const size = Number(o.size);
 const objects = new SyntheticObjectStore('bench-src', entries, size);
@@ -33,9 +37,18 @@ const rssBefore = process.resourceUsage().maxRSS;
 const started = performance.now();
 const view = await service.submit(
   {
-    project: 'bench', source: { kind: 'list', bucket: 'bench-src', prefix: 'bench/' }, max_bundle_bytes: 5_000_000_000, max_files_per_bundle: 1_000_000,
-    storage_class: 'DEEP_ARCHIVE', expected_file_count: entries, allow_mismatch: false, delete_source: false, dry_run: false, requested_by: 'bench',
-    shard_max_files: 1_000_000, shard_max_bytes: 100 * 1024 ** 3,
+    project: 'bench',
+    source: { kind: 'list', bucket: 'bench-src', prefix: 'bench/' },
+    max_bundle_bytes: 5_000_000_000,
+    max_files_per_bundle: 1_000_000,
+    storage_class: 'DEEP_ARCHIVE',
+    expected_file_count: entries,
+    allow_mismatch: false,
+    delete_source: false,
+    dry_run: false,
+    requested_by: 'bench',
+    shard_max_files: 1_000_000,
+    shard_max_bytes: 100 * 1024 ** 3,
   },
   {},
 );

@@ -57,7 +57,11 @@ export class SyntheticObjectStore implements ObjectStore {
   }
 
   private notFound(op: string, bucket: string, key: string): ObjectStoreError {
-    return new ObjectStoreError('NOT_FOUND', { operation: op, bucket, key }, { awsCode: 'NoSuchKey', httpStatus: 404, message: 'The specified key does not exist.' });
+    return new ObjectStoreError(
+      'NOT_FOUND',
+      { operation: op, bucket, key },
+      { awsCode: 'NoSuchKey', httpStatus: 404, message: 'The specified key does not exist.' },
+    );
   }
 
   async headBucket(): Promise<void> {}
@@ -73,7 +77,12 @@ export class SyntheticObjectStore implements ObjectStore {
     if (input.bucket === this.sourceBucket) {
       const i = Number(/(\d{8})_/.exec(input.key)?.[1]);
       const data = this.body(i);
-      return { ...this.head({ size: data.length, metadata: {}, storageClass: 'STANDARD' }, `etag-${i}`), lastModified: '2024-04-10T00:00:00.000Z', body: Readable.from([data]), totalSize: data.length };
+      return {
+        ...this.head({ size: data.length, metadata: {}, storageClass: 'STANDARD' }, `etag-${i}`),
+        lastModified: '2024-04-10T00:00:00.000Z',
+        body: Readable.from([data]),
+        totalSize: data.length,
+      };
     }
     const k = this.kept.get(`${input.bucket}/${input.key}`);
     if (!k) throw this.notFound('GetObject', input.bucket, input.key);
@@ -82,13 +91,19 @@ export class SyntheticObjectStore implements ObjectStore {
 
   async *listObjects(bucket: string): AsyncIterable<SourceObject> {
     if (bucket !== this.sourceBucket) return;
-    for (let i = 0; i < this.count; i++) yield { bucket, key: this.key(i), size: this.size, etag: `etag-${i}`, last_modified: '2024-04-10T00:00:00.000Z', storage_class: 'STANDARD' };
+    for (let i = 0; i < this.count; i++)
+      yield { bucket, key: this.key(i), size: this.size, etag: `etag-${i}`, last_modified: '2024-04-10T00:00:00.000Z', storage_class: 'STANDARD' };
   }
 
   async *listCommonPrefixes(): AsyncIterable<string> {}
 
   private store(input: PutObjectInput, body: Buffer): PutObjectResult {
-    const head: Head = { size: body.length, metadata: { ...(input.metadata ?? {}) }, storageClass: input.storageClass ?? 'STANDARD', ...(input.checksumCrc32 ? { crc32: input.checksumCrc32 } : {}) };
+    const head: Head = {
+      size: body.length,
+      metadata: { ...(input.metadata ?? {}) },
+      storageClass: input.storageClass ?? 'STANDARD',
+      ...(input.checksumCrc32 ? { crc32: input.checksumCrc32 } : {}),
+    };
     const id = `${input.bucket}/${input.key}`;
     if (input.key.startsWith('bundles/') || input.key.startsWith('manifests/')) this.heads.set(id, head);
     else this.kept.set(id, { body, head });
@@ -120,7 +135,12 @@ export class SyntheticObjectStore implements ObjectStore {
 
   async completeMultipartUpload(input: { bucket: string; key: string; uploadId: string; checksumCrc32: string }): Promise<PutObjectResult> {
     const up = this.uploads.get(input.uploadId)!;
-    this.heads.set(`${input.bucket}/${input.key}`, { size: this.partBytes.get(input.uploadId) ?? 0, crc32: input.checksumCrc32, metadata: { ...(up.metadata ?? {}) }, storageClass: up.storageClass ?? 'STANDARD' });
+    this.heads.set(`${input.bucket}/${input.key}`, {
+      size: this.partBytes.get(input.uploadId) ?? 0,
+      crc32: input.checksumCrc32,
+      metadata: { ...(up.metadata ?? {}) },
+      storageClass: up.storageClass ?? 'STANDARD',
+    });
     this.uploads.delete(input.uploadId);
     return {};
   }

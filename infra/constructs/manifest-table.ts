@@ -15,7 +15,13 @@ export interface ManifestTableProps {
 }
 
 /** Manifest columns Athena reads as numbers (bytes and the zip method); every other column is a string. */
-const NUMERIC: Readonly<Record<string, string>> = Object.freeze({ size: 'bigint', offset: 'bigint', length: 'bigint', compressed_size: 'bigint', method: 'int' });
+const NUMERIC: Readonly<Record<string, string>> = Object.freeze({
+  size: 'bigint',
+  offset: 'bigint',
+  length: 'bigint',
+  compressed_size: 'bigint',
+  method: 'int',
+});
 
 /** The Glue columns of the manifest CSV, from `MANIFEST_COLUMNS` (so a new manifest column is a new table column). */
 export function manifestGlueColumns(): glue.CfnTable.ColumnProperty[] {

@@ -50,8 +50,16 @@ export async function openBundleManifest(objects: ObjectStore, bucket: string, b
   const header = parseLocalHeader(range);
   const payload = range.subarray(header.headerLength, header.headerLength + entry.compressedSize);
   const data = entry.method === 8 ? inflateRawSync(payload) : Buffer.from(payload);
-  if (data.length !== entry.size || (crc32(data) >>> 0) !== entry.crc32) throw new IntegrityError(`bundle ${bundleKey}: its ${MANIFEST_ENTRY_NAME} entry does not match its CRC-32 or size`);
+  if (data.length !== entry.size || crc32(data) >>> 0 !== entry.crc32)
+    throw new IntegrityError(`bundle ${bundleKey}: its ${MANIFEST_ENTRY_NAME} entry does not match its CRC-32 or size`);
   const head = await objects.headObject({ bucket, key: bundleKey });
-  await objects.putObject({ bucket, key: manifestKey, body: gzipSync(data), storageClass: 'STANDARD', metadata: head.metadata, headers: { contentType: 'text/csv', contentEncoding: 'gzip' } });
+  await objects.putObject({
+    bucket,
+    key: manifestKey,
+    body: gzipSync(data),
+    storageClass: 'STANDARD',
+    metadata: head.metadata,
+    headers: { contentType: 'text/csv', contentEncoding: 'gzip' },
+  });
   return { source: 'bundle', metadata: head.metadata, rows: readManifest(Readable.from([data]), false) };
 }

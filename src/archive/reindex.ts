@@ -66,7 +66,14 @@ export class Reindexer {
   /** Run the rebuild. @throws store errors (after their retries); unreadable bundles are reported, not thrown */
   async run(o: ReindexOptions): Promise<ReindexReport> {
     const jobs = new Map<string, JobRanges>();
-    const report = { bundles_seen: 0, bundles_indexed: 0, manifests_restored: 0, files: 0, scopes: 0, skipped: [] as Array<{ bundle_key: string; reason: string }> };
+    const report = {
+      bundles_seen: 0,
+      bundles_indexed: 0,
+      manifests_restored: 0,
+      files: 0,
+      scopes: 0,
+      skipped: [] as Array<{ bundle_key: string; reason: string }>,
+    };
     const generations = new Map<string, string>();
     let batch: SourceObject[] = [];
     const flush = async (): Promise<void> => {
@@ -83,13 +90,25 @@ export class Reindexer {
     const partial = o.bucket !== undefined || o.prefix !== undefined;
     const stored = partial ? await this.deps.directory.scopes(o.bucket) : [];
     for (const j of jobs.values()) {
-      await this.deps.directory.putScope(mergeScope(j, stored.find((s) => s.bucket === j.scope.bucket && s.job_id === j.scope.job_id), partial));
+      await this.deps.directory.putScope(
+        mergeScope(
+          j,
+          stored.find((s) => s.bucket === j.scope.bucket && s.job_id === j.scope.job_id),
+          partial,
+        ),
+      );
       report.scopes++;
     }
     return report;
   }
 
-  private async bundle(o: ReindexOptions, obj: SourceObject, jobs: Map<string, JobRanges>, generations: Map<string, string>, report: { bundles_indexed: number; manifests_restored: number; files: number; skipped: Array<{ bundle_key: string; reason: string }> }): Promise<void> {
+  private async bundle(
+    o: ReindexOptions,
+    obj: SourceObject,
+    jobs: Map<string, JobRanges>,
+    generations: Map<string, string>,
+    report: { bundles_indexed: number; manifests_restored: number; files: number; skipped: Array<{ bundle_key: string; reason: string }> },
+  ): Promise<void> {
     const { objects, directory } = this.deps;
     const parts = parseBundleKey(obj.key)!;
     const manifestKey = bundleKeys(parts.project, parts.jobId, parts.shard, parts.seq).manifest;
@@ -98,7 +117,10 @@ export class Reindexer {
       opened = await openBundleManifest(objects, o.archiveBucket, obj.key, manifestKey, obj.size);
     } catch (err) {
       if (!isObjectStoreFailure(err, 'INVALID_OBJECT_STATE', 'NOT_FOUND')) throw err;
-      report.skipped.push({ bundle_key: obj.key, reason: `manifest ${manifestKey} is missing and the bundle is not readable (${(err as Error).message}); restore the bundle, then run reindex again` });
+      report.skipped.push({
+        bundle_key: obj.key,
+        reason: `manifest ${manifestKey} is missing and the bundle is not readable (${(err as Error).message}); restore the bundle, then run reindex again`,
+      });
       return;
     }
     // Bundles of one job are listed together; a job archived before bundles carried their generation gets its first bundle's time.
@@ -128,9 +150,22 @@ export class Reindexer {
     if (o.bucket !== undefined && source !== o.bucket) return;
     if (o.prefix !== undefined && !rangeMayHoldPrefix(o.prefix, stats.min, stats.max)) return;
     const entry: BundleDirectoryEntry = {
-      bundle_key: obj.key, archive_bucket: o.archiveBucket, manifest_key: manifestKey, source_bucket: source, project: parts.project, job_id: parts.jobId,
-      shard: parts.shard, seq: parts.seq, generation, min_key: stats.min, max_key: stats.max, entry_count: stats.count, bytes: obj.size,
-      source_bytes: stats.bytes, storage_class: storageClass, committed_at: this.now(),
+      bundle_key: obj.key,
+      archive_bucket: o.archiveBucket,
+      manifest_key: manifestKey,
+      source_bucket: source,
+      project: parts.project,
+      job_id: parts.jobId,
+      shard: parts.shard,
+      seq: parts.seq,
+      generation,
+      min_key: stats.min,
+      max_key: stats.max,
+      entry_count: stats.count,
+      bytes: obj.size,
+      source_bytes: stats.bytes,
+      storage_class: storageClass,
+      committed_at: this.now(),
     };
     await directory.putEntry(entry);
     report.bundles_indexed++;

@@ -58,7 +58,7 @@ async function locate(read: RangeReader, size: number): Promise<{ offset: number
 
 /** Values a zip64 extra field (0x0001) holds for the fields that are 0xFFFFFFFF, in APPNOTE order. */
 function zip64Values(extra: Buffer): bigint[] {
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const len = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {

@@ -97,7 +97,13 @@ export class CatalogLookup {
     return out;
   }
 
-  private async lookupKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter, newest: boolean, fresh: boolean): Promise<Map<string, ArchivedFile[]>> {
+  private async lookupKeys(
+    bucket: string | undefined,
+    keys: readonly string[],
+    filter: LookupFilter,
+    newest: boolean,
+    fresh: boolean,
+  ): Promise<Map<string, ArchivedFile[]>> {
     const out = new Map<string, ArchivedFile[]>();
     const found = new Set<string>();
     const add = (f: ArchivedFile): void => {
@@ -116,7 +122,9 @@ export class CatalogLookup {
     );
     await mapLimit([...byBucket.values()], 4, async (bucketScopes) => {
       for (const scope of bucketScopes) {
-        const todo = sorted.filter((k) => compareKeys(scope.min_key, k) <= 0 && compareKeys(k, scope.max_key) <= 0 && !(newest && found.has(`${scope.bucket}/${k}`)));
+        const todo = sorted.filter(
+          (k) => compareKeys(scope.min_key, k) <= 0 && compareKeys(k, scope.max_key) <= 0 && !(newest && found.has(`${scope.bucket}/${k}`)),
+        );
         if (todo.length === 0) continue;
         if (few && this.index && scope.catalog === 'per_file') await this.fromIndex(scope, todo, add);
         else await this.fromDirectory(scope, todo, few, add);

@@ -13,13 +13,20 @@ import { MANIFEST_ENTRY_NAME } from '../domain/keys.js';
  * @throws ColdpackError `NOT_FOUND` naming the manifest when it is missing (`coldpack reindex` rebuilds
  *   the directory from the bundles themselves)
  */
-export async function* manifestRows(objects: ObjectStore, entry: Pick<BundleDirectoryEntry, 'archive_bucket' | 'manifest_key' | 'bundle_key'>): AsyncGenerator<ManifestEntry> {
+export async function* manifestRows(
+  objects: ObjectStore,
+  entry: Pick<BundleDirectoryEntry, 'archive_bucket' | 'manifest_key' | 'bundle_key'>,
+): AsyncGenerator<ManifestEntry> {
   let got;
   try {
     got = await objects.getObject({ bucket: entry.archive_bucket, key: entry.manifest_key });
   } catch (err) {
     if (isObjectStoreFailure(err, 'NOT_FOUND')) {
-      throw new ColdpackError('NOT_FOUND', `manifest s3://${entry.archive_bucket}/${entry.manifest_key} of bundle ${entry.bundle_key} is missing; run coldpack reindex`, { cause: err });
+      throw new ColdpackError(
+        'NOT_FOUND',
+        `manifest s3://${entry.archive_bucket}/${entry.manifest_key} of bundle ${entry.bundle_key} is missing; run coldpack reindex`,
+        { cause: err },
+      );
     }
     throw err;
   }

@@ -62,14 +62,21 @@ export class NameSearch {
     const maxMatches = this.options.maxMatches ?? 100_000;
     const add = (f: ArchivedFile): void => {
       if (where.prefix !== undefined && !f.key.startsWith(where.prefix)) return;
-      if (++matches > maxMatches) throw new ValidationError(`file names ${[...wanted].join(', ')} match more than ${maxMatches} archived files; give a bucket, a project or a prefix`, 'filename', 'TOO_MANY_FILES');
+      if (++matches > maxMatches)
+        throw new ValidationError(
+          `file names ${[...wanted].join(', ')} match more than ${maxMatches} archived files; give a bucket, a project or a prefix`,
+          'filename',
+          'TOO_MANY_FILES',
+        );
       const name = baseName(f.key);
       const list = out.get(name) ?? [];
       list.push(f);
       out.set(name, list);
     };
     // Fresh scopes: a name search reads many manifests anyway, one Query more does not matter.
-    const scopes = (await this.scopes.get(where.bucket, true)).filter((s) => scopeMatches(s, where) && (where.prefix === undefined || rangeMayHoldPrefix(where.prefix, s.min_key, s.max_key)));
+    const scopes = (await this.scopes.get(where.bucket, true)).filter(
+      (s) => scopeMatches(s, where) && (where.prefix === undefined || rangeMayHoldPrefix(where.prefix, s.min_key, s.max_key)),
+    );
     const indexed = this.index ? scopes.filter((s) => s.catalog === 'per_file') : [];
     await this.fromIndex(indexed, wanted, add);
     for (const scope of scopes.filter((s) => !indexed.includes(s))) {
@@ -77,7 +84,11 @@ export class NameSearch {
       const flush = async (): Promise<void> => {
         manifests += batch.length;
         if (this.options.maxManifests !== undefined && manifests > this.options.maxManifests) {
-          throw new ValidationError(`a name lookup here would read more than ${this.options.maxManifests} manifests; restore by name (asynchronous) or query the manifests with Athena`, 'name', 'TOO_MANY_FILES');
+          throw new ValidationError(
+            `a name lookup here would read more than ${this.options.maxManifests} manifests; restore by name (asynchronous) or query the manifests with Athena`,
+            'name',
+            'TOO_MANY_FILES',
+          );
         }
         await mapLimit(batch, this.options.concurrency ?? 8, async (entry) => {
           for await (const row of manifestRows(this.objects, entry)) if (wanted.has(baseName(row.key))) add(archivedFile(entry, row));

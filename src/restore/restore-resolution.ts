@@ -83,7 +83,14 @@ export class RestoreResolution {
     const active = files.filter((f) => f.status === 'PENDING');
     const groups = groupBy(active, (f) => f.bundle_key!);
     await store.putFiles(files);
-    if (!(await store.recordResolution(restoreId, { files: files.length, bundles: groups.size, files_failed: refused.size, files_not_found: notFound.length }, at))) return undefined;
+    if (
+      !(await store.recordResolution(
+        restoreId,
+        { files: files.length, bundles: groups.size, files_failed: refused.size, files_not_found: notFound.length },
+        at,
+      ))
+    )
+      return undefined;
     if (active.length === 0) await worker.finish(restoreId);
     await mapLimit([...groups], this.options.bundleConcurrency ?? 4, ([bundleKey, group]) =>
       worker.startBundle(restoreId, req.request.tier, req.request.days, bundleKey, group, this.options.extract ?? true),

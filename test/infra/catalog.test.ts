@@ -16,18 +16,30 @@ describe('catalog resources', () => {
     assert.equal(tables.length, 2);
     const bundles = tables.find((p) => (p.KeySchema as Array<{ AttributeName: string }>)[0]!.AttributeName === 'bundle_key')!;
     assert.deepEqual(bundles.GlobalSecondaryIndexes, [
-      { IndexName: 'by_range', KeySchema: [{ AttributeName: 'dir_pk', KeyType: 'HASH' }, { AttributeName: 'dir_sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      {
+        IndexName: 'by_range',
+        KeySchema: [
+          { AttributeName: 'dir_pk', KeyType: 'HASH' },
+          { AttributeName: 'dir_sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     assert.deepEqual(bundles.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
   });
 
   it('every function and Batch job gets COLDPACK_CATALOG of the context', () => {
-    const envOf = (x: ReturnType<typeof synth>) => [
-      ...Object.values(resourcesOf(x.template, 'AWS::Lambda::Function')).map((f) => (f.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
-      ...Object.values(resourcesOf(x.template, 'AWS::Batch::JobDefinition')).map((d) =>
-        Object.fromEntries(((d.Properties!.ContainerProperties as { Environment: Array<{ Name: string; Value: unknown }> }).Environment).map((e) => [e.Name, e.Value])),
-      ),
-    ].filter((v) => 'COLDPACK_TABLE_PREFIX' in v);
+    const envOf = (x: ReturnType<typeof synth>) =>
+      [
+        ...Object.values(resourcesOf(x.template, 'AWS::Lambda::Function')).map(
+          (f) => (f.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+        ),
+        ...Object.values(resourcesOf(x.template, 'AWS::Batch::JobDefinition')).map((d) =>
+          Object.fromEntries(
+            (d.Properties!.ContainerProperties as { Environment: Array<{ Name: string; Value: unknown }> }).Environment.map((e) => [e.Name, e.Value]),
+          ),
+        ),
+      ].filter((v) => 'COLDPACK_TABLE_PREFIX' in v);
     const compact = envOf(synth());
     assert.ok(compact.length >= 5);
     assert.ok(compact.every((v) => v.COLDPACK_CATALOG === 'compact'));
@@ -38,7 +50,10 @@ describe('catalog resources', () => {
   it('a Glue table over s3://<archive>/manifests/ with the manifest columns (gzip CSV, header skipped)', () => {
     const [table] = Object.values(resourcesOf(t, 'AWS::Glue::Table')).map((r) => r.Properties!.TableInput as Record<string, unknown>);
     const sd = table!.StorageDescriptor as { Columns: Array<{ Name: string; Type: string }>; Location: unknown; SerdeInfo: { SerializationLibrary: string } };
-    assert.deepEqual(sd.Columns.map((c) => c.Name), [...MANIFEST_COLUMNS]);
+    assert.deepEqual(
+      sd.Columns.map((c) => c.Name),
+      [...MANIFEST_COLUMNS],
+    );
     assert.equal(sd.Columns.find((c) => c.Name === 'size')?.Type, 'bigint');
     assert.equal(sd.SerdeInfo.SerializationLibrary, 'org.apache.hadoop.hive.serde2.OpenCSVSerde');
     assert.match(JSON.stringify(sd.Location), /manifests\//);

@@ -29,7 +29,13 @@ after(async () => fx.close());
 
 test('POST /restore makes the same requests for 1 key, 1,000 keys, a prefix of 3,000 files and a name; the worker records the files in batches', async () => {
   const svc = env.service({ resolution: 'deferred', extractOnSubmit: false });
-  const handler = createApiHandler({ archive: unwiredArchiveJobs(), restore: svc, files: svc, deployment: { region: fx.region }, authorize: bearerAuthorizer(TOKEN) });
+  const handler = createApiHandler({
+    archive: unwiredArchiveJobs(),
+    restore: svc,
+    files: svc,
+    deployment: { region: fx.region },
+    authorize: bearerAuthorizer(TOKEN),
+  });
   const bodies = [
     { bucket_name: env.sourceBucket, keys: ['big/00001.csv'] },
     { bucket_name: env.sourceBucket, keys: Array.from({ length: 1000 }, (_, i) => `big/${String(i).padStart(5, '0')}.csv`) },

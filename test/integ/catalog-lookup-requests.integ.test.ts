@@ -39,13 +39,38 @@ async function writeBundle(job: string, generation: string, seq: number, first: 
   let csv = manifestHeader();
   for (let i = first; i < first + count; i++) {
     const offset = (i - first) * 100;
-    csv += manifestRow(SRC, { key: key(i), size: 40, etag: `e${i}`, last_modified: generation, offset, length: 100, compressed_size: 40, method: 0, crc32: '00000000', sha256: '0'.repeat(64) });
+    csv += manifestRow(SRC, {
+      key: key(i),
+      size: 40,
+      etag: `e${i}`,
+      last_modified: generation,
+      offset,
+      length: 100,
+      compressed_size: 40,
+      method: 0,
+      crc32: '00000000',
+      sha256: '0'.repeat(64),
+    });
   }
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: keys.bundle, Body: Buffer.alloc(1024), StorageClass: 'DEEP_ARCHIVE' }));
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: keys.manifest, Body: gzipSync(csv) }));
   await new DynamoBundleStore(fx.clients.dynamo, tables.bundles).markCommitted({
-    bundle_key: keys.bundle, archive_bucket: ARCHIVE, job_id: job, project: 'proj', shard: 0, seq, state: 'COMMITTED', storage_class: 'DEEP_ARCHIVE',
-    source_bucket: SRC, generation, min_key: key(first), max_key: key(first + count - 1), entry_count: count, bytes: 1024, source_bytes: count * 40, manifest_key: keys.manifest,
+    bundle_key: keys.bundle,
+    archive_bucket: ARCHIVE,
+    job_id: job,
+    project: 'proj',
+    shard: 0,
+    seq,
+    state: 'COMMITTED',
+    storage_class: 'DEEP_ARCHIVE',
+    source_bucket: SRC,
+    generation,
+    min_key: key(first),
+    max_key: key(first + count - 1),
+    entry_count: count,
+    bytes: 1024,
+    source_bytes: count * 40,
+    manifest_key: keys.manifest,
   });
 }
 
@@ -66,13 +91,17 @@ after(async () => fx.close());
 function recorder(): { catalog: () => string[]; all: string[]; stop: () => void } {
   const all: string[] = [];
   const name = `lookup-recorder-${Math.random()}`;
-  const record = (service: string) => (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
-    const op = String(context.commandName).replace(/Command$/, '');
-    const i = args.input;
-    const what = service === 'S3' ? String(i.Key ?? '') : `${String(i.TableName)}${i.IndexName ? `/${String(i.IndexName)}` : ''} ${JSON.stringify(i.ExpressionAttributeValues ?? i.Key ?? {}).slice(0, 60)}`;
-    all.push(`${service}:${op} ${what}`);
-    return next(args);
-  };
+  const record =
+    (service: string) => (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+      const op = String(context.commandName).replace(/Command$/, '');
+      const i = args.input;
+      const what =
+        service === 'S3'
+          ? String(i.Key ?? '')
+          : `${String(i.TableName)}${i.IndexName ? `/${String(i.IndexName)}` : ''} ${JSON.stringify(i.ExpressionAttributeValues ?? i.Key ?? {}).slice(0, 60)}`;
+      all.push(`${service}:${op} ${what}`);
+      return next(args);
+    };
   fx.clients.s3.middlewareStack.add(record('S3') as never, { step: 'initialize', name });
   fx.clients.dynamo.middlewareStack.add(record('DynamoDB') as never, { step: 'initialize', name });
   return {
@@ -88,7 +117,14 @@ function recorder(): { catalog: () => string[]; all: string[]; stop: () => void 
   };
 }
 
-const restoreKey = (k: string) => ({ selection: { kind: 'keys' as const, keys: [k] }, bucket: SRC, tier: 'Bulk' as const, days: 1, all_matches: false, requested_by: 'test' });
+const restoreKey = (k: string) => ({
+  selection: { kind: 'keys' as const, keys: [k] },
+  bucket: SRC,
+  tier: 'Bulk' as const,
+  days: 1,
+  all_matches: false,
+  requested_by: 'test',
+});
 
 test('a restore of one key among 100,000: 3 catalog requests before RestoreObject in a fresh process, 2 once its scopes are cached', async () => {
   const svc = composeRestoreService(fx.clients, { tables, archiveBucket: ARCHIVE, restoreBucket: RESTORE });
@@ -98,7 +134,11 @@ test('a restore of one key among 100,000: 3 catalog requests before RestoreObjec
     assert.equal(r.files[0]?.status, 'RESTORING');
     assert.equal(r.files[0]?.bundle_key, bundleKeys('proj', 'j-apr', 0, 1).bundle);
     assert.ok(rec.all.some((x) => x.startsWith('S3:RestoreObject')));
-    assert.deepEqual(rec.catalog().map((x) => x.split(' ')[0]), ['DynamoDB:Query', 'DynamoDB:Query', 'S3:GetObject'], rec.catalog().join('\n'));
+    assert.deepEqual(
+      rec.catalog().map((x) => x.split(' ')[0]),
+      ['DynamoDB:Query', 'DynamoDB:Query', 'S3:GetObject'],
+      rec.catalog().join('\n'),
+    );
     assert.match(rec.catalog()[0]!, /SCOPE#big-src/);
     assert.match(rec.catalog()[1]!, /by_range/);
   } finally {
@@ -108,7 +148,11 @@ test('a restore of one key among 100,000: 3 catalog requests before RestoreObjec
   try {
     const r = await svc.submit(restoreKey(key(87_654)), {});
     assert.equal(r.files[0]?.bundle_key, bundleKeys('proj', 'j-apr', 0, 8).bundle);
-    assert.deepEqual(rec.catalog().map((x) => x.split(' ')[0]), ['DynamoDB:Query', 'S3:GetObject'], rec.catalog().join('\n'));
+    assert.deepEqual(
+      rec.catalog().map((x) => x.split(' ')[0]),
+      ['DynamoDB:Query', 'S3:GetObject'],
+      rec.catalog().join('\n'),
+    );
     assert.match(rec.catalog()[0]!, /by_range/);
   } finally {
     rec.stop();
@@ -118,12 +162,19 @@ test('a restore of one key among 100,000: 3 catalog requests before RestoreObjec
 test('a key archived twice: every generation is found by a lookup; a restore takes the newest reading only its bundle', async () => {
   const svc = composeRestoreService(fx.clients, { tables, archiveBucket: ARCHIVE, restoreBucket: RESTORE });
   const gens = await svc.byKey(SRC, key(55_555), { limit: 10 });
-  assert.deepEqual(gens.items.map((f) => f.job_id), ['j-apr', 'j-rerun']);
+  assert.deepEqual(
+    gens.items.map((f) => f.job_id),
+    ['j-apr', 'j-rerun'],
+  );
   const rec = recorder();
   try {
     const r = await svc.submit(restoreKey(key(55_555)), {});
     assert.equal(r.files[0]?.job_id, 'j-rerun');
-    assert.deepEqual(rec.catalog().map((x) => x.split(' ')[0]), ['DynamoDB:Query', 'S3:GetObject'], 'scopes cached by the lookup above: the newest job\u2019s directory and manifest');
+    assert.deepEqual(
+      rec.catalog().map((x) => x.split(' ')[0]),
+      ['DynamoDB:Query', 'S3:GetObject'],
+      'scopes cached by the lookup above: the newest job\u2019s directory and manifest',
+    );
   } finally {
     rec.stop();
   }
@@ -136,7 +187,10 @@ test('without a bucket every archived bucket is searched (the archived-bucket li
   const rec = recorder();
   try {
     const found = await svc.byKey(undefined, key(99_999), { limit: 10 });
-    assert.deepEqual(found.items.map((f) => [f.bucket, f.job_id]), [[SRC, 'j-apr']]);
+    assert.deepEqual(
+      found.items.map((f) => [f.bucket, f.job_id]),
+      [[SRC, 'j-apr']],
+    );
     assert.deepEqual(rec.all.filter((x) => /ARCHIVED_BUCKETS|SCOPE#/.test(x)).length, 2);
   } finally {
     rec.stop();

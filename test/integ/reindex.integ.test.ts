@@ -27,9 +27,20 @@ before(async () => {
 after(async () => fx.close());
 
 /** Run `coldpack --json reindex` against the emulator. */
-function reindexCli(prefix: string, catalog: CatalogMode): Promise<{ bundles_indexed: number; manifests_restored: number; scopes: number; skipped: unknown[] }> {
+function reindexCli(
+  prefix: string,
+  catalog: CatalogMode,
+): Promise<{ bundles_indexed: number; manifests_restored: number; scopes: number; skipped: unknown[] }> {
   const bin = fileURLToPath(new URL('../../bin/coldpack.js', import.meta.url));
-  const env = { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: fx.region, COLDPACK_TABLE_PREFIX: prefix, COLDPACK_ARCHIVE_BUCKET: 'archive', COLDPACK_RESTORE_BUCKET: 'restore', COLDPACK_CATALOG: catalog };
+  const env = {
+    ...process.env,
+    AWS_ENDPOINT_URL: fx.moto.endpoint,
+    AWS_REGION: fx.region,
+    COLDPACK_TABLE_PREFIX: prefix,
+    COLDPACK_ARCHIVE_BUCKET: 'archive',
+    COLDPACK_RESTORE_BUCKET: 'restore',
+    COLDPACK_CATALOG: catalog,
+  };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [bin, '--json', 'reindex'], { env, timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}\n${stdout}`));
@@ -68,7 +79,12 @@ for (const catalog of ['compact', 'per_file'] as const) {
       assert.equal(await restoredBody(String(byKey.files[0]!.location)), contents[`${dir}007/report_3.csv`]);
       const byPrefix = await restoreAll(prefix, catalog, { kind: 'prefix', prefix: `${dir}01` });
       assert.equal(byPrefix.status, 'AVAILABLE');
-      assert.deepEqual(byPrefix.files.map((f) => f.key).sort(), Object.keys(contents).filter((k) => k.startsWith(`${dir}01`)).sort());
+      assert.deepEqual(
+        byPrefix.files.map((f) => f.key).sort(),
+        Object.keys(contents)
+          .filter((k) => k.startsWith(`${dir}01`))
+          .sort(),
+      );
       for (const f of byPrefix.files) assert.equal(await restoredBody(String(f.location)), contents[f.key]);
       const byName = await restoreAll(prefix, catalog, { kind: 'names', names: [`unique-${catalog}.txt`] });
       assert.equal(byName.status, 'AVAILABLE');
@@ -94,9 +110,12 @@ for (const catalog of ['compact', 'per_file'] as const) {
       const lost = entries.find((e) => e.min_key?.startsWith(`${dir}007`) || e.max_key?.startsWith(`${dir}007`)) ?? entries[0]!;
       await fx.clients.s3.send(new DeleteObjectCommand({ Bucket: 'archive', Key: lost.manifest_key! }));
       // The fallback reads the bundle's own manifest entry: an archived bundle needs its restored copy (moto completes it at once).
-      await fx.clients.s3.send(new RestoreObjectCommand({ Bucket: 'archive', Key: lost.bundle_key, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } })).catch(() => undefined);
+      await fx.clients.s3
+        .send(new RestoreObjectCommand({ Bucket: 'archive', Key: lost.bundle_key, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }))
+        .catch(() => undefined);
       const names = (await fx.clients.dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
-      for (const t of [tables.jobs, tables.bundles, tables.files]) if (names.includes(t)) await fx.clients.dynamo.send(new DeleteTableCommand({ TableName: t }));
+      for (const t of [tables.jobs, tables.bundles, tables.files])
+        if (names.includes(t)) await fx.clients.dynamo.send(new DeleteTableCommand({ TableName: t }));
       await ensureTables(fx.clients.dynamo, tables, catalog);
       assert.deepEqual(await directoryEntries(fx.clients.dynamo, tables.bundles), []);
 
@@ -110,7 +129,18 @@ for (const catalog of ['compact', 'per_file'] as const) {
       assert.equal(head.ContentEncoding, 'gzip', 'the lost manifest is back');
       const jobs = new Set(entries.map((e) => e.job_id));
       const rebuilt = (await directoryEntries(fx.clients.dynamo, tables.bundles)).filter((e) => jobs.has(e.job_id));
-      const fields = (b: (typeof entries)[number]) => [b.bundle_key, b.source_bucket, b.job_id, b.generation, b.min_key, b.max_key, b.entry_count, b.bytes, b.source_bytes, b.storage_class];
+      const fields = (b: (typeof entries)[number]) => [
+        b.bundle_key,
+        b.source_bucket,
+        b.job_id,
+        b.generation,
+        b.min_key,
+        b.max_key,
+        b.entry_count,
+        b.bytes,
+        b.source_bytes,
+        b.storage_class,
+      ];
       assert.deepEqual(rebuilt.map(fields).sort(), entries.map(fields).sort());
       await restoresWork();
     });

@@ -22,7 +22,12 @@ export async function directoryEntries(dynamo: DynamoDBDocumentClient, bundlesTa
 }
 
 /** Every archived file under `prefix` (of `bucket`, when given): the manifest rows of the committed bundles. */
-export async function catalogFiles(clients: { s3: S3Client; dynamo: DynamoDBDocumentClient }, bundlesTable: string, prefix = '', bucket?: string): Promise<ArchivedFile[]> {
+export async function catalogFiles(
+  clients: { s3: S3Client; dynamo: DynamoDBDocumentClient },
+  bundlesTable: string,
+  prefix = '',
+  bucket?: string,
+): Promise<ArchivedFile[]> {
   const out: ArchivedFile[] = [];
   for (const b of await directoryEntries(clients.dynamo, bundlesTable)) {
     if (bucket !== undefined && b.source_bucket !== bucket) continue;

@@ -13,7 +13,10 @@ type Keys = Record<string, { Keys: Record<string, unknown>[] }>;
 const noSleep = { sleep: async () => undefined };
 
 /** A double of the document client answering BatchGetItem; `unprocessed(call, keys)` picks the keys it leaves. */
-function client(items: (key: Record<string, unknown>) => Record<string, unknown> | undefined, unprocessed: (call: number, keys: Record<string, unknown>[]) => Record<string, unknown>[]) {
+function client(
+  items: (key: Record<string, unknown>) => Record<string, unknown> | undefined,
+  unprocessed: (call: number, keys: Record<string, unknown>[]) => Record<string, unknown>[],
+) {
   let calls = 0;
   const c = {
     send: async (cmd: { input: { RequestItems: Keys } }) => {
@@ -28,16 +31,23 @@ function client(items: (key: Record<string, unknown>) => Record<string, unknown>
 
 test('keys left unprocessed once are retried and every item comes back', async () => {
   const keys = Array.from({ length: 150 }, (_, i) => ({ pk: `k${i}`, sk: 'x' }));
-  const double = client((k) => ({ ...k, n: 1 }), (call, ks) => (call < 2 ? ks.slice(0, 7) : []));
+  const double = client(
+    (k) => ({ ...k, n: 1 }),
+    (call, ks) => (call < 2 ? ks.slice(0, 7) : []),
+  );
   const got = await batchGet<{ pk: string }>(double.client, 'files', keys, noSleep);
   assert.deepEqual(got.map((i) => i.pk).sort(), keys.map((k) => k.pk).sort());
   assert.equal(double.calls(), 4, 'two chunks of at most 100 keys, each retried once');
 });
 
 test('keys still unprocessed after the retries fail the read with UNPROCESSED_ITEMS', async () => {
-  const double = client((k) => ({ ...k }), (_call, ks) => ks.slice(0, 1));
+  const double = client(
+    (k) => ({ ...k }),
+    (_call, ks) => ks.slice(0, 1),
+  );
   await assert.rejects(
     batchGet(double.client, 'files', [{ pk: 'a' }, { pk: 'b' }], { ...noSleep, maxRetries: 3 }),
-    (err: unknown) => err instanceof ColdpackError && err.code === 'UNPROCESSED_ITEMS' && /BatchGetItem files: 1 items stayed unprocessed after 3 retries/.test(err.message),
+    (err: unknown) =>
+      err instanceof ColdpackError && err.code === 'UNPROCESSED_ITEMS' && /BatchGetItem files: 1 items stayed unprocessed after 3 retries/.test(err.message),
   );
 });

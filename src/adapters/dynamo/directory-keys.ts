@@ -30,7 +30,13 @@ export function scopePk(bucket: string): string {
 export const ARCHIVED_BUCKETS_PK = 'ARCHIVED_BUCKETS';
 
 /** The GSI key attributes of a bundle item, or none when it is not a directory entry (not COMMITTED, or empty). */
-export function directoryAttributes(item: { state?: string; source_bucket?: string; job_id: string; max_key?: string; entry_count?: number }): { dir_pk: string; dir_sk: string } | Record<string, never> {
+export function directoryAttributes(item: {
+  state?: string;
+  source_bucket?: string;
+  job_id: string;
+  max_key?: string;
+  entry_count?: number;
+}): { dir_pk: string; dir_sk: string } | Record<string, never> {
   if (item.state !== 'COMMITTED' || item.source_bucket === undefined || item.max_key === undefined || !item.entry_count) return {};
   return { dir_pk: directoryPk(item.source_bucket, item.job_id), dir_sk: directorySk(item.max_key) };
 }

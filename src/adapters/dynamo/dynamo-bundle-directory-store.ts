@@ -23,8 +23,23 @@ const SORTED_PAGE = 4;
 const RANGE_PAGE = 100;
 
 const ENTRY_FIELDS = [
-  'bundle_key', 'archive_bucket', 'manifest_key', 'source_bucket', 'project', 'job_id', 'shard', 'seq', 'generation', 'min_key', 'max_key',
-  'entry_count', 'bytes', 'source_bytes', 'storage_class', 'checksum_crc32', 'committed_at',
+  'bundle_key',
+  'archive_bucket',
+  'manifest_key',
+  'source_bucket',
+  'project',
+  'job_id',
+  'shard',
+  'seq',
+  'generation',
+  'min_key',
+  'max_key',
+  'entry_count',
+  'bytes',
+  'source_bytes',
+  'storage_class',
+  'checksum_crc32',
+  'committed_at',
 ] as const;
 
 /** The directory entry of a bundle item (attributes outside the entry dropped). */
@@ -63,7 +78,12 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
   }
 
   private partition(pk: string): Promise<Record<string, unknown>[]> {
-    return queryAll<Record<string, unknown>>(this.dynamo, { TableName: this.tables.jobs, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk }, ConsistentRead: true });
+    return queryAll<Record<string, unknown>>(this.dynamo, {
+      TableName: this.tables.jobs,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': pk },
+      ConsistentRead: true,
+    });
   }
 
   /** One Query of the bucket's scope partition (all pages); without a bucket, first the archived-bucket list. @inheritdoc */
@@ -82,7 +102,11 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
       IndexName: BUNDLES_BY_RANGE_INDEX,
       KeyConditionExpression: all ? 'dir_pk = :pk' : 'dir_pk = :pk AND dir_sk >= :sk',
       ...extra,
-      ExpressionAttributeValues: { ':pk': directoryPk(scope.bucket, scope.job_id), ...(all ? {} : { ':sk': directorySk(from) }), ...(extra.ExpressionAttributeValues ?? {}) },
+      ExpressionAttributeValues: {
+        ':pk': directoryPk(scope.bucket, scope.job_id),
+        ...(all ? {} : { ':sk': directorySk(from) }),
+        ...(extra.ExpressionAttributeValues ?? {}),
+      },
     };
   }
 

@@ -30,18 +30,31 @@ describe('compact catalog, archive side', () => {
     assert.equal(report.status, 'SUCCEEDED');
     assert.deepEqual(a.index.all(), [], 'no per-file index items');
     const bundles = committed(a);
-    assert.deepEqual(bundles.map((b) => [b.min_key, b.max_key, b.entry_count]), [
-      ['c/0000.csv', 'c/0002.csv', 3],
-      ['c/0003.csv', 'c/0005.csv', 3],
-      ['c/0006.csv', 'c/0006.csv', 1],
-    ]);
+    assert.deepEqual(
+      bundles.map((b) => [b.min_key, b.max_key, b.entry_count]),
+      [
+        ['c/0000.csv', 'c/0002.csv', 3],
+        ['c/0003.csv', 'c/0005.csv', 3],
+        ['c/0006.csv', 'c/0006.csv', 1],
+      ],
+    );
     for (const b of bundles) {
       assert.equal(b.source_bucket, 'src');
       assert.equal(b.generation, a.jobs.jobs.get(job)!.generation);
       assert.ok(b.manifest_key && b.checksum_crc32 && b.bytes && b.source_bytes);
     }
     assert.deepEqual(await a.directory.scopes('src'), [
-      { bucket: 'src', job_id: job, project: 'test', generation: a.jobs.jobs.get(job)!.generation, min_key: 'c/0000.csv', max_key: 'c/0006.csv', sorted: true, files: 7, catalog: 'compact' },
+      {
+        bucket: 'src',
+        job_id: job,
+        project: 'test',
+        generation: a.jobs.jobs.get(job)!.generation,
+        min_key: 'c/0000.csv',
+        max_key: 'c/0006.csv',
+        sorted: true,
+        files: 7,
+        catalog: 'compact',
+      },
     ]);
     const scopeWrite = a.directory.calls.indexOf(`putScope src#${job}`);
     assert.ok(scopeWrite >= 0);
@@ -87,8 +100,18 @@ describe('compact catalog, archive side', () => {
     a.objects.seed('src', 'list.csv', 'src,x/1,3\nother,x/2,3\nsrc,x/3,5\n');
     const job = await a.submit(listRequest('', { source: { kind: 'csv', bucket: 'src', manifest: 'list.csv' } }));
     assert.equal((await a.engine.run(job)).status, 'SUCCEEDED');
-    assert.deepEqual(committed(a).map((b) => [b.source_bucket, b.min_key, b.max_key]), [['src', 'x/1', 'x/1'], ['other', 'x/2', 'x/2'], ['src', 'x/3', 'x/3']]);
-    assert.deepEqual((await a.directory.scopes()).map((s) => [s.bucket, s.min_key, s.max_key, s.sorted]).sort(), [['other', 'x/2', 'x/2', true], ['src', 'x/1', 'x/3', true]]);
+    assert.deepEqual(
+      committed(a).map((b) => [b.source_bucket, b.min_key, b.max_key]),
+      [
+        ['src', 'x/1', 'x/1'],
+        ['other', 'x/2', 'x/2'],
+        ['src', 'x/3', 'x/3'],
+      ],
+    );
+    assert.deepEqual((await a.directory.scopes()).map((s) => [s.bucket, s.min_key, s.max_key, s.sorted]).sort(), [
+      ['other', 'x/2', 'x/2', true],
+      ['src', 'x/1', 'x/3', true],
+    ]);
   });
 
   it('bundle and manifest carry what reindex needs (project, job, generation, source bucket); the manifest entry equals the manifest object', async () => {
@@ -104,7 +127,10 @@ describe('compact catalog, archive side', () => {
     assert.deepEqual(manifest.metadata, expected);
     const read = async (start: number, end: number) => bundle.body.subarray(start, end + 1);
     const entries = await readCentralDirectory(read, bundle.body.length);
-    assert.deepEqual(entries.map((e) => e.name), ['r/0000.csv', 'r/0001.csv', 'r/0002.csv', MANIFEST_ENTRY_NAME]);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['r/0000.csv', 'r/0001.csv', 'r/0002.csv', MANIFEST_ENTRY_NAME],
+    );
     const last = entries.at(-1)!;
     const header = parseLocalHeader(bundle.body.subarray(last.offset));
     const csv = inflateRawSync(bundle.body.subarray(last.offset + header.headerLength, last.offset + header.headerLength + last.compressedSize));
@@ -131,7 +157,11 @@ describe('grouping and scopes', () => {
     const job = { job_id: 'j', project: 'p', generation: 'g', catalog: 'compact' as const };
     assert.deepEqual(
       t.scopes(job).map((s) => [s.bucket, s.min_key, s.max_key, s.files, s.sorted]),
-      [['x', 'a', 'c', 3, true], ['y', 'a', 'b', 2, false], ['z', 'k', 'k', 2, false]],
+      [
+        ['x', 'a', 'c', 3, true],
+        ['y', 'a', 'b', 2, false],
+        ['z', 'k', 'k', 2, false],
+      ],
     );
   });
 });

@@ -13,7 +13,19 @@ import { memoryArchive, seedSource, textFiles } from '../../support/memory-archi
 const directoryOf = (a: ReturnType<typeof memoryArchive>) =>
   [...a.bundles.items.values()]
     .filter((b) => b.state === 'COMMITTED' && b.entry_count)
-    .map((b) => ({ key: b.bundle_key, bucket: b.source_bucket, job: b.job_id, gen: b.generation, min: b.min_key, max: b.max_key, n: b.entry_count, bytes: b.bytes, src: b.source_bytes, manifest: b.manifest_key, cls: b.storage_class }))
+    .map((b) => ({
+      key: b.bundle_key,
+      bucket: b.source_bucket,
+      job: b.job_id,
+      gen: b.generation,
+      min: b.min_key,
+      max: b.max_key,
+      n: b.entry_count,
+      bytes: b.bytes,
+      src: b.source_bytes,
+      manifest: b.manifest_key,
+      cls: b.storage_class,
+    }))
     .sort((x, y) => (x.key < y.key ? -1 : 1));
 
 async function archived(catalog: 'compact' | 'per_file' = 'compact') {
@@ -36,7 +48,10 @@ describe('reindex', () => {
     const report = await reindexer(a).run({ archiveBucket: 'archive', catalog: 'compact' });
     assert.deepEqual([report.bundles_seen, report.bundles_indexed, report.files, report.scopes, report.skipped], [4, 4, 9, 2, []]);
     assert.deepEqual(directoryOf(a), before);
-    assert.deepEqual((await a.directory.scopes()).sort((x, y) => (x.job_id < y.job_id ? -1 : 1)), scopes.sort((x, y) => (x.job_id < y.job_id ? -1 : 1)));
+    assert.deepEqual(
+      (await a.directory.scopes()).sort((x, y) => (x.job_id < y.job_id ? -1 : 1)),
+      scopes.sort((x, y) => (x.job_id < y.job_id ? -1 : 1)),
+    );
   });
 
   it('keeps the restore state of bundle items it rewrites', async () => {
@@ -62,7 +77,10 @@ describe('reindex', () => {
     await a.objects.restoreObject({ bucket: 'archive', key: first!.key, days: 1, tier: 'Bulk' });
     const report = await reindexer(a).run({ archiveBucket: 'archive', catalog: 'compact' });
     assert.deepEqual([report.bundles_indexed, report.manifests_restored, report.skipped.length], [4, 1, 0]);
-    assert.deepEqual(directoryOf(a).find((b) => b.key === first!.key), first);
+    assert.deepEqual(
+      directoryOf(a).find((b) => b.key === first!.key),
+      first,
+    );
     const rebuilt = a.objects.object('archive', first!.manifest!)!;
     assert.equal(rebuilt.storageClass, 'STANDARD');
     assert.equal(rebuilt.metadata['coldpack-job'], first!.job);

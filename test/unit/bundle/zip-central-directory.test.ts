@@ -31,7 +31,15 @@ test('70,000 entries: zip64 end records, every record read back in order with of
   assert.ok(reads <= 3, `${reads} ranged reads: the tail, the zip64 record, the directory`);
   for (const i of [0, 1, 65_534, 65_535, 69_999]) {
     const { e, data } = written[i]!;
-    assert.deepEqual(entries[i], { name: e.name, flags: 0x0800, method: 0, crc32: crc32(data) >>> 0, compressedSize: data.length, size: data.length, offset: e.offset });
+    assert.deepEqual(entries[i], {
+      name: e.name,
+      flags: 0x0800,
+      method: 0,
+      crc32: crc32(data) >>> 0,
+      compressedSize: data.length,
+      size: data.length,
+      offset: e.offset,
+    });
   }
 });
 
@@ -48,5 +56,8 @@ test('the directory buffer keeps records across chunk boundaries, byte for byte'
 
 test('not a zip, or a truncated directory, is an IntegrityError', async () => {
   const junk = Buffer.alloc(1000, 7);
-  await assert.rejects(readCentralDirectory(async (s, e) => junk.subarray(s, e + 1), junk.length), IntegrityError);
+  await assert.rejects(
+    readCentralDirectory(async (s, e) => junk.subarray(s, e + 1), junk.length),
+    IntegrityError,
+  );
 });

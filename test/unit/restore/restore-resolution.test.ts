@@ -22,12 +22,20 @@ async function archive(): Promise<MemoryRestoreEnv> {
 }
 
 /** Calls made on every port while `fn` runs. */
-async function callsDuring(env: MemoryRestoreEnv, fn: () => Promise<unknown>): Promise<{ objects: number; directory: number; index: number; restores: number }> {
+async function callsDuring(
+  env: MemoryRestoreEnv,
+  fn: () => Promise<unknown>,
+): Promise<{ objects: number; directory: number; index: number; restores: number }> {
   const o = env.objects.calls.length;
   const d = env.directory.calls.length;
   const before = { requests: env.restores.requests.size, files: env.restores.putFilesCalls };
   await fn();
-  return { objects: env.objects.calls.length - o, directory: env.directory.calls.length - d, index: 0, restores: env.restores.requests.size - before.requests + env.restores.putFilesCalls - before.files };
+  return {
+    objects: env.objects.calls.length - o,
+    directory: env.directory.calls.length - d,
+    index: 0,
+    restores: env.restores.requests.size - before.requests + env.restores.putFilesCalls - before.files,
+  };
 }
 
 test('deferred: submit records the request (RESOLVING) and makes the same calls whatever the selection', async () => {

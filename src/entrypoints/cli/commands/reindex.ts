@@ -30,7 +30,12 @@ export const registerReindex: RegisterCommand = (program: Command, ctx, setExit)
         directory: new DynamoBundleDirectoryStore(c.clients.dynamo, tables),
         index: new DynamoFileIndexStore(c.clients.dynamo, tables.files),
       });
-      const report = await reindexer.run({ archiveBucket: c.config.archiveBucket, catalog, ...(o.bucket ? { bucket: o.bucket } : {}), ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) });
+      const report = await reindexer.run({
+        archiveBucket: c.config.archiveBucket,
+        catalog,
+        ...(o.bucket ? { bucket: o.bucket } : {}),
+        ...(o.prefix !== undefined ? { prefix: o.prefix } : {}),
+      });
       const lines = [
         `reindexed ${report.bundles_indexed} of ${report.bundles_seen} bundles (${report.files} files, ${report.scopes} job scopes, catalog ${catalog})`,
         ...(report.manifests_restored > 0 ? [`${report.manifests_restored} missing manifests rebuilt from their bundles`] : []),
