@@ -15,7 +15,7 @@ import { SyntheticObjectStore } from './synthetic-object-store.js';
 
 const o = new Command()
   .option('--entries <n>', 'entries in the bundle', '10000')
-  .option('--size <bytes>', 'bytes per object', '1024')
+  .option('--size <bytes>', 'bytes per object', '4096')
   .parse(process.argv)
   .opts<{ entries: string; size: string }>();
 const entries = Number(o.entries);

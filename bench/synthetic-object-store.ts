@@ -1,10 +1,10 @@
 /**
  * An {@link ObjectStore} for the bundle-memory benchmark: the source bucket holds `count` objects
- * of `size` bytes generated on demand (never stored), bundle and manifest bytes are counted and
+ * of `size` incompressible bytes generated on demand (never stored), bundle and manifest bytes are counted and
  * dropped (only their size, CRC-32 and metadata are kept for the HeadObject that verifies them), and
  * the small objects (shard plans, the report) are kept. So the process's memory is coldpack's own.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { SourceObject } from '../src/domain/model.js';
 import {
@@ -48,8 +48,12 @@ export class SyntheticObjectStore implements ObjectStore {
     return `bench/${String(Math.floor(i / 1000)).padStart(4, '0')}/${String(i).padStart(8, '0')}_20240410.csv`;
   }
 
+  /** 1 MiB of random bytes: every object is a slice of it, so the bundle is as large as its source (no deflate gain). */
+  private readonly noise = randomBytes(1 << 20);
+
   private body(i: number): Buffer {
-    return Buffer.from(`${i},value-${i % 97},`.repeat(Math.ceil(this.size / 12)).slice(0, this.size));
+    const at = (i * 7919) % (this.noise.length - this.size);
+    return Buffer.from(this.noise.subarray(at, at + this.size));
   }
 
   private head(h: Head, etag: string): ObjectHead {
@@ -110,8 +114,13 @@ export class SyntheticObjectStore implements ObjectStore {
     return { etag: createHash('md5').update(body).digest('hex') };
   }
 
-  async putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult> {
-    return this.store(input, Buffer.from(input.body));
+  async putObject(input: PutObjectInput & { body: Uint8Array | string | readonly Uint8Array[] }): Promise<PutObjectResult> {
+    const b = input.body;
+    if (Array.isArray(b) && (input.key.startsWith('manifests/') || input.key.startsWith('bundles/'))) {
+      this.heads.set(`${input.bucket}/${input.key}`, { size: (b as Uint8Array[]).reduce((n, p) => n + p.byteLength, 0), metadata: { ...(input.metadata ?? {}) }, storageClass: input.storageClass ?? 'STANDARD' });
+      return {};
+    }
+    return this.store(input, Array.isArray(b) ? Buffer.concat(b as Uint8Array[]) : Buffer.from(b as Uint8Array | string));
   }
 
   async uploadStream(input: PutObjectInput & { body: Readable }): Promise<PutObjectResult> {

@@ -209,7 +209,7 @@ export class BundlePacker {
   /** Per-file index items of the bundle, read back from its compressed manifest and written as they are read (BatchWriteItem calls of 25). */
   private async writeIndex(ctx: BundleContext, bundleKey: string, manifest: FinishedManifest): Promise<void> {
     let batch: FileIndexItem[] = [];
-    for await (const e of readManifest(Readable.from([manifest.gzip]))) {
+    for await (const e of readManifest(Readable.from(manifest.gzip))) {
       batch.push(indexItem(ctx, bundleKey, e.bucket, e));
       if (batch.length === INDEX_BATCH) {
         await this.deps.index.putMany(batch);

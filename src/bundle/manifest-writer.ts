@@ -12,8 +12,10 @@ import { manifestHeader, manifestRow } from './manifest.js';
 
 /** The finished manifest. */
 export interface FinishedManifest {
-  /** The gzip-compressed CSV (header + rows). */
-  readonly gzip: Buffer;
+  /** The gzip-compressed CSV (header + rows), as zlib produced it (one buffer: `Buffer.concat`). */
+  readonly gzip: readonly Buffer[];
+  /** Compressed size in bytes. */
+  readonly gzipBytes: number;
   /** Size of the uncompressed CSV in bytes. */
   readonly rawBytes: number;
   /** Data rows written. */
@@ -64,7 +66,8 @@ export class ManifestWriter {
     this.gzip.end();
     await ended;
     if (this.failure) throw this.failure;
-    this.finished = { gzip: Buffer.concat(this.chunks), rawBytes: this.raw, rows: this.rowCount };
+    // The chunks are kept as they are (no copy while the bundle's central directory is still held).
+    this.finished = { gzip: [...this.chunks], gzipBytes: this.chunks.reduce((n, c) => n + c.length, 0), rawBytes: this.raw, rows: this.rowCount };
     this.chunks.length = 0;
     return this.finished;
   }
@@ -77,5 +80,5 @@ export class ManifestWriter {
 
 /** The uncompressed CSV of a finished manifest, as a stream (inflated chunk by chunk). */
 export function manifestCsvStream(manifest: FinishedManifest): Readable {
-  return Readable.from([manifest.gzip]).pipe(createGunzip());
+  return Readable.from(manifest.gzip).pipe(createGunzip());
 }

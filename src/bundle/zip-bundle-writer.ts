@@ -56,9 +56,9 @@ export const STREAM_ZIP64_THRESHOLD = 0xf0000000;
  * offsets and lengths are recorded from the bytes actually written. zip64 records are used whenever a
  * size, an offset or the entry count needs them (PKWARE APPNOTE 4.3.9, 4.4.1.4, 4.5.3).
  *
- * Memory: each entry's central-directory record is kept as bytes until {@link finish} (46 bytes +
- * the name + 9 bytes of extra field, no per-entry object: {@link CentralDirectoryBuffer}), so callers
- * bound entries per bundle (default 100,000: about 12 MB with 60-byte names).
+ * Memory: each entry's central-directory record (46 bytes + the name + 9 bytes of extra field) is
+ * kept deflated until {@link finish}, with no per-entry object ({@link CentralDirectoryBuffer}):
+ * a few MB for the default cap of 100,000 entries per bundle.
  */
 export class ZipBundleWriter {
   private position = 0;
@@ -169,6 +169,7 @@ export class ZipBundleWriter {
     this.finished = true;
     const cdOffset = this.position;
     for (const chunk of this.central.chunks()) await this.emit(chunk);
+    this.central.release(); // written: the bundle's last big buffer is not held any longer
     const cdSize = this.position - cdOffset;
     await this.emit(endOfCentralDirectory(this.central.count, cdSize, cdOffset));
     return { bytes: this.position, entries: this.central.count };

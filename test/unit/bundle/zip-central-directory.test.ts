@@ -52,6 +52,10 @@ test('the directory buffer keeps records across chunk boundaries, byte for byte'
   assert.equal(b.count, 30_000);
   assert.equal(b.bytes, all.length);
   assert.ok([...b.chunks()].length > 1);
+  assert.ok(b.heldBytes < b.bytes / 2, `records kept compressed: ${b.heldBytes} bytes held for ${b.bytes}`);
+  b.release();
+  assert.equal([...b.chunks()].length, 0);
+  assert.equal(b.count, 30_000);
 });
 
 test('not a zip, or a truncated directory, is an IntegrityError', async () => {
