@@ -4,6 +4,8 @@ import { ColdpackError } from '../domain/errors.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
+import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
+import { DEFAULT_CATALOG_MODE, type CatalogMode } from '../domain/catalog.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
@@ -23,7 +25,12 @@ export interface ArchiveEngineDeps {
   readonly objects: ObjectStore;
   readonly jobs: JobStore;
   readonly bundles: BundleStore;
+  /** Job scopes (written by the planner before any bundle commits). */
+  readonly directory: BundleDirectoryStore;
+  /** Per-file index, written only with `catalog: per_file`. */
   readonly index: FileIndexStore;
+  /** Catalog mode: `compact` (default: the bundle directory and manifests) or `per_file` (plus one index item per file). */
+  readonly catalog?: CatalogMode;
   readonly archiveBucket: string;
   /** Fetch concurrency and buffering (defaults: 64 GETs, 128 MiB, stream ≥ 8 MiB). */
   readonly fetch?: FetchOptions;
@@ -81,7 +88,8 @@ export class ArchiveEngine {
   }
 
   /**
-   * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items.
+   * Plan the job (once): count the source, apply the QC guard, write shard plans, the job's scopes
+   * (its key range per source bucket, before any bundle commits) and shard items.
    * @returns the number of shards
    * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
@@ -111,8 +119,10 @@ export class ArchiveEngine {
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
-    const { shards, counts } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy);
+    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy);
     checkQc(job.request, counts);
+    const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
+    for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog })) await this.deps.directory.putScope(scope);
     for (const s of shards) await jobs.putShard(jobId, s);
     await jobs.update(jobId, {
       shard_count: shards.length,
@@ -129,7 +139,7 @@ export class ArchiveEngine {
   async packShard(jobId: string, shard: number, onProgress?: ShardProgress): Promise<void> {
     const job = await this.job(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
-    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket });
+    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 
@@ -144,7 +154,9 @@ export class ArchiveEngine {
     const report = await finalizer.run(job, async (totals) => {
       const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
       return {
-        ...(usage ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received } } : {}),
+        ...(usage
+          ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received }, dynamodb_items_written: usage.dynamodb_items_written }
+          : {}),
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
     });

@@ -6,6 +6,7 @@ import type { ShardItem } from '../domain/archive-job.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.js';
 import { ShardPlanWriter } from './shard-plan.js';
+import { ScopeTracker } from './scope-tracker.js';
 
 /** Counts of one pass over the source. Sizes in bytes. */
 export interface ListingCounts {
@@ -61,7 +62,7 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
       counts.files++;
       counts.bytes += o.size;
       counts.largestObject = Math.max(counts.largestObject, o.size);
-      cutter.assign(o.size);
+      cutter.assign(o.size, o.bucket);
     }
   }
   counts.bundles = cutter.bundleCount;
@@ -88,13 +89,21 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
 
 /**
  * Stream the source a second time and write one plan object per shard (contiguous keys, cut by
- * `shard_max_files` and `shard_max_bytes`) to the archive bucket.
- * @returns the shard items (counts and key range per shard), in order
+ * `shard_max_files` and `shard_max_bytes`) to the archive bucket, and note the job's key range per
+ * source bucket (its scopes).
+ * @returns the shard items (counts and key range per shard) in order, the counts, and the scope tracker
  */
-export async function writeShardPlans(objects: ObjectStore, archiveBucket: string, jobId: string, req: ArchiveRequest, policy?: BucketPolicy): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
+export async function writeShardPlans(
+  objects: ObjectStore,
+  archiveBucket: string,
+  jobId: string,
+  req: ArchiveRequest,
+  policy?: BucketPolicy,
+): Promise<{ shards: ShardItem[]; counts: ListingCounts; scopes: ScopeTracker }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   const shards: ShardItem[] = [];
+  const scopes = new ScopeTracker();
   const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
   let writer: ShardPlanWriter | undefined;
   let current: { shard: number; files: number; bytes: number; first_key?: string; last_key?: string } | undefined;
@@ -130,9 +139,10 @@ export async function writeShardPlans(objects: ObjectStore, archiveBucket: strin
     counts.files++;
     counts.bytes += o.size;
     counts.largestObject = Math.max(counts.largestObject, o.size);
-    bundles.assign(o.size);
+    bundles.assign(o.size, o.bucket);
+    scopes.add(o.bucket, o.key);
   }
   await closeShard();
   counts.bundles = bundles.bundleCount;
-  return { shards, counts };
+  return { shards, counts, scopes };
 }
