@@ -10,6 +10,7 @@ import {
   S3_WRITE_OBJECTS,
   batchSubmit,
   bucketArnsFromList,
+  invokeFunctions,
   keyUse,
   listBuckets,
   objectAccess,
@@ -58,7 +59,7 @@ const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
  *
  * | principal | jobs table | files table | bundles table | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
- * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*`, `key-lists/*` | plan | stack + allowed |
+ * | api (+ lambda:InvokeFunction on the reconcile function only) | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*`, `key-lists/*` | plan | stack + allowed |
  * | monthly schedule | r, put/update/delete | - | - | list, get | - | - | plan | stack |
  * | reconcile | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
  * | restore-event | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
@@ -132,6 +133,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         objectAccess('ReadKeyLists', ['s3:GetObject'], [storage.restoreBucket.arnForObjects('key-lists/*')]),
         ...batchSubmit(queue, [defs.plan.ref]),
         publish('PublishStackTopic', ownTopic),
+        // Wakes the restore worker per POST /restore (asynchronous invoke with {restore_id}).
+        invokeFunctions('WakeRestoreWorker', [props.schedules.reconcile.fn.functionArn]),
       ],
     ],
     [

@@ -120,6 +120,9 @@ export class ColdpackStack extends Stack {
       monthlyState: params.monthlyScheduleState.valueAsString,
       environment: { ...lambdaEnv, ...scheduleEnv },
     });
+    // The API wakes the reconciler per restore request (asynchronous invoke with {restore_id}); its name is a Ref
+    // to the reconcile function, which refers to nothing of the API (no cycle).
+    this.api.handler.fn.addEnvironment(ENV.RESTORE_WORKER_FUNCTION, this.schedules.reconcile.fn.functionName);
     this.jobChain = new JobChain(this, 'JobChain', {
       key,
       environment: lambdaEnv,

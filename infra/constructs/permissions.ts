@@ -123,3 +123,12 @@ export function batchSubmit(queueArn: string, jobDefinitionArns: string[]): iam.
 export function publish(sid: string, topicArns: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({ sid, actions: ['sns:Publish'], resources: topicArns });
 }
+
+/**
+ * `lambda:InvokeFunction` on exactly these functions (unqualified ARNs: the code invokes them by name).
+ * Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+ * @param sid statement id; @param functionArns function ARNs
+ */
+export function invokeFunctions(sid: string, functionArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ sid, actions: ['lambda:InvokeFunction'], resources: functionArns });
+}

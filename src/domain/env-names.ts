@@ -58,6 +58,12 @@ export const ENV = Object.freeze({
   SCHEDULE_PREFIX_TEMPLATE: 'COLDPACK_SCHEDULE_PREFIX_TEMPLATE',
   /** Months from the run to the archived period. */
   SCHEDULE_MONTH_OFFSET: 'COLDPACK_SCHEDULE_MONTH_OFFSET',
+  /**
+   * Name (or ARN) of the Lambda function that resolves restore requests (the reconciler): the API
+   * invokes it asynchronously with `{"restore_id"}` after recording a request. Unset = requests wait
+   * for the reconciler's next pass.
+   */
+  RESTORE_WORKER_FUNCTION: 'COLDPACK_RESTORE_WORKER_FUNCTION',
   /** Bearer token of `coldpack serve`. */
   API_TOKEN: 'COLDPACK_API_TOKEN',
   /** Python interpreter that runs the local moto emulator (`src/local/`, tests and demo only). */

@@ -60,6 +60,7 @@ export const ERROR_CODES = Object.freeze({
   JOB_START_FAILED: failed(502, 'the job was recorded but could not be started; it is marked FAILED (lock released) and can be resumed'),
   JOB_RUNNER_MISSING: failed(500, 'no job runner is configured'),
   NOTIFY_FAILED: failed(502, 'an SNS notification failed'),
+  DISPATCH_FAILED: failed(502, 'an asynchronous Lambda invoke (waking a worker) failed; the message names the function'),
   NOT_IMPLEMENTED: failed(501, 'the route is not available in this deployment'),
   MOTO_MISSING: failed(500, 'the moto AWS emulator is not installed'),
   MOTO_START_FAILED: failed(500, 'the local AWS emulator did not start'),

@@ -40,6 +40,8 @@ export interface ProcessConfig {
   readonly schedule?: ScheduleConfig;
   /** IANA zone of monthly periods: the schedule's zone, else COLDPACK_SCHEDULE_TIMEZONE, else `UTC`. */
   readonly scheduleTimeZone: string;
+  /** Lambda function the API wakes per restore request (COLDPACK_RESTORE_WORKER_FUNCTION); undefined = none. */
+  readonly restoreWorkerFunction?: string;
   /** Bearer token of `coldpack serve` (COLDPACK_API_TOKEN), when set. */
   readonly apiToken?: string;
 }
@@ -120,6 +122,7 @@ export function readProcessConfig(
   const jobRunner = jobRunnerOf(parsed);
   const arrayIndex = parsed[ENV.BATCH_JOB_ARRAY_INDEX];
   const apiToken = parsed[ENV.API_TOKEN];
+  const restoreWorkerFunction = parsed[ENV.RESTORE_WORKER_FUNCTION];
   return Object.freeze({
     coldpack: coldpackConfig(parsed, overrides),
     ...(presignSeconds === undefined ? {} : { presignSeconds }),
@@ -131,6 +134,7 @@ export function readProcessConfig(
     }),
     ...(schedule === undefined ? {} : { schedule }),
     scheduleTimeZone: schedule?.time_zone ?? parsed[ENV.SCHEDULE_TIMEZONE] ?? CONFIG_DEFAULTS.scheduleTimeZone,
+    ...(restoreWorkerFunction === undefined ? {} : { restoreWorkerFunction }),
     ...(apiToken === undefined ? {} : { apiToken }),
   });
 }

@@ -38,6 +38,12 @@ const isTimeZone = (zone: string): boolean => {
 };
 
 /**
+ * A Lambda function name (1-64 of letters, digits, `-`, `_`) or its ARN, with an optional version or alias.
+ * Source: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (FunctionName)
+ */
+const LAMBDA_FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
+
+/**
  * Schema of the environment, keyed by variable name. Unknown variables are ignored; an empty value
  * counts as unset. Sources of the limits: presigned URLs live at most 7 days
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html); Batch retries
@@ -73,6 +79,7 @@ export const EnvironmentSchema = z
     [ENV.SCHEDULE_CRON]: text,
     [ENV.SCHEDULE_PREFIX_TEMPLATE]: text,
     [ENV.SCHEDULE_MONTH_OFFSET]: text.pipe(z.string().regex(/^-?\d+$/, { error: 'must be a whole number of months, e.g. -1' }).optional()),
+    [ENV.RESTORE_WORKER_FUNCTION]: text.pipe(z.string().regex(LAMBDA_FUNCTION, { error: 'must be a Lambda function name (1-64 letters, digits, "-", "_") or its ARN' }).optional()),
     [ENV.API_TOKEN]: text.pipe(z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
   })
   .superRefine((env, ctx) => {

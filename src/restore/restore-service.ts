@@ -56,7 +56,8 @@ export interface RestorePorts {
  * - `inline`: in the submit call, which then returns the resolved request (the CLI); a refused
  *   selection (ambiguous name...) is recorded FAILED and thrown;
  * - `background`: in this process after submit returns (`coldpack serve`); {@link RestoreService.drain} awaits it;
- * - `deferred`: by another worker (AWS: the reconciler; `dispatch` may wake one), submit only records.
+ * - `deferred`: by another worker (AWS: the reconcile function, woken per request by `dispatch`, else its
+ *   hourly pass), submit only records.
  */
 export type ResolutionMode = 'inline' | 'background' | 'deferred';
 
@@ -78,7 +79,10 @@ export interface RestoreServiceOptions extends WorkerOptions {
   readonly maxFiles?: number;
   /** Where files are looked up after submit. Default `inline`. */
   readonly resolution?: ResolutionMode;
-  /** `deferred`: called with each recorded request id (e.g. a message that wakes the worker). */
+  /**
+   * `deferred`: called with each recorded request id to wake a worker (AWS: an asynchronous invoke of the
+   * reconcile function). A rejection is logged and the request left RESOLVING for the reconciler's next pass.
+   */
   readonly dispatch?: (restoreId: string) => Promise<void>;
   /** Lifetime of cached job scopes in ms. Default 60,000. */
   readonly scopeTtlMs?: number;
@@ -197,8 +201,21 @@ export class RestoreService implements RestoreRequests, FileLookup {
     if (mode === 'background') {
       const p = this.resolveLogged(restoreId).finally(() => this.running.delete(p));
       this.running.add(p);
-    } else await this.options.dispatch?.(restoreId);
+    } else if (this.options.dispatch) await this.dispatchLogged(restoreId);
     return toView(record, []);
+  }
+
+  /**
+   * Wake a worker for a recorded request. A refused dispatch does not fail the submit: the request is
+   * recorded (RESOLVING) and the reconciler's next full pass resolves it; the failure is logged (warn)
+   * with the reason.
+   */
+  private async dispatchLogged(restoreId: string): Promise<void> {
+    try {
+      await this.options.dispatch!(restoreId);
+    } catch (err) {
+      this.logger.warn({ restore_id: restoreId, err }, `waking a worker for the restore request failed; it stays RESOLVING for the reconciler's next pass: ${(err as Error).message}`);
+    }
   }
 
   /** The view of a recorded request (its files read only once it is resolved). */

@@ -149,6 +149,15 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('the API function (only) names the reconcile function it wakes per restore request (COLDPACK_RESTORE_WORKER_FUNCTION)', () => {
+    const reconcileFnId = logicalId(s, s.stack.schedules.reconcile.fn);
+    for (const [id, f] of Object.entries(fns)) {
+      const vars = (f.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (id === apiFnId) assert.deepEqual(vars.COLDPACK_RESTORE_WORKER_FUNCTION, { Ref: reconcileFnId });
+      else assert.equal('COLDPACK_RESTORE_WORKER_FUNCTION' in vars, false, id);
+    }
+  });
+
   it('the API function may be invoked by this API only', () => {
     const perms = Object.values(resourcesOf(t, 'AWS::Lambda::Permission')).filter((p) => JSON.stringify(p.Properties!.FunctionName).includes(apiFnId));
     assert.ok(perms.length >= API_ROUTES.length);

@@ -256,6 +256,17 @@ describe('who may submit which Batch jobs', () => {
   });
 });
 
+describe('who may invoke which function', () => {
+  it('lambda:InvokeFunction: the API on exactly the reconcile function; no other Lambda or task role invokes anything', () => {
+    const reconcileFnId = s.stack.getLogicalId(s.stack.schedules.reconcile.fn.node.defaultChild as never);
+    const invokes = statements().filter((f) => f.type === 'AWS::IAM::Policy' && list(f.statement.Action).some((a) => String(a).startsWith('lambda:')));
+    // Besides the EventBridge Scheduler roles (each invokes its own function; checked in schedule-alarms.test.ts).
+    const schedulerRole = /^Schedules(Monthly|Reconcile)ScheduleRole/;
+    const byRole = invokes.filter((f) => !schedulerRole.test(f.where)).map((f) => [f.where.replace(/[A-F0-9]{8}$/, ''), f.statement.Action, f.statement.Resource]);
+    assert.deepEqual(byRole, [['ApiHandlerRoleDefaultPolicy', 'lambda:InvokeFunction', { 'Fn::GetAtt': [reconcileFnId, 'Arn'] }]]);
+  });
+});
+
 describe('restore bucket access', () => {
   it('only restore extraction (restore-event, reconciler) may write restored copies, under restores/ only', () => {
     const restoreId = s.stack.getLogicalId(s.stack.storage.restoreBucket.node.defaultChild as never);

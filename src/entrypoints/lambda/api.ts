@@ -5,7 +5,8 @@
  *
  * Environment: read once by `readProcessConfig` (`src/entrypoints/config.ts`): the COLDPACK_*
  * variables, COLDPACK_SCHEDULE_TIMEZONE (zone of monthly periods, default UTC) and the other
- * COLDPACK_SCHEDULE_* variables (`GET /schedule`). A bad variable answers 500 `CONFIG_ERROR`
+ * COLDPACK_SCHEDULE_* variables (`GET /schedule`), COLDPACK_RESTORE_WORKER_FUNCTION (the reconcile
+ * function, invoked asynchronously with `{"restore_id"}` after each `POST /restore`). A bad variable answers 500 `CONFIG_ERROR`
  * (details logged, not shown) on every request until it is fixed.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -15,6 +16,7 @@ import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
 import { errorResponse } from '../../api/http.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
+import { LambdaInvoker, createLambdaClient, restoreDispatch } from '../../adapters/lambda-invoker.js';
 import { createRestoreService } from '../restore-composition.js';
 import { readProcessConfig, restoreOptionsOf } from '../config.js';
 import { archiveServiceForLambda } from '../lambda-archive.js';
@@ -29,8 +31,17 @@ function build(): ApiHandler {
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
   // The API only records a restore request (RESOLVING): looking its files up, recording them and starting the bundle
   // restores is the restore worker's (the reconciler), so a call's requests do not grow with the selection and it
-  // answers within API Gateway's 29 s whatever was asked.
-  const restore = createRestoreService(config, clients, { ...restoreOptionsOf(settings), resolution: 'deferred', extractOnSubmit: false, logger: log });
+  // answers within API Gateway's 29 s whatever was asked. The worker is woken per request by an asynchronous invoke
+  // (COLDPACK_RESTORE_WORKER_FUNCTION); a refused invoke is logged and the request waits for the hourly pass.
+  const worker = settings.restoreWorkerFunction;
+  const dispatch = worker === undefined ? undefined : restoreDispatch(new LambdaInvoker(createLambdaClient(clients.options), worker));
+  const restore = createRestoreService(config, clients, {
+    ...restoreOptionsOf(settings),
+    resolution: 'deferred',
+    ...(dispatch ? { dispatch } : {}),
+    extractOnSubmit: false,
+    logger: log,
+  });
   return createApiHandler({
     archive: archiveServiceForLambda(settings, clients),
     restore,

@@ -73,6 +73,15 @@ describe('readProcessConfig', () => {
     assert.ok(Object.isFrozen(s.schedule) && Object.isFrozen(s.schedule?.request));
   });
 
+  it('COLDPACK_RESTORE_WORKER_FUNCTION: a Lambda function name or ARN, unset by default, anything else a CONFIG_ERROR', () => {
+    assert.equal(readProcessConfig({}).restoreWorkerFunction, undefined);
+    assert.equal(readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'Coldpack-SchedulesReconcileFunction-AbC_12' }).restoreWorkerFunction, 'Coldpack-SchedulesReconcileFunction-AbC_12');
+    const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:coldpack-reconcile:live';
+    assert.equal(readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: arn }).restoreWorkerFunction, arn);
+    configError(() => readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'no spaces allowed' }), /COLDPACK_RESTORE_WORKER_FUNCTION must be a Lambda function name/);
+    configError(() => readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'x'.repeat(65) }), /COLDPACK_RESTORE_WORKER_FUNCTION/);
+  });
+
   it('COLDPACK_CATALOG: compact by default, per_file when asked, anything else a CONFIG_ERROR', () => {
     assert.equal(loadConfig({}).catalog, 'compact');
     assert.equal(loadConfig({ [ENV.CATALOG]: 'per_file' }).catalog, 'per_file');
