@@ -268,9 +268,10 @@ test(`restore --wait killed at a seeded point, followed with restore-status: eve
 });
 
 /**
- * Let the stale-extraction window pass: a file a killed process left EXTRACTING is retried by the
- * reconciler once it is EXTRACTING for 15 minutes (`staleExtractingMs`); the test moves its
- * `extracting_since` back an hour instead of waiting. @returns how many files were EXTRACTING
+ * Let the stale windows pass: a request a killed process was resolving is taken over once its claim
+ * (`resolving_since`) is 5 minutes old, and a file it left EXTRACTING is retried once it is
+ * EXTRACTING for 15 minutes (`staleExtractingMs`); the test moves both back an hour instead of
+ * waiting. @returns how many files were EXTRACTING
  */
 async function ageExtractingFiles(restoreId: string): Promise<number> {
   const table = tableNames(PREFIX).jobs;
@@ -284,6 +285,17 @@ async function ageExtractingFiles(restoreId: string): Promise<number> {
   );
   const stuck = (res.Items ?? []).filter((i) => i.status === 'EXTRACTING');
   const old = new Date(Date.now() - 3_600_000).toISOString();
+  const request = await fx.clients.dynamo.send(new GetCommand({ TableName: table, Key: { pk: `RESTORE#${restoreId}`, sk: 'REQUEST' }, ConsistentRead: true }));
+  if (request.Item?.resolving_since) {
+    await fx.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: `RESTORE#${restoreId}`, sk: 'REQUEST' },
+        UpdateExpression: 'SET resolving_since = :o',
+        ExpressionAttributeValues: { ':o': old },
+      }),
+    );
+  }
   for (const i of stuck) {
     await fx.clients.dynamo.send(
       new UpdateCommand({
