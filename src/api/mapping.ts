@@ -94,6 +94,7 @@ export function toArchiveRequest(body: ArchiveBody, ctx: ArchiveMappingContext):
     allow_mismatch: body.allow_mismatch ?? false,
     delete_source: body.delete_source ?? true,
     dry_run: body.dry_run ?? false,
+    ...(body.archive_tags ? { archive_tags: true } : {}),
     ...(body.output_prefix === undefined ? {} : { output_prefix: body.output_prefix }),
     period: body.period ?? periodOf(ctx.now, ctx.timeZone),
     requested_by: ctx.requestedBy,

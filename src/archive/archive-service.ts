@@ -26,7 +26,7 @@ export function newJobId(now = new Date()): string {
  * source, limits, storage class, QC expectations and deletion; who asked and the period may differ.
  */
 export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
-  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run]);
+  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run, r.archive_tags === true]);
   return essence(a) === essence(b);
 }
 

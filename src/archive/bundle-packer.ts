@@ -27,6 +27,8 @@ export interface BundleContext {
   readonly generation: string;
   readonly storageClass: ArchiveStorageClass;
   readonly shard: number;
+  /** Read and record each object's tags (the job's `archive_tags`). Default false. */
+  readonly readTags?: boolean;
 }
 
 /** One object that was not archived, with the reason. */
@@ -110,7 +112,7 @@ export class BundlePacker {
     const skipped: SkippedObject[] = [];
     let manifest = manifestHeader();
     try {
-      for await (const item of fetchInOrder(store, objects, this.deps.fetch)) {
+      for await (const item of fetchInOrder(store, objects, { ...this.deps.fetch, ...(ctx.readTags ? { tags: true } : {}) })) {
         if (item.kind === 'skipped') {
           skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });
           continue;

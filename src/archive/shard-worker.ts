@@ -41,7 +41,7 @@ export class ShardWorker {
     const planned = await jobs.getShard(jobId, shard);
     if (!planned) throw new ColdpackError('JOB_ERROR', `shard ${shard} of job ${jobId} is not planned`);
     if (planned.status === 'DONE') return planned;
-    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard };
+    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, readTags: req.archive_tags === true };
     const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
     const totals = { bundles: 0, files: 0, bytes: 0 };
     const skipped: SkippedObject[] = [];

@@ -62,6 +62,8 @@ export interface RequestPredictionInput {
   readonly preflight?: boolean;
   /** Whether sources are deleted (each bundle's manifest read back, DeleteObjects of 1,000 keys). Default true. */
   readonly deleteSource?: boolean;
+  /** Whether the job records object tags (`archive_tags`): one `S3:GetObjectTagging:STANDARD` per object. Default false. */
+  readonly readTags?: boolean;
 }
 
 function add(counts: Record<string, number>, key: string, n: number): void {
@@ -82,7 +84,7 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
  * - listing, twice (count for the QC guard, then shard plans): max(1, ceil(objects / 1,000)) ListObjectsV2
  *   per pass, or `manifestGets` GETs per pass;
  * - per shard: its plan uploaded in STANDARD (one PutObject below 16 MiB, else multipart) and read back (GET);
- * - per object: one `S3:GetObject:STANDARD`;
+ * - per object: one `S3:GetObject:STANDARD` (and one `S3:GetObjectTagging:STANDARD` with `readTags`);
  * - per bundle: one PutObject at `<class>` when smaller than its part size, else CreateMultipartUpload +
  *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
  *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; ceil(entries / 25) `DynamoDB:BatchWriteItem`;
@@ -111,6 +113,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
     addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
   }
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
+  if (input.readTags) add(counts, requestKey('S3', 'GetObjectTagging', 'STANDARD'), input.objects);
   let bundles = 0;
   let batches = 0;
   for (const group of input.bundles) {

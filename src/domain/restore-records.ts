@@ -4,10 +4,14 @@
  * a bundle (the {@link BundleRestoreStore} port). Field names are snake_case: stored as is.
  */
 import type { ArchiveStorageClass, FileIndexItem, ZipMethod } from './model.js';
+import { pickAttributes, type ArchivedAttributes } from './object-attributes.js';
 import type { RestoreFileStatus, RestoreFinalStatus, RestoreRequestInput, RetrievalTier } from './restore-request.js';
 
-/** One file of a restore request (the index fields needed to extract it are copied in). */
-export interface RestoreFileRecord {
+/**
+ * One file of a restore request (the index fields needed to extract it are copied in, with the
+ * object's archived attributes, which the restored copy gets back).
+ */
+export interface RestoreFileRecord extends ArchivedAttributes {
   readonly restore_id: string;
   /** Position in the request (0-based); with `bundle_key` it identifies the file in its request. */
   readonly n: number;
@@ -30,7 +34,6 @@ export interface RestoreFileRecord {
   readonly method?: ZipMethod;
   readonly crc32?: string;
   readonly sha256?: string;
-  readonly content_type?: string;
   readonly etag?: string;
   readonly version_id?: string;
   readonly job_id?: string;
@@ -125,7 +128,7 @@ export function fileRecordFromIndex(restoreId: string, n: number, item: FileInde
     method: item.method,
     crc32: item.crc32,
     sha256: item.sha256,
-    ...(item.content_type ? { content_type: item.content_type } : {}),
+    ...pickAttributes(item),
     etag: item.etag,
     ...(item.version_id ? { version_id: item.version_id } : {}),
     job_id: item.job_id,

@@ -33,6 +33,8 @@ export interface MemoryObject {
   storageClass: string;
   headers: PutObjectInput['headers'];
   metadata: Record<string, string>;
+  /** Object tags. */
+  tags?: Record<string, string>;
   /** For archive classes: whether a restored copy is readable. */
   restored: boolean;
 }
@@ -118,6 +120,7 @@ export class MemoryObjectStore implements ObjectStore {
       storageClass: o.storageClass,
       ...(ARCHIVE_CLASSES.has(o.storageClass) && o.restored ? { restore: 'ongoing-request="false", expiry-date="Fri, 01 Jan 2100 00:00:00 GMT"' } : {}),
       checksumCrc32: crcB64(o.body),
+      checksumType: 'FULL_OBJECT',
       headers: { ...(o.headers ?? {}) },
       metadata: { ...o.metadata },
     };
@@ -140,6 +143,11 @@ export class MemoryObjectStore implements ObjectStore {
     if (ARCHIVE_CLASSES.has(o.storageClass) && !o.restored) throw this.error('INVALID_OBJECT_STATE', 'GetObject', input.bucket, input.key, 'The operation is not valid for the object\u2019s storage class');
     const bytes = input.range ? o.body.subarray(input.range.start, input.range.end + 1) : o.body;
     return { ...this.head(o, bytes.length), totalSize: o.body.length, body: Readable.from([bytes]) };
+  }
+
+  async getObjectTagging(input: { bucket: string; key: string }): Promise<Record<string, string>> {
+    this.enter('GetObjectTagging', input.bucket, input.key);
+    return { ...(this.found('GetObjectTagging', input.bucket, input.key).tags ?? {}) };
   }
 
   async *listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject> {
@@ -168,6 +176,7 @@ export class MemoryObjectStore implements ObjectStore {
       storageClass: input.storageClass ?? 'STANDARD',
       headers: input.headers ?? {},
       metadata: { ...(input.metadata ?? {}) },
+      ...(input.tags ? { tags: { ...input.tags } } : {}),
       versionId: `v${++this.seq}`,
       lastModified: new Date().toISOString(),
     });

@@ -9,6 +9,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -40,6 +41,7 @@ import type {
 } from '../../domain/ports/object-store.js';
 import { ObjectStoreError } from '../../domain/ports/object-store.js';
 import { decodeS3UrlKey } from '../../domain/keys.js';
+import { taggingHeader } from '../../domain/object-attributes.js';
 import { xmlCarriesKey } from './xml-keys.js';
 import { s3Call, translateS3Error } from './s3-errors.js';
 
@@ -58,6 +60,7 @@ interface HeadLike {
   ServerSideEncryption?: string;
   SSEKMSKeyId?: string;
   ChecksumCRC32?: string;
+  ChecksumType?: string;
   ContentType?: string;
   ContentEncoding?: string;
   ContentDisposition?: string;
@@ -91,6 +94,7 @@ function headOf(res: HeadLike): ObjectHead {
     ...(res.ServerSideEncryption ? { serverSideEncryption: res.ServerSideEncryption } : {}),
     ...(res.SSEKMSKeyId ? { sseKmsKeyId: res.SSEKMSKeyId } : {}),
     ...(res.ChecksumCRC32 ? { checksumCrc32: res.ChecksumCRC32 } : {}),
+    ...(res.ChecksumType === 'FULL_OBJECT' || res.ChecksumType === 'COMPOSITE' ? { checksumType: res.ChecksumType } : {}),
     headers: headersOf(res),
     metadata: { ...(res.Metadata ?? {}) },
   };
@@ -107,8 +111,10 @@ function putParams(input: PutObjectInput): Record<string, unknown> {
     ...(h.contentDisposition ? { ContentDisposition: h.contentDisposition } : {}),
     ...(h.contentLanguage ? { ContentLanguage: h.contentLanguage } : {}),
     ...(h.cacheControl ? { CacheControl: h.cacheControl } : {}),
-    ...(h.expires ? { Expires: new Date(h.expires) } : {}),
+    // The SDK takes Expires as a Date: a value S3 kept that is not a valid HTTP date cannot be written back.
+    ...(h.expires && !Number.isNaN(Date.parse(h.expires)) ? { Expires: new Date(h.expires) } : {}),
     ...(input.metadata && Object.keys(input.metadata).length > 0 ? { Metadata: { ...input.metadata } } : {}),
+    ...(input.tags && Object.keys(input.tags).length > 0 ? { Tagging: taggingHeader(input.tags) } : {}),
   };
 }
 
@@ -171,12 +177,21 @@ export class S3ObjectStore implements ObjectStore {
           ...(input.versionId ? { VersionId: input.versionId } : {}),
           ...(input.ifMatch ? { IfMatch: `"${input.ifMatch}"` } : {}),
           ...(input.range ? { Range: `bytes=${input.range.start}-${input.range.end}` } : {}),
+          ...(input.checksum ? { ChecksumMode: 'ENABLED' } : {}),
         }),
       ),
     );
     const head = headOf(res);
     const total = Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? head.size);
     return { ...head, totalSize: total, body: res.Body as Readable };
+  }
+
+  /** @inheritdoc */
+  async getObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<Record<string, string>> {
+    const res = await s3Call('GetObjectTagging', input.bucket, input.key, () =>
+      this.s3.send(new GetObjectTaggingCommand({ Bucket: input.bucket, Key: input.key, ...(input.versionId ? { VersionId: input.versionId } : {}) })),
+    );
+    return Object.fromEntries((res.TagSet ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
   }
 
   /**

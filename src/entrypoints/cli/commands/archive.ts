@@ -23,6 +23,7 @@ interface ArchiveFlags {
   deleteSource: boolean;
   dryRun?: boolean;
   allowMismatch?: boolean;
+  tags?: boolean;
   job?: string;
   progress: boolean;
 }
@@ -84,6 +85,7 @@ export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequ
         delete_source: f.deleteSource,
         dry_run: f.dryRun === true,
         allow_mismatch: f.allowMismatch === true,
+        ...(f.tags ? { archive_tags: true } : {}),
       },
       'archive options',
     );
@@ -145,6 +147,7 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
     .option('--no-delete-source', 'keep the source objects after archiving')
     .option('--dry-run', 'list, count and group; write nothing')
     .option('--allow-mismatch', 'archive even if the listing differs from --file-count/--total-size')
+    .option('--tags', 'also record object tags (one GetObjectTagging per object) and restore them')
     .option('--job <job_id>', 'resume this job id instead of starting a new one')
     .option('--no-progress', 'no progress bar')
     .action(async (f: ArchiveFlags) => {
