@@ -14,6 +14,7 @@ import type { UsageLedger } from './usage-ledger.js';
 import { checkQc, countSource, writeShardPlans, type BucketPolicy } from './planner.js';
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
+import type { UniqueRowsOptions } from './unique-source.js';
 
 /** Ports and options of {@link ArchiveEngine}. The composition root (`src/entrypoints/archive-composition.ts`) builds the adapters. */
 export interface ArchiveEngineDeps {
@@ -33,6 +34,8 @@ export interface ArchiveEngineDeps {
   readonly ledger?: UsageLedger;
   /** Extra report sections computed at finalize from the job, its totals and its usage (e.g. cost). */
   readonly reportExtras?: (job: JobItem, totals: ReportTotals, usage: Usage | undefined) => Promise<Record<string, unknown>>;
+  /** Run sizes of the sort that drops repeated manifest rows (defaults of {@link uniqueRows}). */
+  readonly sort?: UniqueRowsOptions;
   /** Default {@link silentLogger}. */
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
@@ -75,7 +78,8 @@ export class ArchiveEngine {
   }
 
   /**
-   * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items.
+   * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items
+   * (every object once: repeated manifest rows are dropped and counted, `n_duplicates_dropped`).
    * @returns the number of shards
    * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
@@ -94,13 +98,15 @@ export class ArchiveEngine {
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
-    const { shards, counts } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy);
+    const { shards, counts } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
     checkQc(job.request, counts);
     for (const s of shards) await jobs.putShard(jobId, s);
     await jobs.update(jobId, {
       shard_count: shards.length,
-      n_files_listed: counts.files,
-      n_bytes_listed: counts.bytes,
+      n_files_listed: counts.files + counts.duplicates,
+      n_bytes_listed: counts.bytes + counts.duplicateBytes,
+      n_duplicates_dropped: counts.duplicates,
+      ...(counts.duplicateSample.length > 0 ? { duplicate_sample: counts.duplicateSample } : {}),
       n_folder_markers: counts.folderMarkers,
       n_archived_class: counts.archivedClass,
       n_bundles_planned: counts.bundles,

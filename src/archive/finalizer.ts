@@ -27,6 +27,10 @@ export interface JobReport {
   readonly compression_ratio: number;
   readonly files_skipped: number;
   readonly skipped: ReadonlyArray<{ key: string; reason: string; detail: string }>;
+  /** Rows of a manifest source naming an object an earlier row named: dropped at plan time, never archived twice. */
+  readonly duplicates_dropped: number;
+  /** The first 100 such `bucket/key`. */
+  readonly duplicates: readonly string[];
   readonly files_deleted: number;
   readonly files_kept: number;
   readonly kept: DeleteOutcome['kept'];
@@ -137,6 +141,8 @@ export class Finalizer {
       compression_ratio: bundleBytes > 0 ? Math.round((bytesArchived / bundleBytes) * 1000) / 1000 : 0,
       files_skipped: skippedCount,
       skipped: shards.flatMap((s) => s.skipped ?? []).slice(0, 100),
+      duplicates_dropped: job.n_duplicates_dropped ?? 0,
+      duplicates: job.duplicate_sample ?? [],
       files_deleted: deleter.outcome.deleted,
       files_kept: deleter.outcome.keptCount,
       kept: deleter.outcome.kept,

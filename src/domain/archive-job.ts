@@ -33,6 +33,8 @@ export interface JobItem {
   /** Key of the report object in the archive bucket, once finalized. */
   readonly report_key?: string;
   readonly idempotency_key?: string;
+  /** The first 100 `bucket/key` a manifest source listed more than once (dropped at plan time, counted in `n_duplicates_dropped`). */
+  readonly duplicate_sample?: readonly string[];
   /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
   readonly [counter: `n_${string}`]: number | undefined;
 }

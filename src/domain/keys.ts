@@ -37,6 +37,11 @@ export function shardPlanKey(project: string, jobId: string, shard: number): str
   return `plans/${project}/${jobId}/${pad(shard, 5)}.csv.gz`;
 }
 
+/** Key prefix of the sort runs of a job whose source is a manifest: `plans/<project>/<job>/sort/`. */
+export function sortRunPrefix(project: string, jobId: string): string {
+  return `plans/${project}/${jobId}/sort/`;
+}
+
 /** S3 key of a job's report: `reports/<project>/<job>.json`. */
 export function reportKey(project: string, jobId: string): string {
   return `reports/${project}/${jobId}.json`;

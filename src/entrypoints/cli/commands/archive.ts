@@ -121,7 +121,7 @@ export function reportText(r: JobReport): string {
     `job ${r.job_id}: ${r.status}`,
     `  files listed ${r.files_listed} (${mb(r.bytes_listed)} MB), folder markers skipped ${r.folder_markers}`,
     `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
-    `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}`,
+    `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}${r.duplicates_dropped ? `, repeated manifest rows dropped ${r.duplicates_dropped}` : ''}`,
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
     ...r.problems.map((p) => `  problem: ${p}`),
