@@ -1,5 +1,4 @@
-import { deflateRaw, gzipSync } from 'node:zlib';
-import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem, SourceObject } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
 import { bundleKeys, MANIFEST_ENTRY_NAME } from '../domain/keys.js';
@@ -8,15 +7,13 @@ import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
-import { ZipBundleWriter, type WrittenEntry } from '../bundle/zip-bundle-writer.js';
+import { ZipBundleWriter } from '../bundle/zip-bundle-writer.js';
+import { writeEntry } from './entry-writer.js';
 import { partSizeFor } from '../bundle/part-size.js';
 import { MultipartSink } from './multipart-sink.js';
-import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
+import { fetchInOrder, type FetchOptions } from './object-fetcher.js';
 import { indexItem, toRecord } from './entry-records.js';
-import { keepDeflated, preferredMethod } from '../bundle/compression-policy.js';
 import { manifestHeader, manifestRow } from '../bundle/manifest.js';
-
-const deflateRawAsync = promisify(deflateRaw);
 
 /** What a bundle belongs to. */
 export interface BundleContext {
@@ -117,7 +114,12 @@ export class BundlePacker {
           skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });
           continue;
         }
-        const record = toRecord(item, await this.addEntry(zip, item));
+        const outcome = await writeEntry(zip, store, item);
+        if ('skipped' in outcome) {
+          skipped.push({ key: item.obj.key, ...outcome.skipped });
+          continue;
+        }
+        const record = toRecord(item, outcome.written);
         entries.push(record);
         items.push(indexItem(ctx, keys.bundle, item.obj.bucket, record));
         manifest += manifestRow(item.obj.bucket, record);
@@ -167,17 +169,6 @@ export class BundlePacker {
       await sink.abort();
       throw err;
     }
-  }
-
-  private async addEntry(zip: ZipBundleWriter, item: Exclude<Fetched, { kind: 'skipped' }>): Promise<WrittenEntry> {
-    const input = { name: item.obj.key, modified: new Date(item.meta.lastModified) };
-    const method = preferredMethod(item.obj.key, item.meta.size);
-    if (item.kind === 'stream') return zip.addStream(input, item.body, method, item.meta.size);
-    if (method === 8) {
-      const deflated = await deflateRawAsync(item.data);
-      if (keepDeflated(item.data.length, deflated.length)) return zip.addPrepared(input, item.data, deflated, 8);
-    }
-    return zip.addPrepared(input, item.data, item.data, 0);
   }
 
   /** Abort the unfinished upload of an earlier attempt; a failure is logged (the lifecycle rule removes it later). */

@@ -83,6 +83,17 @@ function headersOf(res: HeadLike): ObjectHeaders {
   };
 }
 
+/**
+ * Whether a reported CRC-32 is of the whole object: S3 says so in `x-amz-checksum-type`; where that
+ * header is missing (older answers, emulators) a composite checksum still shows as `<base64>-<parts>`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+function checksumTypeOf(res: HeadLike): 'FULL_OBJECT' | 'COMPOSITE' | undefined {
+  if (res.ChecksumType === 'FULL_OBJECT' || res.ChecksumType === 'COMPOSITE') return res.ChecksumType;
+  if (!res.ChecksumCRC32) return undefined;
+  return /-\d+$/.test(res.ChecksumCRC32) ? 'COMPOSITE' : 'FULL_OBJECT';
+}
+
 function headOf(res: HeadLike): ObjectHead {
   return {
     size: res.ContentLength ?? 0,
@@ -94,7 +105,7 @@ function headOf(res: HeadLike): ObjectHead {
     ...(res.ServerSideEncryption ? { serverSideEncryption: res.ServerSideEncryption } : {}),
     ...(res.SSEKMSKeyId ? { sseKmsKeyId: res.SSEKMSKeyId } : {}),
     ...(res.ChecksumCRC32 ? { checksumCrc32: res.ChecksumCRC32 } : {}),
-    ...(res.ChecksumType === 'FULL_OBJECT' || res.ChecksumType === 'COMPOSITE' ? { checksumType: res.ChecksumType } : {}),
+    ...(checksumTypeOf(res) ? { checksumType: checksumTypeOf(res) } : {}),
     headers: headersOf(res),
     metadata: { ...(res.Metadata ?? {}) },
   };
