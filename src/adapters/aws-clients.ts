@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { nameDynamoErrors } from './dynamo/dynamo-errors.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -74,6 +75,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const dynamo = DynamoDBDocumentClient.from(ddb, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  nameDynamoErrors(dynamo); // every DynamoDB error names its operation and table
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
   return {

@@ -1,6 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
+import { preflight } from './preflight.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
@@ -50,6 +51,8 @@ export interface ArchiveEngineDeps {
  */
 export class ArchiveEngine {
   private readonly packer: BundlePacker;
+  /** Jobs whose pre-flight passed in this engine. */
+  private readonly checked = new Set<string>();
   private readonly logger: Logger;
   private readonly clock: Clock;
 
@@ -95,6 +98,7 @@ export class ArchiveEngine {
     const { jobs, objects, archiveBucket } = this.deps;
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
+    await this.checkOnce(jobId);
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
@@ -114,9 +118,21 @@ export class ArchiveEngine {
     return shards.length;
   }
 
+  /**
+   * The job's pre-flight ({@link preflight}: the bundle and index stores answer), before anything of
+   * it is uploaded; once per job and engine (an AWS Batch child checks in its own process).
+   * @throws PreflightError
+   */
+  private async checkOnce(jobId: string): Promise<void> {
+    if (this.checked.has(jobId)) return;
+    await preflight(this.deps);
+    this.checked.add(jobId);
+  }
+
   /** Pack one shard (an AWS Batch array child runs exactly this). */
   async packShard(jobId: string, shard: number, onProgress?: ShardProgress): Promise<void> {
     const job = await this.job(jobId);
+    await this.checkOnce(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
     const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
@@ -188,10 +204,15 @@ export class ArchiveEngine {
       for (let s = 0; s < shards; s++) await this.packShard(jobId, s, onProgress);
       return await this.finalize(jobId);
     } catch (err) {
-      const job = await jobs.get(jobId);
-      if (job) {
-        await jobs.update(jobId, { status: 'FAILED', finished_at: this.now(), errors: [jobErrorOf(err)] });
-        await jobs.releaseLock(sourceLock(job), jobId);
+      try {
+        const job = await jobs.get(jobId);
+        if (job) {
+          await jobs.update(jobId, { status: 'FAILED', finished_at: this.now(), errors: [jobErrorOf(err)] });
+          await jobs.releaseLock(sourceLock(job), jobId);
+        }
+      } catch (recordErr) {
+        // The job store itself may be what failed: the step's own error is the one to report.
+        this.logger.error({ err: recordErr, job_id: jobId, cause: jobErrorOf(err).message }, 'the failure of the job could not be recorded in the job store');
       }
       throw err;
     }

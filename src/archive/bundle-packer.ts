@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../domain/ports/clock.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ZipBundleWriter } from '../bundle/zip-bundle-writer.js';
 import { writeEntry } from './entry-writer.js';
+import { noted, removeUncommitted } from './uncommitted-cleanup.js';
 import { partSizeFor } from '../bundle/part-size.js';
 import { MultipartSink } from './multipart-sink.js';
 import { fetchInOrder, type FetchOptions } from './object-fetcher.js';
@@ -108,6 +109,7 @@ export class BundlePacker {
     const items: FileIndexItem[] = [];
     const skipped: SkippedObject[] = [];
     let manifest = manifestHeader();
+    const written: { bundle?: { versionId?: string }; manifest?: { versionId?: string } } = {};
     try {
       for await (const item of fetchInOrder(store, objects, { ...this.deps.fetch, ...(ctx.readTags ? { tags: true } : {}) })) {
         if (item.kind === 'skipped') {
@@ -134,14 +136,17 @@ export class BundlePacker {
       await zip.addBuffer({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestBytes, 8);
       await zip.finish();
       const upload = await sink.complete();
+      written.bundle = upload.versionId ? { versionId: upload.versionId } : {};
       await this.verifyUpload(ctx.archiveBucket, keys.bundle, upload.bytes, upload.crc32);
-      await store.putObject({
+      written.manifest = {};
+      const putManifest = await store.putObject({
         bucket: ctx.archiveBucket,
         key: keys.manifest,
         body: gzipSync(manifestBytes),
         storageClass: 'STANDARD',
         headers: { contentType: 'text/csv', contentEncoding: 'gzip' },
       });
+      if (putManifest.versionId) written.manifest = { versionId: putManifest.versionId };
       await this.deps.index.putMany(items);
       const sourceBytes = entries.reduce((n, e) => n + e.size, 0);
       await bundles.markCommitted({
@@ -166,8 +171,15 @@ export class BundlePacker {
         uploadRequests: upload.mode === 'put' ? 1 : upload.parts + 2,
       };
     } catch (err) {
-      await sink.abort();
-      throw err;
+      if (!written.bundle) {
+        await sink.abort();
+        throw noted(err, `the upload of bundle s3://${ctx.archiveBucket}/${keys.bundle} was aborted; nothing of it was left`);
+      }
+      // A commit whose answer was lost may have landed: never delete a bundle its record calls COMMITTED.
+      const state = await bundles.get(keys.bundle).then((b) => b?.state ?? 'NONE', () => 'UNKNOWN');
+      if (state !== 'WRITING' && state !== 'NONE') throw noted(err, `bundle s3://${ctx.archiveBucket}/${keys.bundle} kept: its record is ${state === 'UNKNOWN' ? 'unreadable' : state}`);
+      const left = await removeUncommitted(store, ctx.archiveBucket, [[keys.bundle, written.bundle], ...(written.manifest ? [[keys.manifest, written.manifest] as const] : [])], this.logger);
+      throw noted(err, left);
     }
   }
 

@@ -1,0 +1,42 @@
+/**
+ * The archive job's pre-flight: before the first bundle upload, the bundle and index stores answer
+ * one read each, so a missing table fails the job before anything is uploaded, with a message
+ * naming the operation and the table (`GetItem table cp-files: Requested resource not found`).
+ * The archive bucket is proven by the job's first write, its shard plan (STANDARD, written before
+ * any bundle): a missing or write-refusing bucket fails there, the error naming the operation and
+ * the key (`PutObject s3://archive/plans/...: NoSuchBucket: ...`), and nothing is left behind.
+ * The source bucket is checked when the job is submitted (`ArchiveService`). The checks are
+ * DynamoDB reads, which the request model counts as bookkeeping, not as S3 requests.
+ */
+import { ColdpackError } from '../domain/errors.js';
+import { isErrorCode } from '../domain/error-codes.js';
+import type { BundleStore } from '../domain/ports/bundle-store.js';
+import type { FileIndexStore } from '../domain/ports/file-index-store.js';
+
+/** A pre-flight check failed: nothing of the job was written. The message names the operation and the resource. */
+export class PreflightError extends ColdpackError {
+  /** @param what the resource checked (e.g. `archive bucket b`); @param cause the store's error */
+  constructor(what: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    const detail = cause instanceof Error ? `${cause.name !== 'Error' && !(cause instanceof ColdpackError) ? `${cause.name}: ` : ''}${cause.message}` : String(cause);
+    super(isErrorCode(code) ? code : 'AWS_ERROR', `pre-flight check of the ${what} failed before anything was uploaded: ${detail}`, { cause, expose: true });
+  }
+}
+
+/**
+ * Run the checks in order, stopping at the first failure.
+ * @throws PreflightError naming what failed
+ */
+export async function preflight(deps: { bundles: BundleStore; index: FileIndexStore }): Promise<void> {
+  const checks: Array<[string, () => Promise<void>]> = [
+    ['bundle store', async () => deps.bundles.check?.()],
+    ['file index', async () => deps.index.check?.()],
+  ];
+  for (const [what, check] of checks) {
+    try {
+      await check();
+    } catch (err) {
+      throw new PreflightError(what, err);
+    }
+  }
+}
