@@ -102,6 +102,11 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     objectAccess('ReadSources', ['s3:GetObject'], sources.objects, sourceAccount),
   ];
   const listArchive = listBuckets('ListArchive', [archive.bucketArn]);
+  // Unfinished uploads of a job (aborted on resume and finalize) and versions of a rewritten bundle
+  // (deleted when the rewrite commits; version deletes stay refused by the bucket policy's guard).
+  const listArchiveUploads = new iam.PolicyStatement({ sid: 'ListArchiveUploadsAndVersions', actions: ['s3:ListBucketMultipartUploads', 's3:ListBucketVersions'], resources: [archive.bucketArn] });
+  // Opt-in object tags (`archive_tags`): one GetObjectTagging per source object.
+  const readSourceTags = objectAccess('ReadSourceTags', ['s3:GetObjectTagging'], sources.objects, sourceAccount);
   const readArchive = objectAccess('ReadArchive', ['s3:GetObject'], archiveObjects);
   const writeArchive = (sid: string, prefixes: string[], actions: string[]) =>
     objectAccess(sid, actions, prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)));
@@ -112,7 +117,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     key,
     listArchive,
     objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
-    objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
+    objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS, 's3:PutObjectTagging'], restoreObjects),
     ...batchSubmit(queue, [defs.restore.ref]),
     publish('PublishStackTopic', ownTopic),
   ];
@@ -150,7 +155,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listArchive,
         readArchive,
-        writeArchive('WritePlans', ['plans'], ['s3:PutObject']),
+        listArchiveUploads,
+        writeArchive('WritePlans', ['plans'], ['s3:PutObject', 's3:AbortMultipartUpload']),
         ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
       ],
     ],
@@ -170,7 +176,10 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listArchive,
         readArchive,
-        writeArchive('WriteBundles', ['bundles', 'manifests'], S3_WRITE_OBJECTS),
+        readSourceTags,
+        listArchiveUploads,
+        // DeleteObject: an uploaded bundle that did not commit is removed (src/archive/uncommitted-cleanup.ts).
+        writeArchive('WriteBundles', ['bundles', 'manifests'], [...S3_WRITE_OBJECTS, 's3:DeleteObject']),
       ],
     ],
     [
@@ -183,6 +192,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listArchive,
         readArchive,
         writeArchive('WriteReports', ['reports'], ['s3:PutObject']),
+        listArchiveUploads,
+        writeArchive('AbortStaleUploads', ['bundles', 'plans'], ['s3:AbortMultipartUpload']),
         publish('PublishStackTopic', ownTopic),
       ],
     ],
@@ -192,7 +203,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...restoreTables,
         key,
         objectAccess('ReadBundles', ['s3:GetObject'], archiveObjects),
-        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
+        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS, 's3:PutObjectTagging'], restoreObjects),
         publish('PublishStackTopic', ownTopic),
       ],
     ],

@@ -2,6 +2,8 @@ import { text } from 'node:stream/consumers';
 import { jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
 import { preflight } from './preflight.js';
+import { abortStaleUploads } from './stale-uploads.js';
+import { jobUploadPrefixes } from '../domain/keys.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
@@ -99,6 +101,11 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
     await this.checkOnce(jobId);
+    if (job.started_at) {
+      // A resumed plan: a killed attempt may have left a plan or sort-run upload unfinished.
+      const aborted = await abortStaleUploads(objects, archiveBucket, jobUploadPrefixes(job.request.project, jobId)[1]!, this.logger);
+      await jobs.addCounters(jobId, { resumed_steps: 1, orphan_uploads_aborted: aborted });
+    }
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
@@ -134,7 +141,7 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     await this.checkOnce(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
-    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket });
+    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, logger: this.logger });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 

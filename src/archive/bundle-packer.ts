@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ZipBundleWriter } from '../bundle/zip-bundle-writer.js';
 import { writeEntry } from './entry-writer.js';
 import { noted, removeUncommitted } from './uncommitted-cleanup.js';
+import { deleteSuperseded } from './superseded-versions.js';
 import { partSizeFor } from '../bundle/part-size.js';
 import { MultipartSink } from './multipart-sink.js';
 import { fetchInOrder, type FetchOptions } from './object-fetcher.js';
@@ -45,6 +46,8 @@ export interface PackedBundle {
   readonly skipped: SkippedObject[];
   /** Requests made for the bundle itself (PUT or multipart create+parts+complete). */
   readonly uploadRequests: number;
+  /** Stale uploads of the bundle's key aborted because its create was retried. */
+  readonly staleUploadsAborted: number;
 }
 
 /** Collaborators of {@link BundlePacker}. */
@@ -130,7 +133,7 @@ export class BundlePacker {
         // Every object of this key range was skipped: no bundle object, nothing to index or delete.
         await sink.abort();
         await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: this.clock.now().toISOString(), skipped_count: skipped.length, skipped: skipped.slice(0, 100) });
-        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skipped, uploadRequests: 0 };
+        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skipped, uploadRequests: 0, staleUploadsAborted: sink.staleAborted };
       }
       const manifestBytes = Buffer.from(manifest, 'utf8');
       await zip.addBuffer({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestBytes, 8);
@@ -148,6 +151,8 @@ export class BundlePacker {
       });
       if (putManifest.versionId) written.manifest = { versionId: putManifest.versionId };
       await this.deps.index.putMany(items);
+      // A rewrite in a versioned bucket: the earlier attempt's versions go before the commit.
+      const superseded = previous && upload.versionId ? await deleteSuperseded(store, ctx.archiveBucket, [[keys.bundle, upload.versionId], ...(putManifest.versionId ? [[keys.manifest, putManifest.versionId] as const] : [])], this.logger) : undefined;
       const sourceBytes = entries.reduce((n, e) => n + e.size, 0);
       await bundles.markCommitted({
         ...base,
@@ -161,6 +166,7 @@ export class BundlePacker {
         committed_at: this.clock.now().toISOString(),
         skipped_count: skipped.length,
         skipped: skipped.slice(0, 100),
+        ...(superseded ? { superseded_versions_deleted: superseded.deleted, superseded_versions_left: superseded.left } : {}),
       });
       return {
         bundleKey: keys.bundle,
@@ -169,6 +175,7 @@ export class BundlePacker {
         bundleBytes: upload.bytes,
         skipped,
         uploadRequests: upload.mode === 'put' ? 1 : upload.parts + 2,
+        staleUploadsAborted: sink.staleAborted,
       };
     } catch (err) {
       if (!written.bundle) {

@@ -94,6 +94,9 @@ export class MultipartSink implements ByteSink {
     this.buffer = Buffer.allocUnsafe(this.partSize);
   }
 
+  /** Stale uploads of the same key the store aborted when it created this one (a retried create). */
+  staleAborted = 0;
+
   /** Bytes accepted so far. */
   get bytesWritten(): number {
     return this.total;
@@ -132,12 +135,14 @@ export class MultipartSink implements ByteSink {
       );
     }
     if (this.uploadId === undefined) {
-      this.uploadId = await this.objects.createMultipartUpload({
+      const created = await this.objects.createMultipartUpload({
         bucket: this.options.bucket,
         key: this.options.key,
         storageClass: this.options.storageClass,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
       });
+      this.uploadId = created.uploadId;
+      this.staleAborted = created.staleAborted;
       await this.options.onUploadId?.(this.uploadId);
     }
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);

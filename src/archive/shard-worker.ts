@@ -3,7 +3,9 @@ import type { ShardItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
 import type { SourceObject } from '../domain/model.js';
 import { BundleCutter } from '../domain/grouping.js';
-import { bundleKeys, shardPlanKey } from '../domain/keys.js';
+import { bundleKeys, shardBundlePrefix, shardPlanKey } from '../domain/keys.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import { abortStaleUploads } from './stale-uploads.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
@@ -20,6 +22,8 @@ export interface ShardWorkerDeps {
   readonly bundles: BundleStore;
   readonly packer: BundlePacker;
   readonly archiveBucket: string;
+  /** Where a failed abort of a stale upload is reported. Default {@link silentLogger}. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -48,10 +52,18 @@ export class ShardWorker {
     let skippedCount = 0;
     let group: SourceObject[] = [];
     let seq = 0;
+    let first = true;
     const flush = async (): Promise<void> => {
       if (group.length === 0) return;
       const key = bundleKeys(req.project, jobId, shard, seq).bundle;
       const existing = await bundles.get(key);
+      if (first && existing) {
+        // A resumed shard: an earlier attempt may have left uploads no record names; none of this
+        // shard's is in flight now, so every unfinished upload under its prefix is stale.
+        const aborted = await abortStaleUploads(objects, archiveBucket, shardBundlePrefix(req.project, jobId, shard), this.deps.logger ?? silentLogger);
+        await jobs.addCounters(jobId, { resumed_steps: 1, orphan_uploads_aborted: aborted });
+      }
+      first = false;
       if (existing?.state === 'COMMITTED') {
         totals.files += existing.entry_count ?? 0;
         totals.bytes += existing.source_bytes ?? 0;
@@ -60,7 +72,7 @@ export class ShardWorker {
       } else {
         const packed = await packer.pack(ctx, seq, group);
         // Running totals for `status` while the job runs (the finalizer's counts are authoritative).
-        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skipped.length });
+        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skipped.length, orphan_uploads_aborted: packed.staleUploadsAborted });
         totals.files += packed.entries;
         totals.bytes += packed.sourceBytes;
         skippedCount += packed.skipped.length;

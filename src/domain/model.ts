@@ -117,6 +117,10 @@ export interface BundleItem {
   /** Objects of this bundle's key range that were not archived, and the first 100 of them with reasons. */
   readonly skipped_count?: number;
   readonly skipped?: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>;
+  /** Versions of an earlier attempt (bundle and manifest keys) deleted when this rewrite committed (versioned bucket). */
+  readonly superseded_versions_deleted?: number;
+  /** Such versions whose delete was refused, left to the bucket's noncurrent-version expiration rule. */
+  readonly superseded_versions_left?: number;
   /** Restore fields, written by the restore pipeline. */
   readonly restore_state?: BundleRestoreState;
   readonly restore_tier?: string;

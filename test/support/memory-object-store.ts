@@ -10,6 +10,7 @@ import { crc32 } from 'node:zlib';
 import type { SourceObject } from '../../src/domain/model.js';
 import {
   ObjectStoreError,
+  type CreatedUpload,
   type DeleteResult,
   type DeleteTarget,
   type GetObjectInput,
@@ -17,6 +18,7 @@ import {
   type ObjectHead,
   type ObjectStore,
   type ObjectStoreFailure,
+  type ObjectVersion,
   type OpenUpload,
   type PutObjectInput,
   type PutObjectResult,
@@ -195,11 +197,11 @@ export class MemoryObjectStore implements ObjectStore {
     return this.store(input, Buffer.concat(chunks));
   }
 
-  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+  async createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload> {
     this.enter('CreateMultipartUpload', input.bucket, input.key);
     const id = `upload-${++this.seq}`;
     this.uploads.set(id, { bucket: input.bucket, key: input.key, input, parts: new Map(), initiated: new Date().toISOString() });
-    return id;
+    return { uploadId: id, staleAborted: 0 };
   }
 
   async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
@@ -235,6 +237,14 @@ export class MemoryObjectStore implements ObjectStore {
     for (const [uploadId, u] of this.uploads) if (u.bucket === bucket && u.key.startsWith(prefix)) yield { key: u.key, uploadId, initiated: u.initiated };
   }
 
+  /** Only current versions are kept here: each object is its one (latest) version. */
+  async *listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion> {
+    this.enter('ListObjectVersions', bucket, prefix);
+    for (const [key, o] of this.bucket('ListObjectVersions', bucket)) {
+      if (key.startsWith(prefix)) yield { key, versionId: o.versionId ?? 'null', isLatest: true, deleteMarker: false };
+    }
+  }
+
   async deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
     this.enter('DeleteObjects', bucket);
     const b = this.bucket('DeleteObjects', bucket);
@@ -256,6 +266,8 @@ export class MemoryObjectStore implements ObjectStore {
     const b = this.bucket('DeleteObject', bucket);
     const o = b.get(target.key);
     if (o && target.etag !== undefined && o.etag !== target.etag) throw this.error('PRECONDITION_FAILED', 'DeleteObject', bucket, target.key, 'ETag differs');
+    // Only current versions are kept: deleting another version leaves the current one.
+    if (o && target.versionId !== undefined && o.versionId !== undefined && o.versionId !== target.versionId) return;
     b.delete(target.key);
   }
 

@@ -13,6 +13,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   RestoreObjectCommand,
   UploadPartCommand,
@@ -26,6 +27,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
 import type {
+  CreatedUpload,
   DeleteResult,
   DeleteTarget,
   GetObjectInput,
@@ -33,6 +35,7 @@ import type {
   ObjectHead,
   ObjectHeaders,
   ObjectStore,
+  ObjectVersion,
   OpenUpload,
   PutObjectInput,
   PutObjectResult,
@@ -276,13 +279,26 @@ export class S3ObjectStore implements ObjectStore {
     return resultOf(res as { ETag?: string; VersionId?: string; ChecksumCRC32?: string });
   }
 
-  /** @inheritdoc */
-  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+  /**
+   * When the SDK had to retry the create (`$metadata.attempts` > 1), an earlier attempt may have
+   * created an upload whose answer was lost: the key's other unfinished uploads are listed and
+   * aborted (one writer per key), so none is left behind. No extra request otherwise.
+   * @inheritdoc
+   */
+  async createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload> {
     const res = await s3Call('CreateMultipartUpload', input.bucket, input.key, () =>
       this.s3.send(new CreateMultipartUploadCommand({ ...putParams(input), ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' } as never)),
     );
     if (!res.UploadId) throw translateS3Error(new Error('no UploadId in the answer'), 'CreateMultipartUpload', input.bucket, input.key);
-    return res.UploadId;
+    let staleAborted = 0;
+    if ((res.$metadata.attempts ?? 1) > 1) {
+      for await (const u of this.listMultipartUploads(input.bucket, input.key)) {
+        if (u.key !== input.key || u.uploadId === res.UploadId) continue;
+        await this.abortMultipartUpload({ bucket: input.bucket, key: u.key, uploadId: u.uploadId });
+        staleAborted++;
+      }
+    }
+    return { uploadId: res.UploadId, staleAborted };
   }
 
   /** @inheritdoc */
@@ -350,6 +366,26 @@ export class S3ObjectStore implements ObjectStore {
       }
     } catch (err) {
       throw translateS3Error(err, 'ListMultipartUploads', bucket, prefix);
+    }
+  }
+
+  /** ListObjectVersions with `EncodingType=url` (keys decoded once), following KeyMarker / VersionIdMarker. @inheritdoc */
+  async *listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion> {
+    try {
+      let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, EncodingType: 'url', ...marker }));
+        const key = (raw: string): string => listedKey(raw, page.EncodingType, 'ListObjectVersions', bucket);
+        for (const v of page.Versions ?? []) if (v.Key && v.VersionId) yield { key: key(v.Key), versionId: v.VersionId, isLatest: v.IsLatest === true, deleteMarker: false };
+        for (const m of page.DeleteMarkers ?? []) if (m.Key && m.VersionId) yield { key: key(m.Key), versionId: m.VersionId, isLatest: m.IsLatest === true, deleteMarker: true };
+        if (!page.IsTruncated) return;
+        marker = {
+          ...(page.NextKeyMarker ? { KeyMarker: key(page.NextKeyMarker) } : {}),
+          ...(page.NextVersionIdMarker ? { VersionIdMarker: page.NextVersionIdMarker } : {}),
+        };
+      }
+    } catch (err) {
+      throw translateS3Error(err, 'ListObjectVersions', bucket, prefix);
     }
   }
 

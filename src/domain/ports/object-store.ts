@@ -102,6 +102,16 @@ export interface PutObjectResult {
   readonly checksumCrc32?: string;
 }
 
+/** A multipart upload created by {@link ObjectStore.createMultipartUpload}. */
+export interface CreatedUpload {
+  readonly uploadId: string;
+  /**
+   * Other unfinished uploads of the same key aborted because the create was retried: an attempt
+   * whose answer was lost may have created an upload nobody would ever complete or abort.
+   */
+  readonly staleAborted: number;
+}
+
 /** One part of a multipart upload as uploaded. */
 export interface UploadedPart {
   /** 1-10,000. */
@@ -117,6 +127,14 @@ export interface OpenUpload {
   readonly uploadId: string;
   /** ISO 8601. */
   readonly initiated: string;
+}
+
+/** One version (or delete marker) of an object in a versioned bucket, as ListObjectVersions reports it. */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly versionId: string;
+  readonly isLatest: boolean;
+  readonly deleteMarker: boolean;
 }
 
 /** One object of a DeleteObjects call. */
@@ -160,8 +178,12 @@ export interface ObjectStore {
    * S3 adapter). Memory: queue size × part size. On failure the upload is aborted.
    */
   uploadStream(input: PutObjectInput & { body: Readable }): Promise<PutObjectResult>;
-  /** CreateMultipartUpload with full-object CRC-32 checksums. @returns the upload id */
-  createMultipartUpload(input: PutObjectInput): Promise<string>;
+  /**
+   * CreateMultipartUpload with full-object CRC-32 checksums. One writer per key is assumed: when
+   * the create had to be retried, every other unfinished upload of the key is aborted.
+   * @returns the upload id and the number of stale uploads aborted
+   */
+  createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload>;
   /** UploadPart with the part's CRC-32. */
   uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart>;
   /** CompleteMultipartUpload (full-object CRC-32 of all parts). */
@@ -170,6 +192,8 @@ export interface ObjectStore {
   abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
   /** ListMultipartUploads under a prefix (all pages). */
   listMultipartUploads(bucket: string, prefix: string): AsyncIterable<OpenUpload>;
+  /** ListObjectVersions under a prefix (all pages; versions and delete markers; keys decoded once). */
+  listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion>;
   /** DeleteObjects of at most 1,000 keys in one bucket (quiet mode: only errors are listed). */
   deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult>;
   /** DeleteObject of one key (key in the URL path, so any key can be deleted), optionally conditional. */

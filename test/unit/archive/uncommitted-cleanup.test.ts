@@ -32,3 +32,17 @@ test('DynamoDB errors name every table a call touches', () => {
   assert.deepEqual(tablesOf({ RequestItems: { a: [], b: [] } }), ['a', 'b']);
   assert.deepEqual(tablesOf({ TransactItems: [{ Put: { TableName: 'x' } }, { Update: { TableName: 'y' } }, { Put: { TableName: 'x' } }] }), ['x', 'y']);
 });
+
+test('superseded versions are deleted; a refused version delete is counted as left to the noncurrent-version rule', async () => {
+  const { deleteSuperseded } = await import('../../../src/archive/superseded-versions.js');
+  const store = new MemoryObjectStore();
+  store.seed('archive', 'bundles/b.zip', 'zip', { versionId: 'v3' });
+  store.listObjectVersions = async function* (_bucket: string, prefix: string) {
+    for (const versionId of ['v1', 'v2', 'v3']) yield { key: prefix, versionId, isLatest: versionId === 'v3', deleteMarker: false };
+    yield { key: `${prefix}.other`, versionId: 'x', isLatest: true, deleteMarker: false };
+  };
+  store.failNext('DeleteObject', 'ACCESS_DENIED');
+  const out = await deleteSuperseded(store, 'archive', [['bundles/b.zip', 'v3']], silentLogger);
+  assert.deepEqual(out, { deleted: 1, left: 1 });
+  assert.ok(store.object('archive', 'bundles/b.zip'), 'the committed version is kept');
+});

@@ -122,6 +122,9 @@ export function reportText(r: JobReport): string {
     `  files listed ${r.files_listed} (${mb(r.bytes_listed)} MB), folder markers skipped ${r.folder_markers}`,
     `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
     `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}${r.duplicates_dropped ? `, repeated manifest rows dropped ${r.duplicates_dropped}` : ''}`,
+    ...(r.orphan_uploads_aborted || r.superseded_versions_deleted || r.superseded_versions_left
+      ? [`  left-overs removed: ${r.orphan_uploads_aborted ?? 0} unfinished uploads aborted, ${r.superseded_versions_deleted ?? 0} superseded bundle versions deleted${r.superseded_versions_left ? `, ${r.superseded_versions_left} left to the noncurrent-version rule` : ''}`]
+      : []),
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
     ...r.problems.map((p) => `  problem: ${p}`),
