@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { SourceLockedError, sourceLock, type CreateResult, type JobItem } from '../domain/archive-job.js';
+import { SourceLockedError, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
 import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
-import { countSource, checkQc } from './planner.js';
+import { countSource, checkQc, type BucketPolicy } from './planner.js';
 
 /** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
 export interface JobStarter {
@@ -99,7 +99,10 @@ export class ArchiveService implements ArchiveJobs {
     const clock = this.deps.clock ?? systemClock;
     const now = clock.now().toISOString();
     if (req.dry_run) {
-      const counts = await countSource(this.deps.objects, req);
+      // A dry run refuses whatever the real run would refuse: a running job on the source, a row
+      // naming one of coldpack's own buckets or a bucket off the allow-list, the QC guard.
+      await this.checkLocks(sourceLock({ request: req }), false);
+      const counts = await countSource(this.deps.objects, req, this.bucketPolicy());
       checkQc(req, counts);
       return {
         job_id: 'dry-run',
@@ -113,17 +116,7 @@ export class ArchiveService implements ArchiveJobs {
     }
     const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
-    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
-      const running = await this.deps.jobs.get(held.job_id);
-      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(
-          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
-          { job_id: held.job_id },
-          'JOB_RUNNING',
-        );
-      }
-      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
-    }
+    await this.checkLocks(lock, true);
     let created: CreateResult;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
@@ -167,12 +160,39 @@ export class ArchiveService implements ArchiveJobs {
     return jobs.filter((j): j is JobItem => j !== undefined).map(jobView);
   }
 
+  /** The buckets a job may not read or delete from (coldpack's own) and the allow-list, as the engine applies them. */
+  private bucketPolicy(): BucketPolicy {
+    return {
+      reserved: [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])],
+      allowed: this.deps.allowedSourceBuckets ?? [],
+    };
+  }
+
+  /**
+   * Refuse a source that a QUEUED or RUNNING job holds (an overlapping prefix); with `release`,
+   * release the locks finished jobs left.
+   * @throws ConflictError `JOB_RUNNING` naming the job
+   */
+  private async checkLocks(lock: SourceLock, release: boolean): Promise<void> {
+    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
+      const running = await this.deps.jobs.get(held.job_id);
+      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
+        throw new ConflictError(
+          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
+          { job_id: held.job_id },
+          'JOB_RUNNING',
+        );
+      }
+      if (release) await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
+    }
+  }
+
   private async checkSource(req: ArchiveRequest): Promise<void> {
     const src = req.source;
     const field = src.kind === 'list' ? 'bucket_name' : 'manifest';
     const objectBucket = src.kind === 'inventory' ? undefined : src.bucket;
     if (objectBucket !== undefined && objectBucket !== '') {
-      const reserved = [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])];
+      const reserved = this.bucketPolicy().reserved;
       if (reserved.includes(objectBucket)) throw new ValidationError(`bucket ${objectBucket} is one of coldpack's own buckets and cannot be archived`, field, 'SOURCE_NOT_ALLOWED');
       const allowed = this.deps.allowedSourceBuckets ?? [];
       if (allowed.length > 0 && !allowed.includes(objectBucket)) {
