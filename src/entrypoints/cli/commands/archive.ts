@@ -4,7 +4,8 @@ import { ArchiveBody } from '../../../api/schemas.js';
 import { validate } from '../../../api/http.js';
 import { toArchiveRequest } from '../../../api/mapping.js';
 import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
-import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { jobErrorOf } from '../../../domain/archive-job.js';
 import { composeArchive } from '../../archive-composition.js';
 import type { JobReport } from '../../../archive/finalizer.js';
 import type { RegisterCommand } from './index.js';
@@ -157,7 +158,13 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
       const c = ctx();
       const { engine, service } = composeArchive(c.config, c.clients, { starter: { start: async () => undefined } });
       let jobId = f.job;
-      if (!jobId) {
+      let verb = 'started';
+      if (jobId) {
+        // Nothing claims work it has not done: an unknown id fails before anything is said.
+        const existing = await service.get(jobId);
+        if (!existing) throw new NotFoundError(`archive job ${jobId} does not exist`, '--job');
+        verb = existing.status === 'SUCCEEDED' || existing.status === 'PARTIAL' ? `already finished (${existing.status}); its report follows` : 'resumed';
+      } else {
         const view = await service.submit(requestFromFlags(f), {});
         if (view.job_id === 'dry-run') {
           c.print(view, `dry run (nothing written): ${JSON.stringify(view.counters)}`);
@@ -166,7 +173,7 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         jobId = view.job_id;
       }
       const id = jobId;
-      process.stderr.write(`coldpack: job ${id} ${f.job ? 'resumed' : 'started'} (after an interruption resume it with: coldpack archive --job ${id})\n`);
+      process.stderr.write(`coldpack: job ${id} ${verb} (after an interruption resume it with: coldpack archive --job ${id})\n`);
       const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
       const onSignal = (signal: NodeJS.Signals): void => {
         bar?.stop();
@@ -188,7 +195,14 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         );
       } catch (err) {
         process.stderr.write(`coldpack: job ${id} FAILED\n`);
-        throw err;
+        if (!c.json) throw err;
+        // --json: the result names the job even when it failed, so a script can resume or inspect it.
+        const e = jobErrorOf(err);
+        const field = err instanceof ColdpackError ? err.field : undefined;
+        c.print({ job_id: id, status: 'FAILED', error: { code: e.code, message: e.message, ...(field ? { field } : {}) } });
+        process.stderr.write(`coldpack: ${e.code}: ${e.message}\n`);
+        setExit(err instanceof ColdpackError && err.status < 500 ? 2 : 1);
+        return;
       } finally {
         bar?.stop();
         process.removeListener('SIGINT', onSignal);
