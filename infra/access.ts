@@ -39,6 +39,8 @@ export interface AccessProps {
   readonly api: ColdpackFunction;
   /** The schedule, reconcile and restore-event functions. */
   readonly schedules: Schedules;
+  /** The Batch job-state handler (submits shards and finalize, publishes summaries). */
+  readonly jobChain: ColdpackFunction;
   /** AWS partition (for source bucket ARNs). */
   readonly partition: string;
 }
@@ -51,23 +53,24 @@ const JOBS_RESTORE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamod
 const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];
 
 /**
- * Who may do what: one explicit policy per principal (four Lambda roles, four Batch task roles).
+ * Who may do what: one explicit policy per principal (five Lambda roles, three Batch task roles). No Batch task
+ * calls Batch or SNS (the private network has no endpoint for them): the job-state handler submits and publishes.
  *
  * | principal | jobs table | files table | bundles table | source buckets | archive bucket | restore bucket | Batch submit | publish |
  * | --- | --- | --- | --- | --- | --- | --- | --- | --- |
- * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*`, `key-lists/*` | plan, restore; describe jobs | stack + allowed |
+ * | api | r, put/update/delete/batch-write | r | r, update | list, get | list, get, restore | get `restores/*`, `key-lists/*` | plan | stack + allowed |
  * | monthly schedule | r, put/update/delete | - | - | list, get | - | - | plan | stack |
  * | reconcile | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
  * | restore-event | r, put/update/delete/batch-write | r | r, update | - | list, get, restore | get, put `restores/*` (multipart) | restore | stack + allowed |
- * | plan task | r, put/update/delete | r | r | list, get | list, get; put `plans/*` | - | shard, finalize | - |
+ * | plan task | r, put/update/delete | r | r | list, get | list, get; put `plans/*` | - | - | - |
+ * | job-state handler | r, update | - | - | - | - | - | shard, finalize | stack |
  * | shard task | r, put/update/delete | r, batch-write | r, put/update | list, get | list, get; put `bundles/*`, `manifests/*` (multipart) | - | - | - |
- * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | stack |
- * | restore task | r, put/update/delete/batch-write | r | r, update | - | get | get, put `restores/*` (multipart) | - | stack + allowed |
+ * | finalize task | r, put/update/delete | r | r, put/update | list, get, delete | list, get; put `reports/*` | - | - | - |
  *
  * "get" on a source is also the HeadObject ETag re-check; a restore request's `keys_manifest` is
  * read only from `key-lists/` in the restore bucket; "restore" is
  * s3:RestoreObject; "get" on restored copies signs the presigned URLs of notifications. Restore
- * extraction runs in the restore-event and reconcile functions and in the Batch restore job; the
+ * extraction runs in the restore-event and reconcile functions; the
  * API submits restores without extracting (`extractOnSubmit: false`) and reads job reports.
  * Planning (listing, shard manifests) runs in the plan job; the API and the monthly schedule run
  * ArchiveService.submit, which only checks the source (ListObjectsV2 MaxKeys 1) and writes job
@@ -118,7 +121,6 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     listArchive,
     objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
     objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS, 's3:PutObjectTagging'], restoreObjects),
-    ...batchSubmit(queue, [defs.restore.ref]),
     publish('PublishStackTopic', ownTopic),
   ];
   const grants: Array<[iam.IGrantable & { addToPrincipalPolicy: iam.IRole['addToPrincipalPolicy'] }, iam.PolicyStatement[]]> = [
@@ -133,7 +135,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         objectAccess('ReadRestored', ['s3:GetObject'], restoreObjects),
         // keys_manifest: callers upload key lists under key-lists/ in the restore bucket (src/restore/restore-service.ts).
         objectAccess('ReadKeyLists', ['s3:GetObject'], [storage.restoreBucket.arnForObjects('key-lists/*')]),
-        ...batchSubmit(queue, [defs.plan.ref, defs.restore.ref]),
+        ...batchSubmit(queue, [defs.plan.ref]),
         publish('PublishStackTopic', ownTopic),
       ],
     ],
@@ -157,7 +159,16 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         readArchive,
         listArchiveUploads,
         writeArchive('WritePlans', ['plans'], ['s3:PutObject', 's3:AbortMultipartUpload']),
+      ],
+    ],
+    [
+      props.jobChain.role,
+      [
+        // Reads the job (shard count, counters) and records the submitted Batch job ids (UpdateItem).
+        ...tableAccess(state, { jobs: ['dynamodb:UpdateItem'] }),
+        key,
         ...batchSubmit(queue, [defs.shard.ref, defs.finalize.ref]),
+        publish('PublishStackTopic', ownTopic),
       ],
     ],
     [
@@ -194,17 +205,6 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         writeArchive('WriteReports', ['reports'], ['s3:PutObject']),
         listArchiveUploads,
         writeArchive('AbortStaleUploads', ['bundles', 'plans'], ['s3:AbortMultipartUpload']),
-        publish('PublishStackTopic', ownTopic),
-      ],
-    ],
-    [
-      compute.taskRoles.restore,
-      [
-        ...restoreTables,
-        key,
-        objectAccess('ReadBundles', ['s3:GetObject'], archiveObjects),
-        objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS, 's3:PutObjectTagging'], restoreObjects),
-        publish('PublishStackTopic', ownTopic),
       ],
     ],
   ];
@@ -267,25 +267,13 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     }
   }
 
-  // Job status for GET /archive/{job_id} (BatchJobRunner.describe): DescribeJobs has no
-  // resource-level permissions, so it is granted on "*" to the API only; it reveals job metadata,
-  // never data.
-  props.api.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ sid: 'DescribeBatchJobs', actions: ['batch:DescribeJobs'], resources: ['*'] }),
-  );
-  acknowledge(
-    props.api.role,
-    'AwsSolutions-IAM5[Resource::*]',
-    'batch:DescribeJobs supports no resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbatch.html); it is the only "*" statement of this role and reads job metadata only.',
-  );
-
   // Caller-named topics (restore requests), only when AllowedTopicArns is not empty.
   const allowed = new iam.CfnPolicy(scope, 'AllowedTopicsPublish', {
     policyName: 'coldpack-allowed-topics-publish',
     policyDocument: new iam.PolicyDocument({
       statements: [publish('PublishAllowedTopics', props.params.allowedTopicArns.valueAsList)],
     }),
-    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role, compute.taskRoles.restore].map(
+    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role].map(
       (r) => r.roleName,
     ),
   });

@@ -1,26 +1,31 @@
 import type { Node } from 'constructs';
 import type { ImportedVpc } from './constructs/network.js';
+import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode } from '../src/cost/stack-defaults.js';
 
 /**
  * Structural settings read from CDK context (`-c key=value` or `cdk.json`), decided at synth time:
  * - `stackName` (default `Coldpack`): stack name; tables are named `<lowercased stack name>-jobs`, ...
+ * - `network` (`private` | `public` | `existing`; default `private`, or `existing` when the VPC keys are given):
+ *   how the Batch tasks reach AWS, see `NetworkMode` in src/cost/stack-defaults.ts and DEPLOY.md.
  * - `vpcId`, `vpcCidr`, `privateSubnetIds`, `availabilityZones`, `routeTableIds` (comma-separated):
- *   run Batch in this existing VPC; all or none. Default: create a VPC.
- * - `vpcEndpoints` (default `true`): create the S3/DynamoDB gateway and ECR/Logs/SNS interface
- *   endpoints. Only `false` with an imported VPC that reaches those services already.
- * - `maxAzs` (default 2): zones of a created VPC.
- * - `gatewayPrefixListIds` (comma-separated `pl-...`, default none): the region's S3 and DynamoDB
- *   prefix lists; with endpoints, the tasks' egress is then only to them and the interface endpoints.
+ *   the imported VPC of `network=existing`; all or none, and only with `existing`.
+ * - `gatewayEndpoints` (default `true`): with `existing`, add the S3 and DynamoDB gateway endpoints to the
+ *   given route tables; `false` when the VPC reaches S3 and DynamoDB otherwise (its own endpoints or a NAT gateway).
+ * - `maxAzs` (default 1): zones of a created VPC (`private`, `public`); each interface endpoint is billed per zone.
+ * - `gatewayPrefixListIds` (comma-separated `pl-...`, default none; `private` only): the region's S3 and
+ *   DynamoDB prefix lists; the tasks' egress is then only to them and the interface endpoints.
  * - `apiGatewayCloudWatchRole` (default `true`): create the account's API Gateway logging role.
  * - `partition` (default `aws`): AWS partition, for ARNs CloudFormation cannot build with a function.
  */
 export interface ColdpackContext {
   /** Stack name. */
   readonly stackName: string;
-  /** Existing VPC, or undefined to create one. */
+  /** Network mode. */
+  readonly network: NetworkMode;
+  /** Existing VPC (`network` `existing`), or undefined to create one. */
   readonly vpc: ImportedVpc | undefined;
-  /** Create VPC endpoints. */
-  readonly vpcEndpoints: boolean;
+  /** `existing`: add the S3 and DynamoDB gateway endpoints (always true for a created VPC). */
+  readonly gatewayEndpoints: boolean;
   /** AZs of a created VPC. */
   readonly maxAzs: number;
   /** Managed prefix lists of S3 and DynamoDB (gateway endpoints) to limit task egress to; undefined = 0.0.0.0/0:443. */
@@ -63,7 +68,8 @@ function list(node: Node, key: string): string[] | undefined {
 /**
  * Read and check the context.
  * @param node the app's (or stack's) node
- * @throws ContextError when the VPC keys are given partly, lists differ in length, or a boolean or number is malformed
+ * @throws ContextError when the VPC keys are given partly or without `network=existing`, lists differ in length, a
+ *   network mode, boolean or number is malformed, or a setting does not fit the network mode
  */
 export function readContext(node: Node): ColdpackContext {
   const vpcId = str(node, 'vpcId');
@@ -84,22 +90,32 @@ export function readContext(node: Node): ColdpackContext {
     }
     vpc = { vpcId, vpcCidrBlock: vpcCidr, privateSubnetIds: subnets, availabilityZones: azs, routeTableIds: routeTables };
   }
-  const maxAzs = Number(str(node, 'maxAzs') ?? '2');
+  if (str(node, 'vpcEndpoints') !== undefined) {
+    throw new ContextError('context vpcEndpoints was replaced by network=private|public|existing and gatewayEndpoints=true|false (see DEPLOY.md)');
+  }
+  const rawNetwork = str(node, 'network') ?? (vpc ? 'existing' : DEFAULT_NETWORK_MODE);
+  const network = NETWORK_MODES.find((m) => m === rawNetwork);
+  if (network === undefined) throw new ContextError(`context network must be one of ${NETWORK_MODES.join(', ')}, got ${JSON.stringify(rawNetwork)}`);
+  if ((network === 'existing') !== (vpc !== undefined)) {
+    throw new ContextError('context network=existing needs vpcId, vpcCidr, privateSubnetIds, availabilityZones and routeTableIds, and they need network=existing');
+  }
+  const maxAzs = Number(str(node, 'maxAzs') ?? String(DEFAULT_MAX_AZS));
   if (!Number.isInteger(maxAzs) || maxAzs < 1 || maxAzs > 6) throw new ContextError(`context maxAzs must be an integer 1-6, got ${maxAzs}`);
-  const vpcEndpoints = bool(node, 'vpcEndpoints', true);
-  if (!vpcEndpoints && vpc === undefined) {
-    throw new ContextError('context vpcEndpoints=false needs an imported VPC (a created VPC has no other way to reach AWS)');
+  const gatewayEndpoints = bool(node, 'gatewayEndpoints', true);
+  if (!gatewayEndpoints && network !== 'existing') {
+    throw new ContextError('context gatewayEndpoints=false needs network=existing (a created VPC has no other way to reach S3 and DynamoDB for free)');
   }
   const gatewayPrefixListIds = list(node, 'gatewayPrefixListIds');
-  if (gatewayPrefixListIds && (!vpcEndpoints || gatewayPrefixListIds.some((id) => !/^pl-[0-9a-f]{8,17}$/.test(id)))) {
-    throw new ContextError(`context gatewayPrefixListIds must be pl-... ids and needs vpcEndpoints, got ${JSON.stringify(gatewayPrefixListIds)}`);
+  if (gatewayPrefixListIds && (network !== 'private' || gatewayPrefixListIds.some((id) => !/^pl-[0-9a-f]{8,17}$/.test(id)))) {
+    throw new ContextError(`context gatewayPrefixListIds must be pl-... ids and needs network=private, got ${JSON.stringify(gatewayPrefixListIds)}`);
   }
   const partition = str(node, 'partition') ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) throw new ContextError(`context partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
   return {
     stackName: str(node, 'stackName') ?? 'Coldpack',
+    network,
     vpc,
-    vpcEndpoints,
+    gatewayEndpoints,
     maxAzs,
     gatewayPrefixListIds,
     apiGatewayCloudWatchRole: bool(node, 'apiGatewayCloudWatchRole', true),

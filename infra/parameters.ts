@@ -1,4 +1,5 @@
 import { CfnCondition, CfnParameter, Fn, type Stack } from 'aws-cdk-lib';
+import { WORKER_DEFAULTS } from '../src/cost/stack-defaults.js';
 
 /**
  * Deploy-time settings, as CloudFormation parameters (`npx cdk deploy --parameters Name=value`):
@@ -159,19 +160,20 @@ export function declareParameters(stack: Stack): StackParameters {
     }),
     computeType: p('ComputeType', {
       type: 'String',
-      default: 'FARGATE_SPOT',
+      // Defaults of the worker size and capacity: WORKER_DEFAULTS (src/cost/stack-defaults.ts), which the cost model prices.
+      default: WORKER_DEFAULTS.computeType,
       allowedValues: ['FARGATE_SPOT', 'FARGATE'],
       description: 'Batch capacity: FARGATE_SPOT (up to 70% cheaper, interruptible; jobs resume) or FARGATE',
     }),
     jobVcpu: p('JobVcpu', {
       type: 'String',
-      default: '1',
+      default: WORKER_DEFAULTS.vcpu,
       allowedValues: ['0.25', '0.5', '1', '2', '4', '8', '16'],
       description: 'vCPUs per Batch job (shard, finalize, restore)',
     }),
     jobMemoryMiB: p('JobMemoryMiB', {
       type: 'Number',
-      default: 4096,
+      default: WORKER_DEFAULTS.memoryMiB,
       minValue: 512,
       maxValue: 122880,
       description: 'Memory per Batch job in MiB (a valid Fargate combination with JobVcpu)',

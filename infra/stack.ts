@@ -1,10 +1,12 @@
 import { Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { ENV, JOB_RUNNERS } from '../src/domain/env-names.js';
 import { Alarms } from './constructs/alarms.js';
 import { Api } from './constructs/api.js';
 import { Compute } from './constructs/compute.js';
 import { ColdpackKey } from './constructs/key.js';
+import { JobChain } from './constructs/job-chain.js';
 import { Network } from './constructs/network.js';
 import { Notifications } from './constructs/notifications.js';
 import { MONTHLY_CRON, Schedules } from './constructs/schedule.js';
@@ -21,8 +23,8 @@ export interface ColdpackStackProps extends StackProps {
 }
 
 /**
- * The whole coldpack deployment in one stack: key, buckets, tables, topic, API, Batch, schedules,
- * alarms. Environment-agnostic (synthesizes without credentials); deploy-time settings are
+ * The whole coldpack deployment in one stack: key, buckets, tables, topic, API, network (context `network`),
+ * Batch, the Batch job-state handler, schedules, alarms. Environment-agnostic (synthesizes without credentials); deploy-time settings are
  * CloudFormation parameters (`infra/parameters.ts`), structural ones CDK context (`infra/context.ts`).
  */
 export class ColdpackStack extends Stack {
@@ -36,6 +38,8 @@ export class ColdpackStack extends Stack {
   readonly compute: Compute;
   /** Schedules and event handlers. */
   readonly schedules: Schedules;
+  /** The Batch job-state handler (submits shards + finalize, publishes summaries). */
+  readonly jobChain: JobChain;
 
   /** @param scope the app; @param id stack id; @param props see {@link ColdpackStackProps} */
   constructor(scope: Construct, id: string, props: ColdpackStackProps) {
@@ -58,18 +62,19 @@ export class ColdpackStack extends Stack {
     const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
 
     const base: Record<string, string> = {
-      COLDPACK_ACCOUNT: this.account,
-      COLDPACK_ARCHIVE_BUCKET: this.storage.archiveBucket.bucketName,
-      COLDPACK_RESTORE_BUCKET: this.storage.restoreBucket.bucketName,
-      COLDPACK_TABLE_PREFIX: tablePrefix,
-      COLDPACK_TOPIC_ARN: topic.topicArn,
-      COLDPACK_ALLOWED_TOPIC_ARNS: Fn.join(',', params.allowedTopicArns.valueAsList),
+      [ENV.ACCOUNT]: this.account,
+      [ENV.ARCHIVE_BUCKET]: this.storage.archiveBucket.bucketName,
+      [ENV.RESTORE_BUCKET]: this.storage.restoreBucket.bucketName,
+      [ENV.TABLE_PREFIX]: tablePrefix,
+      [ENV.TOPIC_ARN]: topic.topicArn,
+      [ENV.ALLOWED_TOPIC_ARNS]: Fn.join(',', params.allowedTopicArns.valueAsList),
       // The code refuses requests naming any other bucket (defence in depth behind the IAM policies).
-      COLDPACK_SOURCE_BUCKETS: Fn.join(',', params.sourceBucketNames.valueAsList),
+      [ENV.SOURCE_BUCKETS]: Fn.join(',', params.sourceBucketNames.valueAsList),
     };
     const network = new Network(this, 'Network', {
+      mode: props.context.network,
       ...(props.context.vpc ? { vpc: props.context.vpc } : {}),
-      endpoints: props.context.vpcEndpoints,
+      gatewayEndpoints: props.context.gatewayEndpoints,
       maxAzs: props.context.maxAzs,
       ...(props.context.gatewayPrefixListIds ? { gatewayPrefixListIds: props.context.gatewayPrefixListIds } : {}),
     });
@@ -84,20 +89,19 @@ export class ColdpackStack extends Stack {
     const defs = this.compute.jobDefinitions;
     const lambdaEnv: Record<string, string> = {
       ...base,
-      COLDPACK_JOB_RUNNER: 'aws-batch',
-      COLDPACK_JOB_QUEUE: this.compute.jobQueue.attrJobQueueArn,
-      COLDPACK_JOB_DEFINITION_PLAN: defs.plan.ref,
-      COLDPACK_JOB_DEFINITION_SHARD: defs.shard.ref,
-      COLDPACK_JOB_DEFINITION_FINALIZE: defs.finalize.ref,
-      COLDPACK_JOB_DEFINITION_RESTORE: defs.restore.ref,
+      [ENV.JOB_RUNNER]: JOB_RUNNERS.AWS_BATCH,
+      [ENV.JOB_QUEUE]: this.compute.jobQueue.attrJobQueueArn,
+      [ENV.JOB_DEFINITION_PLAN]: defs.plan.ref,
+      [ENV.JOB_DEFINITION_SHARD]: defs.shard.ref,
+      [ENV.JOB_DEFINITION_FINALIZE]: defs.finalize.ref,
     };
     // The API answers GET /schedule from the same variables the schedule handler reads.
     const scheduleEnv = {
-      COLDPACK_SCHEDULE_CRON: MONTHLY_CRON,
-      COLDPACK_SCHEDULE_TIMEZONE: params.scheduleTimeZone.valueAsString,
-      COLDPACK_SCHEDULE_REQUEST: params.scheduledArchiveRequest.valueAsString,
-      COLDPACK_SCHEDULE_PREFIX_TEMPLATE: params.schedulePrefixTemplate.valueAsString,
-      COLDPACK_SCHEDULE_MONTH_OFFSET: params.scheduleMonthOffset.valueAsString,
+      [ENV.SCHEDULE_CRON]: MONTHLY_CRON,
+      [ENV.SCHEDULE_TIMEZONE]: params.scheduleTimeZone.valueAsString,
+      [ENV.SCHEDULE_REQUEST]: params.scheduledArchiveRequest.valueAsString,
+      [ENV.SCHEDULE_PREFIX_TEMPLATE]: params.schedulePrefixTemplate.valueAsString,
+      [ENV.SCHEDULE_MONTH_OFFSET]: params.scheduleMonthOffset.valueAsString,
     };
     this.api = new Api(this, 'Api', {
       key,
@@ -111,6 +115,12 @@ export class ColdpackStack extends Stack {
       monthlyState: params.monthlyScheduleState.valueAsString,
       environment: { ...lambdaEnv, ...scheduleEnv },
     });
+    this.jobChain = new JobChain(this, 'JobChain', {
+      key,
+      environment: lambdaEnv,
+      jobQueueArn: this.compute.jobQueue.attrJobQueueArn,
+      jobDefinitionArns: [defs.plan.ref, defs.finalize.ref],
+    });
     grantAccess(this, {
       key,
       storage: this.storage,
@@ -120,6 +130,7 @@ export class ColdpackStack extends Stack {
       compute: this.compute,
       api: this.api.handler,
       schedules: this.schedules,
+      jobChain: this.jobChain.handler,
       partition: props.context.partition,
     });
     new Alarms(this, 'Alarms', {
@@ -130,6 +141,7 @@ export class ColdpackStack extends Stack {
         Monthly: this.schedules.monthly.deadLetterQueue!,
         Reconcile: this.schedules.reconcile.deadLetterQueue!,
         RestoreEvent: this.schedules.restoreEvent.deadLetterQueue!,
+        JobChain: this.jobChain.handler.deadLetterQueue!,
       },
     });
 

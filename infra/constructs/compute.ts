@@ -3,12 +3,14 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENV } from '../../src/domain/env-names.js';
 import { acknowledge, logGroup } from './defaults.js';
 import { REPO_ROOT } from './function.js';
 import type { Network } from './network.js';
+import { WORKER_DEFAULTS } from '../../src/cost/stack-defaults.js';
 
-/** The four kinds of Batch jobs, each with its own job definition and task role. */
-export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
+/** The three kinds of Batch jobs, each with its own job definition and task role. */
+export type WorkerKind = 'plan' | 'shard' | 'finalize';
 
 /**
  * Container command per job kind (after the image's `node dist/coldpack.mjs` entry point);
@@ -18,8 +20,6 @@ export type WorkerKind = 'plan' | 'shard' | 'finalize' | 'restore';
 export const WORKER_COMMANDS: Readonly<Record<WorkerKind, readonly string[]>> = {
   shard: ['worker', 'shard', '--job', 'Ref::job_id'],
   finalize: ['worker', 'finalize', '--job', 'Ref::job_id'],
-  restore: ['worker', 'restore', '--restore', 'Ref::restore_id'],
-  // Last: its environment names the shard and finalize job definitions it submits.
   plan: ['worker', 'plan', '--job', 'Ref::job_id'],
 };
 
@@ -33,7 +33,6 @@ export const WORKER_TIMEOUTS: Readonly<Record<WorkerKind, Duration>> = {
   plan: Duration.hours(24),
   shard: Duration.hours(12),
   finalize: Duration.hours(6),
-  restore: Duration.hours(6),
 };
 
 /** The uid the worker containers run as: the official node image's `node` user (also the Dockerfile's USER). */
@@ -63,10 +62,11 @@ export interface ComputeProps {
 }
 
 /**
- * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in private
- * subnets without public IPs, one job queue, and three job definitions running the image built
- * from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
- * `plan` (lists the source, then submits the others), `shard` (an array job), `finalize`, `restore`. Each job kind has its own task role
+ * AWS Batch on Fargate: one managed compute environment (Fargate or Fargate Spot) in the network's
+ * subnets (public IPv4 only in the `public` network mode), one job queue, and three job definitions running
+ * the image built from the repository's Dockerfile (a CDK image asset, pushed to the bootstrap ECR repository):
+ * `plan` (lists the source and stores the shard plans), `shard` (an array job), `finalize`. The Batch
+ * job-state Lambda submits the shards and finalize when the plan job succeeds (infra/constructs/job-chain.ts). Each job kind has its own task role
  * (the stack adds the data permissions); one execution role pulls the image and writes logs.
  * Sources: https://docs.aws.amazon.com/batch/latest/userguide/fargate.html,
  * https://docs.aws.amazon.com/batch/latest/userguide/array_jobs.html
@@ -111,7 +111,7 @@ export class Compute extends Construct {
     this.image = new ecrAssets.DockerImageAsset(this, 'Image', {
       directory: REPO_ROOT,
       file: 'Dockerfile',
-      platform: ecrAssets.Platform.LINUX_AMD64,
+      platform: WORKER_DEFAULTS.cpuArchitecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
     const logs = logGroup(this, 'JobLogs');
     const executionRole = new iam.Role(this, 'ExecutionRole', {
@@ -143,21 +143,14 @@ export class Compute extends Construct {
       new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }),
     );
 
-    const common: Record<string, string> = { AWS_REGION: Aws.REGION, COLDPACK_WORKER_ATTEMPTS: String(WORKER_ATTEMPTS), ...props.environment };
+    const common: Record<string, string> = { [ENV.REGION]: Aws.REGION, [ENV.WORKER_ATTEMPTS]: String(WORKER_ATTEMPTS), ...props.environment };
     const taskRoles = {} as Record<WorkerKind, iam.Role>;
     const definitions = {} as Record<WorkerKind, batch.CfnJobDefinition>;
     for (const kind of Object.keys(WORKER_COMMANDS) as WorkerKind[]) {
       const title = kind[0]!.toUpperCase() + kind.slice(1);
-      const vars =
-        kind === 'plan'
-          ? {
-              ...common,
-              COLDPACK_JOB_RUNNER: 'aws-batch',
-              COLDPACK_JOB_QUEUE: this.jobQueue.attrJobQueueArn,
-              COLDPACK_JOB_DEFINITION_SHARD: definitions.shard.ref,
-              COLDPACK_JOB_DEFINITION_FINALIZE: definitions.finalize.ref,
-            }
-          : common;
+      // No task submits Batch jobs or publishes to SNS: the Batch job-state Lambda (infra/constructs/job-chain.ts)
+      // submits the shards and finalize after the plan job and publishes the summary, outside the VPC.
+      const vars = common;
       taskRoles[kind] = new iam.Role(this, `${title}TaskRole`, {
         assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
@@ -189,9 +182,10 @@ export class Compute extends Construct {
             { type: 'VCPU', value: props.vcpu },
             { type: 'MEMORY', value: Token.asString(props.memoryMiB) },
           ],
-          networkConfiguration: { assignPublicIp: 'DISABLED' },
+          // Public IPv4 only in the public network mode (internet gateway, no NAT); else private subnets.
+          networkConfiguration: { assignPublicIp: props.network.assignPublicIp ? 'ENABLED' : 'DISABLED' },
           fargatePlatformConfiguration: { platformVersion: 'LATEST' },
-          runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+          runtimePlatform: { cpuArchitecture: WORKER_DEFAULTS.cpuArchitecture, operatingSystemFamily: 'LINUX' },
           environment: Object.entries(vars).map(([name, value]) => ({ name, value })),
           logConfiguration: {
             logDriver: 'awslogs',

@@ -97,7 +97,7 @@ export function bucketArnsFromList(names: string[], partition: string): { bucket
 }
 
 /** Tag keys coldpack puts on the jobs it submits (`src/adapters/batch-job-runner.ts`). */
-export const BATCH_JOB_TAG_KEYS = ['coldpack:job', 'coldpack:restore'] as const;
+export const BATCH_JOB_TAG_KEYS = ['coldpack:job'] as const;
 
 /**
  * Submitting Batch jobs: `batch:SubmitJob` on the queue and the job definitions, and

@@ -4,9 +4,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BuildHandler, BuildHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
 import { nameDynamoErrors } from './dynamo/dynamo-errors.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { recordAwsCallSite } from '../domain/unexpected-errors.js';
 
 /**
  * How to reach AWS (or the local emulator). Read once at the edge (see `src/entrypoints/config.ts`).
@@ -47,6 +49,43 @@ function handler(maxSockets: number): NodeHttpHandler {
   });
 }
 
+/** Name of the middleware that records where a failed call went. */
+export const CALL_SITE_MIDDLEWARE = 'coldpackCallSite';
+
+function endpointOf(request: unknown): string | undefined {
+  const r = request as { protocol?: unknown; hostname?: unknown; port?: unknown } | undefined;
+  if (typeof r?.hostname !== 'string') return undefined;
+  const protocol = typeof r.protocol === 'string' ? r.protocol.replace(/:?$/, ':') : 'https:';
+  return `${protocol}//${r.hostname}${typeof r.port === 'number' ? `:${r.port}` : ''}`;
+}
+
+/**
+ * A plugin recording on every failed call's error its client, command and endpoint (see
+ * `awsCallSiteOf` in `src/domain/unexpected-errors.ts`), so the CLI and the API can say which AWS
+ * operation failed against which endpoint. Runs in the `build` step: outside the retries, after
+ * the endpoint is resolved. The error itself is rethrown unchanged.
+ */
+export const recordCallSites: Pluggable<object, MetadataBearer> = {
+  applyToStack(stack) {
+    stack.add(
+      (next: BuildHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: BuildHandlerArguments<object>) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          const endpoint = endpointOf(args.request);
+          recordAwsCallSite(err, {
+            ...(context.clientName ? { client: context.clientName } : {}),
+            ...(context.commandName ? { command: context.commandName } : {}),
+            ...(endpoint ? { endpoint } : {}),
+          });
+          throw err;
+        }
+      },
+      { step: 'build', name: CALL_SITE_MIDDLEWARE, override: true },
+    );
+  },
+};
+
 /**
  * Build the SDK v3 clients with keep-alive agents and the `adaptive` retry mode (client-side rate
  * limiting on throttling such as S3 503 SlowDown, exponential backoff with jitter).
@@ -78,6 +117,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   nameDynamoErrors(dynamo); // every DynamoDB error names its operation and table
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
+  // The document client shares the DynamoDB client's middleware stack.
+  for (const client of [s3, ddb, sns, sqs]) client.middlewareStack.use(recordCallSites);
   return {
     s3,
     dynamo,

@@ -6,31 +6,18 @@ import type {
   MetadataBearer,
 } from '@smithy/types';
 import { requestKey } from '../cost/requests.js';
-import type { UsageMeter } from '../domain/ports/usage-store.js';
+import type { Usage, UsageMeter } from '../domain/ports/usage-store.js';
 
 /**
- * What a {@link RequestMeter} has counted. Keys are request keys `<Service>:<Operation>[:<qualifier>]` as
- * produced by `predictRequests` (src/cost/requests.ts): the qualifier is the S3 storage class (from the
- * input `StorageClass`, the multipart upload's class, or the GET/HEAD response), or the tier for RestoreObject;
- * DynamoDB keys have none. Price a snapshot with `priceMeterSnapshot` (src/cost/meter-pricing.ts).
+ * What a {@link RequestMeter} has counted: the domain's {@link Usage}. Keys are request keys
+ * `<Service>:<Operation>[:<qualifier>]` as produced by `predictRequests` (src/cost/requests.ts): the
+ * qualifier is the S3 storage class (from the input `StorageClass`, the multipart upload's class, or the
+ * GET/HEAD response), or the tier for RestoreObject; DynamoDB keys have none. Requests that got an HTTP
+ * response below 500 are billed (4xx included); 5xx and network failures are `unbilled`. Response bytes
+ * are 0 for HEAD. DynamoDB write units come only from writes that asked for `ConsumedCapacity`. Price a
+ * snapshot with `priceMeterSnapshot` (src/cost/meter-pricing.ts).
  */
-export interface MeterSnapshot {
-  /** Requests that got an HTTP response below 500 (what AWS bills; 4xx included), by key. */
-  readonly requests: Readonly<Record<string, number>>;
-  /** Attempts that failed with a 5xx or without a response (not billed), by key. */
-  readonly unbilled: Readonly<Record<string, number>>;
-  /** Request body bytes sent (Content-Length), by key. */
-  readonly bytes_sent: Readonly<Record<string, number>>;
-  /** Response body bytes received (Content-Length; 0 for HEAD, whose Content-Length is the object's), by key. */
-  readonly bytes_received: Readonly<Record<string, number>>;
-  /** DynamoDB items written (put, update or delete; unprocessed batch items not counted), by table. */
-  readonly dynamodb_items_written: Readonly<Record<string, number>>;
-  /**
-   * DynamoDB write capacity units reported in `ConsumedCapacity`, by table: only from writes that asked for it
-   * (`ReturnConsumedCapacity` TOTAL or INDEXES; INDEXES/TOTAL include the GSI writes on real DynamoDB).
-   */
-  readonly dynamodb_write_units: Readonly<Record<string, number>>;
-}
+export type MeterSnapshot = Usage;
 
 /** Any SDK v3 client (S3Client, DynamoDBClient, DynamoDBDocumentClient, ...): only its middleware stack is used. */
 export interface MeterableClient {

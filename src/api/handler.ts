@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ScheduleSettings } from '../schedule/schedule-config.js';
-import { DEFAULT_MAX_BODY_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES, errorResponse, json } from './http.js';
+import { ColdpackError } from '../domain/errors.js';
+import { DEFAULT_MAX_BODY_BYTES, LAMBDA_RESPONSE_LIMIT_BYTES, errorResponse } from './http.js';
 import type { Deployment } from './mapping.js';
 import type { ArchiveJobs } from '../domain/archive-jobs.js';
 import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
@@ -96,7 +97,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       const { route, params } = matchRoute(routes, event.httpMethod, event.path);
       const result = await route.handler({ event, params, requestId });
       if (Buffer.byteLength(result.body) > LAMBDA_RESPONSE_LIMIT_BYTES) {
-        return json(500, { code: 'RESPONSE_TOO_LARGE', message: `response over the 6 MB Lambda limit; request id ${requestId}` });
+        const size = Buffer.byteLength(result.body);
+        throw new ColdpackError('RESPONSE_TOO_LARGE', `${event.httpMethod} ${event.path}: response of ${size} bytes is over the ${LAMBDA_RESPONSE_LIMIT_BYTES}-byte Lambda limit`);
       }
       return result;
     } catch (err) {

@@ -4,8 +4,18 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { ColdpackError, ConflictError, ValidationError } from '../domain/errors.js';
+import { ERROR_CODES } from '../domain/error-codes.js';
+import { ColdpackError, ConflictError, JobStartError, ValidationError } from '../domain/errors.js';
+import { asColdpackError } from '../domain/unexpected-errors.js';
+import { LONE_SURROGATE_MESSAGE, quote } from './fields.js';
+import { MAX_JSON_DEPTH, describeValue, jsonNestingDepth, loneSurrogatePath } from './input-guards.js';
 import type { ApiLogger } from './ports.js';
+
+/** The JSON input guards, re-exported for the routes and tests that import them from here. */
+export { MAX_JSON_DEPTH, describeValue, jsonNestingDepth };
+
+/** Most validation issues listed in a 400 body (the rest are counted): 20. */
+export const MAX_REPORTED_ISSUES = 20;
 
 /**
  * Default request body limit: 1 MiB (1,048,576 bytes). Well under the hard caps of the platform:
@@ -98,6 +108,10 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw new ValidationError('request body is empty; expected a JSON object', undefined, 'MALFORMED_JSON');
+  const depth = jsonNestingDepth(text, MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ValidationError(`request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; no request needs more than 3`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -119,12 +133,6 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   }
 }
 
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
-}
-
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const p of path) {
@@ -144,15 +152,17 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValidationError(`${what} must be a JSON object, got ${Array.isArray(input) ? 'an array' : describeValue(input)}`);
   }
+  const bad = loneSurrogatePath(input);
+  if (bad !== undefined) throw new ValidationError(`${bad}: ${LONE_SURROGATE_MESSAGE}`, bad);
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const allowed = Object.keys((schema as unknown as { shape?: object }).shape ?? {});
-  const issues = r.error.issues.map((iss) => {
+  const issues = r.error.issues.slice(0, MAX_REPORTED_ISSUES).map((iss) => {
     if (iss.code === 'unrecognized_keys') {
       const keys = iss.keys;
       return {
         field: [...iss.path, keys[0] ?? ''].join('.'),
-        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.slice(0, 5).map((k) => quote(k, 64)).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
       };
     }
     const field = iss.path.map(String).join('.');
@@ -160,8 +170,9 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
     return { field, message: `${field}: ${iss.message}${got}` };
   });
   const first = issues[0]!;
+  const more = r.error.issues.length - 1;
   const err = new ValidationError(
-    issues.length === 1 ? first.message : `${first.message}; and ${issues.length - 1} more problem(s)`,
+    more === 0 ? first.message : `${first.message}; and ${more} more problem(s)`,
     first.field || undefined,
   );
   Object.assign(err, { details: { issues } });
@@ -169,23 +180,25 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
 }
 
 /**
- * The one place errors become responses. A {@link ColdpackError} answers its status with
- * `{code, message, field}` (+ ConflictError details such as `job_id`, + validation `issues`);
- * a message with `expose: false` and any other error become 500 `INTERNAL` with the request id and
- * no detail (the error is logged).
+ * The one place errors become responses. Any error is first a {@link ColdpackError} (raw SDK or
+ * Node errors become `AWS_UNREACHABLE`, `AWS_ERROR` or `INTERNAL`, see `asColdpackError`); it
+ * answers the HTTP status of its code in `src/domain/error-codes.ts`.
+ * - 4xx: `{code, message, field}` (+ ConflictError details such as `job_id`, + validation `issues`);
+ * - 5xx (and any error with `expose: false`): `{code, message}` where the message is the code's
+ *   one-line meaning and the request id, never the details, which are logged with the request id.
  */
 export function errorResponse(err: unknown, requestId: string, log?: ApiLogger): APIGatewayProxyResult {
-  if (err instanceof ColdpackError && err.expose) {
-    const details = err instanceof ConflictError ? err.details : ((err as { details?: Record<string, unknown> }).details ?? {});
-    const { code: _c, message: _m, field: _f, ...extra } = details;
-    const body: ErrorBody = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...extra };
-    if (err.status >= 500) log?.error({ err, requestId }, 'request failed');
-    return json(err.status, body);
+  const e = asColdpackError(err);
+  if (e instanceof JobStartError) {
+    log?.error({ err, code: e.code, requestId }, 'job recorded but not started');
+    return json(e.status, { code: e.code, message: e.message, ...e.details });
   }
-  log?.error({ err, requestId }, 'request failed');
-  const status = err instanceof ColdpackError ? err.status : 500;
-  return json(status, {
-    code: err instanceof ColdpackError ? err.code : 'INTERNAL',
-    message: `internal error; quote request id ${requestId} when reporting it`,
-  });
+  if (e.status >= 500 || !e.expose) {
+    log?.error({ err, code: e.code, requestId }, 'request failed');
+    return json(e.status, { code: e.code, message: `${ERROR_CODES[e.code].meaning}; quote request id ${requestId} when reporting it` });
+  }
+  const details = e instanceof ConflictError ? e.details : ((e as { details?: Record<string, unknown> }).details ?? {});
+  const { code: _c, message: _m, field: _f, ...extra } = details;
+  const body: ErrorBody = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...extra };
+  return json(e.status, body);
 }

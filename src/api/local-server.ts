@@ -4,9 +4,10 @@
  * implementation of any route. Also runs periodic background hooks (the reconciler).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ColdpackError, ValidationError } from '../domain/errors.js';
 import type { ApiHandler } from './handler.js';
 import { PayloadTooLargeError, errorResponse } from './http.js';
 import type { ApiLogger } from './ports.js';
@@ -57,9 +58,28 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   });
 }
 
-/** Build the API Gateway REST proxy event of a local request (the shape Lambda receives). */
+/**
+ * The URL of a request. The target is taken as a path even when it looks like a scheme-relative
+ * URL (`//x`), so no target makes `new URL` throw.
+ * @throws ValidationError (400, `MALFORMED_REQUEST`) for a target that is neither a path nor an absolute URL
+ */
+function requestUrl(req: IncomingMessage, port: number): URL {
+  const target = req.url ?? '/';
+  try {
+    if (target.startsWith('/')) return new URL(`http://127.0.0.1:${port}${target}`);
+    return new URL(target);
+  } catch {
+    throw new ValidationError(`request target ${JSON.stringify(target.slice(0, 80))} is not a path`, 'path', 'MALFORMED_REQUEST');
+  }
+}
+
+/**
+ * Build the API Gateway REST proxy event of a local request (the shape Lambda receives).
+ * @throws ValidationError (400, `MALFORMED_REQUEST`) for a request target that is not a path
+ */
 export function toProxyEvent(req: IncomingMessage, body: Buffer, port: number): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `127.0.0.1:${port}`}`);
+  const url = requestUrl(req, port);
+  const host = req.headers.host ?? `127.0.0.1:${port}`;
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) {
@@ -107,7 +127,7 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, port: number): 
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: '/{proxy+}',
-      domainName: url.host,
+      domainName: host,
     },
   };
 }
@@ -143,6 +163,23 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       }
       send(res, result);
     })();
+  });
+  // Requests Node's HTTP parser refuses (an unknown method, a bad header, headers over 16 KiB) never
+  // reach the handler: answer them with the same JSON error body instead of Node's bare 400.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const e = err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ColdpackError('HEADERS_TOO_LARGE', 'the request line and headers are over the server\'s 16 KiB limit')
+      : new ValidationError(`malformed HTTP request (${err.code ?? 'parse error'}): check the method, the target and the headers`, undefined, 'MALFORMED_REQUEST');
+    const result = errorResponse(e, 'local', log);
+    const body = Buffer.from(result.body);
+    socket.end(
+      `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString()}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,22 +2,14 @@
  * Map validated API bodies onto the engine's request types, and check that a request is meant for
  * this deployment (region, account).
  */
-import {
-  DEFAULT_ARCHIVE_SIZE_MB,
-  DEFAULT_MAX_FILES_PER_BUNDLE,
-  type ArchiveRequest,
-} from '../domain/archive-request.js';
+import type { ArchiveRequest } from '../domain/archive-request.js';
+import { buildArchiveRequest, type ArchiveFieldNames } from '../domain/archive-request-builder.js';
 import { ValidationError } from '../domain/errors.js';
 import { periodOf } from '../schedule/period.js';
 import { DEFAULT_RESTORE_DAYS, type RestoreRequestInput, type RestoreSelection } from '../domain/restore-request.js';
 import type { ArchiveBody, RestoreBody } from './schemas.js';
-
-/** Bytes in the source application's "MB": 1,000,000 (decimal). */
-export const BYTES_PER_MB = 1_000_000;
-/** Default max objects per shard: 1,000,000. */
-export const DEFAULT_SHARD_MAX_FILES = 1_000_000;
-/** Default max listed bytes per shard: 100 GiB. */
-export const DEFAULT_SHARD_MAX_BYTES = 100 * 1024 ** 3;
+import { MAX_KEY_BYTES } from '../domain/s3-names.js';
+import { quote, utf8Bytes } from './fields.js';
 
 /** The deployment a request must name (when it names one). */
 export interface Deployment {
@@ -76,41 +68,62 @@ export interface ArchiveMappingContext {
   readonly requestedBy: string;
 }
 
+/** The `POST /archive` body's name of each archive request value (for error messages). */
+function apiFieldNames(body: Pick<ArchiveBody, 's3_prefix'>): ArchiveFieldNames {
+  return {
+    project: 'project_name',
+    bucket: 'bucket_name',
+    prefix: body.s3_prefix !== undefined ? 's3_prefix' : 'prefix',
+    manifest: 'bucket_name',
+    archiveSizeMb: 'archive_size',
+    maxFilesPerBundle: 'max_files_per_bundle',
+    storageClass: 'storage_class',
+    expectedFileCount: 'file_count',
+    expectedTotalBytes: 'total_size',
+    outputPrefix: 'output_prefix',
+    period: 'period',
+  };
+}
+
 /**
- * Map a validated `POST /archive` body onto an {@link ArchiveRequest}.
- * Defaults: archive_size 512 MB (bytes = MB × 1,000,000), 100,000 files per bundle, DEEP_ARCHIVE,
- * delete_source true, dry_run false, allow_mismatch false, shards of 1,000,000 files / 100 GiB,
- * period = the month of `ctx.now` in `ctx.timeZone`.
+ * Map a validated `POST /archive` body onto an {@link ArchiveRequest} with `buildArchiveRequest`
+ * (`src/domain/archive-request-builder.ts`, which holds the defaults: 512 MB bundles,
+ * 100,000 files per bundle, DEEP_ARCHIVE, delete_source true, ...). `period` defaults to the
+ * month of `ctx.now` in `ctx.timeZone`.
+ * @throws ValidationError naming the body field
  */
 export function toArchiveRequest(body: ArchiveBody, ctx: ArchiveMappingContext): ArchiveRequest {
-  return {
-    project: body.project_name,
-    source: { kind: 'list', bucket: body.bucket_name, prefix: sourcePrefix(body) },
-    max_bundle_bytes: (body.archive_size ?? DEFAULT_ARCHIVE_SIZE_MB) * BYTES_PER_MB,
-    max_files_per_bundle: body.max_files_per_bundle ?? DEFAULT_MAX_FILES_PER_BUNDLE,
-    storage_class: body.storage_class ?? 'DEEP_ARCHIVE',
-    ...(body.file_count === undefined ? {} : { expected_file_count: body.file_count }),
-    ...(body.total_size === undefined ? {} : { expected_total_bytes: body.total_size }),
-    allow_mismatch: body.allow_mismatch ?? false,
-    delete_source: body.delete_source ?? true,
-    dry_run: body.dry_run ?? false,
-    ...(body.archive_tags ? { archive_tags: true } : {}),
-    ...(body.output_prefix === undefined ? {} : { output_prefix: body.output_prefix }),
-    period: body.period ?? periodOf(ctx.now, ctx.timeZone),
-    requested_by: ctx.requestedBy,
-    shard_max_files: DEFAULT_SHARD_MAX_FILES,
-    shard_max_bytes: DEFAULT_SHARD_MAX_BYTES,
-  };
+  return buildArchiveRequest(
+    {
+      project: body.project_name,
+      source: { kind: 'list', bucket: body.bucket_name, prefix: sourcePrefix(body) },
+      ...(body.archive_size === undefined ? {} : { archiveSizeMb: body.archive_size }),
+      ...(body.max_files_per_bundle === undefined ? {} : { maxFilesPerBundle: body.max_files_per_bundle }),
+      ...(body.storage_class === undefined ? {} : { storageClass: body.storage_class }),
+      ...(body.file_count === undefined ? {} : { expectedFileCount: body.file_count }),
+      ...(body.total_size === undefined ? {} : { expectedTotalBytes: body.total_size }),
+      ...(body.allow_mismatch === undefined ? {} : { allowMismatch: body.allow_mismatch }),
+      ...(body.delete_source === undefined ? {} : { deleteSource: body.delete_source }),
+      ...(body.dry_run === undefined ? {} : { dryRun: body.dry_run }),
+      ...(body.archive_tags ? { archiveTags: true } : {}),
+      ...(body.output_prefix === undefined ? {} : { outputPrefix: body.output_prefix }),
+      period: body.period ?? periodOf(ctx.now, ctx.timeZone),
+      requestedBy: ctx.requestedBy,
+    },
+    apiFieldNames(body),
+  );
 }
 
 /** Split the source application's comma-separated `filename` into trimmed, unique, non-empty names. */
 export function splitFileNames(filename: string): string[] {
   const names = [...new Set(filename.split(',').map((s) => s.trim()).filter(Boolean))];
   if (names.length === 0) throw new ValidationError('filename holds no name (expected "a.csv" or "a.csv,b.csv")', 'filename');
+  const tooLong = names.find((n) => utf8Bytes(n) > MAX_KEY_BYTES);
+  if (tooLong) throw new ValidationError(`filename ${quote(tooLong)} is over ${MAX_KEY_BYTES} UTF-8 bytes, an S3 key's limit`, 'filename');
   const withSlash = names.find((n) => n.includes('/'));
   if (withSlash) {
     throw new ValidationError(
-      `filename takes base names without folders; ${JSON.stringify(withSlash)} contains "/" (use "key" or "keys" for full keys)`,
+      `filename takes base names without folders; ${quote(withSlash)} contains "/" (use "key" or "keys" for full keys)`,
       'filename',
     );
   }

@@ -1,4 +1,5 @@
 /** OpenAPI 3.0 schemas of the API's responses (hand-written; they mirror `ports.ts`). */
+import { ERROR_CODES } from '../domain/error-codes.js';
 
 const str = { type: 'string' };
 const int = { type: 'integer' };
@@ -11,8 +12,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     type: 'object',
     required: ['code', 'message'],
     properties: {
-      code: { ...str, example: 'VALIDATION_ERROR' },
-      message: str,
+      code: { ...str, enum: Object.keys(ERROR_CODES), example: 'VALIDATION_ERROR', description: 'Error code; its HTTP status is fixed (src/domain/error-codes.ts).' },
+      message: { ...str, description: '4xx: what was wrong. 5xx: the code\'s meaning and the request id only (details are logged).' },
       field: { ...str, description: 'The request field the error is about.' },
       job_id: { ...str, description: '409 only: the RUNNING job.' },
       issues: { type: 'array', items: { type: 'object', properties: { field: str, message: str } } },
@@ -35,6 +36,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       updated_at: { ...str, format: 'date-time' },
       errors: { type: 'array', items: { type: 'object', properties: { code: str, message: str, key: str } } },
       report: { type: 'object' },
+      heartbeat_at: { ...str, format: 'date-time', description: 'Last heartbeat of the process running the job.' },
+      stale: { type: 'boolean', description: 'QUEUED or RUNNING without a sign of life for 15 minutes: resume it with POST /archive/{job_id}/resume.' },
     },
   },
   RestoreAccepted: {

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { SchedulePreviewBody } from './routes/misc.js';
-import { DEFAULT_MAX_BODY_BYTES } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http.js';
+import { MAX_PAGE_TOKEN_CHARS } from '../domain/page-token.js';
+import { MAX_KEY_BYTES } from '../domain/s3-names.js';
 import { ArchiveBody, EstimateBody, RestoreBody } from './schemas.js';
 import { RESPONSE_SCHEMAS } from './openapi-responses.js';
 
@@ -64,13 +66,30 @@ const COMMON = {
   '400': err('Invalid request: malformed JSON, unknown field, wrong type or value, another region/account, unreadable bucket or prefix.'),
   '401': err('Missing credentials (coldpack serve: no "Authorization: Bearer" header).'),
   '403': err('Credentials not accepted.'),
+  '500': err('coldpack failed (INTERNAL, CONFIG_ERROR, INTEGRITY_ERROR, ...): the message gives the request id, the details are logged.'),
+  '502': err('An AWS call failed (AWS_ERROR).'),
+  '503': err('AWS was unreachable or throttled past the retry budget (AWS_UNREACHABLE, AWS_THROTTLED, UNPROCESSED_ITEMS); retry later.'),
 };
 const limitParam = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 } };
-const tokenParam = { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'Token of the next page from the previous answer.' };
+const tokenParam = {
+  name: 'nextToken',
+  in: 'query',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_PAGE_TOKEN_CHARS, pattern: '^[A-Za-z0-9_-]+$' },
+  description: 'Token of the next page from the previous answer (opaque; a token this API did not issue is a 400 on nextToken).',
+};
+/** A path id: the router's rule (PATH_ID_PATTERN), else 400 naming it. */
+const idParam = (name: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+  description: 'Id as coldpack returned it (1-255 printable ASCII characters); anything else is a 400.',
+});
+const keyLimits = { type: 'string', minLength: 1, maxLength: MAX_KEY_BYTES };
 const idemHeader = {
   name: 'Idempotency-Key',
   in: 'header',
-  schema: { type: 'string' },
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
   description: 'Repeating a POST with the same key returns the same job/restore (same as the body field request_id).',
 };
 
@@ -92,6 +111,8 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
       description:
         'Archive S3 folders into zip bundles in Glacier Deep Archive and restore single files. Errors are JSON {code, message, field}. ' +
         `Request bodies are limited to ${DEFAULT_MAX_BODY_BYTES} bytes (1 MiB; 413 above, use keys_manifest for long key lists); ` +
+        `bodies nest at most ${MAX_JSON_DEPTH} levels; every string is valid Unicode (a lone UTF-16 surrogate is a 400) within the ` +
+        'limit of where it is stored (S3 keys 1,024 UTF-8 bytes, ...); every number has a documented bound (400 past it); ' +
         'responses stay under 6 MB (lists are paged with limit/nextToken). In AWS every route but /health needs IAM (SigV4); ' +
         'coldpack serve needs "Authorization: Bearer <token>".',
     },
@@ -103,7 +124,8 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           summary: 'Start an archive job',
           description:
             'prefix is the source application\'s folder name WITHOUT a trailing slash: "20240410" archives the keys under "20240410/". ' +
-            'Use s3_prefix for a raw S3 prefix. 409 when a job for the same bucket and prefix is RUNNING (body has its job_id).',
+            'Use s3_prefix for a raw S3 prefix. 409 when a job for the same bucket and prefix is RUNNING (body has its job_id). ' +
+            '502 JOB_START_FAILED when the job was recorded but could not be started: the body has job_id and status (FAILED: lock released, resumable).',
           parameters: [idemHeader],
           requestBody: body('ArchiveRequest'),
           responses: {
@@ -117,8 +139,25 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
       '/archive/{job_id}': {
         get: {
           summary: 'Archive job status',
-          parameters: [{ name: 'job_id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The job.', content: jsonContent(ref('Job')) }, ...COMMON, '404': err('No such job.') },
+          parameters: [idParam('job_id')],
+          responses: { '200': { description: 'The job (`stale: true` when it is QUEUED or RUNNING without a sign of life; resume it).', content: jsonContent(ref('Job')) }, ...COMMON, '404': err('No such job.') },
+        },
+      },
+      '/archive/{job_id}/resume': {
+        post: {
+          summary: 'Resume a FAILED or stale archive job',
+          description:
+            'Takes over a FAILED job, or a QUEUED/RUNNING one whose heartbeat is stale (no sign of life for 15 minutes), retakes its source lock and starts it again; ' +
+            'work already done (planned shards, committed bundles) is kept. A SUCCEEDED or PARTIAL job is answered as is (200).',
+          parameters: [idParam('job_id')],
+          responses: {
+            '200': { description: 'The job had finished; nothing was done.', content: jsonContent(ref('Job')) },
+            '202': { description: 'The job was taken over and started.', content: jsonContent(ref('ArchiveAccepted')) },
+            ...COMMON,
+            '404': err('No such job.'),
+            '409': err('The job is alive (fresh heartbeat), or another job holds its source; job_id names it.'),
+            '502': err('The job could not be started (JOB_START_FAILED); the body has job_id and the status it was left in.'),
+          },
         },
       },
       '/restore': {
@@ -136,7 +175,7 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
       '/restore/{restore_id}': {
         get: {
           summary: 'Restore status (files paged)',
-          parameters: [{ name: 'restore_id', in: 'path', required: true, schema: { type: 'string' } }, limitParam, tokenParam],
+          parameters: [idParam('restore_id'), limitParam, tokenParam],
           responses: { '200': { description: 'The restore request.', content: jsonContent(ref('Restore')) }, ...COMMON, '404': err('No such restore.') },
         },
       },
@@ -145,9 +184,9 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           summary: 'Where a file is archived (index items, every generation)',
           description: 'Give exactly one of key and name. Percent-encode keys: "+" as %2B, space as %20.',
           parameters: [
-            { name: 'key', in: 'query', schema: { type: 'string' }, description: 'Full source key.' },
-            { name: 'name', in: 'query', schema: { type: 'string' }, description: 'Base file name, e.g. 5000_20240517_003.csv.' },
-            { name: 'bucket', in: 'query', schema: { type: 'string' }, description: 'Source bucket (default: all).' },
+            { name: 'key', in: 'query', schema: keyLimits, description: 'Full source key (at most 1,024 UTF-8 bytes).' },
+            { name: 'name', in: 'query', schema: keyLimits, description: 'Base file name (at most 1,024 UTF-8 bytes), e.g. 5000_20240517_003.csv.' },
+            { name: 'bucket', in: 'query', schema: { type: 'string', minLength: 3, maxLength: 63 }, description: 'Source bucket (3-63 characters, S3 bucket naming rules; default: all).' },
             limitParam,
             tokenParam,
           ],

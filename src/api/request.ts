@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import { badPageToken, decodePageToken, encodePageToken, isPlainObject, offsetOf } from '../domain/page-token.js';
 import { RequestId } from './fields.js';
 import { header, validate } from './http.js';
 
@@ -61,27 +62,17 @@ export function caller(event: APIGatewayProxyEvent): string {
 /** Page budget: at most this many bytes of items per response (well under Lambda's 6 MB). */
 export const PAGE_BYTE_BUDGET = 4 * 1024 * 1024;
 
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-function decodeToken(token: string): number {
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof v.o === 'number' && Number.isInteger(v.o) && v.o >= 0) return v.o;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('nextToken is not a token this API issued', 'nextToken');
-}
+const offsetPayload = (v: unknown): number | undefined => (isPlainObject(v) ? offsetOf(v.o) : undefined);
 
 /**
  * One page of an in-memory list: at most `limit` items and at most {@link PAGE_BYTE_BUDGET} bytes
- * of JSON (at least one item), from the offset in `token`.
- * @throws ValidationError for a token that was not issued here
+ * of JSON (at least one item), from the offset in `token` (the one page-token codec,
+ * `src/domain/page-token.ts`).
+ * @throws ValidationError (400 on `nextToken`) for a token that was not issued here
  */
 export function pageOf<T>(items: readonly T[], limit: number, token: string | undefined): { items: T[]; nextToken?: string } {
-  const start = token === undefined ? 0 : decodeToken(token);
+  const start = decodePageToken(token, offsetPayload) ?? 0;
+  if (start > items.length) throw badPageToken('past the end of the list');
   const out: T[] = [];
   let bytes = 0;
   let i = start;
@@ -91,5 +82,5 @@ export function pageOf<T>(items: readonly T[], limit: number, token: string | un
     bytes += size;
     out.push(items[i]!);
   }
-  return i < items.length ? { items: out, nextToken: encodeToken(i) } : { items: out };
+  return i < items.length ? { items: out, nextToken: encodePageToken({ o: i }) } : { items: out };
 }

@@ -2,10 +2,12 @@
  * A small router over API Gateway REST proxy events: routes are `METHOD /literal/{param}` templates;
  * an unknown path is 404, a known path with another method is 405 with an `Allow` header.
  * Matching uses `event.path`, so it works behind per-route resources and behind a `{proxy+}`
- * resource alike.
+ * resource alike. Every `{param}` must be an id of the form coldpack issues ({@link PATH_ID_PATTERN}),
+ * else 400 naming it: no route sees an unbounded or non-ASCII id.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ColdpackError, ValidationError } from '../domain/errors.js';
+import { PATH_ID_PATTERN, quote } from './fields.js';
 
 /** HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST';
@@ -35,7 +37,7 @@ export interface Route {
 export class RouteNotFoundError extends ColdpackError {
   /** @param method request method; @param path request path */
   constructor(method: string, path: string, known: readonly string[]) {
-    super('ROUTE_NOT_FOUND', `no route ${method} ${path}; routes: ${known.join(', ')}`);
+    super('ROUTE_NOT_FOUND', `no route ${method.slice(0, 16)} ${quote(path)}; routes: ${known.join(', ')}`);
   }
 }
 
@@ -45,7 +47,7 @@ export class MethodNotAllowedError extends ColdpackError {
   readonly allow: readonly string[];
   /** @param method request method; @param path request path; @param allow accepted methods */
   constructor(method: string, path: string, allow: readonly string[]) {
-    super('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${allow.join(' or ')}`);
+    super('METHOD_NOT_ALLOWED', `${method.slice(0, 16)} is not allowed on ${quote(path)}; use ${allow.join(' or ')}`);
     this.allow = allow;
   }
 }
@@ -71,11 +73,17 @@ function matchTemplate(template: string, path: string): Record<string, string> |
     const ps = p[i]!;
     if (ts.startsWith('{') && ts.endsWith('}')) {
       if (ps === '') return undefined;
+      const name = ts.slice(1, -1);
+      let value: string;
       try {
-        params[ts.slice(1, -1)] = decodeURIComponent(ps);
+        value = decodeURIComponent(ps);
       } catch {
-        throw new ValidationError(`path segment ${JSON.stringify(ps)} is not valid percent-encoding`, ts.slice(1, -1));
+        throw new ValidationError(`path segment ${quote(ps)} is not valid percent-encoding`, name);
       }
+      if (!PATH_ID_PATTERN.test(value)) {
+        throw new ValidationError(`${name} ${quote(value)} is not an id coldpack issues: 1-255 printable ASCII characters without spaces`, name);
+      }
+      params[name] = value;
     } else if (ts !== ps) return undefined;
   }
   return params;

@@ -7,11 +7,14 @@
 import { z } from 'zod';
 import { ARCHIVE_STORAGE_CLASSES } from '../domain/model.js';
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT } from '../domain/archive-request-builder.js';
 import { estimateRequestSchema } from '../cost/estimate-input.js';
 import { DEFAULT_RESTORE_DAYS, MAX_RESTORE_DAYS, RETRIEVAL_TIERS } from '../domain/restore-request.js';
+import { MAX_KEY_BYTES } from '../domain/s3-names.js';
 import {
   AccountId,
   BucketName,
+  KeyPrefix,
   ObjectKey,
   Period,
   PositiveInt,
@@ -19,14 +22,15 @@ import {
   Region,
   RequestId,
   S3Uri,
+  text,
 } from './fields.js';
 
-/** Largest bundle cap accepted, in MB: 5,000,000 MB = 5 TB, under S3's 5 TiB object limit. */
-export const MAX_ARCHIVE_SIZE_MB = 5_000_000;
-/** Largest `max_files_per_bundle` accepted. */
-export const MAX_FILES_PER_BUNDLE_LIMIT = 1_000_000;
+/** Limits of an archive request (defined with the request in `src/domain/archive-request-builder.ts`). */
+export { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT };
 /** Most keys accepted inline in a restore body; larger lists go through `keys_manifest`. */
 export const MAX_INLINE_KEYS = 10_000;
+/** Longest `filename` list of a restore body: 100,000 UTF-8 bytes. */
+export const MAX_FILENAME_LIST_BYTES = 100_000;
 
 const storageClass = z.enum(ARCHIVE_STORAGE_CLASSES).meta({
   description: 'Storage class of the bundles. Default DEEP_ARCHIVE. GLACIER is Glacier Flexible Retrieval.',
@@ -36,24 +40,20 @@ const storageClass = z.enum(ARCHIVE_STORAGE_CLASSES).meta({
 export const ArchiveFields = z.strictObject({
   project_name: ProjectName,
   bucket_name: BucketName.meta({ description: 'Source bucket.' }),
-  prefix: z
-    .string()
-    .min(1)
+  prefix: text(MAX_KEY_BYTES - 1)
     .refine((s) => !s.startsWith('/'), { error: 'must not start with "/" (S3 keys have no leading slash)' })
     .optional()
     .meta({
       description:
+        'At most 1,023 UTF-8 bytes (with the "/" appended, a prefix is at most an S3 key\'s 1,024). ' +
         'Source folder name WITHOUT a trailing slash, as the source application sends it: "20240410" archives the keys under ' +
         '"20240410/" (never "202404101/..."). coldpack appends "/" unless the value already ends with one. ' +
         'Give exactly one of prefix and s3_prefix.',
       example: '20240410',
     }),
-  s3_prefix: z
-    .string()
-    .min(1)
-    .refine((s) => Buffer.byteLength(s) <= 1024, { error: 'at most 1,024 UTF-8 bytes' })
-    .optional()
-    .meta({ description: 'Raw S3 prefix, used as is (no "/" appended). Give exactly one of prefix and s3_prefix.' }),
+  s3_prefix: KeyPrefix.optional().meta({
+    description: 'Raw S3 prefix (1-1,024 UTF-8 bytes), used as is (no "/" appended). Give exactly one of prefix and s3_prefix.',
+  }),
   file_count: PositiveInt.optional().meta({
     description: 'Number of files the source application produced. The job fails before writing anything if the listing differs (unless allow_mismatch).',
   }),
@@ -66,8 +66,8 @@ export const ArchiveFields = z.strictObject({
   region: Region.optional(),
   account: AccountId.optional(),
   storage_class: storageClass.optional(),
-  output_prefix: z.string().min(1).max(256).optional().meta({
-    description: 'Label recorded on the job and its report (the source application\'s output name).',
+  output_prefix: text(256).optional().meta({
+    description: 'Label recorded on the job and its report (the source application\'s output name), 1-256 UTF-8 bytes.',
   }),
   max_files_per_bundle: z.int().min(1).max(MAX_FILES_PER_BUNDLE_LIMIT).optional().meta({
     description: `Max entries per bundle. Default ${DEFAULT_MAX_FILES_PER_BUNDLE}.`,
@@ -109,14 +109,16 @@ export type ArchiveBody = z.infer<typeof ArchiveBody>;
 export const RestoreBody = z
   .strictObject({
     project_name: ProjectName.optional(),
-    filename: z.string().min(1).max(100_000).optional().meta({
-      description: 'One or several base file names separated by commas, e.g. "5000_20240517_003.csv,5000_20240517_004.csv".',
+    filename: text(MAX_FILENAME_LIST_BYTES).optional().meta({
+      description:
+        'One or several base file names separated by commas, e.g. "5000_20240517_003.csv,5000_20240517_004.csv" ' +
+        `(at most ${MAX_FILENAME_LIST_BYTES.toLocaleString('en-US')} UTF-8 bytes; each name at most 1,024, an S3 key's limit).`,
     }),
     keys: z.array(ObjectKey).min(1).max(MAX_INLINE_KEYS).optional().meta({
       description: `Full source keys (at most ${MAX_INLINE_KEYS}; more through keys_manifest).`,
     }),
     key: ObjectKey.optional().meta({ description: 'One full source key.' }),
-    prefix: z.string().min(1).optional().meta({ description: 'Every archived key under this raw S3 prefix.' }),
+    prefix: KeyPrefix.optional().meta({ description: 'Every archived key under this raw S3 prefix (1-1,024 UTF-8 bytes).' }),
     keys_manifest: S3Uri.optional().meta({
       description: 'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused.',
     }),
@@ -133,11 +135,11 @@ export const RestoreBody = z
     all_matches: z.boolean().optional().meta({
       description: 'Restore every key a file name matches (default false: an ambiguous name is a 400 listing the candidates).',
     }),
-    generation: z.string().min(1).max(256).optional().meta({
-      description: 'Archive generation (job id or archived_at) to restore from. Default: the newest.',
+    generation: text(256).optional().meta({
+      description: 'Archive generation (job id or archived_at, 1-256 UTF-8 bytes) to restore from. Default: the newest.',
     }),
-    sns_topic_arn: z.string().min(1).max(256).optional().meta({
-      description: 'SNS topic to notify as well; it must be on the deployment\'s allow-list.',
+    sns_topic_arn: text(256).optional().meta({
+      description: 'SNS topic ARN (at most 256 characters) to notify as well; it must be on the deployment\'s allow-list.',
     }),
     request_id: RequestId.optional(),
   })

@@ -4,7 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ValidationError } from '../domain/errors.js';
+import { ENV } from '../domain/env-names.js';
+import { ColdpackError, ValidationError } from '../domain/errors.js';
 import { generateToken } from './auth.js';
 
 /** Default token file, relative to the working directory (gitignored). */
@@ -27,7 +28,8 @@ function readToken(path: string, what: string): string {
 /**
  * Resolve the API token.
  * @param opts `tokenFile` (--token-file), `envToken` (COLDPACK_API_TOKEN), `defaultFile` (default {@link DEFAULT_TOKEN_FILE})
- * @throws ValidationError for a token shorter than 16 characters or a missing --token-file
+ * @throws ValidationError for a token file holding fewer than 16 characters or a missing --token-file;
+ *   ColdpackError `CONFIG_ERROR` for a COLDPACK_API_TOKEN shorter than 16 characters
  */
 export function resolveToken(opts: { tokenFile?: string; envToken?: string; defaultFile?: string }): ResolvedToken {
   if (opts.tokenFile !== undefined) {
@@ -36,7 +38,7 @@ export function resolveToken(opts: { tokenFile?: string; envToken?: string; defa
   }
   const env = opts.envToken?.trim();
   if (env) {
-    if (env.length < 16) throw new ValidationError('COLDPACK_API_TOKEN must be at least 16 characters', 'COLDPACK_API_TOKEN');
+    if (env.length < 16) throw new ColdpackError('CONFIG_ERROR', `${ENV.API_TOKEN} must be at least 16 characters`, { field: ENV.API_TOKEN });
     return { token: env, source: 'env' };
   }
   const path = opts.defaultFile ?? DEFAULT_TOKEN_FILE;

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
+import { JOB_HEARTBEAT_MS, jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
 import { preflight } from './preflight.js';
 import { abortStaleUploads } from './stale-uploads.js';
@@ -18,6 +18,8 @@ import { checkQc, countSource, writeShardPlans, type BucketPolicy } from './plan
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
 import type { UniqueRowsOptions } from './unique-source.js';
+import { startHeartbeat } from './job-heartbeat.js';
+import { retryWrite, type RetryWriteOptions } from './retry-write.js';
 
 /** Ports and options of {@link ArchiveEngine}. The composition root (`src/entrypoints/archive-composition.ts`) builds the adapters. */
 export interface ArchiveEngineDeps {
@@ -43,6 +45,10 @@ export interface ArchiveEngineDeps {
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
   readonly clock?: Clock;
+  /** Milliseconds between the heartbeats a running step writes on the job (`heartbeat_at`). Default {@link JOB_HEARTBEAT_MS}. */
+  readonly heartbeatMs?: number;
+  /** Retries of the writes that must not be lost (FAILED status, lock release). Defaults of {@link retryWrite}. */
+  readonly retry?: Omit<RetryWriteOptions, 'logger'>;
 }
 
 /**
@@ -92,8 +98,19 @@ export class ArchiveEngine {
     return this.measured(jobId, 'plan', () => this.planStep(jobId));
   }
 
-  private measured<T>(jobId: string, step: string, fn: () => Promise<T>): Promise<T> {
-    return this.deps.ledger ? this.deps.ledger.step(jobId, step, fn) : fn();
+  /** Run a step with its requests measured and the job's heartbeat written while it runs. */
+  private async measured<T>(jobId: string, step: string, fn: () => Promise<T>): Promise<T> {
+    const stop = startHeartbeat(jobId, { jobs: this.deps.jobs, clock: this.clock, logger: this.logger, intervalMs: this.deps.heartbeatMs ?? JOB_HEARTBEAT_MS });
+    try {
+      return await (this.deps.ledger ? this.deps.ledger.step(jobId, step, fn) : fn());
+    } finally {
+      stop();
+    }
+  }
+
+  /** A write that must not be lost, retried with backoff (see {@link retryWrite}). */
+  private mustWrite(what: string, write: () => Promise<void>): Promise<void> {
+    return retryWrite(what, write, { logger: this.logger, ...this.deps.retry });
   }
 
   private async planStep(jobId: string): Promise<number> {
@@ -160,7 +177,7 @@ export class ArchiveEngine {
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
     });
-    await jobs.releaseLock(sourceLock(job), jobId);
+    await this.mustWrite(`release the source lock of job ${jobId}`, () => jobs.releaseLock(sourceLock(job), jobId));
     if (this.deps.onFinished) {
       try {
         await this.deps.onFinished(report);
@@ -211,15 +228,16 @@ export class ArchiveEngine {
       for (let s = 0; s < shards; s++) await this.packShard(jobId, s, onProgress);
       return await this.finalize(jobId);
     } catch (err) {
+      // Retried: after an outage these writes fail too, and a job left RUNNING would hold its lock.
+      // If they still fail the job stays RUNNING without heartbeats: stale, and a resume takes it over.
       try {
-        const job = await jobs.get(jobId);
+        const job = await retryWrite(`read job ${jobId}`, () => jobs.get(jobId), { logger: this.logger, ...this.deps.retry });
         if (job) {
-          await jobs.update(jobId, { status: 'FAILED', finished_at: this.now(), errors: [jobErrorOf(err)] });
-          await jobs.releaseLock(sourceLock(job), jobId);
+          await this.mustWrite(`mark job ${jobId} FAILED`, () => jobs.update(jobId, { status: 'FAILED', finished_at: this.now(), errors: [jobErrorOf(err)] }));
+          await this.mustWrite(`release the source lock of job ${jobId}`, () => jobs.releaseLock(sourceLock(job), jobId));
         }
-      } catch (recordErr) {
-        // The job store itself may be what failed: the step's own error is the one to report.
-        this.logger.error({ err: recordErr, job_id: jobId, cause: jobErrorOf(err).message }, 'the failure of the job could not be recorded in the job store');
+      } catch (writeErr) {
+        this.logger.error({ err: writeErr, job_id: jobId }, 'the job could not be marked FAILED; it stays RUNNING until its heartbeat is stale and a resume takes it over');
       }
       throw err;
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { SourceLockedError, sourceLock, type CreateResult, type JobItem, type SourceLock } from '../domain/archive-job.js';
+import { JOB_STALE_AFTER_MS, SourceLockedError, isStale, sourceLock, type CreateResult, type JobItem } from '../domain/archive-job.js';
 import type { ArchiveJobs, JobView, SubmitOptions } from '../domain/archive-jobs.js';
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
@@ -9,6 +9,8 @@ import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
 import { countSource, checkQc, type BucketPolicy } from './planner.js';
+import { JobLauncher } from './job-launcher.js';
+import type { RetryWriteOptions } from './retry-write.js';
 
 /** Starts the work of a created job: in-process (background promise) or on AWS Batch. */
 export interface JobStarter {
@@ -30,8 +32,11 @@ export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
   return essence(a) === essence(b);
 }
 
-/** Convert a job item into the job view the API and the CLI show. */
-export function jobView(job: JobItem): JobView {
+/**
+ * Convert a job item into the job view the API and the CLI show; with `liveness`, a QUEUED or
+ * RUNNING job without a sign of life for `staleAfterMs` is marked `stale`.
+ */
+export function jobView(job: JobItem, liveness?: { readonly now: Date; readonly staleAfterMs: number }): JobView {
   const counters: Record<string, number> = {};
   for (const [k, v] of Object.entries(job)) if (k.startsWith('n_') && typeof v === 'number') counters[k.slice(2)] = v;
   return {
@@ -43,6 +48,8 @@ export function jobView(job: JobItem): JobView {
     updated_at: job.updated_at,
     ...(job.errors?.length ? { errors: job.errors.map((e): { code: string; message: string } => (typeof e === 'string' ? { code: 'JOB_ERROR', message: e } : { code: e.code, message: e.message })) } : {}),
     ...(job.report_key ? { report: { report_key: job.report_key, shard_count: job.shard_count ?? 0 } } : {}),
+    ...(job.heartbeat_at ? { heartbeat_at: job.heartbeat_at } : {}),
+    ...(liveness && isStale(job, liveness.now, liveness.staleAfterMs) ? { stale: true } : {}),
   };
 }
 
@@ -61,6 +68,10 @@ export interface ArchiveServiceDeps {
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
   readonly clock?: Clock;
+  /** A QUEUED or RUNNING job without a sign of life for this many ms is stale and may be taken over. Default {@link JOB_STALE_AFTER_MS}. */
+  readonly staleAfterMs?: number;
+  /** Retries of the writes that must not be lost (marking a job FAILED, releasing its lock). Defaults of {@link retryWrite}. */
+  readonly retry?: Omit<RetryWriteOptions, 'logger'>;
 }
 
 /**
@@ -101,7 +112,7 @@ export class ArchiveService implements ArchiveJobs {
     if (req.dry_run) {
       // A dry run refuses whatever the real run would refuse: a running job on the source, a row
       // naming one of coldpack's own buckets or a bucket off the allow-list, the QC guard.
-      await this.checkLocks(sourceLock({ request: req }), false);
+      await this.launcher().freeStaleLocks(sourceLock({ request: req }), undefined, { release: false });
       const counts = await countSource(this.deps.objects, req, this.bucketPolicy());
       checkQc(req, counts);
       return {
@@ -116,19 +127,20 @@ export class ArchiveService implements ArchiveJobs {
     }
     const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
     const lock = sourceLock(job);
-    await this.checkLocks(lock, true);
+    await this.launcher().freeStaleLocks(lock);
     let created: CreateResult;
     try {
       created = await this.deps.jobs.create(job, lock, replaceKeyOf);
     } catch (err) {
       if (err instanceof SourceLockedError) {
         const other = (await this.deps.jobs.overlappingLocks(lock))[0]?.job_id;
-        throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
-      }
-      throw err;
+        // The lock is this very job's: a retried creation whose first attempt was written.
+        if (other !== job.job_id) throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
+        created = { created: true, job };
+      } else throw err;
     }
     if (!created.created) return jobView(created.job);
-    await this.deps.starter.start(job.job_id);
+    await this.launcher().start(job, lock);
     return jobView((await this.deps.jobs.get(job.job_id)) ?? job);
   }
 
@@ -140,7 +152,7 @@ export class ArchiveService implements ArchiveJobs {
   async get(jobId: string): Promise<JobView | undefined> {
     const job = await this.deps.jobs.get(jobId);
     if (!job) return undefined;
-    const view = jobView(job);
+    const view = jobView(job, this.liveness());
     if (!job.report_key || !this.deps.archiveBucket) return view;
     try {
       const res = await this.deps.objects.getObject({ bucket: this.deps.archiveBucket, key: job.report_key });
@@ -157,7 +169,21 @@ export class ArchiveService implements ArchiveJobs {
   async findForPeriod(project: string, period: string): Promise<JobView[]> {
     const ids = await this.deps.jobs.jobsForPeriod(project, period);
     const jobs = await Promise.all(ids.map((id) => this.deps.jobs.get(id)));
-    return jobs.filter((j): j is JobItem => j !== undefined).map(jobView);
+    return jobs.filter((j): j is JobItem => j !== undefined).map((j) => jobView(j, this.liveness()));
+  }
+
+  private liveness(): { now: Date; staleAfterMs: number } {
+    return { now: (this.deps.clock ?? systemClock).now(), staleAfterMs: this.deps.staleAfterMs ?? JOB_STALE_AFTER_MS };
+  }
+
+  /** @inheritdoc */
+  async resume(jobId: string, options: { readonly force?: boolean } = {}): Promise<JobView> {
+    return jobView(await this.launcher().resume(jobId, options), this.liveness());
+  }
+
+  private launcher(): JobLauncher {
+    const { jobs, starter, logger, clock, retry, staleAfterMs } = this.deps;
+    return new JobLauncher({ jobs, starter, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}), ...(retry ? { retry } : {}), ...(staleAfterMs === undefined ? {} : { staleAfterMs }) });
   }
 
   /** The buckets a job may not read or delete from (coldpack's own) and the allow-list, as the engine applies them. */
@@ -166,25 +192,6 @@ export class ArchiveService implements ArchiveJobs {
       reserved: [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])],
       allowed: this.deps.allowedSourceBuckets ?? [],
     };
-  }
-
-  /**
-   * Refuse a source that a QUEUED or RUNNING job holds (an overlapping prefix); with `release`,
-   * release the locks finished jobs left.
-   * @throws ConflictError `JOB_RUNNING` naming the job
-   */
-  private async checkLocks(lock: SourceLock, release: boolean): Promise<void> {
-    for (const held of await this.deps.jobs.overlappingLocks(lock)) {
-      const running = await this.deps.jobs.get(held.job_id);
-      if (running && (running.status === 'QUEUED' || running.status === 'RUNNING')) {
-        throw new ConflictError(
-          `job ${held.job_id} is ${running.status} on s3://${lock.bucket}/${held.scope}, which overlaps this source; wait for it, or resume an interrupted one with: coldpack archive --job ${held.job_id}`,
-          { job_id: held.job_id },
-          'JOB_RUNNING',
-        );
-      }
-      if (release) await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
-    }
   }
 
   private async checkSource(req: ArchiveRequest): Promise<void> {

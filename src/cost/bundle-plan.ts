@@ -34,7 +34,11 @@ export const MAX_PART_BYTES = S3_MAX_PART_BYTES;
  */
 export const multipartPartSize: (expectedBundleBytes: number) => number = partSizeFor;
 
-/** Upload requests of one bundle, all at the bundle's storage class PUT price. */
+/**
+ * Upload requests of one bundle. PutObject and CompleteMultipartUpload are billed at the bundle class's PUT
+ * price; CreateMultipartUpload and UploadPart to GLACIER/DEEP_ARCHIVE at the STANDARD PUT price
+ * (`billedRequestClass` in request-pricing.ts).
+ */
 export interface BundleUploadRequests {
   /** 1 when the bundle is smaller than the part size, else 0. */
   readonly putObject: number;

@@ -3,13 +3,14 @@ import { priceOf } from './price-table.js';
 import { classKeyPrefix, classPrices, type TargetStorageClass } from './storage-class-prices.js';
 import type { Population } from './population.js';
 import { planBundles, type BundlePlan, type BundlePlanOptions } from './bundle-plan.js';
-import { predictRequests, requestKey, type RequestCounts } from './requests.js';
+import { predictRequests, type RequestCounts } from './requests.js';
 import { priceRequestCounts } from './request-pricing.js';
 import { breakdown, costItem, type CostBreakdown, type CostItem } from './cost-items.js';
-import { computeCostItem, DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
-import { indexItemBytes, storedBytesPerItem, writeUnitsPerItem, DEFAULT_BUCKET_NAME_BYTES } from './index-items.js';
+import { computeCostItem, jobTaskHours, DEFAULT_COMPUTE, STEP_TASKS_PER_JOB, type ComputeProfile } from './compute-cost.js';
+import { catalogCost, DEFAULT_CATALOG_MODE, type CatalogMode } from './catalog-cost.js';
+import { networkCostItems } from './network-cost.js';
+import { DEFAULT_NETWORK_MODE, type NetworkMode } from './stack-defaults.js';
 import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
-import { DEFAULT_INTERFACE_ENDPOINTS, WORKER_IMAGE_GB } from './deployment-cost.js';
 
 /**
  * Bookkeeping write units (items under 1 KB on the jobs and bundles tables): per job (create, lock, status
@@ -34,8 +35,14 @@ export interface ColdpackCostInput extends BundlePlanOptions {
   readonly bucketNameBytes?: number;
   /** Worker throughput and size. Default {@link DEFAULT_COMPUTE}. */
   readonly compute?: ComputeProfile;
-  /** Interface VPC endpoints the workers' ECR/Logs/SNS traffic goes through (0 = none, no processing fee). Default 4. */
-  readonly interfaceEndpoints?: number;
+  /** Catalog mode. Default `compact`. */
+  readonly catalog?: CatalogMode;
+  /** Point-in-time recovery on the per-file index (`per_file` only). Default false. */
+  readonly perFilePitr?: boolean;
+  /** Network mode of the stack (decides the variable network line). Default `private`. */
+  readonly network?: NetworkMode;
+  /** `existing`: S3 and DynamoDB gateway endpoints present. Default true. */
+  readonly gatewayEndpoints?: boolean;
 }
 
 /** {@link coldpackCost}'s answer: the breakdown plus the plan and request counts it was priced from. */
@@ -44,8 +51,10 @@ export interface ColdpackCost extends CostBreakdown {
   readonly plan: BundlePlan;
   /** The predicted S3 and DynamoDB requests (see `predictRequests`). */
   readonly requests: RequestCounts;
-  /** Estimated file-index item size in bytes. */
+  /** Estimated per-file index item size in bytes (`per_file` catalog; 0 with `compact`). */
   readonly index_item_bytes: number;
+  /** Estimated bundle-directory item size in bytes. */
+  readonly directory_item_bytes: number;
 }
 
 /** How S3 request keys are grouped into cost lines; each key goes to the first group that matches. */
@@ -53,8 +62,10 @@ const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => b
   { name: 'listing', match: (k) => k.startsWith('S3:ListObjectsV2') || k.startsWith('S3:HeadBucket'),
     detail: 'source check + 2 listing passes (count, shard plans) of 1 LIST per 1,000 objects' },
   { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject:'), detail: 'one GET per object + shard plans and manifests read back' },
-  { name: 'bundle_uploads', match: (k, cls) => k.endsWith(`:${cls}`) && !k.startsWith('S3:HeadObject:'),
-    detail: 'per bundle: PutObject, or CreateMultipartUpload + UploadPart × parts + CompleteMultipartUpload (PUT-class price)' },
+  { name: 'bundle_part_uploads', match: (k, cls) => /^S3:(CreateMultipartUpload|UploadPart):/.test(k) && k.endsWith(`:${cls}`),
+    detail: 'per multipart bundle: CreateMultipartUpload + UploadPart × parts (GLACIER/DEEP_ARCHIVE: billed at the STANDARD PUT price)' },
+  { name: 'bundle_commits', match: (k, cls) => /^S3:(PutObject|CompleteMultipartUpload):/.test(k) && k.endsWith(`:${cls}`),
+    detail: 'per bundle: PutObject, or CompleteMultipartUpload (the class PUT price)' },
   { name: 'bundle_verify_heads', match: (k, cls) => k === `S3:HeadObject:${cls}`,
     detail: 'one HeadObject per bundle to verify its size and CRC-32 (GET-class price)' },
   { name: 'standard_puts', match: (k) => k.endsWith(':STANDARD') && !k.startsWith('S3:DeleteObjects'),
@@ -65,22 +76,22 @@ const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => b
 
 /**
  * Cost of archiving a population with coldpack.
- * - one time: S3 requests from `predictRequests` priced per class (LIST and manifest PUTs at STANDARD,
- *   bundle uploads at the archive class's PUT price, GETs, free DeleteObjects); file-index writes
- *   (one item per object, write units on the table and on the `by_name` GSI); bookkeeping writes; worker
- *   compute at Fargate prices; one SNS summary.
- * - monthly: bundle bytes at the class rate, the class's per-object overhead per bundle, manifests at
- *   STANDARD, the file index in DynamoDB (table + GSI, 100 bytes overhead per item; the 25 GB free tier
- *   is not deducted because other tables share it) and its point-in-time recovery (the stack enables PITR;
- *   billed on the table's size, GSIs not counted). Storage GiB = 2^30 bytes.
- * - one time also: interface-endpoint data processing (upper bound) unless `interfaceEndpoints` is 0.
- * Bundle uploads (PUT class) and the verifying HeadObject (GET class) are separate lines.
- * @param input population, class, horizon, packing, compute (see {@link ColdpackCostInput})
+ * - one time: S3 requests from `predictRequests` priced per class (LIST and manifest PUTs at STANDARD; bundle
+ *   PutObject/CompleteMultipartUpload at the class PUT price and, for GLACIER/DEEP_ARCHIVE, CreateMultipartUpload
+ *   and UploadPart at the STANDARD PUT price; the verifying HeadObject at the class GET price; GETs; free
+ *   DeleteObjects); the catalog writes (`catalogCost`: one directory item per bundle, plus per-file rows with
+ *   `per_file`); bookkeeping writes; worker compute at the stack's Fargate size and capacity; the run's network
+ *   line (`networkCostItems`); one SNS summary.
+ * - monthly: bundle bytes at the class rate, the class's per-object overhead per bundle, manifests at STANDARD,
+ *   the catalog's storage (and PITR where enabled). Storage GiB = 2^30 bytes.
+ * @param input population, class, horizon, packing, compute, catalog and network (see {@link ColdpackCostInput})
  * @param table price table
  * @throws ValidationError when the table lacks a needed price or a throughput is not positive
  */
 export function coldpackCost(input: ColdpackCostInput, table: PriceTable): ColdpackCost {
   const { population, storageClass } = input;
+  const mode = input.catalog ?? DEFAULT_CATALOG_MODE;
+  const compute = input.compute ?? DEFAULT_COMPUTE;
   const plan = planBundles(population, input);
   const requests = predictRequests({
     objects: population.objects,
@@ -88,6 +99,7 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
     storageClass,
     shards: plan.shards,
     avgKeyBytes: population.avg_key_bytes,
+    catalog: mode,
     ...(input.listing === undefined ? {} : { listing: input.listing }),
     ...(input.deleteSource === undefined ? {} : { deleteSource: input.deleteSource }),
   });
@@ -101,31 +113,35 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
     const usd = lines.reduce((s, l) => s + l.usd, 0);
     return [{ ...costItem(g.name, n, 'requests', n === 0 ? 0 : usd / n, lines.map((l) => l.key).join(', ') || 'none', g.detail), usd }];
   });
+  const catalog = catalogCost({
+    mode,
+    objects: population.objects,
+    bundles: plan.bundles,
+    avgKeyBytes: population.avg_key_bytes,
+    ...(input.bucketNameBytes === undefined ? {} : { bucketNameBytes: input.bucketNameBytes }),
+    ...(input.perFilePitr === undefined ? {} : { perFilePitr: input.perFilePitr }),
+  }, table);
   const wruPrice = priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6;
-  const itemBytes = indexItemBytes(population.avg_key_bytes, input.bucketNameBytes ?? DEFAULT_BUCKET_NAME_BYTES);
-  const wruPerItem = writeUnitsPerItem(itemBytes, priceOf(table, 'dynamodb.write_request_unit_bytes'));
   const bookkeeping = plan.bundles > 0 ? BOOKKEEPING_WRU.perJob + BOOKKEEPING_WRU.perShard * plan.shards + BOOKKEEPING_WRU.perBundle * plan.bundles : 0;
+  const deleting = input.deleteSource ?? true;
   oneTime.push(
-    costItem('index_writes', population.objects * wruPerItem, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
-      `${wruPerItem} WRU per object: ~${itemBytes}-byte item on the files table + the by_name GSI; ` +
-        `${requests[requestKey('DynamoDB', 'BatchWriteItem')] ?? 0} BatchWriteItem calls`),
+    ...catalog.one_time,
     costItem('bookkeeping_writes', bookkeeping, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
       `job, shard and bundle items (${BOOKKEEPING_WRU.perJob} per job, ${BOOKKEEPING_WRU.perShard} per shard, ${BOOKKEEPING_WRU.perBundle} per bundle)`),
-    computeCostItem(table, population.objects, population.bytes, plan.shards, input.compute ?? DEFAULT_COMPUTE),
+    computeCostItem(table, population.objects, population.bytes, plan.shards, compute),
+    ...networkCostItems({
+      network: input.network ?? DEFAULT_NETWORK_MODE,
+      ...(input.gatewayEndpoints === undefined ? {} : { gatewayEndpoints: input.gatewayEndpoints }),
+      tasks: plan.shards === 0 ? 0 : plan.shards + STEP_TASKS_PER_JOB,
+      taskHours: jobTaskHours(population.objects, population.bytes, plan.shards, compute),
+      s3Bytes: population.bytes + plan.bundleBytes + plan.manifestBytes * (deleting ? 2 : 1),
+    }, table),
     costItem('notification', plan.bundles > 0 ? 1 : 0, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6,
-      'sns.publish_per_million', 'one SNS summary per job'),
+      'sns.publish_per_million', 'one SNS summary per job (published by the Batch job-state Lambda)'),
   );
-  if ((input.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS) > 0 && plan.bundles > 0) {
-    oneTime.push(costItem('endpoint_data_processing', plan.shards * WORKER_IMAGE_GB, 'GiB', priceOf(table, 'vpc.interface_endpoint.data_processed_per_gb'),
-      'vpc.interface_endpoint.data_processed_per_gb',
-      `upper bound: the ${WORKER_IMAGE_GB} GB worker image per shard task through the interface endpoints (layers usually come ` +
-        'through the free S3 gateway endpoint); logs and SNS traffic are small'));
-  }
   const cls = classPrices(table, storageClass);
   const standard = classPrices(table, 'STANDARD');
   const p = classKeyPrefix(storageClass);
-  const storedIndex = storedBytesPerItem(itemBytes, priceOf(table, 'dynamodb.item_storage_overhead'));
-  const tableIndex = storedBytesPerItem(itemBytes, priceOf(table, 'dynamodb.item_storage_overhead'), 0);
   const monthly: CostItem[] = [
     costItem('bundle_storage', plan.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, `${p}.storage`,
       `${plan.bundles} bundles incl. zip headers and manifest entries`),
@@ -139,11 +155,13 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
   monthly.push(
     costItem('manifest_storage', plan.manifestBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
       's3.standard.storage_first_50tb', 'gzip CSV manifests beside the bundles'),
-    costItem('index_storage', (population.objects * storedIndex) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.storage_standard'),
-      'dynamodb.storage_standard, dynamodb.item_storage_overhead', `${storedIndex} bytes per object (table + by_name GSI, 100 B overhead each)`),
-    costItem('index_pitr', (population.objects * tableIndex) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.pitr_per_gb_month'),
-      'dynamodb.pitr_per_gb_month, dynamodb.item_storage_overhead',
-      `point-in-time recovery on the files table size: ${tableIndex} bytes per object (the GSI is not counted)`),
+    ...catalog.monthly,
   );
-  return { ...breakdown(oneTime, monthly, input.months), plan, requests, index_item_bytes: itemBytes };
+  return {
+    ...breakdown(oneTime, monthly, input.months),
+    plan,
+    requests,
+    index_item_bytes: catalog.index_item_bytes,
+    directory_item_bytes: catalog.directory_item_bytes,
+  };
 }

@@ -1,16 +1,45 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE } from '../domain/archive-request.js';
+import { MAX_FILES_PER_BUNDLE_LIMIT } from '../domain/archive-request-builder.js';
+import { MAX_OBJECT_BYTES } from '../domain/s3-names.js';
 import { populationFromAverage, DEFAULT_AVG_KEY_BYTES, type Population } from './population.js';
 import { DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
 import type { RestoreTier, TargetStorageClass } from './storage-class-prices.js';
-import { DEFAULT_AZS, DEFAULT_INTERFACE_ENDPOINTS, type DeploymentOptions } from './deployment-cost.js';
+import type { DeploymentOptions } from './deployment-cost.js';
+import { CATALOG_MODES, DEFAULT_CATALOG_MODE, type CatalogMode } from './catalog-cost.js';
+import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode } from './stack-defaults.js';
+
+/**
+ * Most objects an estimate accepts: 10^12 (a trillion; coldpack is built for billions). With the
+ * size bound below it keeps every figure finite; the model computes in closed form, so its time does
+ * not grow with the population.
+ */
+export const MAX_ESTIMATE_OBJECTS = 1_000_000_000_000;
+/** Largest average object size an estimate accepts: S3's largest object ({@link MAX_OBJECT_BYTES}, 48.8 TiB). */
+export const MAX_ESTIMATE_OBJECT_BYTES = MAX_OBJECT_BYTES;
+/** Largest histogram bucket edge: 2^46 bytes (64 TiB), the power-of-two edge above S3's largest object. */
+export const MAX_HISTOGRAM_EDGE_BYTES = 2 ** 46;
+/** Most histogram buckets: 64 (a streamed histogram has one per power of two, about 37). */
+export const MAX_HISTOGRAM_BUCKETS = 64;
+/** Largest dollar amount accepted (`deployment.fixed_monthly_usd`): 10^9 USD per month. */
+export const MAX_ESTIMATE_USD = 1_000_000_000;
+/** Worker throughput bounds: 0.001-1,000,000 objects/s and 0.001-100,000 MB/s. */
+export const MAX_OBJECTS_PER_SECOND = 1_000_000;
+/** Largest `compute.mb_per_second`: 100,000 MB/s (100 GB/s). */
+export const MAX_MB_PER_SECOND = 100_000;
+/** Smallest throughput accepted (objects/s or MB/s): 0.001. */
+export const MIN_THROUGHPUT = 0.001;
+/** Fargate task size limits: 0.25-16 vCPU, 0.5-120 GB (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size). */
+export const MAX_FARGATE_VCPU = 16;
+/** Largest Fargate task memory: 120 GB. */
+export const MAX_FARGATE_MEMORY_GB = 120;
 
 const bucketSchema = z.strictObject({
-  min_bytes: z.number().nonnegative(),
-  max_bytes: z.number().positive().nullable(),
-  objects: z.number().int().nonnegative(),
-  bytes: z.number().nonnegative(),
+  min_bytes: z.number().nonnegative().max(MAX_HISTOGRAM_EDGE_BYTES),
+  max_bytes: z.number().positive().max(MAX_HISTOGRAM_EDGE_BYTES).nullable(),
+  objects: z.number().int().nonnegative().max(MAX_ESTIMATE_OBJECTS),
+  bytes: z.number().nonnegative().max(MAX_ESTIMATE_OBJECTS * MAX_HISTOGRAM_EDGE_BYTES),
 });
 
 /** RestoreObject `Days` of `coldpack restore` (3, `DEFAULT_DAYS` in src/restore/views.ts; a unit test keeps them equal). */
@@ -23,47 +52,64 @@ export const DEFAULT_RESTORE_BUCKET_DAYS = 7;
  * Body of an estimate request (`POST /estimate`, and what the CLI builds): the population either as
  * `objects` + `avg_size_bytes` or as a `histogram` (buckets as in the estimate's own JSON), plus optional
  * settings. Unknown keys are rejected. Restore defaults match `coldpack restore` (Standard tier, `Days` 3)
- * and the stack (restored files kept 7 days); `deployment` (default: 2 AZs, 5 interface endpoints, share 1)
- * prices the stack's fixed monthly cost.
+ * and the stack (restored files kept 7 days); `network` (default `private`), `deployment.azs` (default 1),
+ * `deployment.gateway_endpoints` (`existing` only, default true) and `deployment.share` price the stack's fixed
+ * monthly cost and the run's network line; `catalog` (default `compact`) prices the DynamoDB catalog.
  */
 export const estimateRequestSchema = z
   .strictObject({
-    objects: z.number().int().nonnegative().optional(),
-    avg_size_bytes: z.number().nonnegative().optional(),
+    objects: z.number().int().nonnegative().max(MAX_ESTIMATE_OBJECTS, { error: 'at most 10^12 objects' }).optional(),
+    avg_size_bytes: z
+      .number()
+      .nonnegative()
+      .max(MAX_ESTIMATE_OBJECT_BYTES, { error: `at most ${MAX_ESTIMATE_OBJECT_BYTES} bytes (48.8 TiB, S3's largest object)` })
+      .optional(),
     avg_key_bytes: z.number().positive().max(1024).optional(),
-    histogram: z.array(bucketSchema).optional(),
+    histogram: z.array(bucketSchema).max(MAX_HISTOGRAM_BUCKETS).optional(),
     storage_class: z.enum(['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA']).default('DEEP_ARCHIVE'),
     archive_size_mb: z.number().positive().max(5_000_000).default(DEFAULT_ARCHIVE_SIZE_MB),
-    max_files_per_bundle: z.number().int().positive().default(DEFAULT_MAX_FILES_PER_BUNDLE),
+    max_files_per_bundle: z.number().int().positive().max(MAX_FILES_PER_BUNDLE_LIMIT).default(DEFAULT_MAX_FILES_PER_BUNDLE),
     months: z.number().nonnegative().max(1200).default(12),
     listing: z.enum(['list', 'manifest']).default('list'),
     delete_source: z.boolean().default(true),
     compression_ratio: z.number().positive().max(1).default(1),
-    restore_files: z.number().int().positive().default(100),
+    restore_files: z.number().int().positive().max(MAX_ESTIMATE_OBJECTS).default(100),
     restore_tier: z.enum(['Standard', 'Bulk', 'Expedited']).default('Standard'),
     restore_days: z.number().positive().max(30).default(DEFAULT_RESTORE_DAYS),
     restore_bucket_days: z.number().positive().max(365).default(DEFAULT_RESTORE_BUCKET_DAYS),
+    network: z.enum(NETWORK_MODES as [NetworkMode, ...NetworkMode[]]).default(DEFAULT_NETWORK_MODE),
+    catalog: z.enum(CATALOG_MODES as [CatalogMode, ...CatalogMode[]]).default(DEFAULT_CATALOG_MODE),
+    catalog_pitr: z.boolean().default(false),
     deployment: z
       .strictObject({
-        azs: z.number().int().min(1).max(6).default(DEFAULT_AZS),
-        interface_endpoints: z.number().int().min(0).max(20).default(DEFAULT_INTERFACE_ENDPOINTS),
+        azs: z.number().int().min(1).max(6).default(DEFAULT_MAX_AZS),
+        gateway_endpoints: z.boolean().default(true),
         share: z.number().positive().max(1).default(1),
-        fixed_monthly_usd: z.number().nonnegative().optional(),
+        fixed_monthly_usd: z.number().nonnegative().max(MAX_ESTIMATE_USD).optional(),
       })
       .optional(),
     compute: z
       .strictObject({
-        objects_per_second: z.number().positive().optional(),
-        mb_per_second: z.number().positive().optional(),
-        vcpu: z.number().positive().optional(),
-        memory_gb: z.number().positive().optional(),
+        objects_per_second: z.number().min(MIN_THROUGHPUT).max(MAX_OBJECTS_PER_SECOND).optional(),
+        mb_per_second: z.number().min(MIN_THROUGHPUT).max(MAX_MB_PER_SECOND).optional(),
+        vcpu: z.number().positive().max(MAX_FARGATE_VCPU).optional(),
+        memory_gb: z.number().positive().max(MAX_FARGATE_MEMORY_GB).optional(),
         arch: z.enum(['x86', 'arm']).optional(),
+        capacity: z.enum(['FARGATE_SPOT', 'FARGATE']).optional(),
         spot_discount: z.number().min(0).max(0.9).optional(),
       })
       .optional(),
   })
   .refine((v) => (v.histogram !== undefined) !== (v.objects !== undefined && v.avg_size_bytes !== undefined), {
     message: 'give either objects and avg_size_bytes, or histogram',
+  })
+  .refine((v) => (v.histogram ?? []).reduce((n, b) => n + b.objects, 0) <= MAX_ESTIMATE_OBJECTS, {
+    message: `the histogram holds more than ${MAX_ESTIMATE_OBJECTS} objects`,
+    path: ['histogram'],
+  })
+  .refine((v) => v.network === 'existing' || (v.deployment?.gateway_endpoints ?? true), {
+    message: 'gateway_endpoints false needs network existing (a created VPC always has the gateway endpoints)',
+    path: ['deployment', 'gateway_endpoints'],
   });
 
 /** Parsed estimate request (defaults applied). */
@@ -87,7 +133,11 @@ export interface EstimateInput {
   /** Days extracted files are kept in the restore bucket. */
   readonly restoreBucketDays: number;
   readonly compute: ComputeProfile;
-  /** How the stack is deployed (fixed monthly cost). */
+  /** Catalog mode. */
+  readonly catalog: CatalogMode;
+  /** Point-in-time recovery on the per-file index (`per_file` only). */
+  readonly catalogPitr: boolean;
+  /** How the stack is deployed (network mode, fixed monthly cost). */
   readonly deployment: Required<Omit<DeploymentOptions, 'fixedMonthlyUsd'>> & Pick<DeploymentOptions, 'fixedMonthlyUsd'>;
 }
 
@@ -131,9 +181,12 @@ export function parseEstimateRequest(raw: unknown, population?: Population): Est
     restoreTier: r.restore_tier,
     restoreDays: r.restore_days,
     restoreBucketDays: r.restore_bucket_days,
+    catalog: r.catalog,
+    catalogPitr: r.catalog_pitr,
     deployment: {
-      azs: r.deployment?.azs ?? DEFAULT_AZS,
-      interfaceEndpoints: r.deployment?.interface_endpoints ?? DEFAULT_INTERFACE_ENDPOINTS,
+      network: r.network,
+      azs: r.deployment?.azs ?? DEFAULT_MAX_AZS,
+      gatewayEndpoints: r.deployment?.gateway_endpoints ?? true,
       share: r.deployment?.share ?? 1,
       ...(r.deployment?.fixed_monthly_usd === undefined ? {} : { fixedMonthlyUsd: r.deployment.fixed_monthly_usd }),
     },
@@ -143,7 +196,8 @@ export function parseEstimateRequest(raw: unknown, population?: Population): Est
       vcpu: c.vcpu ?? DEFAULT_COMPUTE.vcpu,
       memoryGb: c.memory_gb ?? DEFAULT_COMPUTE.memoryGb,
       arch: c.arch ?? DEFAULT_COMPUTE.arch,
-      spotDiscount: c.spot_discount ?? DEFAULT_COMPUTE.spotDiscount,
+      capacity: c.capacity ?? DEFAULT_COMPUTE.capacity,
+      ...(c.spot_discount === undefined ? {} : { spotDiscount: c.spot_discount }),
     },
   };
 }

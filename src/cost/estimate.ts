@@ -8,6 +8,7 @@ import type { CostBreakdown } from './cost-items.js';
 import type { RequestCounts } from './requests.js';
 import type { EstimateInput } from './estimate-input.js';
 import { deploymentCost, type DeploymentCost } from './deployment-cost.js';
+import { spotDiscountOf } from './compute-cost.js';
 
 /**
  * One point of the cost-vs-object-count chart: totals over the horizon for `objects` of the same average
@@ -36,6 +37,10 @@ export interface EstimateResult {
     readonly archive_size_bytes: number;
     readonly max_files_per_bundle: number;
     readonly months: number;
+    /** Network mode of the stack priced. */
+    readonly network: string;
+    /** Catalog mode priced. */
+    readonly catalog: string;
   };
   readonly prices: { readonly region: string; readonly as_of: string };
   /** A lifecycle rule that transitions every object (explicit `ObjectSizeGreaterThan` filter). */
@@ -48,6 +53,7 @@ export interface EstimateResult {
     readonly bundle_bytes: number;
     readonly part_size_bytes: number;
     readonly index_item_bytes: number;
+    readonly directory_item_bytes: number;
     readonly requests: RequestCounts;
     /** one_time_usd + monthly_usd × months: what the archive itself costs, without the stack. */
     readonly variable_total_usd: number;
@@ -120,7 +126,10 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
     listing: input.listing,
     deleteSource: input.deleteSource,
     compute: input.compute,
-    interfaceEndpoints: input.deployment.interfaceEndpoints,
+    catalog: input.catalog,
+    perFilePitr: input.catalogPitr,
+    network: input.deployment.network,
+    gatewayEndpoints: input.deployment.gatewayEndpoints,
   };
   const deployment = deploymentCost(input.deployment, prices);
   const fixedMonthly = deployment.charged_monthly_usd;
@@ -143,7 +152,7 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
       coldpack_usd: coldpackCost({ ...settings, population: p }, prices).total_usd + fixedTotal,
     };
   });
-  const { plan, requests, index_item_bytes, ...coldpackBreakdown } = coldpack;
+  const { plan, requests, index_item_bytes, directory_item_bytes, ...coldpackBreakdown } = coldpack;
   return roundNumbers({
     input: {
       objects: population.objects,
@@ -155,6 +164,8 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
       archive_size_bytes: input.maxBundleBytes,
       max_files_per_bundle: input.maxFilesPerBundle,
       months,
+      network: input.deployment.network,
+      catalog: input.catalog,
     },
     prices: { region: prices.region, as_of: prices.as_of },
     lifecycle,
@@ -166,6 +177,7 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
       bundle_bytes: plan.bundleBytes,
       part_size_bytes: plan.partBytes,
       index_item_bytes,
+      directory_item_bytes,
       requests,
       variable_total_usd: coldpack.total_usd,
       fixed_monthly_usd: fixedMonthly,
@@ -193,11 +205,21 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
     chart,
     assumptions: [
       `totals count one-time costs plus ${months} month(s) of storage; coldpack.total_usd includes ${months} month(s) of the ` +
-        `stack's fixed cost (${deployment.interface_endpoints} interface endpoints × ${deployment.azs} AZ(s), share ${deployment.share})`,
+        `stack's fixed cost (network ${deployment.network}: ${deployment.interface_endpoints} interface endpoints` +
+        `${deployment.network === 'existing' ? '' : ` × ${deployment.azs} AZ(s)`}, share ${deployment.share})`,
       `worker throughput ${input.compute.objectsPerSecond} objects/s and ${input.compute.bytesPerSecond / 1e6} MB/s per ` +
-        `${input.compute.vcpu} vCPU / ${input.compute.memoryGb} GB Fargate task (pass measured figures)`,
-      `file-index item ≈ ${index_item_bytes} bytes, written to the files table and its by_name GSI (ALL projection); ` +
-        'point-in-time recovery billed on the table size',
+        `${input.compute.vcpu} vCPU / ${input.compute.memoryGb} GB ${input.compute.capacity} task is an ASSUMPTION: measure it with ` +
+        '`npm run bench` and pass --objects-per-second / --mb-per-second',
+      input.compute.capacity === 'FARGATE_SPOT'
+        ? `Fargate Spot priced at ${Math.round(spotDiscountOf(prices, input.compute) * 100)}% off on demand (the Spot price varies; pass compute.spot_discount)`
+        : 'Fargate on demand',
+      input.catalog === 'compact'
+        ? `compact catalog: one ~${directory_item_bytes}-byte directory item per bundle; per-file rows only in the manifests (S3)`
+        : `per-file index: ~${index_item_bytes}-byte item per file on a Standard-IA table + keys-only by_name GSI, ` +
+          `point-in-time recovery ${input.catalogPitr ? 'on' : 'off'}; plus the bundle directory`,
+      ...(deployment.network === 'existing'
+        ? [`imported VPC: its egress is assumed to be a NAT gateway (${deployment.gateway_endpoints ? 'only image pulls go through it' : 'S3 traffic goes through it: no gateway endpoints'})`]
+        : []),
       'free tiers not deducted (DynamoDB 25 GB, S3, Lambda, CloudWatch alarms)',
       `bundles are packed from objects of the average size per shard; stored/source ratio ${input.compressionRatio}`,
       'prices: see src/cost/prices/aws-us-east-1.json; several are third-party figures to verify on the AWS pricing pages',

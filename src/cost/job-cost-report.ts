@@ -1,9 +1,9 @@
-import { priceOf, type PriceTable } from './price-table.js';
+import type { PriceTable } from './price-table.js';
 import { priceMeterSnapshot, type MeteredUsage, type MeterPricingOptions } from './meter-pricing.js';
 import { lifecycleCost } from './lifecycle-cost.js';
 import { classPrices, type TargetStorageClass } from './storage-class-prices.js';
 import { populationFromAverage, DEFAULT_AVG_KEY_BYTES } from './population.js';
-import { indexItemBytes, storedBytesPerItem } from './index-items.js';
+import { catalogCost, DEFAULT_CATALOG_MODE, type CatalogMode } from './catalog-cost.js';
 import { fargateHourlyUsd, DEFAULT_COMPUTE, type ComputeProfile } from './compute-cost.js';
 import { breakdown, costItem, type CostBreakdown, type CostItem } from './cost-items.js';
 import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
@@ -30,6 +30,8 @@ export interface JobCostInput {
   readonly avgKeyBytes?: number;
   /** Horizon in months for the totals. Default 12. */
   readonly months?: number;
+  /** Catalog mode the job wrote (its storage is priced monthly). Default `compact`. */
+  readonly catalog?: CatalogMode;
   /** Write units per item by table for items without reported ConsumedCapacity (see `priceMeterSnapshot`). */
   readonly writeUnitsPerItem?: MeterPricingOptions['writeUnitsPerItem'];
 }
@@ -51,7 +53,7 @@ export interface JobCostReport {
 /**
  * Cost section of an archive job's report: the meter's counted requests and DynamoDB writes priced with the
  * table (plus worker time at Fargate prices when given), the monthly storage of what was written (bundles at
- * the class rate with the per-object archive overhead per bundle, the file index on table + GSI), and a
+ * the class rate with the per-object archive overhead per bundle, the catalog's storage per `catalogCost`), and a
  * lifecycle rule's cost for the same files (objects of the job's average size), with the saving.
  * @param input the job's totals and meter snapshot
  * @param table price table
@@ -73,15 +75,16 @@ export function jobCostReport(input: JobCostInput, table: PriceTable): JobCostRe
   }
   const cls = classPrices(table, input.storageClass);
   const std = classPrices(table, 'STANDARD');
-  const item = indexItemBytes(input.avgKeyBytes ?? DEFAULT_AVG_KEY_BYTES);
-  const stored = storedBytesPerItem(item, priceOf(table, 'dynamodb.item_storage_overhead'));
+  const catalog = catalogCost(
+    { mode: input.catalog ?? DEFAULT_CATALOG_MODE, objects: input.files, bundles: input.bundles, avgKeyBytes: input.avgKeyBytes ?? DEFAULT_AVG_KEY_BYTES },
+    table,
+  );
   const monthly: CostItem[] = [
     costItem('bundle_storage', input.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, 'storage of the class'),
     costItem('bundle_archive_overhead', input.bundles, 'bundle-months',
       ((cls.overheadStandardKb * std.storagePerGbMonth + cls.overheadArchiveKb * cls.storagePerGbMonth) * AWS_KB_BYTES) / BILLED_GB_BYTES,
       'per_object_overhead_*'),
-    costItem('index_storage', (input.files * stored) / BILLED_GB_BYTES, 'GiB-month', priceOf(table, 'dynamodb.storage_standard'),
-      'dynamodb.storage_standard'),
+    ...catalog.monthly,
   ];
   const measured = breakdown(oneTime, monthly, months);
   const population = populationFromAverage(input.files, input.files === 0 ? 0 : input.bytes / input.files);

@@ -6,22 +6,13 @@ import { AWS_KB_BYTES, BILLED_GB_BYTES } from './units.js';
 
 /**
  * S3's default minimum object size for lifecycle transitions since September 2024
- * (`TransitionDefaultMinimumObjectSize` = `all_storage_classes_128K`): 128 KB = 131,072 bytes; smaller
- * objects stay where they are unless the rule has an explicit `ObjectSizeGreaterThan` filter.
+ * (`TransitionDefaultMinimumObjectSize` = `all_storage_classes_128K`, for every storage class): 128 KB =
+ * 131,072 bytes; smaller objects stay where they are. A rule's own `ObjectSizeGreaterThan`/`ObjectSizeLessThan`
+ * filter decides instead ("Custom filters always take precedence over the default transition behavior"), for
+ * every class, STANDARD_IA and GLACIER_IR included (where objects under 128 KB are then billed as 128 KB).
  * Source: https://docs.aws.amazon.com/boto3/latest/reference/services/s3/bucketlifecycleconfiguration/transition_default_minimum_object_size.html
  */
 export const DEFAULT_MIN_TRANSITION_BYTES = 128 * AWS_KB_BYTES;
-
-/**
- * Classes S3 never transitions objects under 128 KB into, whatever the rule's filter: STANDARD_IA (from
- * STANDARD) and GLACIER_IR (from STANDARD or STANDARD_IA). Such objects stay in STANDARD.
- * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
- * ("Objects smaller than 128 KB").
- */
-export const HARD_MIN_TRANSITION_BYTES: Readonly<Partial<Record<TargetStorageClass, number>>> = Object.freeze({
-  STANDARD_IA: 128 * AWS_KB_BYTES,
-  GLACIER_IR: 128 * AWS_KB_BYTES,
-});
 
 /** Inputs of {@link lifecycleCost}. */
 export interface LifecycleCostInput {
@@ -33,9 +24,9 @@ export interface LifecycleCostInput {
   readonly months: number;
   /**
    * Objects smaller than this many bytes are not transitioned and stay in STANDARD. 0 = every object is
-   * transitioned (a rule with an explicit `ObjectSizeGreaterThan` filter, or `varies_by_storage_class` for
-   * GLACIER/DEEP_ARCHIVE); {@link DEFAULT_MIN_TRANSITION_BYTES} = S3's default since 2024. Default 0.
-   * STANDARD_IA and GLACIER_IR never take objects under 128 KB ({@link HARD_MIN_TRANSITION_BYTES}), whatever this says.
+   * transitioned (a rule with its own size filter, e.g. `ObjectSizeGreaterThan` 0, for any class; or
+   * `varies_by_storage_class` for GLACIER/DEEP_ARCHIVE); {@link DEFAULT_MIN_TRANSITION_BYTES} = S3's default since
+   * 2024 for a rule without a size filter. Default 0.
    */
   readonly minTransitionBytes?: number;
 }
@@ -46,8 +37,7 @@ export interface LifecycleCostInput {
  * - monthly: the transitioned bytes at the class rate (each object billed at least the class's minimum
  *   billable size, 128 KB for STANDARD_IA and GLACIER_IR), the per-object archive overhead for GLACIER and
  *   DEEP_ARCHIVE (8 KB at STANDARD + 32 KB at the class rate, http://docs.aws.amazon.com/AmazonS3/latest/dev/object-archival.html),
- *   and the bytes of objects below `minTransitionBytes` (at least 128 KB for STANDARD_IA and GLACIER_IR,
- *   which S3 never transitions smaller objects into), which stay in STANDARD.
+ *   and the bytes of objects below `minTransitionBytes`, which stay in STANDARD.
  * Storage GB = 2^30 bytes; KB = 1,024 bytes.
  * @param input population, target class, horizon, minimum transition size
  * @param table price table
@@ -58,8 +48,7 @@ export function lifecycleCost(input: LifecycleCostInput, table: PriceTable): Cos
   const cls = classPrices(table, input.storageClass);
   const standard = classPrices(table, 'STANDARD');
   const p = classKeyPrefix(input.storageClass);
-  const hardMin = HARD_MIN_TRANSITION_BYTES[input.storageClass] ?? 0;
-  const threshold = Math.max(input.minTransitionBytes ?? 0, hardMin);
+  const threshold = input.minTransitionBytes ?? 0;
   const minBillable = cls.minBillableKb * AWS_KB_BYTES;
   let objects = 0;
   let billedBytes = 0;
@@ -96,8 +85,7 @@ export function lifecycleCost(input: LifecycleCostInput, table: PriceTable): Cos
   if (leftObjects > 0) {
     monthly.push(costItem('left_in_standard', leftBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
       's3.standard.storage_first_50tb, s3.lifecycle.default_min_transition_object_size',
-      `${leftObjects} objects below ${threshold} bytes are not transitioned` +
-        (threshold === hardMin ? ` (S3 never transitions objects under 128 KB into ${input.storageClass})` : '')));
+      `${leftObjects} objects below ${threshold} bytes are not transitioned (S3's default minimum; a size filter in the rule would decide instead)`));
   }
   return breakdown(oneTime, monthly, input.months);
 }

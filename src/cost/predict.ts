@@ -2,6 +2,7 @@ import type { ArchiveStorageClass } from '../domain/model.js';
 import { planBundles, type BundlePlan, type BundlePlanOptions } from './bundle-plan.js';
 import { populationFromAverage, DEFAULT_AVG_KEY_BYTES } from './population.js';
 import { predictRequests, type RequestCounts } from './requests.js';
+import type { CatalogMode } from './catalog-cost.js';
 
 /** Inputs of {@link predictRunRequests}: a run described by its totals, before it happens. */
 export interface RunPredictionInput extends BundlePlanOptions {
@@ -17,6 +18,8 @@ export interface RunPredictionInput extends BundlePlanOptions {
   readonly listing?: 'list' | 'manifest';
   /** Delete sources after archiving. Default true. */
   readonly deleteSource?: boolean;
+  /** Catalog mode (`compact` or `per_file`). Default `compact`. */
+  readonly catalog?: CatalogMode;
 }
 
 /**
@@ -36,6 +39,7 @@ export function predictRunRequests(input: RunPredictionInput): { plan: BundlePla
     ...(input.storageClass === undefined ? {} : { storageClass: input.storageClass }),
     ...(input.listing === undefined ? {} : { listing: input.listing }),
     ...(input.deleteSource === undefined ? {} : { deleteSource: input.deleteSource }),
+    ...(input.catalog === undefined ? {} : { catalog: input.catalog }),
   });
   return { plan, requests };
 }

@@ -99,7 +99,7 @@ export function renderEstimateHtml(r: EstimateResult): string {
 <p>${escapeHtml(stack)}</p>
 <p>Break-even object size (variable cost only): ${escapeHtml(breakEven)}. Prices: ${escapeHtml(r.prices.region)} as of ${escapeHtml(r.prices.as_of)}.</p>
 ${renderCostChartSvg(r.chart)}
-${table(lifecycleTitle(r), r.lifecycle)}
+${table(lifecycleTitle(), r.lifecycle)}
 ${table(`coldpack, variable (${r.coldpack.bundles} bundles)`, { ...r.coldpack, total_usd: r.coldpack.variable_total_usd })}
 ${table(`Deployed stack, fixed cost (share ${r.deployment.share})`, {
   one_time: [],

@@ -27,20 +27,20 @@ function section(title: string, b: CostBreakdown): string[] {
 }
 
 /**
- * Title of the lifecycle section: "transition every object", or, for STANDARD_IA and GLACIER_IR, which
- * never take objects under 128 KB, that the smaller ones stay in STANDARD.
- * @param r the estimate
+ * Title of the lifecycle section: the rule transitions every object (its own size filter, e.g.
+ * `ObjectSizeGreaterThan` 0, overrides S3's 128 KB default for every class).
  */
-export function lifecycleTitle(r: EstimateResult): string {
-  return r.lifecycle.monthly.some((i) => i.name === 'left_in_standard')
-    ? `Lifecycle rule (objects under 128 KB are never transitioned into ${r.input.storage_class}: they stay in STANDARD)`
-    : 'Lifecycle rule (transition every object)';
+export function lifecycleTitle(): string {
+  return 'Lifecycle rule (transition every object: a size filter overrides the 128 KB default)';
 }
 
 function deploymentSection(r: EstimateResult): string[] {
   const d = r.deployment;
   const months = r.input.months;
-  const lines = [`Deployed stack, fixed cost (${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s), charged share ${d.share})`];
+  const where = d.network === 'existing'
+    ? `imported VPC, ${d.gateway_endpoints ? 'S3 + DynamoDB gateway endpoints' : 'no gateway endpoints'}`
+    : `${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s)`;
+  const lines = [`Deployed stack, fixed cost (network ${d.network}: ${where}; charged share ${d.share})`];
   for (const i of d.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)));
   lines.push(row('total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)));
   return lines;
@@ -68,10 +68,10 @@ export function renderEstimateText(r: EstimateResult): string {
   const lines = [
     `coldpack estimate: ${i.objects.toLocaleString('en-US')} objects, ${formatBytes(i.bytes)} ` +
       `(average ${formatBytes(i.avg_object_bytes)}), ${i.storage_class}, bundles up to ${i.archive_size_bytes / 1e6} MB, ` +
-      `${i.months} months, prices ${r.prices.region} as of ${r.prices.as_of}`,
+      `${i.months} months, network ${i.network}, catalog ${i.catalog}, prices ${r.prices.region} as of ${r.prices.as_of}`,
     '',
     row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
-    ...section(lifecycleTitle(r), r.lifecycle),
+    ...section(lifecycleTitle(), r.lifecycle),
     ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, {
       ...r.coldpack,
       total_usd: r.coldpack.variable_total_usd,

@@ -21,6 +21,28 @@ const PUT_TIER_OPERATIONS = new Set([
   'CreateBucket',
 ]);
 
+/**
+ * Multipart requests billed at the S3 Standard PUT rate when they write to GLACIER or DEEP_ARCHIVE: AWS bills
+ * CreateMultipartUpload, UploadPart and UploadPartCopy to these classes at Standard request rates and only the
+ * CompleteMultipartUpload (like a PutObject) at the class's PUT rate.
+ * Source: note 7 of https://docs.aws.amazon.com/AmazonS3/latest/userguide/aws-usage-report-understand.html
+ * (table entry `s3.multipart.archive_class_parts_at_standard_rate`).
+ */
+export const STANDARD_RATE_MULTIPART_OPERATIONS: ReadonlySet<string> = new Set(['CreateMultipartUpload', 'UploadPart', 'UploadPartCopy']);
+
+/** Classes whose multipart part requests are billed at the S3 Standard rate (see {@link STANDARD_RATE_MULTIPART_OPERATIONS}). */
+export const STANDARD_RATE_PART_CLASSES: ReadonlySet<ArchiveStorageClass> = new Set<ArchiveStorageClass>(['GLACIER', 'DEEP_ARCHIVE']);
+
+/**
+ * The storage class whose price applies to an S3 request on objects of `storageClass`: STANDARD for the
+ * multipart part requests to GLACIER and DEEP_ARCHIVE, else the class itself.
+ * @param operation SDK command name without `Command`, e.g. `UploadPart`
+ * @param storageClass class of the object written or read
+ */
+export function billedRequestClass(operation: string, storageClass: ArchiveStorageClass): ArchiveStorageClass {
+  return STANDARD_RATE_MULTIPART_OPERATIONS.has(operation) && STANDARD_RATE_PART_CLASSES.has(storageClass) ? 'STANDARD' : storageClass;
+}
+
 /** S3 operations that are free ("DELETE and CANCEL requests are free", see `s3.delete_requests_per_1000`). */
 const FREE_OPERATIONS = new Set(['DeleteObject', 'DeleteObjects', 'AbortMultipartUpload']);
 
@@ -41,8 +63,9 @@ export interface PricedRequestLine {
 }
 
 /**
- * Price S3 request counts with a price table. PUT/COPY/POST/LIST operations (including the multipart
- * calls) use the class's PUT price, DELETE-type requests are free, RestoreObject uses the archive
+ * Price S3 request counts with a price table. PUT/COPY/POST/LIST operations use the class's PUT price, except
+ * CreateMultipartUpload/UploadPart/UploadPartCopy to GLACIER and DEEP_ARCHIVE, which are billed at the STANDARD
+ * PUT price ({@link billedRequestClass}); DELETE-type requests are free, RestoreObject uses the archive
  * class's retrieval-request price for the tier (`S3:RestoreObject:<tier>`), every other S3 operation
  * uses the class's GET price. DynamoDB requests are priced per write/read unit elsewhere and appear here at
  * $0 with a note. Unknown qualifiers default to STANDARD.
@@ -73,7 +96,7 @@ export function priceRequestCounts(
       per1000 = retrievalPrices(table, restoreClass, tier).requestPer1000;
     } else {
       const cls = ARCHIVE_STORAGE_CLASSES.find((c) => c === qualifier) ?? 'STANDARD';
-      const prices = classPrices(table, cls);
+      const prices = classPrices(table, billedRequestClass(operation, cls));
       per1000 = PUT_TIER_OPERATIONS.has(operation) ? prices.putPer1000 : prices.getPer1000;
     }
     lines.push({ key, requests, usd_per_1000: per1000, usd: (requests * per1000) / 1000, ...(note ? { note } : {}) });

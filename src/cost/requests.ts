@@ -1,6 +1,7 @@
 import type { ArchiveStorageClass } from '../domain/model.js';
 import { ValidationError } from '../domain/errors.js';
 import { bundleUploadRequests, multipartPartSize, MIN_PART_BYTES, type BundleGroup } from './bundle-plan.js';
+import type { CatalogMode } from './catalog-cost.js';
 
 /**
  * Request counts keyed `<Service>:<Operation>[:<qualifier>]`, e.g. `S3:GetObject:STANDARD`,
@@ -64,6 +65,12 @@ export interface RequestPredictionInput {
   readonly deleteSource?: boolean;
   /** Whether the job records object tags (`archive_tags`): one `S3:GetObjectTagging:STANDARD` per object. Default false. */
   readonly readTags?: boolean;
+  /**
+   * Catalog mode (see `CatalogMode` in catalog-cost.ts): `per_file` writes the file index in BatchWriteItem calls of
+   * 25; `compact` writes no per-file rows. The bundle-directory item (one write when a bundle commits) is a
+   * bookkeeping write like the job and bundle items and is not predicted. Default `compact`.
+   */
+  readonly catalog?: CatalogMode;
 }
 
 function add(counts: Record<string, number>, key: string, n: number): void {
@@ -87,7 +94,8 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
  * - per object: one `S3:GetObject:STANDARD` (and one `S3:GetObjectTagging:STANDARD` with `readTags`);
  * - per bundle: one PutObject at `<class>` when smaller than its part size, else CreateMultipartUpload +
  *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
- *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; ceil(entries / 25) `DynamoDB:BatchWriteItem`;
+ *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; with the `per_file` catalog ceil(entries / 25)
+ *   `DynamoDB:BatchWriteItem` (none with the default `compact` catalog);
  * - finalize, when deleting: each manifest read back (GET) and ceil(objects / 1,000) DeleteObjects;
  *   one report `S3:PutObject:STANDARD`.
  * Part size per bundle = `multipartPartSize(sourceBytes + 200 × entries)` when `sourceBytes` is known, else
@@ -107,11 +115,12 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadBucket', 'STANDARD'), 1);
   if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
   else add(counts, requestKey('S3', 'GetObject', 'STANDARD'), passes * (input.manifestGets ?? 1));
-  for (let s = 0; s < shards; s++) {
-    const planBytes =
-      input.shardPlanBytes?.[s] ?? (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
-    addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
-  }
+  // Shard plans: the measured sizes given, then every other shard at the estimated size, in one step
+  // (closed form: the loop is bounded by the measured plans, never by a hypothetical shard count).
+  const measured = (input.shardPlanBytes ?? []).slice(0, shards);
+  for (const planBytes of measured) addUpload(counts, 'STANDARD', 1, planBytes, MIN_PART_BYTES);
+  const estimatedPlanBytes = (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
+  if (shards > measured.length) addUpload(counts, 'STANDARD', shards - measured.length, estimatedPlanBytes, MIN_PART_BYTES);
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
   if (input.readTags) add(counts, requestKey('S3', 'GetObjectTagging', 'STANDARD'), input.objects);
   let bundles = 0;
@@ -121,7 +130,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
     addUpload(counts, storageClass, group.count, group.bytes, multipartPartSize(expected));
     add(counts, requestKey('S3', 'HeadObject', storageClass), group.count);
     bundles += group.count;
-    batches += group.count * Math.ceil(group.entries / INDEX_BATCH_SIZE);
+    if (input.catalog === 'per_file') batches += group.count * Math.ceil(group.entries / INDEX_BATCH_SIZE);
   }
   add(counts, requestKey('S3', 'PutObject', 'STANDARD'), bundles + 1);
   if (input.deleteSource ?? true) {

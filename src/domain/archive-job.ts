@@ -32,9 +32,13 @@ export interface JobItem {
   readonly errors?: JobError[];
   /** Key of the report object in the archive bucket, once finalized. */
   readonly report_key?: string;
+  /** AWS Batch job ids submitted for the shards and finalize (written once by the job-state handler; a duplicate event submits nothing). */
+  readonly batch_refs?: readonly string[];
   readonly idempotency_key?: string;
   /** The first 100 `bucket/key` a manifest source listed more than once (dropped at plan time, counted in `n_duplicates_dropped`). */
   readonly duplicate_sample?: readonly string[];
+  /** Last heartbeat of the process running a step (ISO 8601 UTC), written every {@link JOB_HEARTBEAT_MS}. */
+  readonly heartbeat_at?: string;
   /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
   readonly [counter: `n_${string}`]: number | undefined;
 }
@@ -105,4 +109,30 @@ export function jobErrorOf(err: unknown, context = ''): JobError {
   const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
   const message = err instanceof Error ? (code === 'INTERNAL' ? `${err.name}: ${err.message}` : err.message) : String(err);
   return { code, message: `${context}${message}`.slice(0, 2000) };
+}
+
+/** How often a running step writes the job's `heartbeat_at`, in ms (default of the engine's `heartbeatMs`). */
+export const JOB_HEARTBEAT_MS = 30_000;
+
+/**
+ * After how long without a sign of life (heartbeat, or any update) a QUEUED or RUNNING job is
+ * stale and may be taken over by a resume, in ms: 15 minutes, 30 missed heartbeats, long enough
+ * for an AWS Batch job to wait in its queue between steps.
+ */
+export const JOB_STALE_AFTER_MS = 900_000;
+
+/** The job's last sign of life: its heartbeat, else its last update (ISO 8601 UTC). */
+export function lastSignOfLife(job: Pick<JobItem, 'heartbeat_at' | 'updated_at'>): string {
+  const hb = job.heartbeat_at;
+  return hb !== undefined && hb > job.updated_at ? hb : job.updated_at;
+}
+
+/**
+ * Whether a QUEUED or RUNNING job shows no sign of life for `staleAfterMs` (its process died, or
+ * its final writes failed): it may then be taken over by a resume. Finished and FAILED jobs are
+ * never stale.
+ */
+export function isStale(job: Pick<JobItem, 'status' | 'heartbeat_at' | 'updated_at'>, now: Date, staleAfterMs = JOB_STALE_AFTER_MS): boolean {
+  if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return false;
+  return Date.parse(lastSignOfLife(job)) < now.getTime() - staleAfterMs;
 }

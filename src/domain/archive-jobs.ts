@@ -43,6 +43,14 @@ export interface JobView {
   readonly errors?: readonly JobErrorView[];
   /** Final report (counts, bytes, requests, cost), present once the job has finished. */
   readonly report?: Readonly<Record<string, unknown>>;
+  /** Last heartbeat of the process running the job (ISO 8601 UTC), once a step ran. */
+  readonly heartbeat_at?: string;
+  /**
+   * True when the job is QUEUED or RUNNING but shows no sign of life for the stale period (15 min by
+   * default): its process died or its final writes failed. Resume it (`POST /archive/{job_id}/resume`,
+   * `coldpack archive --job <id>`); the monthly schedule resumes a stale job of its period.
+   */
+  readonly stale?: boolean;
 }
 
 /** Archive jobs: submit, read, and find by monthly period. */
@@ -55,6 +63,16 @@ export interface ArchiveJobs {
    * @throws ConflictError (409) with `details.job_id` when a job for the same bucket and prefix is RUNNING
    */
   submit(req: ArchiveRequest, opts: SubmitOptions): Promise<JobView>;
+  /**
+   * Resume a job: a FAILED one, or a QUEUED/RUNNING one whose heartbeat is stale, is taken over
+   * (QUEUED again, its source lock retaken) and started; a SUCCEEDED or PARTIAL one is returned as is.
+   * @param options `force`: take over a QUEUED/RUNNING job even with a fresh heartbeat (the CLI's
+   *   explicit `--job`, after the operator stopped the process)
+   * @throws NotFoundError (404) when the job does not exist
+   * @throws ConflictError (409 `JOB_RUNNING`) when the job is alive (fresh heartbeat), or another job holds its source
+   * @throws JobStartError (502) when the start fails (the job is FAILED again)
+   */
+  resume(jobId: string, options?: { readonly force?: boolean }): Promise<JobView>;
   /** The job with this id, or undefined when there is none. */
   get(jobId: string): Promise<JobView | undefined>;
   /**

@@ -1,6 +1,7 @@
 /**
- * coldpack's runtime configuration: read once at the edge (`src/entrypoints/config.ts`) into this
- * typed, frozen object and passed down. Domain code never reads `process.env`.
+ * coldpack's runtime configuration: read once at the edge (`src/entrypoints/config.ts`, the only
+ * reader of the environment, variable names in `./env-names.ts`) into this typed, frozen object and
+ * passed down. Domain code never reads `process.env`.
  */
 export interface ColdpackConfig {
   /** AWS region of the deployment, e.g. `us-east-1`. From AWS_REGION (default `us-east-1`). */
@@ -23,6 +24,36 @@ export interface ColdpackConfig {
   readonly sourceBuckets?: readonly string[];
   /** Concurrent source GETs per worker. COLDPACK_CONCURRENCY, default 64. */
   readonly concurrency: number;
+}
+
+/**
+ * Names of the AWS Batch resources archive jobs are submitted to (COLDPACK_JOB_RUNNER=aws-batch),
+ * as the CDK stack sets them (`infra/constructs/compute.ts`).
+ */
+export interface BatchRunnerConfig {
+  /** Job queue name or ARN (COLDPACK_JOB_QUEUE). */
+  readonly jobQueue: string;
+  /** Plan job definition (COLDPACK_JOB_DEFINITION_PLAN); unset in the plan job itself, which cannot name its own definition. */
+  readonly planJobDefinition?: string;
+  /** Shard job definition (COLDPACK_JOB_DEFINITION_SHARD). */
+  readonly shardJobDefinition: string;
+  /** Finalize job definition (COLDPACK_JOB_DEFINITION_FINALIZE). */
+  readonly finalizeJobDefinition: string;
+}
+
+/** Which attempt of an AWS Batch job this process is (outside Batch: attempt 1 of 1). */
+export interface WorkerAttempt {
+  /** 1-based attempt number (AWS_BATCH_JOB_ATTEMPT, set by Batch), default 1. */
+  readonly attempt: number;
+  /** Attempts the job definition allows (COLDPACK_WORKER_ATTEMPTS, set by the stack), default 1. */
+  readonly attempts: number;
+  /** Index of this child of an array job (AWS_BATCH_JOB_ARRAY_INDEX, set by Batch), 0-based. */
+  readonly arrayIndex?: number;
+}
+
+/** Whether no further attempt follows this one (`attempt` ≥ `attempts`): a failure is final. */
+export function isLastAttempt(w: WorkerAttempt): boolean {
+  return w.attempt >= w.attempts;
 }
 
 /** DynamoDB table names derived from {@link ColdpackConfig.tablePrefix}. */

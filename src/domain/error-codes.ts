@@ -25,6 +25,7 @@ export const ERROR_CODES = Object.freeze({
   // 4xx: the caller's input or state; nothing was written
   VALIDATION_ERROR: refused(400, 'a request field or CLI flag is invalid'),
   MALFORMED_JSON: refused(400, 'the request body is not valid JSON'),
+  MALFORMED_REQUEST: refused(400, 'the HTTP request itself could not be parsed (method, target, headers)'),
   SOURCE_NOT_FOUND: refused(400, 'the source bucket, prefix, manifest or key list does not exist'),
   SOURCE_EMPTY: refused(400, 'no objects under the requested prefix'),
   SOURCE_FORBIDDEN: refused(400, 'coldpack may not read the source'),
@@ -43,6 +44,7 @@ export const ERROR_CODES = Object.freeze({
   JOB_RUNNING: refused(409, 'a job for an overlapping source is running'),
   IDEMPOTENCY_KEY_REUSED: refused(409, 'an idempotency key was reused with another request'),
   PAYLOAD_TOO_LARGE: refused(413, 'the request body is larger than the API takes'),
+  HEADERS_TOO_LARGE: refused(431, 'the request line and headers are larger than the server takes'),
   QC_MISMATCH: refused(422, 'the listing differs from the expected file count or size'),
   // 5xx: coldpack, AWS or the configuration failed
   CONFIG_ERROR: failed(500, 'the server\u2019s configuration (environment) is invalid'),
@@ -55,6 +57,7 @@ export const ERROR_CODES = Object.freeze({
   UNPROCESSED_ITEMS: failed(503, 'DynamoDB left items unprocessed past the retry budget'),
   TOO_MANY_PARTS: failed(500, 'a multipart upload would pass S3\u2019s 10,000-part limit'),
   BATCH_SUBMIT_FAILED: failed(502, 'AWS Batch refused a job submission'),
+  JOB_START_FAILED: failed(502, 'the job was recorded but could not be started; it is marked FAILED (lock released) and can be resumed'),
   JOB_RUNNER_MISSING: failed(500, 'no job runner is configured'),
   NOTIFY_FAILED: failed(502, 'an SNS notification failed'),
   NOT_IMPLEMENTED: failed(501, 'the route is not available in this deployment'),

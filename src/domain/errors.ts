@@ -62,6 +62,21 @@ export class ConflictError extends ColdpackError {
   }
 }
 
+/**
+ * A job was recorded but its start (e.g. AWS Batch SubmitJob) failed: the answer names the job and
+ * the state it was left in (`FAILED`: lock released, the period free for the schedule; resumable).
+ * HTTP 502 `JOB_START_FAILED` with `{job_id, status}` in the body.
+ */
+export class JobStartError extends ColdpackError {
+  /** `{job_id, status}` returned to the caller (never secret: the caller's own job). */
+  readonly details: { readonly job_id: string; readonly status: string };
+  /** @param jobId the job; @param status the state it was left in; @param cause the starter's error */
+  constructor(jobId: string, status: string, cause: unknown) {
+    super('JOB_START_FAILED', `job ${jobId} was recorded but could not be started (${cause instanceof Error ? cause.name : 'error'}; the cause is logged); it is ${status}: resume it with POST /archive/${jobId}/resume or coldpack archive --job ${jobId}`, { expose: true, cause });
+    this.details = { job_id: jobId, status };
+  }
+}
+
 /** The quality-check guard failed: listing does not match what the source application announced. */
 export class QcMismatchError extends ColdpackError {
   /** @param message gives both the expected and the listed numbers */

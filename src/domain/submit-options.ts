@@ -6,4 +6,10 @@ export interface SubmitOptions {
    * instead of creating another one.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Called with the id once the request is recorded, before the work starts (the CLI prints it at
+   * once, so an interrupted `restore --wait` can be followed). Not called for an earlier request
+   * returned by its idempotency key.
+   */
+  readonly onRecorded?: (id: string) => void;
 }

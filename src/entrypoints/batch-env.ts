@@ -1,33 +1,20 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { BatchJobRunner } from '../adapters/batch-job-runner.js';
 import type { JobStarter } from '../archive/archive-service.js';
-import type { ColdpackConfig } from '../domain/config.js';
-import { ValidationError } from '../domain/errors.js';
+import type { BatchRunnerConfig, ColdpackConfig } from '../domain/config.js';
 
 /**
- * The AWS Batch job runner described by the environment, or undefined when jobs run in-process.
- * Variables (set by the CDK stack): COLDPACK_JOB_RUNNER=`aws-batch`, COLDPACK_JOB_QUEUE,
- * COLDPACK_JOB_DEFINITION_PLAN, _SHARD, _FINALIZE, _RESTORE.
- * @throws ValidationError when COLDPACK_JOB_RUNNER is `aws-batch` but a name is missing
+ * The AWS Batch job runner of the configuration (`ProcessConfig.jobRunner`, read once from
+ * COLDPACK_JOB_RUNNER=`aws-batch`, COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_PLAN, _SHARD,
+ * _FINALIZE by `readProcessConfig`), or undefined when jobs run in-process.
  */
-export function batchRunnerFromEnv(config: ColdpackConfig, env: NodeJS.ProcessEnv = process.env): BatchJobRunner | undefined {
-  if (env.COLDPACK_JOB_RUNNER !== 'aws-batch') return undefined;
-  const need = (name: string): string => {
-    const v = env[name];
-    if (!v) throw new ValidationError(`${name} must be set when COLDPACK_JOB_RUNNER=aws-batch`, name);
-    return v;
-  };
+export function batchRunnerOf(config: ColdpackConfig, runner: BatchRunnerConfig | undefined): BatchJobRunner | undefined {
+  if (runner === undefined) return undefined;
   const client = new BatchClient({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  return new BatchJobRunner(client, {
-    jobQueue: need('COLDPACK_JOB_QUEUE'),
-    shardJobDefinition: need('COLDPACK_JOB_DEFINITION_SHARD'),
-    finalizeJobDefinition: need('COLDPACK_JOB_DEFINITION_FINALIZE'),
-    ...(env.COLDPACK_JOB_DEFINITION_PLAN ? { planJobDefinition: env.COLDPACK_JOB_DEFINITION_PLAN } : {}),
-    ...(env.COLDPACK_JOB_DEFINITION_RESTORE ? { restoreJobDefinition: env.COLDPACK_JOB_DEFINITION_RESTORE } : {}),
-  });
+  return new BatchJobRunner(client, runner);
 }
 
-/** A {@link JobStarter} that submits the job's plan step to AWS Batch (the plan job then submits the shards and finalize). */
+/** A {@link JobStarter} that submits the job's plan step to AWS Batch (the job-state handler then submits the shards and finalize). */
 export function batchStarter(runner: BatchJobRunner): JobStarter {
   return {
     async start(jobId) {

@@ -1,55 +1,150 @@
-import type { ColdpackConfig } from '../domain/config.js';
-import { ValidationError } from '../domain/errors.js';
+/**
+ * The one reader of the environment: the zod schema of every variable coldpack reads
+ * (`./environment-schema.ts`, names in {@link ENV}), applied once at a process edge (CLI, Lambda
+ * handler, Batch worker) into a frozen, typed {@link ProcessConfig}. A bad value is a server
+ * misconfiguration: ColdpackError `CONFIG_ERROR` (HTTP 500, CLI exit 1) naming the variable,
+ * never a 400.
+ */
+import type { BatchRunnerConfig, ColdpackConfig, WorkerAttempt } from '../domain/config.js';
+import { ENV, JOB_RUNNERS } from '../domain/env-names.js';
+import { ColdpackError } from '../domain/errors.js';
+import type { ScheduleConfig } from './schedule-env.js';
+import { scheduleFromEnv } from './schedule-env.js';
+import { configError, parseEnvironment, type Environment } from './environment-schema.js';
 
-/** Documented defaults for the environment variables read by {@link loadConfig}. */
+export { EnvironmentSchema, parseEnvironment, type Environment } from './environment-schema.js';
+
+/** Documented defaults of the variables read by {@link readProcessConfig}. */
 export const CONFIG_DEFAULTS = Object.freeze({
   region: 'us-east-1',
   archiveBucket: 'coldpack-archive',
   restoreBucket: 'coldpack-restore',
   tablePrefix: 'coldpack-',
   concurrency: 64,
+  scheduleTimeZone: 'UTC',
 });
 
-function positiveInt(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ValidationError(`${name} must be a positive integer, got "${raw}"`, name);
-  return n;
+/** Everything a process reads from its environment, typed and frozen. */
+export interface ProcessConfig {
+  /** The services' configuration (buckets, tables, region, endpoint, limits). */
+  readonly coldpack: ColdpackConfig;
+  /** Lifetime of presigned URLs in restore notifications, 1-604,800 s; undefined = the restore default. */
+  readonly presignSeconds?: number;
+  /** AWS Batch names when COLDPACK_JOB_RUNNER=aws-batch; undefined = jobs run in this process. */
+  readonly jobRunner?: BatchRunnerConfig;
+  /** Attempt and array index of a Batch worker (outside Batch: attempt 1 of 1, no index). */
+  readonly worker: WorkerAttempt;
+  /** The monthly schedule (COLDPACK_SCHEDULE or COLDPACK_SCHEDULE_*); undefined = none configured. */
+  readonly schedule?: ScheduleConfig;
+  /** IANA zone of monthly periods: the schedule's zone, else COLDPACK_SCHEDULE_TIMEZONE, else `UTC`. */
+  readonly scheduleTimeZone: string;
+  /** Bearer token of `coldpack serve` (COLDPACK_API_TOKEN), when set. */
+  readonly apiToken?: string;
 }
 
-/**
- * Read coldpack's configuration from environment variables once, at a process edge (CLI, Lambda,
- * Batch worker), into a frozen {@link ColdpackConfig}. Explicit `overrides` (e.g. CLI flags) win.
- *
- * Variables: AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL, COLDPACK_ACCOUNT,
- * COLDPACK_ARCHIVE_BUCKET, COLDPACK_RESTORE_BUCKET, COLDPACK_TABLE_PREFIX, COLDPACK_TOPIC_ARN,
- * COLDPACK_ALLOWED_TOPIC_ARNS (comma-separated), COLDPACK_SOURCE_BUCKETS (comma-separated), COLDPACK_CONCURRENCY. Defaults: {@link CONFIG_DEFAULTS}.
- * @throws ValidationError when a numeric variable is not a positive integer
- */
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  overrides: Partial<ColdpackConfig> = {},
-): ColdpackConfig {
-  const pick = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
-  const endpoint = pick(env.AWS_ENDPOINT_URL);
-  const account = pick(env.COLDPACK_ACCOUNT);
-  const topicArn = pick(env.COLDPACK_TOPIC_ARN);
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function scheduleOf(env: Environment): ScheduleConfig | undefined {
+  try {
+    const schedule = scheduleFromEnv({
+      [ENV.SCHEDULE]: env[ENV.SCHEDULE],
+      [ENV.SCHEDULE_REQUEST]: env[ENV.SCHEDULE_REQUEST],
+      [ENV.SCHEDULE_TIMEZONE]: env[ENV.SCHEDULE_TIMEZONE],
+      [ENV.SCHEDULE_CRON]: env[ENV.SCHEDULE_CRON],
+      [ENV.SCHEDULE_PREFIX_TEMPLATE]: env[ENV.SCHEDULE_PREFIX_TEMPLATE],
+      [ENV.SCHEDULE_MONTH_OFFSET]: env[ENV.SCHEDULE_MONTH_OFFSET],
+    });
+    return schedule === undefined ? undefined : deepFreeze(schedule);
+  } catch (err) {
+    const field = err instanceof ColdpackError ? err.field : undefined;
+    throw configError(`invalid schedule configuration: ${err instanceof Error ? err.message : String(err)}`, field, err);
+  }
+}
+
+function coldpackConfig(env: Environment, overrides: Partial<ColdpackConfig>): ColdpackConfig {
+  const endpoint = env[ENV.ENDPOINT_URL];
+  const account = env[ENV.ACCOUNT];
+  const topicArn = env[ENV.TOPIC_ARN];
+  const sourceBuckets = env[ENV.SOURCE_BUCKETS];
   const base: ColdpackConfig = {
-    region: pick(env.AWS_REGION) ?? pick(env.AWS_DEFAULT_REGION) ?? CONFIG_DEFAULTS.region,
+    region: env[ENV.REGION] ?? env[ENV.DEFAULT_REGION] ?? CONFIG_DEFAULTS.region,
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(account === undefined ? {} : { account }),
     ...(topicArn === undefined ? {} : { topicArn }),
-    archiveBucket: pick(env.COLDPACK_ARCHIVE_BUCKET) ?? CONFIG_DEFAULTS.archiveBucket,
-    restoreBucket: pick(env.COLDPACK_RESTORE_BUCKET) ?? CONFIG_DEFAULTS.restoreBucket,
-    tablePrefix: pick(env.COLDPACK_TABLE_PREFIX) ?? CONFIG_DEFAULTS.tablePrefix,
-    allowedTopicArns: (pick(env.COLDPACK_ALLOWED_TOPIC_ARNS) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    ...(pick(env.COLDPACK_SOURCE_BUCKETS) ? { sourceBuckets: env.COLDPACK_SOURCE_BUCKETS!.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-    concurrency: positiveInt(env.COLDPACK_CONCURRENCY, 'COLDPACK_CONCURRENCY', CONFIG_DEFAULTS.concurrency),
+    archiveBucket: env[ENV.ARCHIVE_BUCKET] ?? CONFIG_DEFAULTS.archiveBucket,
+    restoreBucket: env[ENV.RESTORE_BUCKET] ?? CONFIG_DEFAULTS.restoreBucket,
+    tablePrefix: env[ENV.TABLE_PREFIX] ?? CONFIG_DEFAULTS.tablePrefix,
+    allowedTopicArns: Object.freeze([...env[ENV.ALLOWED_TOPIC_ARNS]]),
+    ...(sourceBuckets.length > 0 ? { sourceBuckets: Object.freeze([...sourceBuckets]) } : {}),
+    concurrency: env[ENV.CONCURRENCY] ?? CONFIG_DEFAULTS.concurrency,
   };
-  const merged = { ...base };
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-  return Object.freeze(merged);
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
+  return Object.freeze(merged as unknown as ColdpackConfig);
+}
+
+function jobRunnerOf(env: Environment): BatchRunnerConfig | undefined {
+  if (env[ENV.JOB_RUNNER] !== JOB_RUNNERS.AWS_BATCH) return undefined;
+  const plan = env[ENV.JOB_DEFINITION_PLAN];
+  return Object.freeze({
+    // Present: checked by the schema's refinement for aws-batch.
+    jobQueue: env[ENV.JOB_QUEUE]!,
+    shardJobDefinition: env[ENV.JOB_DEFINITION_SHARD]!,
+    finalizeJobDefinition: env[ENV.JOB_DEFINITION_FINALIZE]!,
+    ...(plan === undefined ? {} : { planJobDefinition: plan }),
+  });
+}
+
+/**
+ * Read the whole configuration of this process from `env` once, into a frozen {@link ProcessConfig}.
+ * `overrides` (e.g. CLI flags) win over the variables of {@link ProcessConfig.coldpack}.
+ * Defaults: {@link CONFIG_DEFAULTS}; variables: {@link ENV}.
+ * @throws ColdpackError `CONFIG_ERROR` (HTTP 500, exit 1) naming the bad variables
+ */
+export function readProcessConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<ColdpackConfig> = {},
+): ProcessConfig {
+  const parsed = parseEnvironment(env);
+  const schedule = scheduleOf(parsed);
+  const presignSeconds = parsed[ENV.PRESIGN_EXPIRES_SECONDS];
+  const jobRunner = jobRunnerOf(parsed);
+  const arrayIndex = parsed[ENV.BATCH_JOB_ARRAY_INDEX];
+  const apiToken = parsed[ENV.API_TOKEN];
+  return Object.freeze({
+    coldpack: coldpackConfig(parsed, overrides),
+    ...(presignSeconds === undefined ? {} : { presignSeconds }),
+    ...(jobRunner === undefined ? {} : { jobRunner }),
+    worker: Object.freeze({
+      attempt: parsed[ENV.BATCH_JOB_ATTEMPT] ?? 1,
+      attempts: parsed[ENV.WORKER_ATTEMPTS] ?? 1,
+      ...(arrayIndex === undefined ? {} : { arrayIndex }),
+    }),
+    ...(schedule === undefined ? {} : { schedule }),
+    scheduleTimeZone: schedule?.time_zone ?? parsed[ENV.SCHEDULE_TIMEZONE] ?? CONFIG_DEFAULTS.scheduleTimeZone,
+    ...(apiToken === undefined ? {} : { apiToken }),
+  });
+}
+
+/**
+ * The services' configuration ({@link ProcessConfig.coldpack}) read from `env`; the whole
+ * environment is validated on the way.
+ * @throws ColdpackError `CONFIG_ERROR` naming the bad variables
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<ColdpackConfig> = {},
+): ColdpackConfig {
+  return readProcessConfig(env, overrides).coldpack;
+}
+
+/** The restore options a process's environment sets (COLDPACK_PRESIGN_EXPIRES_SECONDS), for `createRestoreService`. */
+export function restoreOptionsOf(settings: Pick<ProcessConfig, 'presignSeconds'>): { readonly presignSeconds?: number } {
+  return settings.presignSeconds === undefined ? {} : { presignSeconds: settings.presignSeconds };
 }

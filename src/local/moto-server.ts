@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { ENV } from '../domain/env-names.js';
 import { ColdpackError } from '../domain/errors.js';
 
 /** A running moto server on the loopback interface. */
@@ -37,7 +38,8 @@ export async function freePort(): Promise<number> {
  * @throws ColdpackError `MOTO_MISSING` with install instructions when moto cannot be imported.
  */
 export function findMotoPython(): string {
-  const candidates = [process.env.COLDPACK_PYTHON, 'python3', 'python'].filter((c): c is string => !!c);
+  // Read here, not through the configuration: the local harness runs before (and without) one.
+  const candidates = [process.env[ENV.PYTHON], 'python3', 'python'].filter((c): c is string => !!c);
   for (const py of candidates) {
     try {
       return execFileSync(py, ['-c', 'import moto.server, sys; print(sys.executable)'], {

@@ -2,7 +2,7 @@
  * Lookups in the file index: the {@link FileLookup} port, and the choice of generation.
  * When no source bucket is given, every bucket the {@link ArchiveCatalog} knows is searched.
  */
-import { ValidationError } from '../domain/errors.js';
+import { MAX_PAGE_TOKEN_CHARS, badPageToken, decodePageToken, encodePageToken, isPlainObject, offsetOf } from '../domain/page-token.js';
 import type { FileIndexItem } from '../domain/model.js';
 import type { Page, PageRequest } from '../domain/page.js';
 import type { ArchiveCatalogStore } from '../domain/ports/archive-catalog-store.js';
@@ -19,24 +19,26 @@ export function pickGeneration(items: readonly FileIndexItem[], generation?: str
   return chosen[chosen.length - 1];
 }
 
+/** Position in a lookup across buckets (a page token's payload). */
 interface Token {
   /** Index into the bucket list. */
   b: number;
-  /** Inner token (DynamoDB page token or an offset). */
+  /** Inner token (the store's own page token, or a decimal offset for `byKey`). */
   t?: string;
 }
 function encode(t: Token): string {
-  return Buffer.from(JSON.stringify(t)).toString('base64url');
+  return encodePageToken(t);
+}
+/** A token's payload: `b` an offset, `t` absent or a string of at most {@link MAX_PAGE_TOKEN_CHARS}. */
+function tokenOf(v: unknown): Token | undefined {
+  if (!isPlainObject(v) || Object.keys(v).some((k) => k !== 'b' && k !== 't')) return undefined;
+  const b = offsetOf(v.b);
+  if (b === undefined) return undefined;
+  if (v.t === undefined) return { b };
+  return typeof v.t === 'string' && v.t.length > 0 && v.t.length <= MAX_PAGE_TOKEN_CHARS ? { b, t: v.t } : undefined;
 }
 function decode(s: string | undefined): Token {
-  if (!s) return { b: 0 };
-  try {
-    const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Token;
-    if (typeof t.b === 'number' && t.b >= 0) return t;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('nextToken is not a token this API returned', 'nextToken');
+  return decodePageToken(s, tokenOf) ?? { b: 0 };
 }
 
 /** {@link FileLookup} over the file index, across buckets when none is given. */
@@ -77,7 +79,9 @@ export class FileLookupService implements FileLookup {
   async byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<FileIndexItem>> {
     const buckets = await this.bucketsFor(bucket);
     const all = await this.allGenerations(buckets, key);
-    const start = Number(decode(page.nextToken).t ?? 0);
+    const tok = decode(page.nextToken);
+    const start = tok.t === undefined ? 0 : /^\d{1,15}$/.test(tok.t) ? Number(tok.t) : Number.NaN;
+    if (tok.b !== 0 || !(start <= all.length)) throw badPageToken('not an offset into this lookup');
     const items = all.slice(start, start + page.limit);
     return start + page.limit < all.length ? { items, nextToken: encode({ b: 0, t: String(start + page.limit) }) } : { items };
   }

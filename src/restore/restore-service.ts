@@ -162,6 +162,7 @@ export class RestoreService implements RestoreRequests, FileLookup {
       updated_at: at,
     });
     if (!created) return (await this.get(restoreId))!;
+    opts.onRecorded?.(restoreId);
     if (active.length === 0) await this.worker.finish(restoreId);
     await mapLimit([...groups], this.options.bundleConcurrency ?? 4, ([bundleKey, group]) =>
       this.worker.startBundle(restoreId, req.tier, req.days, bundleKey, group, this.options.extractOnSubmit ?? true),

@@ -13,7 +13,7 @@
 import type { Clock } from '../domain/ports/clock.js';
 import type { Logger } from '../domain/ports/logger.js';
 import type { RestoreStore } from '../domain/ports/restore-store.js';
-import { TERMINAL_FILE_STATUSES, type RestoreFileStatus, type RestoreFinalStatus, type RetrievalTier } from '../domain/restore-request.js';
+import { TERMINAL_FILE_STATUSES, type RestoreFinalStatus, type RetrievalTier } from '../domain/restore-request.js';
 import type { RestoreFileRecord, RestoreRequestRecord } from '../domain/restore-records.js';
 import type { BundleRestores } from './bundle-restore.js';
 import { BundleNotReadableError, type Extractor } from './extractor.js';
@@ -145,15 +145,13 @@ export class RestoreWorker {
     const stale = new Date(started.getTime() - (this.options.staleExtractingMs ?? 900_000)).toISOString();
     const claimed = await this.store.transition(file, ['PENDING', 'RESTORING'], 'EXTRACTING', { extracting_since: started.toISOString(), updated_at: started.toISOString() }, stale);
     if (!claimed) return;
-    let final: RestoreFileStatus;
+    // The file's terminal status and the request's counter change in one write (RestoreStore.settle):
+    // a crash between two separate writes would leave the counter short and the request unfinished.
+    let req: RestoreRequestRecord | undefined;
     try {
       const out = await this.extractor.extract(restoreId, file);
-      final = 'AVAILABLE';
-      await this.store.transition(file, ['EXTRACTING'], final, {
-        restore_key: out.restoreKey,
-        location: `s3://${this.restoreBucket}/${out.restoreKey}`,
-        updated_at: this.now().toISOString(),
-      });
+      const now = this.now().toISOString();
+      req = await this.store.settle(file, ['EXTRACTING'], 'AVAILABLE', { restore_key: out.restoreKey, location: `s3://${this.restoreBucket}/${out.restoreKey}`, updated_at: now }, 'files_available', now);
     } catch (err) {
       if (err instanceof BundleNotReadableError) {
         // The restored copy is gone: back to RESTORING; the reconciler restores the bundle again.
@@ -161,19 +159,17 @@ export class RestoreWorker {
         await this.bundles.markExpired(file.bundle_key!);
         return;
       }
-      final = 'FAILED';
-      await this.store.transition(file, ['EXTRACTING'], final, { ...extractionFailure(err), updated_at: this.now().toISOString() });
+      const now = this.now().toISOString();
+      req = await this.store.settle(file, ['EXTRACTING'], 'FAILED', { ...extractionFailure(err), updated_at: now }, 'files_failed', now);
     }
-    const req = await this.store.count(restoreId, final === 'AVAILABLE' ? 'files_available' : 'files_failed', this.now().toISOString());
-    await this.maybeFinish(req);
+    if (req) await this.maybeFinish(req);
   }
 
   private async failAll(restoreId: string, files: readonly RestoreFileRecord[], code: string, message: string): Promise<void> {
     for (const f of files) {
       const now = this.now().toISOString();
-      if (await this.store.transition(f, ['PENDING', 'RESTORING'], 'FAILED', { error_code: code, message, updated_at: now })) {
-        await this.maybeFinish(await this.store.count(restoreId, 'files_failed', now));
-      }
+      const req = await this.store.settle(f, ['PENDING', 'RESTORING'], 'FAILED', { error_code: code, message, updated_at: now }, 'files_failed', now);
+      if (req) await this.maybeFinish(req);
     }
   }
 

@@ -41,21 +41,23 @@ export const ScheduleTiming = z.strictObject({
   enabled: z.boolean().default(true),
   time_zone: z
     .string()
+    .max(64)
     .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' })
     .default('UTC')
-    .meta({ description: 'IANA time zone of the run time and of the month boundaries. Default UTC.' }),
+    .meta({ description: 'IANA time zone of the run time and of the month boundaries (at most 64 characters). Default UTC.' }),
   day_of_month: dayOfMonth.default(DEFAULT_SCHEDULE_DAY),
   hour: z.int().min(0).max(23).default(DEFAULT_SCHEDULE_HOUR),
   minute: z.int().min(0).max(59).default(0),
   prefix_template: z
     .string()
     .min(1)
+    .max(256)
     .superRefine((t, ctx) => {
       const p = templateProblem(t);
       if (p) ctx.addIssue({ code: 'custom', message: `prefix_template ${p}` });
     })
     .default(DEFAULT_PREFIX_TEMPLATE)
-    .meta({ description: 'Folder name template: {yyyy}, {MM}, {dd} of the target date. "/" is appended as for the API prefix.' }),
+    .meta({ description: 'Folder name template (1-256 characters): {yyyy}, {MM}, {dd} of the target date. "/" is appended as for the API prefix.' }),
   month_offset: z.int().min(-24).max(24).default(0).meta({
     description: 'Months added to the run date to get the target date (-1 = previous month). Default 0.',
   }),

@@ -17,6 +17,7 @@ export function periodKey(project: string, period: string): string {
 /** What a scheduled run did. */
 export type ScheduledRunResult =
   | { readonly action: 'started'; readonly job_id: string; readonly status: string; readonly plan: RunPlan; readonly idempotency_key: string }
+  | { readonly action: 'resumed'; readonly job_id: string; readonly status: string; readonly plan: RunPlan }
   | { readonly action: 'skipped'; readonly reason: string; readonly job_ids: readonly string[]; readonly plan?: RunPlan }
   | { readonly action: 'disabled' };
 
@@ -36,7 +37,7 @@ export interface ScheduledRequestFields {
 
 /** Collaborators of {@link runScheduledArchive}. */
 export interface ScheduledArchiveDeps<R extends ScheduledRequestFields> {
-  readonly jobs: Pick<ArchiveJobs, 'submit' | 'findForPeriod'>;
+  readonly jobs: Pick<ArchiveJobs, 'submit' | 'findForPeriod' | 'resume'>;
   readonly config: ScheduleSettings<R>;
   /** The archive request of a run from the configured request (the edge's mapping: `scheduledArchiveRequest` of `src/entrypoints/schedule-env.ts`). */
   readonly toRequest: (request: R, run: ScheduledRun) => ArchiveRequest;
@@ -46,7 +47,9 @@ export interface ScheduledArchiveDeps<R extends ScheduledRequestFields> {
  * Run the monthly archive for the fire time `fireTime`.
  *
  * 1. Plan: period = the run's month in the zone; prefix = template of (local date + month offset).
- * 2. If the project has a job for the period whose status is not FAILED -> skipped.
+ * 2. If the project has a job for the period whose status is not FAILED -> skipped, unless it is
+ *    `stale` (QUEUED or RUNNING without a sign of life): then it is resumed (taken over and started).
+ *    A 409 from that resume (it came back to life meanwhile) is reported as skipped.
  * 3. Else submit the default request with `period` and idempotency key
  *    `PERIOD#<project>#<yyyy-mm>` (`...#retry<n>` after n FAILED jobs, so a failed month is retried
  *    once per run while duplicates of the same run still share one key).
@@ -64,6 +67,16 @@ export async function runScheduledArchive<R extends ScheduledRequestFields>(deps
   const project = config.request.project_name;
   const existing: JobView[] = await jobs.findForPeriod(project, plan.period);
   const live = existing.filter((j) => j.status !== 'FAILED');
+  const stale = live.find((j) => j.stale === true);
+  if (stale) {
+    try {
+      const job = await jobs.resume(stale.job_id);
+      return { action: 'resumed', job_id: job.job_id, status: job.status, plan };
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      return { action: 'skipped', reason: `the stale job ${stale.job_id} could not be taken over: ${err.message}`, job_ids: [stale.job_id], plan };
+    }
+  }
   if (live.length > 0) {
     return {
       action: 'skipped',

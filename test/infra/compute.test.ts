@@ -2,14 +2,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { App } from 'aws-cdk-lib';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { WORKER_COMMANDS, WORKER_UID } from '../../infra/constructs/compute.js';
 import { readFileSync } from 'node:fs';
 import { INTERFACE_ENDPOINT_SERVICES } from '../../infra/constructs/network.js';
+import { DEFAULT_MAX_AZS, WORKER_DEFAULTS } from '../../src/cost/stack-defaults.js';
 import { ContextError, readContext } from '../../infra/context.js';
-import { resourcesOf, synth } from './support.js';
+import { IMPORTED_VPC, NETWORK_CONTEXTS, resourcesOf, synth } from './support.js';
 
 const s = synth();
 const t = s.template;
+/** `com.amazonaws.<region>.<service>` -> `<service>` (the region is a Ref). */
+const serviceOf = (e: Record<string, unknown>) => JSON.stringify(e.ServiceName).match(/\.([a-z0-9.-]+)"\]\]\}$/)?.[1];
 
 describe('AWS Batch on Fargate', () => {
   it('compute environment: managed, FARGATE or FARGATE_SPOT by parameter, MaxVcpus by parameter, private subnets, tasks security group', () => {
@@ -40,9 +44,9 @@ describe('AWS Batch on Fargate', () => {
     });
   });
 
-  it('four job definitions (plan, shard, finalize, restore): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
+  it('three job definitions (plan, shard, finalize): Fargate, no public IP, own task role, parameterized size, retries, timeout, logs', () => {
     const defs = Object.values(resourcesOf(t, 'AWS::Batch::JobDefinition'));
-    assert.equal(defs.length, 4);
+    assert.equal(defs.length, 3);
     assert.deepEqual(
       defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
       Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
@@ -82,23 +86,29 @@ describe('AWS Batch on Fargate', () => {
       assert.equal((c.Command as string[])[0], 'worker');
       taskRoles.add(JSON.stringify(c.JobRoleArn));
     }
-    assert.equal(taskRoles.size, 4, 'one task role per job kind');
-    const plan = defs.find((d) => JSON.stringify(d.Properties!.ContainerProperties).includes('"plan"'))!;
-    const planEnv = (plan.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);
-    for (const name of ['COLDPACK_JOB_RUNNER', 'COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD', 'COLDPACK_JOB_DEFINITION_FINALIZE']) {
-      assert.ok(planEnv.includes(name), `plan job lacks ${name}`);
+    assert.equal(taskRoles.size, 3, 'one task role per job kind');
+    // No job submits Batch jobs: the job-state handler does (outside the VPC), so no task carries the runner's variables.
+    for (const d of defs) {
+      const names = (d.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);
+      for (const name of ['COLDPACK_JOB_RUNNER', 'COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD']) assert.equal(names.includes(name), false, name);
+      assert.deepEqual((d.Properties!.ContainerProperties as { RuntimePlatform: unknown }).RuntimePlatform, { CpuArchitecture: WORKER_DEFAULTS.cpuArchitecture, OperatingSystemFamily: 'LINUX' });
     }
+    // the parameters' defaults are the ones the cost model prices
+    t.hasParameter('ComputeType', { Default: WORKER_DEFAULTS.computeType });
+    t.hasParameter('JobVcpu', { Default: WORKER_DEFAULTS.vcpu });
+    t.hasParameter('JobMemoryMiB', { Default: WORKER_DEFAULTS.memoryMiB });
   });
 });
 
-describe('network (created VPC)', () => {
-  it('isolated private subnets only: no internet or NAT gateway, no public IPs', () => {
+describe('network private (default)', () => {
+  it('isolated subnets in 1 AZ: no internet or NAT gateway, no public IPs', () => {
     t.resourceCountIs('AWS::EC2::VPC', 1);
     t.resourceCountIs('AWS::EC2::InternetGateway', 0);
     t.resourceCountIs('AWS::EC2::NatGateway', 0);
-    for (const [id, subnet] of Object.entries(resourcesOf(t, 'AWS::EC2::Subnet'))) {
-      assert.equal(subnet.Properties!.MapPublicIpOnLaunch, false, id);
-    }
+    const subnets = Object.entries(resourcesOf(t, 'AWS::EC2::Subnet'));
+    assert.equal(subnets.length, DEFAULT_MAX_AZS);
+    for (const [id, subnet] of subnets) assert.equal(subnet.Properties!.MapPublicIpOnLaunch, false, id);
+    assert.equal(Object.keys(resourcesOf(synth({ maxAzs: '2' }).template, 'AWS::EC2::Subnet')).length, 2); // maxAzs raises it
   });
 
   it('flow logs of rejected traffic', () => {
@@ -106,30 +116,29 @@ describe('network (created VPC)', () => {
   });
 
   const endpoints = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
-  /** `com.amazonaws.<region>.<service>` -> `<service>` (the region is a Ref). */
-  const name = (e: Record<string, unknown>) => JSON.stringify(e.ServiceName).match(/\.([a-z0-9.-]+)"\]\]\}$/)?.[1];
   const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
 
-  it('gateway endpoints for S3 and DynamoDB; interface endpoints for ECR, ECR Docker, Logs, SNS, Batch with private DNS', () => {
-    assert.deepEqual(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').map(name).sort(), ['dynamodb', 's3']);
-    assert.deepEqual(iface.map(name).sort(), ['batch', 'ecr.api', 'ecr.dkr', 'logs', 'sns']);
+  it('gateway endpoints for S3 and DynamoDB; interface endpoints only for ECR API, ECR Docker and Logs, with private DNS', () => {
+    assert.deepEqual(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').map(serviceOf).sort(), ['dynamodb', 's3']);
+    assert.deepEqual(iface.map(serviceOf).sort(), ['ecr.api', 'ecr.dkr', 'logs']);
+    assert.deepEqual(Object.keys(INTERFACE_ENDPOINT_SERVICES).sort(), ['EcrApi', 'EcrDkr', 'Logs']);
     for (const e of iface) assert.equal(e.PrivateDnsEnabled, true);
   });
 
-  it('every AWS service a Batch task role calls is reachable through an endpoint (the subnets have no other way out)', () => {
-    const reachable = new Set([...endpoints.map(name), 'kms', 'sts']); // KMS through S3/DynamoDB/SNS; credentials from the ECS agent
+  it('every AWS service a Batch task role calls is reachable through an endpoint (the subnets have no other way out): no SNS, no Batch', () => {
+    const reachable = new Set([...endpoints.map(serviceOf).map((n) => n?.split('.')[0]), 'kms', 'sts']); // KMS through S3/DynamoDB; credentials from the ECS agent
     for (const [kind, role] of Object.entries(s.stack.compute.taskRoles)) {
       const policy = t.toJSON().Resources[s.stack.getLogicalId(role.node.findChild('DefaultPolicy').node.defaultChild as never)];
       const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat());
       for (const service of new Set(actions.map((a) => a.split(':')[0]!))) assert.ok(reachable.has(service), `${kind} task calls ${service} without an endpoint`);
+      assert.equal(actions.some((a) => a.startsWith('sns:') || a.startsWith('batch:')), false, kind);
     }
   });
 
-  it('DEPLOY.md prices every interface endpoint in the idle cost', () => {
+  it('DEPLOY.md prices the interface endpoints of the default network: 3 endpoints × 1 AZ × 730 h × $0.01 = $21.90', () => {
     const deploy = readFileSync('DEPLOY.md', 'utf8');
     const n = Object.keys(INTERFACE_ENDPOINT_SERVICES).length;
-    assert.match(deploy, new RegExp(`\\| ${n} endpoints × 2 AZs × 730 h × \\$0\\.01`));
-    assert.match(deploy, new RegExp(`${(n * 2 * 730 * 0.01).toFixed(2)}`));
+    assert.match(deploy, new RegExp(`${n} endpoints × ${DEFAULT_MAX_AZS} AZ × 730 h × \\$0\\.01 = \\$${(n * DEFAULT_MAX_AZS * 730 * 0.01).toFixed(2)}`));
   });
 
   it('the default security group is stripped of its rules (restrictDefaultSecurityGroup)', () => {
@@ -152,6 +161,42 @@ describe('network (created VPC)', () => {
     for (const g of groups) {
       for (const rule of (g.SecurityGroupIngress as Array<{ CidrIp?: string }> | undefined) ?? []) assert.notEqual(rule.CidrIp, '0.0.0.0/0');
     }
+  });
+});
+
+describe('network public', () => {
+  const pub = synth(NETWORK_CONTEXTS.public).template;
+
+  it('public subnets with an internet gateway and no NAT gateway; subnets map no public IPs, only the tasks ask for one', () => {
+    pub.resourceCountIs('AWS::EC2::InternetGateway', 1);
+    pub.resourceCountIs('AWS::EC2::NatGateway', 0);
+    pub.resourceCountIs('AWS::EC2::EIP', 0);
+    for (const [id, subnet] of Object.entries(resourcesOf(pub, 'AWS::EC2::Subnet'))) assert.equal(subnet.Properties!.MapPublicIpOnLaunch, false, id);
+    for (const d of Object.values(resourcesOf(pub, 'AWS::Batch::JobDefinition'))) {
+      assert.deepEqual((d.Properties!.ContainerProperties as { NetworkConfiguration: unknown }).NetworkConfiguration, { AssignPublicIp: 'ENABLED' });
+    }
+  });
+
+  it('tasks: a security group with no ingress and TCP 443 egress only; S3 and DynamoDB gateway endpoints; no interface endpoints', () => {
+    const groups = Object.values(resourcesOf(pub, 'AWS::EC2::SecurityGroup')).map((g) => g.Properties!);
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0]!.SecurityGroupIngress, undefined);
+    assert.deepEqual(groups[0]!.SecurityGroupEgress, [
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS service endpoints', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    pub.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+    const endpoints = Object.values(resourcesOf(pub, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
+    assert.deepEqual(endpoints.map((e) => `${String(e.VpcEndpointType)}:${serviceOf(e)}`).sort(), ['Gateway:dynamodb', 'Gateway:s3']);
+  });
+
+  it('flow logs of all traffic (what the tasks talked to)', () => {
+    pub.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  it('the trade-off DEPLOY.md states: NIST 800-53 rev 5 checks flag the route to the internet gateway in public mode only', () => {
+    const flagged = (context: Record<string, string>) =>
+      new NIST80053R5Checks(undefined, { verbose: false }).validateScope(synth(context).app).violations.some((v) => v.ruleName === 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW');
+    assert.deepEqual(Object.values(NETWORK_CONTEXTS).map(flagged), [false, true, false]); // private, public, existing
   });
 });
 
@@ -179,37 +224,44 @@ describe('network (gatewayPrefixListIds context)', () => {
   });
 });
 
-describe('network (imported VPC, CDK context)', () => {
-  const vpcContext = {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidr: '10.1.0.0/16',
-    privateSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2',
-    availabilityZones: 'us-east-1a,us-east-1b',
-    routeTableIds: 'rtb-0aaaaaaaaaaaaaaa1,rtb-0aaaaaaaaaaaaaaa2',
-  };
+describe('network existing (imported VPC, CDK context)', () => {
+  const vpcContext = IMPORTED_VPC;
 
-  it('runs Batch in the given subnets and creates no VPC', () => {
+  it('runs Batch in the given subnets without public IPs, creates no VPC, adds the S3 and DynamoDB gateway endpoints only', () => {
     const imported = synth(vpcContext).template;
     imported.resourceCountIs('AWS::EC2::VPC', 0);
     imported.resourceCountIs('AWS::EC2::Subnet', 0);
     imported.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
       ComputeResources: Match.objectLike({ Subnets: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'] }),
     });
-    imported.hasResourceProperties('AWS::EC2::VPCEndpoint', {
-      VpcEndpointType: 'Gateway',
-      VpcId: 'vpc-0123456789abcdef0',
-      RouteTableIds: ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0aaaaaaaaaaaaaaa2'],
-    });
+    const endpoints = Object.values(resourcesOf(imported, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties!);
+    assert.deepEqual(endpoints.map((e) => `${String(e.VpcEndpointType)}:${serviceOf(e)}`).sort(), ['Gateway:dynamodb', 'Gateway:s3']);
+    for (const e of endpoints) {
+      assert.equal(e.VpcId, 'vpc-0123456789abcdef0');
+      assert.deepEqual(e.RouteTableIds, ['rtb-0aaaaaaaaaaaaaaa1', 'rtb-0aaaaaaaaaaaaaaa2']);
+    }
+    for (const d of Object.values(resourcesOf(imported, 'AWS::Batch::JobDefinition'))) {
+      assert.deepEqual((d.Properties!.ContainerProperties as { NetworkConfiguration: unknown }).NetworkConfiguration, { AssignPublicIp: 'DISABLED' });
+    }
+    synth({ ...vpcContext, gatewayEndpoints: 'false' }).template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
-  it('context checks: VPC keys all or none, same-length lists, endpoints only skippable for an imported VPC', () => {
+  it('context checks: VPC keys all or none and only with network=existing, same-length lists, modes, gateway endpoints', () => {
     const read = (context: Record<string, unknown>) => readContext(new App({ context }).node);
     assert.throws(() => read({ vpcId: 'vpc-1' }), ContextError);
     assert.throws(() => read({ ...vpcContext, availabilityZones: 'us-east-1a' }), ContextError);
-    assert.throws(() => read({ vpcEndpoints: 'false' }), ContextError);
-    assert.throws(() => read({ vpcEndpoints: 'maybe' }), ContextError);
+    assert.throws(() => read({ network: 'existing' }), ContextError); // no VPC given
+    assert.throws(() => read({ ...vpcContext, network: 'public' }), ContextError);
+    assert.throws(() => read({ network: 'lan' }), ContextError);
+    assert.throws(() => read({ gatewayEndpoints: 'false' }), ContextError); // a created VPC keeps them
+    assert.throws(() => read({ ...vpcContext, gatewayEndpoints: 'maybe' }), ContextError);
+    assert.throws(() => read({ vpcEndpoints: 'false' }), /replaced by network/);
+    assert.throws(() => read({ network: 'public', gatewayPrefixListIds: 'pl-63a5400a' }), ContextError);
     assert.throws(() => read({ partition: 'AWS CN' }), ContextError);
-    assert.equal(read({ ...vpcContext, vpcEndpoints: 'false' }).vpcEndpoints, false);
+    assert.equal(read({ ...vpcContext, gatewayEndpoints: 'false' }).gatewayEndpoints, false);
+    assert.equal(read(vpcContext).network, 'existing');
+    assert.equal(read({}).network, 'private');
+    assert.equal(read({}).maxAzs, 1);
     assert.equal(read({}).stackName, 'Coldpack');
   });
 });

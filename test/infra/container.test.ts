@@ -66,7 +66,7 @@ describe('worker image (Dockerfile)', () => {
       env: { ...process.env, NODE_OPTIONS: '--require /nonexistent/coldpack-injected.cjs', NODE_PATH: '/nonexistent', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
     });
     assert.equal(injected, help);
-    for (const kind of ['plan', 'shard', 'finalize', 'restore'] as const) {
+    for (const kind of ['plan', 'shard', 'finalize'] as const) {
       assert.deepEqual(WORKER_COMMANDS[kind].slice(0, 2), ['worker', kind]);
       assert.match(help, new RegExp(`^\\s+${kind}\\b`, 'm'), `coldpack worker ${kind}`);
     }

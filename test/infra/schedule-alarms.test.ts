@@ -53,14 +53,14 @@ describe('schedules', () => {
   });
 
   it('asynchronous functions send failed invocations to their DLQ (on-failure destination)', () => {
-    for (const fn of [monthly, reconcile, restoreEvent]) {
+    for (const fn of [monthly, reconcile, restoreEvent, s.stack.jobChain.handler]) {
       t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: logicalId(s, fn.fn) },
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: queueArn(fn) } },
       });
     }
-    t.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+    t.resourceCountIs('AWS::Lambda::EventInvokeConfig', 4);
   });
 
   it('Scheduler roles may only invoke their own function and dead-letter to their own queue', () => {
@@ -82,7 +82,7 @@ describe('alarms', () => {
   const topicRef = { Ref: logicalId(s, s.stack.node.findChild('Notifications').node.findChild('Topic')) };
 
   it('every alarm notifies the topic on one occurrence', () => {
-    assert.equal(alarms.length, 6);
+    assert.equal(alarms.length, 7); // the cost model prices 7 (STACK_ALARMS; test/infra/fixed-cost.test.ts)
     for (const a of alarms) {
       assert.deepEqual(a.AlarmActions, [topicRef]);
       assert.equal(a.Threshold, 1);
@@ -96,6 +96,7 @@ describe('alarms', () => {
     assert.deepEqual(metrics, [
       'AWS/ApiGateway/5XXError',
       'AWS/Events/TriggeredRules',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
@@ -125,5 +126,26 @@ describe('alarms', () => {
 describe('outputs', () => {
   it('API URL, bucket names, topic ARN', () => {
     for (const name of ['ApiUrl', 'ArchiveBucketName', 'RestoreBucketName', 'TopicArn']) t.hasOutput(name, {});
+  });
+});
+
+describe('Batch job-state handler', () => {
+  it('receives SUCCEEDED and FAILED of the plan and finalize jobs on the queue, with retries and a DLQ', () => {
+    const fn = s.stack.jobChain.handler;
+    const defId = (kind: 'plan' | 'finalize') => ({ Ref: s.stack.getLogicalId(s.stack.compute.jobDefinitions[kind]) });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.batch'],
+        'detail-type': ['Batch Job State Change'],
+        detail: { status: ['SUCCEEDED', 'FAILED'], jobQueue: [Match.anyValue()], jobDefinition: [defId('plan'), defId('finalize')] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(s, fn.fn), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(s, fn.deadLetterQueue!), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
   });
 });

@@ -250,7 +250,7 @@ describe('SNS topic', () => {
 describe('dead-letter queues', () => {
   it('are KMS-encrypted, TLS-only and keep messages 14 days', () => {
     const queues = resourcesOf(t, 'AWS::SQS::Queue');
-    assert.equal(Object.keys(queues).length, 3);
+    assert.equal(Object.keys(queues).length, 4); // monthly schedule, reconciler, restore event, Batch job-state handler
     for (const [id, q] of Object.entries(queues)) {
       assert.deepEqual(q.Properties?.KmsMasterKeyId, keyArn, id);
       assert.equal(q.Properties?.MessageRetentionPeriod, 1_209_600, id);

@@ -58,3 +58,19 @@ export function logicalId(s: Synthesized, construct: IConstruct): string {
   const element = (construct.node.defaultChild ?? construct) as CfnElement;
   return s.stack.getLogicalId(element);
 }
+
+/** CDK context of an imported VPC (`network=existing`), two private subnets in two zones. */
+export const IMPORTED_VPC: Readonly<Record<string, string>> = Object.freeze({
+  vpcId: 'vpc-0123456789abcdef0',
+  vpcCidr: '10.1.0.0/16',
+  privateSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2',
+  availabilityZones: 'us-east-1a,us-east-1b',
+  routeTableIds: 'rtb-0aaaaaaaaaaaaaaa1,rtb-0aaaaaaaaaaaaaaa2',
+});
+
+/** The CDK context of each network mode (`network` context; see src/cost/stack-defaults.ts), by mode. */
+export const NETWORK_CONTEXTS: Readonly<Record<'private' | 'public' | 'existing', Readonly<Record<string, string>>>> = Object.freeze({
+  private: Object.freeze({}),
+  public: Object.freeze({ network: 'public' }),
+  existing: IMPORTED_VPC,
+});

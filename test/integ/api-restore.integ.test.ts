@@ -9,7 +9,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { bearerAuthorizer } from '../../src/api/auth.js';
 import { createApiHandler } from '../../src/api/handler.js';
 import { startLocalServer, type LocalServer } from '../../src/api/local-server.js';
-import { unwiredArchiveJobs } from '../../src/api/unwired.js';
+import { unwiredArchiveJobs } from '../support/unwired-ports.js';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { tableNames } from '../../src/domain/config.js';
 import { loadConfig } from '../../src/entrypoints/config.js';

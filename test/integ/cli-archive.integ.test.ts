@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,25 @@ test('archive --csv with a local manifest file', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('restore --wait prints the restore id on stderr as soon as the request is recorded, before waiting', async () => {
+  const child = spawn(process.execPath, ['bin/coldpack.js', 'restore', '--key', 'csv/0.txt', '--bucket', 'cli-src', '--wait', '--interval', '1', '--timeout', '30', '--json'], {
+    env: { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' },
+  });
+  let stdout = '';
+  let stderr = '';
+  let stdoutWhenIdShown: string | undefined;
+  child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stdoutWhenIdShown === undefined && /restore \S+ recorded/.test(stderr)) stdoutWhenIdShown = stdout;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const view = JSON.parse(stdout) as { restore_id: string };
+  assert.match(stderr, new RegExp(`coldpack: restore ${view.restore_id} recorded \\(follow it with: coldpack restore-status ${view.restore_id}\\)`), stderr);
+  assert.equal(stdoutWhenIdShown, '', 'the id is shown before the final answer');
+  assert.ok(code === 0 || code === 1, stderr);
 });
 
 test('ls | head -1 ends quietly with exit 0 when the reader closes the pipe', async () => {

@@ -118,10 +118,11 @@ test('the meter counts a small archive run exactly, by operation and storage cla
     Object.fromEntries(Object.entries(counts).filter(([k]) => k.endsWith(':DEEP_ARCHIVE')));
   assert.deepEqual(archiveClass(snap.requests), archiveClass(predicted));
 
-  // priced: 23 Standard PUT/LIST × $0.005, 20 GET × $0.0004, 6 Deep Archive PUT × $0.05, 2 Deep Archive HEAD ×
-  // $0.0004, 1 Bulk restore × $0.025 (all per 1,000), DeleteObjects free, 30 items × 2 WRU × $0.625 / 1e6
+  // priced: 23 Standard PUT/LIST + 4 Deep Archive part requests (CreateMultipartUpload + 3 UploadPart, billed at
+  // the Standard rate) × $0.005, 20 GET × $0.0004, 2 Deep Archive PUT (PutObject, CompleteMultipartUpload) × $0.05,
+  // 2 Deep Archive HEAD × $0.0004, 1 Bulk restore × $0.025 (all per 1,000), DeleteObjects free, 30 items × 2 WRU × $0.625 / 1e6
   const priced = priceMeterSnapshot(snap, DEFAULT_PRICE_TABLE, { writeUnitsPerItem: { [TABLE]: 2 } });
-  const expected = (23 * 0.005 + 20 * 0.0004 + 6 * 0.05 + 2 * 0.0004 + 0.025) / 1000 + (60 * 0.625) / 1e6;
+  const expected = (27 * 0.005 + 20 * 0.0004 + 2 * 0.05 + 2 * 0.0004 + 0.025) / 1000 + (60 * 0.625) / 1e6;
   assert.ok(Math.abs(priced.total_usd - expected) < 1e-12, `${priced.total_usd} != ${expected}`);
 });
 
@@ -191,6 +192,7 @@ test('a real archive run makes exactly the S3 requests and index batches the mod
     bundles: bundles.map((b) => ({ count: 1, entries: b.entry_count ?? 0, bytes: b.bytes ?? 0, sourceBytes: b.source_bytes ?? 0 })),
     shards: planBytes.length,
     shardPlanBytes: planBytes,
+    catalog: 'per_file', // the engine on this branch writes the per-file index (BatchWriteItem of 25 items)
   });
   const modelled = (counts: Readonly<Record<string, number>>): Record<string, number> =>
     Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('S3:') || k === 'DynamoDB:BatchWriteItem'));

@@ -72,6 +72,19 @@ export class MemoryJobStore implements JobStore {
     return { created: true, job };
   }
 
+  async takeOver(jobId: string, seenUpdatedAt: string, lock: SourceLock, now: string): Promise<boolean> {
+    this.enter('takeOver', jobId);
+    const holder = this.locks.get(lock.bucket)?.get(lock.scope);
+    if (holder !== undefined && holder !== jobId) throw new SourceLockedError(lock);
+    const job = this.jobs.get(jobId);
+    if (!job || job.updated_at !== seenUpdatedAt) return false;
+    const { batch_refs: _refs, ...rest } = job;
+    this.jobs.set(jobId, { ...rest, status: 'QUEUED', heartbeat_at: now, updated_at: now } as JobItem);
+    if (!this.locks.has(lock.bucket)) this.locks.set(lock.bucket, new Map());
+    this.locks.get(lock.bucket)!.set(lock.scope, jobId);
+    return true;
+  }
+
   async releaseLock(lock: SourceLock, jobId: string): Promise<void> {
     this.enter('releaseLock', jobId);
     const held = this.locks.get(lock.bucket);

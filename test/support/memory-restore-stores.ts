@@ -77,6 +77,19 @@ export class MemoryRestoreStore implements RestoreStore {
     return r;
   }
 
+  async settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined> {
+    // Atomic like the DynamoDB transaction: both changes or neither, no other method called.
+    const r = this.request(file.restore_id);
+    const m = this.fileRecords.get(file.restore_id);
+    const cur = m?.get(fileId(file));
+    if (!m || !cur || !from.includes(cur.status)) return undefined;
+    m.set(fileId(file), { ...cur, ...copy(changes), status: to });
+    this.transitions.push(`${cur.key} ${cur.status} -> ${to}`);
+    const next = { ...r, [counter]: (r[counter] ?? 0) + 1, updated_at: now };
+    this.requests.set(file.restore_id, next);
+    return copy(next);
+  }
+
   async count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord> {
     const r = this.request(restoreId);
     const next = { ...r, [counter]: (r[counter] ?? 0) + 1, updated_at: now };

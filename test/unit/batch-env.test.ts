@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchRunnerFromEnv, batchStarter } from '../../src/entrypoints/batch-env.js';
+import { batchRunnerOf, batchStarter } from '../../src/entrypoints/batch-env.js';
 import { archiveServiceForLambda } from '../../src/entrypoints/lambda-archive.js';
-import { loadConfig } from '../../src/entrypoints/config.js';
+import { readProcessConfig } from '../../src/entrypoints/config.js';
 import { createAwsClients } from '../../src/adapters/aws-clients.js';
 import type { BatchJobRunner } from '../../src/adapters/batch-job-runner.js';
 
-const config = loadConfig({ AWS_REGION: 'us-east-1' });
+const plain = readProcessConfig({ AWS_REGION: 'us-east-1' });
 const env = {
   COLDPACK_JOB_RUNNER: 'aws-batch',
   COLDPACK_JOB_QUEUE: 'arn:aws:batch:us-east-1:123456789012:job-queue/q',
@@ -16,18 +16,23 @@ const env = {
 };
 
 test('no COLDPACK_JOB_RUNNER: jobs run in-process (no Batch runner)', () => {
-  assert.equal(batchRunnerFromEnv(config, {}), undefined);
+  assert.equal(batchRunnerOf(plain.coldpack, plain.jobRunner), undefined);
 });
 
-test('aws-batch without a queue is refused with the variable named', () => {
-  assert.throws(() => batchRunnerFromEnv(config, { ...env, COLDPACK_JOB_QUEUE: '' }), /COLDPACK_JOB_QUEUE must be set/);
+test('aws-batch without a queue is a configuration error naming the variable', () => {
+  assert.throws(() => readProcessConfig({ AWS_REGION: 'us-east-1', ...env, COLDPACK_JOB_QUEUE: '' }), /COLDPACK_JOB_QUEUE/);
+});
+
+test('aws-batch with every name gives a runner', () => {
+  const withBatch = readProcessConfig({ AWS_REGION: 'us-east-1', ...env });
+  assert.ok(batchRunnerOf(withBatch.coldpack, withBatch.jobRunner));
 });
 
 test('a Lambda archive service needs the Batch runner', () => {
   const clients = createAwsClients({ region: 'us-east-1' });
   try {
-    assert.throws(() => archiveServiceForLambda(config, clients, {}), /COLDPACK_JOB_RUNNER=aws-batch/);
-    assert.equal(typeof archiveServiceForLambda(config, clients, env).submit, 'function');
+    assert.throws(() => archiveServiceForLambda(plain, clients), /COLDPACK_JOB_RUNNER=aws-batch/);
+    assert.equal(typeof archiveServiceForLambda(readProcessConfig({ AWS_REGION: 'us-east-1', ...env }), clients).submit, 'function');
   } finally {
     clients.destroy();
   }

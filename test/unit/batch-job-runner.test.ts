@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeJobsCommand, SubmitJobCommand, type JobDetail, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
-import { BatchJobRunner, BatchSubmitError, batchRunnerOptionsFromEnv, type BatchSubmitClient } from '../../src/adapters/batch-job-runner.js';
+import { SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
+import { BatchJobRunner, BatchSubmitError, type BatchSubmitClient } from '../../src/adapters/batch-job-runner.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
 /** Recording double for BatchClient.send: keeps every SubmitJob input, answers ids batch-1, batch-2, ... */
 function recordingClient(answer: (n: number) => { jobId?: string } = (n) => ({ jobId: `batch-${n}` })) {
   const inputs: SubmitJobCommandInput[] = [];
   const client: BatchSubmitClient = {
-    async send(command: SubmitJobCommand | DescribeJobsCommand) {
+    async send(command: SubmitJobCommand) {
       assert.ok(command instanceof SubmitJobCommand);
       inputs.push(command.input);
       return answer(inputs.length);
@@ -22,7 +22,6 @@ const names = {
   planJobDefinition: 'coldpack-plan',
   shardJobDefinition: 'coldpack-shard',
   finalizeJobDefinition: 'coldpack-finalize',
-  restoreJobDefinition: 'coldpack-restore',
 };
 
 describe('BatchJobRunner', () => {
@@ -107,22 +106,6 @@ describe('BatchJobRunner', () => {
     await assert.rejects(new BatchJobRunner(client, names).submitPlan('a/b'), ValidationError);
   });
 
-  it('submits a restore extraction job with the restore id as parameter', async () => {
-    const { client, inputs } = recordingClient();
-    const id = await new BatchJobRunner(client, names).submitRestore('r-1');
-    assert.equal(id, 'batch-1');
-    assert.deepEqual(inputs, [
-      {
-        jobName: 'coldpack-restore-r-1',
-        jobQueue: 'coldpack-queue',
-        jobDefinition: 'coldpack-restore',
-        parameters: { restore_id: 'r-1' },
-        tags: { 'coldpack:restore': 'r-1' },
-        propagateTags: true,
-      },
-    ]);
-  });
-
   it('fails with BatchSubmitError when Batch answers without a job id, and submits no finalize', async () => {
     const { client, inputs } = recordingClient(() => ({}));
     await assert.rejects(new BatchJobRunner(client, names).runPlannedJob('j', 3), BatchSubmitError);
@@ -147,81 +130,14 @@ describe('BatchJobRunner', () => {
   });
 });
 
-describe('batchRunnerOptionsFromEnv', () => {
-  const env = {
-    COLDPACK_JOB_RUNNER: 'aws-batch',
-    COLDPACK_JOB_QUEUE: 'arn:aws:batch:us-east-1:111122223333:job-queue/q',
-    COLDPACK_JOB_DEFINITION_PLAN: 'arn:aws:batch:us-east-1:111122223333:job-definition/plan:1',
-    COLDPACK_JOB_DEFINITION_SHARD: 'arn:aws:batch:us-east-1:111122223333:job-definition/shard:1',
-    COLDPACK_JOB_DEFINITION_FINALIZE: 'arn:aws:batch:us-east-1:111122223333:job-definition/finalize:1',
-    COLDPACK_JOB_DEFINITION_RESTORE: 'arn:aws:batch:us-east-1:111122223333:job-definition/restore:1',
-  };
-
-  it('reads the names the CDK stack sets', () => {
-    assert.deepEqual(batchRunnerOptionsFromEnv(env), {
-      jobQueue: env.COLDPACK_JOB_QUEUE,
-      planJobDefinition: env.COLDPACK_JOB_DEFINITION_PLAN,
-      shardJobDefinition: env.COLDPACK_JOB_DEFINITION_SHARD,
-      finalizeJobDefinition: env.COLDPACK_JOB_DEFINITION_FINALIZE,
-      restoreJobDefinition: env.COLDPACK_JOB_DEFINITION_RESTORE,
-    });
-  });
-
-  it('is undefined for other runners and names every missing variable for aws-batch', () => {
-    assert.equal(batchRunnerOptionsFromEnv({}), undefined);
-    assert.equal(batchRunnerOptionsFromEnv({ ...env, COLDPACK_JOB_RUNNER: 'in-process' }), undefined);
-    assert.throws(
-      () => batchRunnerOptionsFromEnv({ ...env, COLDPACK_JOB_QUEUE: '', COLDPACK_JOB_DEFINITION_SHARD: undefined }),
-      (err: unknown) => err instanceof ValidationError && /COLDPACK_JOB_QUEUE, COLDPACK_JOB_DEFINITION_SHARD/.test(err.message),
-    );
-  });
-
-  it('leaves out the plan and restore definitions the plan job does not get', async () => {
-    const { COLDPACK_JOB_DEFINITION_PLAN: _p, COLDPACK_JOB_DEFINITION_RESTORE: _r, ...planJobEnv } = env;
-    const options = batchRunnerOptionsFromEnv(planJobEnv)!;
-    assert.equal('planJobDefinition' in options, false);
+describe('BatchJobRunner in the plan job (no plan job definition)', () => {
+  it('submits the shards and finalize, and refuses to submit a plan', async () => {
+    const { planJobDefinition: _p, ...planJobNames } = names;
     const { client, inputs } = recordingClient();
-    const runner = new BatchJobRunner(client, options);
+    const runner = new BatchJobRunner(client, planJobNames);
     await runner.runPlannedJob('j', 2);
     assert.equal(inputs.length, 2);
     await assert.rejects(runner.submitPlan('j'), ValidationError);
-    await assert.rejects(runner.submitRestore('r'), ValidationError);
-  });
-});
-
-describe('BatchJobRunner.describe', () => {
-  const job = (jobId: string, extra: Partial<JobDetail> = {}): JobDetail =>
-    ({ jobId, jobName: `n-${jobId}`, jobQueue: 'q', jobDefinition: 'd', status: 'RUNNING', startedAt: 1, ...extra }) as JobDetail;
-
-  it('asks DescribeJobs in pages of 100 ids and keeps the order; unknown jobs are left out', async () => {
-    const asked: string[][] = [];
-    const client: BatchSubmitClient = {
-      async send(command) {
-        assert.ok(command instanceof DescribeJobsCommand);
-        const ids = command.input.jobs!;
-        asked.push(ids);
-        // answer in reverse order and without "j-5"
-        return { jobs: ids.filter((id) => id !== 'j-5').reverse().map((id) => job(id)) };
-      },
-    };
-    const ids = Array.from({ length: 150 }, (_, i) => `j-${i}`);
-    const out = await new BatchJobRunner(client, names).describe(ids);
-    assert.deepEqual(asked.map((a) => a.length), [100, 50]);
-    assert.deepEqual(out.map((s) => s.jobId), ids.filter((id) => id !== 'j-5'));
-  });
-
-  it('reports array children per status and the failure reason', async () => {
-    const client: BatchSubmitClient = {
-      async send() {
-        return {
-          jobs: [
-            job('a', { status: 'FAILED', statusReason: 'Essential container in task exited', arrayProperties: { size: 7, statusSummary: { SUCCEEDED: 6, FAILED: 1 } } }),
-          ],
-        };
-      },
-    };
-    assert.deepEqual(await new BatchJobRunner(client, names).describe(['a']), [
-      { jobId: 'a', jobName: 'n-a', status: 'FAILED', statusReason: 'Essential container in task exited', children: { SUCCEEDED: 6, FAILED: 1 }, size: 7 },
-    ]);
+    assert.equal(inputs.length, 2);
   });
 });

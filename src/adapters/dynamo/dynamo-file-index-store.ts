@@ -1,16 +1,30 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileIndexItem } from '../../domain/model.js';
 import { filePk, nameKey } from '../../domain/keys.js';
+import { decodePageToken, encodePageToken, isPlainObject } from '../../domain/page-token.js';
 import type { FileIndexStore, IndexPage } from '../../domain/ports/file-index-store.js';
 import { batchPut } from './batch-write.js';
 import { FILES_BY_NAME_INDEX } from './tables.js';
 import { queryAll } from './query-all.js';
 
-function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
-  return token ? (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>) : undefined;
+const START_KEY_ATTRIBUTES = ['name_key', 'pk', 'sk'] as const;
+
+/**
+ * The `ExclusiveStartKey` of a `by_name` page token, checked (the one codec, `src/domain/page-token.ts`):
+ * exactly `pk`, `sk` and `name_key`, strings within DynamoDB's key limits (partition 2,048 bytes, sort
+ * 1,024 bytes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html),
+ * and `name_key` the one queried — so a crafted token is a 400, never a DynamoDB ValidationException.
+ */
+function startKeyOf(nameKeyQueried: string): (v: unknown) => Record<string, string> | undefined {
+  return (v) => {
+    if (!isPlainObject(v)) return undefined;
+    const keys = Object.keys(v).sort();
+    if (keys.join() !== START_KEY_ATTRIBUTES.join()) return undefined;
+    const { pk, sk, name_key: nk } = v;
+    if (typeof pk !== 'string' || typeof sk !== 'string' || nk !== nameKeyQueried) return undefined;
+    const ok = (s: string, max: number) => s.length > 0 && Buffer.byteLength(s) <= max && !/\p{Surrogate}/u.test(s);
+    return ok(pk, 2048) && ok(sk, 1024) ? { pk, sk, name_key: nk } : undefined;
+  };
 }
 
 /**
@@ -61,7 +75,11 @@ export class DynamoFileIndexStore implements FileIndexStore {
     return res.Items?.[0] as FileIndexItem | undefined;
   }
 
-  /** Query on the GSI `by_name`; `nextToken` is the base64url of DynamoDB's LastEvaluatedKey. @inheritdoc */
+  /**
+   * Query on the GSI `by_name`; `nextToken` is DynamoDB's LastEvaluatedKey in the one page-token codec.
+   * @throws ValidationError (400 on `nextToken`) for a token this store did not issue for this name
+   * @inheritdoc
+   */
   async byName(bucket: string, name: string, options: { limit?: number; nextToken?: string } = {}): Promise<IndexPage> {
     const res = await this.dynamo.send(
       new QueryCommand({
@@ -70,10 +88,10 @@ export class DynamoFileIndexStore implements FileIndexStore {
         KeyConditionExpression: 'name_key = :n',
         ExpressionAttributeValues: { ':n': nameKey(bucket, name) },
         Limit: options.limit ?? 100,
-        ExclusiveStartKey: decodeToken(options.nextToken),
+        ExclusiveStartKey: decodePageToken(options.nextToken, startKeyOf(nameKey(bucket, name))),
       }),
     );
-    const nextToken = encodeToken(res.LastEvaluatedKey);
+    const nextToken = res.LastEvaluatedKey ? encodePageToken(res.LastEvaluatedKey) : undefined;
     return { items: (res.Items ?? []) as FileIndexItem[], ...(nextToken ? { nextToken } : {}) };
   }
 }

@@ -75,16 +75,71 @@ export class DynamoJobStore implements JobStore {
       items.push({ Put: { TableName: this.table, Item: { pk: `PERIOD#${job.request.project}#${job.request.period}`, sk: job.job_id, job_id: job.job_id } } });
     }
     try {
-      await this.dynamo.send(new TransactWriteCommand({ TransactItems: items as never }));
+      // The job id as client token: a retry of a call whose answer was lost is recognised by DynamoDB
+      // for 10 minutes (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html).
+      await this.dynamo.send(new TransactWriteCommand({ TransactItems: items as never, ClientRequestToken: job.job_id }));
       return { created: true, job };
     } catch (err) {
       if (awsErrorName(err) !== 'TransactionCanceledException') throw err;
+      // A retried call whose first attempt was written (its answer lost, past the token's window or
+      // on an emulator without tokens) finds its own items: the job was created.
+      if (await this.isOwnWrite(job)) return { created: true, job };
       if (job.idempotency_key) {
         const existing = await this.jobForKey(job.idempotency_key);
         const other = existing && existing !== replaceKeyOf ? await this.get(existing) : undefined;
         if (other) return { created: false, job: other };
       }
       throw new SourceLockedError(lock, err);
+    }
+  }
+
+  /** Whether the job item exists and is this very job (same id and creation time): the transaction was ours. */
+  private async isOwnWrite(job: JobItem): Promise<boolean> {
+    const stored = await this.get(job.job_id);
+    return stored !== undefined && stored.created_at === job.created_at && stored.generation === job.generation;
+  }
+
+  /**
+   * One TransactWriteItems: the job's conditional update (`updated_at` unchanged) and the lock's
+   * Put (absent, or already this job's). A cancelled transaction is the lock's holder when the lock
+   * names another job, else the job moved on.
+   * @inheritdoc
+   */
+  async takeOver(jobId: string, seenUpdatedAt: string, lock: SourceLock, now: string): Promise<boolean> {
+    // batch_refs removed: the resumed run gets its own AWS Batch chain (the job-state handler chains once per refs).
+    const parts = updateExpression({ set: { status: 'QUEUED', heartbeat_at: now, updated_at: now }, remove: ['batch_refs'] });
+    try {
+      await this.dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: jobPk(jobId), sk: 'JOB' },
+                UpdateExpression: parts.UpdateExpression,
+                ConditionExpression: '#c_u = :c_seen',
+                ExpressionAttributeNames: { ...parts.ExpressionAttributeNames, '#c_u': 'updated_at' },
+                ExpressionAttributeValues: { ...parts.ExpressionAttributeValues, ':c_seen': seenUpdatedAt },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `LOCK#${lock.bucket}`, sk: lock.scope, job_id: jobId },
+                ConditionExpression: 'attribute_not_exists(pk) OR job_id = :c_j',
+                ExpressionAttributeValues: { ':c_j': jobId },
+              },
+            },
+          ] as never,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (awsErrorName(err) !== 'TransactionCanceledException') throw err;
+      const holder = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConsistentRead: true }));
+      const other = holder.Item?.job_id as string | undefined;
+      if (other !== undefined && other !== jobId) throw new SourceLockedError(lock, err);
+      return false;
     }
   }
 

@@ -10,8 +10,8 @@
  * - `RESTORE_OPEN` / `<id>`: present while the request is not finished and notified; the reconciler
  *   reads this one partition instead of scanning tables.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../../domain/errors.js';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsErrorName, isConditionalCheckFailed } from '../../domain/errors.js';
 import type { RestoreStore } from '../../domain/ports/restore-store.js';
 import type { RestoreFileStatus, RestoreFinalStatus } from '../../domain/restore-request.js';
 import type { OpenRestore, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../../domain/restore-records.js';
@@ -113,6 +113,44 @@ export class DynamoRestoreStore implements RestoreStore {
     }
     const parts = updateExpression({ set: { ...changes, status: to } });
     return this.update({ pk: restorePk(file.restore_id), sk: fileSk(file.bundle_key, file.n) }, parts, `attribute_exists(pk) AND (${conds.join(' OR ')})`, names, values);
+  }
+
+  /**
+   * One TransactWriteItems: the file's conditional status change and the request's counter ADD.
+   * A cancelled transaction whose file condition failed wrote nothing (the file moved on).
+   * @inheritdoc
+   */
+  async settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined> {
+    const values: Record<string, unknown> = {};
+    const conds = from.map((s, i) => {
+      values[`:c_from${i}`] = s;
+      return `#c_status = :c_from${i}`;
+    });
+    const fileParts = updateExpression({ set: { ...changes, status: to } });
+    const countParts = updateExpression({ set: { updated_at: now }, add: { [counter]: 1 } });
+    try {
+      await this.dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: restorePk(file.restore_id), sk: fileSk(file.bundle_key, file.n) },
+                UpdateExpression: fileParts.UpdateExpression,
+                ConditionExpression: `attribute_exists(pk) AND (${conds.join(' OR ')})`,
+                ExpressionAttributeNames: { ...fileParts.ExpressionAttributeNames, '#c_status': 'status' },
+                ExpressionAttributeValues: { ...fileParts.ExpressionAttributeValues, ...values },
+              },
+            },
+            { Update: { TableName: this.table, Key: { pk: restorePk(file.restore_id), sk: REQUEST_SK }, ...countParts, ConditionExpression: 'attribute_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (awsErrorName(err) === 'TransactionCanceledException') return undefined;
+      throw err;
+    }
+    return this.getRequest(file.restore_id);
   }
 
   /** @inheritdoc */

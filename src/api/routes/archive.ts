@@ -1,6 +1,8 @@
 /**
  * `POST /archive` (202 `{job_id, status, status_url}`; with `dry_run: true` 200 and the planned job
- * view, nothing written) and `GET /archive/{job_id}`.
+ * view, nothing written), `GET /archive/{job_id}` and `POST /archive/{job_id}/resume` (202 when a
+ * FAILED or stale job was taken over and started, 200 with the view of a finished job, 409 when
+ * the job is alive).
  */
 import { NotFoundError } from '../../domain/errors.js';
 import type { ApiDeps } from '../handler.js';
@@ -24,6 +26,16 @@ export function archiveRoutes(deps: ApiDeps): Route[] {
         const job = await deps.archive.submit(req, key === undefined ? {} : { idempotencyKey: key });
         // A dry run writes nothing and leaves no job to poll: answer with the plan itself.
         if (req.dry_run) return json(200, job);
+        const statusUrl = `${baseUrl(event)}/archive/${encodeURIComponent(job.job_id)}`;
+        return json(202, { job_id: job.job_id, status: job.status, status_url: statusUrl }, { location: statusUrl });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/archive/{job_id}/resume',
+      async handler({ event, params }) {
+        const job = await deps.archive.resume(params.job_id ?? '');
+        if (job.status === 'SUCCEEDED' || job.status === 'PARTIAL') return json(200, job);
         const statusUrl = `${baseUrl(event)}/archive/${encodeURIComponent(job.job_id)}`;
         return json(202, { job_id: job.job_id, status: job.status, status_url: statusUrl }, { location: statusUrl });
       },

@@ -7,16 +7,17 @@ import type { ApiDeps } from '../handler.js';
 import { NotImplementedError, json, parseJsonBody, validate } from '../http.js';
 import { LimitParam, queryParams } from '../request.js';
 import type { Route } from '../router.js';
-import { BucketName, ObjectKey } from '../fields.js';
+import { BucketName, ObjectKey, PageToken, text } from '../fields.js';
+import { MAX_KEY_BYTES } from '../../domain/s3-names.js';
 import { EstimateBody } from '../schemas.js';
 
 /** `GET /files` query: exactly one of `key` (full source key) and `name` (base name). */
 export const FilesQuery = z.strictObject({
   key: ObjectKey.optional(),
-  name: z.string().min(1).max(1024).optional(),
+  name: text(MAX_KEY_BYTES).optional(),
   bucket: BucketName.optional(),
   limit: LimitParam,
-  nextToken: z.string().min(1).optional(),
+  nextToken: PageToken.optional(),
 });
 
 /** `POST /schedule/preview` body: a schedule (without its request) and how many fire times to list. */

@@ -7,12 +7,13 @@ import { checkDeployment, toRestoreInput } from '../mapping.js';
 import { LimitParam, baseUrl, caller, idempotencyKey, pageOf, queryParams } from '../request.js';
 import type { Route } from '../router.js';
 import { RestoreBody } from '../schemas.js';
+import { PageToken } from '../fields.js';
 
 /** Hint in 413 answers: where long key lists go instead. */
 export const RESTORE_BULK_HINT =
   'For long key lists, upload them to S3 (one key per line) and send {"keys_manifest": "s3://bucket/key"} instead.';
 
-const RestoreQuery = z.strictObject({ limit: LimitParam, nextToken: z.string().min(1).optional() });
+const RestoreQuery = z.strictObject({ limit: LimitParam, nextToken: PageToken.optional() });
 
 /** The restore routes. */
 export function restoreRoutes(deps: ApiDeps): Route[] {

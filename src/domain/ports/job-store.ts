@@ -24,6 +24,15 @@ export interface JobStore {
    * @throws SourceLockedError when the exact source lock is held by another job
    */
   create(job: JobItem, lock: SourceLock, replaceKeyOf?: string): Promise<CreateResult>;
+  /**
+   * Take a stale or FAILED job over for a resume, atomically: the job becomes QUEUED with a fresh
+   * `heartbeat_at` = `now` only if its `updated_at` is still `seenUpdatedAt` (no heartbeat or other
+   * resume came in between), its `batch_refs` are cleared (the resumed run is chained anew), and
+   * its source lock is taken (or kept) for it.
+   * @returns false when the job changed meanwhile (nothing written)
+   * @throws SourceLockedError when another job holds the exact source lock
+   */
+  takeOver(jobId: string, seenUpdatedAt: string, lock: SourceLock, now: string): Promise<boolean>;
   /** Release a source lock if `jobId` holds it (no-op otherwise). */
   releaseLock(lock: SourceLock, jobId: string): Promise<void>;
   /** Job ids recorded for a project and period (`yyyy-mm`). */

@@ -25,6 +25,12 @@ export interface RestoreStore {
    * @returns whether the change was made (false: the file moved on meanwhile, or does not exist)
    */
   transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean>;
+  /**
+   * Move a file to a terminal status (if its status is one of `from`) and add 1 to the request's
+   * `counter` in one atomic write, so a crash can never leave one done without the other.
+   * @returns the request after the change, or undefined when the file had moved on (nothing written)
+   */
+  settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined>;
   /** Add 1 to a counter of the request. @returns the request after the change */
   count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord>;
   /** Record the final status once. @returns false when one was already recorded */

@@ -1,6 +1,6 @@
 import { createAwsClients, type AwsClients } from '../../adapters/aws-clients.js';
 import type { ColdpackConfig } from '../../domain/config.js';
-import { loadConfig } from '../config.js';
+import { readProcessConfig, type ProcessConfig } from '../config.js';
 
 /** Global CLI flags shared by every command (override the COLDPACK_* variables). */
 export interface GlobalFlags {
@@ -8,6 +8,8 @@ export interface GlobalFlags {
   restoreBucket?: string;
   tablePrefix?: string;
   json?: boolean;
+  /** Print the cause chain of an error (name, message, SDK status and request id of each cause). */
+  debug?: boolean;
 }
 
 /**
@@ -16,18 +18,25 @@ export interface GlobalFlags {
  */
 export class CliContext {
   private clientsValue: AwsClients | undefined;
-  /** Frozen configuration for this invocation. */
+  /** Everything this invocation read from its environment (frozen). */
+  readonly settings: ProcessConfig;
+  /** Frozen configuration of the services for this invocation (`settings.coldpack`). */
   readonly config: ColdpackConfig;
   /** Whether the user asked for machine-readable JSON output. */
   readonly json: boolean;
 
-  /** @param flags global flags as parsed by commander */
-  constructor(flags: GlobalFlags) {
-    this.config = loadConfig(process.env, {
+  /**
+   * @param flags global flags as parsed by commander
+   * @param env the process environment, read once here
+   * @throws ColdpackError `CONFIG_ERROR` when a variable is invalid
+   */
+  constructor(flags: GlobalFlags, env: Readonly<Record<string, string | undefined>> = process.env) {
+    this.settings = readProcessConfig(env, {
       ...(flags.archiveBucket ? { archiveBucket: flags.archiveBucket } : {}),
       ...(flags.restoreBucket ? { restoreBucket: flags.restoreBucket } : {}),
       ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}),
     });
+    this.config = this.settings.coldpack;
     this.json = flags.json === true;
   }
 

@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { ColdpackError } from '../../domain/errors.js';
+import { asColdpackError, formatCauseChain } from '../../domain/unexpected-errors.js';
 import { CliContext, type GlobalFlags } from './context.js';
 import { registerCommands } from './commands/index.js';
 
-/** Exit codes: 0 ok, 1 failure (job failed, AWS error), 2 refused input (usage, validation or the QC guard; nothing archived or deleted). */
+/**
+ * Exit codes: 0 ok, 1 failure (job failed, AWS error), 2 refused input (usage, validation or the
+ * QC guard; nothing archived or deleted). A {@link ColdpackError} exits with its code's `exit`
+ * from `src/domain/error-codes.ts`.
+ */
 export const EXIT = Object.freeze({ OK: 0, FAILED: 1, BAD_INPUT: 2 });
 
 /** Build the `coldpack` commander program. Each command's action returns its exit code. */
@@ -14,8 +18,13 @@ export function buildProgram(state: { ctx?: CliContext; exitCode: number }): Com
     .option('--restore-bucket <name>', 'restore bucket (env COLDPACK_RESTORE_BUCKET, default coldpack-restore)')
     .option('--table-prefix <prefix>', 'DynamoDB table name prefix (env COLDPACK_TABLE_PREFIX, default coldpack-)')
     .option('--json', 'machine-readable JSON output')
+    .option('--debug', 'on failure, also print the cause chain (names, messages, AWS HTTP status and request id)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Usage errors in the same shape as every other error: `coldpack: <CODE>: <message>`.
+      outputError: (s, write) => write(`coldpack: VALIDATION_ERROR: ${s.replace(/^error: /, '')}`),
+    });
   const context = (): CliContext => {
     state.ctx ??= new CliContext(program.opts<GlobalFlags>());
     return state.ctx;
@@ -27,8 +36,34 @@ export function buildProgram(state: { ctx?: CliContext; exitCode: number }): Com
 }
 
 /**
+ * Report a failure the CLI way: `coldpack: <CODE>: <message>` on stderr (with `--debug`, then the
+ * cause chain, one `caused by:` line per cause); with `--json` also `{error: {code, message, field}}`
+ * on stdout. Unknown errors (raw SDK or Node errors) are first turned into a ColdpackError naming
+ * what failed ({@link asColdpackError}).
+ * @param err what was thrown
+ * @param flags the global flags (`--json`, `--debug`)
+ * @param endpoint the configured endpoint, named when the error does not tell which one failed
+ * @returns the exit code of the error's code (1 failure, 2 refused input)
+ */
+export function reportFailure(err: unknown, flags: GlobalFlags, endpoint: string | undefined): number {
+  const e = asColdpackError(err, endpoint);
+  if (flags.json === true) {
+    const body = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
+    process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
+  }
+  process.stderr.write(`coldpack: ${e.code}: ${e.message}${e.field ? ` (field: ${e.field})` : ''}\n`);
+  if (flags.debug === true) {
+    const chain = formatCauseChain(e);
+    for (const line of chain.slice(1)) process.stderr.write(`  ${line}\n`);
+    if (chain.length <= 1) process.stderr.write('  (no cause recorded)\n');
+  }
+  return e.exitCode;
+}
+
+/**
  * Run the CLI. Never throws: errors become a message on stderr and an exit code
- * ({@link EXIT}); with --json the error is also printed as `{code, message, field}` on stdout.
+ * ({@link EXIT}, or the error code's exit code); with --json the error is also printed as
+ * `{code, message, field}` on stdout.
  * @param argv full `process.argv`
  * @returns the process exit code
  */
@@ -42,17 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     }
-    const json = program.opts<GlobalFlags>().json === true;
-    if (err instanceof ColdpackError) {
-      const body = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
-      if (json) process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
-      process.stderr.write(`coldpack: ${err.code}: ${err.message}${err.field ? ` (field: ${err.field})` : ''}\n`);
-      return err.status < 500 ? EXIT.BAD_INPUT : EXIT.FAILED;
-    }
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    if (json) process.stdout.write(JSON.stringify({ error: { code: 'INTERNAL', message } }, null, 2) + '\n');
-    process.stderr.write(`coldpack: ${message}\n`);
-    return EXIT.FAILED;
+    return reportFailure(err, program.opts<GlobalFlags>(), state.ctx?.config.endpoint);
   } finally {
     state.ctx?.close();
   }

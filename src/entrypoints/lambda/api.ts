@@ -3,37 +3,39 @@
  * Reads configuration once (first invocation), wires the ports, and delegates to the handler
  * written once in `src/api/handler.ts` (the same one `coldpack serve` runs).
  *
- * Environment: the COLDPACK_* variables of `loadConfig`, plus COLDPACK_SCHEDULE_TIMEZONE (zone of
- * monthly periods, default UTC) and the other COLDPACK_SCHEDULE_* variables (`GET /schedule`).
+ * Environment: read once by `readProcessConfig` (`src/entrypoints/config.ts`): the COLDPACK_*
+ * variables, COLDPACK_SCHEDULE_TIMEZONE (zone of monthly periods, default UTC) and the other
+ * COLDPACK_SCHEDULE_* variables (`GET /schedule`). A bad variable answers 500 `CONFIG_ERROR`
+ * (details logged, not shown) on every request until it is fixed.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { pino } from 'pino';
 import { iamAuthorizer } from '../../api/auth.js';
 import { costEstimator } from '../../api/cost-estimator.js';
 import { createApiHandler, type ApiHandler } from '../../api/handler.js';
+import { errorResponse } from '../../api/http.js';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import { createRestoreService } from '../restore-composition.js';
-import { scheduleFromEnv } from '../schedule-env.js';
-import { loadConfig } from '../config.js';
-import { restoreOptionsFromEnv } from '../restore-env.js';
+import { readProcessConfig, restoreOptionsOf } from '../config.js';
 import { archiveServiceForLambda } from '../lambda-archive.js';
 
+const log = pino({ name: 'coldpack-api' });
 let api: ApiHandler | undefined;
 
 function build(): ApiHandler {
-  const config = loadConfig(process.env);
-  const schedule = scheduleFromEnv(process.env);
+  const settings = readProcessConfig(process.env);
+  const config = settings.coldpack;
+  const schedule = settings.schedule;
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
   // Extraction is left to the reconciler and the restore-completed event: API calls must finish within API Gateway's 29 s.
-  const log = pino({ name: 'coldpack-api' });
-  const restore = createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), extractOnSubmit: false, logger: log });
+  const restore = createRestoreService(config, clients, { ...restoreOptionsOf(settings), extractOnSubmit: false, logger: log });
   return createApiHandler({
-    archive: archiveServiceForLambda(config, clients),
+    archive: archiveServiceForLambda(settings, clients),
     restore,
     files: restore,
     estimator: costEstimator(),
     deployment: { region: config.region, ...(config.account === undefined ? {} : { account: config.account }) },
-    timeZone: schedule?.time_zone ?? process.env.COLDPACK_SCHEDULE_TIMEZONE ?? 'UTC',
+    timeZone: settings.scheduleTimeZone,
     ...(schedule ? { schedule } : {}),
     authorize: iamAuthorizer,
     log,
@@ -42,6 +44,11 @@ function build(): ApiHandler {
 
 /** Lambda entry: API Gateway REST proxy event in, proxy result out. Never throws. */
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
-  api ??= build();
+  try {
+    api ??= build();
+  } catch (err) {
+    // Misconfiguration (CONFIG_ERROR) or a wiring failure: answer it like any other error.
+    return errorResponse(err, event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown', log);
+  }
   return api(event, context);
 }

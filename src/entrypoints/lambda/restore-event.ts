@@ -4,21 +4,21 @@
  * bundle READY and extracts the files of the requests waiting for it. Throws on failure so the
  * event is retried (and dead-lettered); every step is idempotent. Records it cannot read or use
  * are logged (pino, JSON to CloudWatch) with the reason.
- * Environment: the COLDPACK_* variables of `loadConfig`, COLDPACK_PRESIGN_EXPIRES_SECONDS.
+ * Environment: read once by `readProcessConfig` (`src/entrypoints/config.ts`).
  */
 import { pino } from 'pino';
 import { createAwsClients } from '../../adapters/aws-clients.js';
 import type { RestoreService } from '../../restore/restore-service.js';
-import { loadConfig } from '../config.js';
-import { restoreOptionsFromEnv } from '../restore-env.js';
+import { readProcessConfig, restoreOptionsOf } from '../config.js';
 import { createRestoreService } from '../restore-composition.js';
 
 let service: RestoreService | undefined;
 
 function build(): RestoreService {
-  const config = loadConfig(process.env);
+  const settings = readProcessConfig(process.env);
+  const config = settings.coldpack;
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  return createRestoreService(config, clients, { ...restoreOptionsFromEnv(process.env), logger: pino({ name: 'coldpack-restore-event' }) });
+  return createRestoreService(config, clients, { ...restoreOptionsOf(settings), logger: pino({ name: 'coldpack-restore-event' }) });
 }
 
 /** Lambda entry. @returns the bundle keys handled */

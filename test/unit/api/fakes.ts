@@ -4,7 +4,7 @@
  * unknown bucket is a 400 on `bucket_name`.
  */
 import type { ArchiveRequest } from '../../../src/domain/archive-request.js';
-import { ConflictError, ValidationError } from '../../../src/domain/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../src/domain/errors.js';
 import type { FileIndexItem, JobStatus } from '../../../src/domain/model.js';
 import type { Page, PageRequest } from '../../../src/domain/page.js';
 import type { FileLookup, RestoreRequests } from '../../../src/domain/ports/restore-requests.js';
@@ -16,6 +16,8 @@ export class MemoryArchiveJobs implements ArchiveJobs {
   readonly jobs = new Map<string, JobView>();
   readonly byKey = new Map<string, string>();
   readonly submitted: { req: ArchiveRequest; idempotencyKey?: string }[] = [];
+  /** Ids passed to a successful {@link resume}. */
+  readonly resumed: string[] = [];
   private seq = 0;
 
   /** @param buckets source buckets that "exist" */
@@ -46,6 +48,24 @@ export class MemoryArchiveJobs implements ArchiveJobs {
 
   async findForPeriod(project: string, period: string): Promise<JobView[]> {
     return [...this.jobs.values()].filter((j) => j.request.project === project && j.request.period === period);
+  }
+
+  /** Resumes a FAILED or `stale` job (RUNNING again); a live one is a 409, an unknown one a 404. */
+  async resume(jobId: string, options: { force?: boolean } = {}): Promise<JobView> {
+    const j = this.jobs.get(jobId);
+    if (!j) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+    if (j.status === 'SUCCEEDED' || j.status === 'PARTIAL') return j;
+    if (j.status !== 'FAILED' && !j.stale && !options.force) throw new ConflictError(`job ${jobId} is ${j.status} and alive`, { job_id: jobId }, 'JOB_RUNNING');
+    const { stale: _s, ...rest } = j;
+    const resumed: JobView = { ...rest, status: 'QUEUED', updated_at: new Date().toISOString() };
+    this.jobs.set(jobId, resumed);
+    this.resumed.push(jobId);
+    return resumed;
+  }
+
+  /** Test helper: mark a job stale (no sign of life). */
+  setStale(jobId: string): void {
+    this.jobs.set(jobId, { ...this.jobs.get(jobId)!, stale: true });
   }
 
   /** Test helper: change a job's status. */

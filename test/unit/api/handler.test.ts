@@ -5,6 +5,8 @@ import { bearerAuthorizer, iamAuthorizer } from '../../../src/api/auth.js';
 import { pageOf, PAGE_BYTE_BUDGET } from '../../../src/api/request.js';
 import { MemoryArchiveJobs, MemoryFileLookup, MemoryRestoreRequests, indexItem } from './fakes.js';
 import { proxyEvent } from './event.js';
+import { ERROR_CODES, type ErrorCode } from '../../../src/domain/error-codes.js';
+import { ColdpackError, IntegrityError, JobStartError } from '../../../src/domain/errors.js';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -37,6 +39,26 @@ describe('API handler', () => {
     const g = await handler(proxyEvent('GET', `/archive/${String(b.job_id)}`));
     assert.equal(g.statusCode, 200);
     assert.equal(parse(g).job_id, b.job_id);
+  });
+
+  it('POST /archive/{job_id}/resume: 409 while alive, 202 once stale, 404 unknown; a start failure answers 502 with the job id and state', async () => {
+    const { handler, archive } = setup();
+    const b = parse(await handler(proxyEvent('POST', '/archive', { body: archiveBody })));
+    const id = String(b.job_id);
+    const alive = await handler(proxyEvent('POST', `/archive/${id}/resume`));
+    assert.equal(alive.statusCode, 409);
+    assert.equal(parse(alive).job_id, id);
+    archive.setStale(id);
+    assert.equal(parse(await handler(proxyEvent('GET', `/archive/${id}`))).stale, true, 'GET shows the job stale');
+    const r = await handler(proxyEvent('POST', `/archive/${id}/resume`, { stage: 'prod' }));
+    assert.equal(r.statusCode, 202);
+    assert.deepEqual(parse(r), { job_id: id, status: 'QUEUED', status_url: `https://api.example.com/prod/archive/${id}` });
+    assert.deepEqual(archive.resumed, [id]);
+    assert.equal((await handler(proxyEvent('POST', '/archive/nope/resume'))).statusCode, 404);
+    archive.resume = async () => Promise.reject(new JobStartError(id, 'FAILED', new Error('SubmitJob throttled')));
+    const failed = await handler(proxyEvent('POST', `/archive/${id}/resume`));
+    assert.equal(failed.statusCode, 502);
+    assert.deepEqual([parse(failed).code, parse(failed).job_id, parse(failed).status], ['JOB_START_FAILED', id, 'FAILED']);
   });
 
   it('GET /archive/{unknown} -> 404 with field job_id', async () => {
@@ -163,6 +185,28 @@ describe('API handler', () => {
     assert.equal(e.statusCode, 500);
     assert.doesNotMatch(e.body, /secret/);
     assert.match(String(parse(e).message), /request id req-1/);
+  });
+
+  it('every error answers the status of its code; 5xx bodies give the code and its meaning, never the details', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      [Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' }), 503, 'AWS_UNREACHABLE'],
+      [Object.assign(new Error('secret-table not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }), 502, 'AWS_ERROR'],
+      [new IntegrityError('bundle s3://secret-bucket/x.zip: crc mismatch'), 500, 'INTEGRITY_ERROR'],
+      [new ColdpackError('CONFIG_ERROR', 'COLDPACK_CONCURRENCY must be ... got "secret"'), 500, 'CONFIG_ERROR'],
+    ];
+    for (const [thrown, status, code] of cases) {
+      const logged: unknown[] = [];
+      const boom = setup({ log: { info: () => undefined, error: (o: object) => logged.push(o) } });
+      boom.archive.get = async () => {
+        throw thrown;
+      };
+      const r = await boom.handler(proxyEvent('GET', '/archive/x'));
+      assert.equal(r.statusCode, status, code);
+      assert.equal(parse(r).code, code);
+      assert.equal(parse(r).message, `${ERROR_CODES[code as ErrorCode].meaning}; quote request id req-1 when reporting it`);
+      assert.doesNotMatch(r.body, /secret|10\.0\.0\.7/);
+      assert.equal(logged.length, 1, 'the details are logged');
+    }
   });
 
   it('takes the deployment account from the Lambda ARN when not configured', async () => {

@@ -12,7 +12,7 @@ describe('OpenAPI and request models', () => {
 
   it('documents the source application prefix meaning and every route', () => {
     const doc = buildOpenApi() as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> } };
-    assert.deepEqual(Object.keys(doc.paths).sort(), ['/archive', '/archive/{job_id}', '/estimate', '/files', '/health', '/restore', '/restore/{restore_id}', '/schedule', '/schedule/preview']);
+    assert.deepEqual(Object.keys(doc.paths).sort(), ['/archive', '/archive/{job_id}', '/archive/{job_id}/resume', '/estimate', '/files', '/health', '/restore', '/restore/{restore_id}', '/schedule', '/schedule/preview']);
     assert.match(doc.components.schemas.ArchiveRequest!.properties.prefix!.description!, /WITHOUT a trailing slash.*"20240410\/"/);
   });
 

@@ -28,31 +28,42 @@ test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the est
     stack_break_even_objects_per_month: number;
   };
   assert.ok(Math.abs(json.lifecycle.total_usd - 53.5746729) < 1e-6);
-  assert.ok(Math.abs(json.coldpack.variable_total_usd - 10.2166) < 1e-4);
-  assert.ok(Math.abs(json.coldpack.fixed_total_usd - 895.565569) < 1e-5); // 12 × $74.630464 (5 endpoints × 2 AZs × 730 h × $0.01 = $73.00 + $1.630464)
-  assert.ok(Math.abs(json.coldpack.total_usd - 905.7822) < 1e-4); // 10.2166 + 895.5657
-  assert.equal(json.stack_break_even_objects_per_month, 1_721_259); // 74.630464 / (43.358080 / 1e6) = 1,721,258.5, rounded up
+  assert.ok(Math.abs(json.coldpack.variable_total_usd - 1.6221127) < 1e-6); // compact catalog, private network
+  assert.ok(Math.abs(json.coldpack.fixed_total_usd - 283.565569) < 1e-5); // 12 × $23.630464 (3 endpoints × 1 AZ × 730 h × $0.01 = $21.90 + $1.730464)
+  assert.ok(Math.abs(json.coldpack.total_usd - 285.1876813) < 1e-6); // 1.6221127 + 283.5655686
+  assert.equal(json.stack_break_even_objects_per_month, 454_847); // 23.630464 / (51.952560 / 1e6) = 454,846.x, rounded up
 });
 
-test('CLI deployment and restore options reach the estimate', async () => {
+test('CLI network, catalog, deployment and restore options reach the estimate', async () => {
   const r = await run([
-    '--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--no-endpoints', '--azs', '1',
-    '--shared-stack', '0.5', '--restore-tier', 'Bulk', '--restore-days', '2',
+    '--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--network', 'existing', '--no-gateway-endpoints',
+    '--catalog', 'per_file', '--shared-stack', '0.5', '--restore-tier', 'Bulk', '--restore-days', '2', '--spot-discount', '0.7',
   ]);
   assert.equal(r.code, 0, r.err);
   const json = JSON.parse(r.out) as {
-    deployment: { interface_endpoints: number; azs: number; share: number; charged_monthly_usd: number };
+    input: { network: string; catalog: string };
+    deployment: { network: string; interface_endpoints: number; gateway_endpoints: boolean; share: number; charged_monthly_usd: number };
+    coldpack: { one_time: Array<{ name: string; unit_usd: number }> };
     restore: { tier: string; days: number };
   };
+  assert.deepEqual(json.input, { ...json.input, network: 'existing', catalog: 'per_file' });
+  assert.equal(json.deployment.network, 'existing');
   assert.equal(json.deployment.interface_endpoints, 0);
-  assert.equal(json.deployment.azs, 1);
+  assert.equal(json.deployment.gateway_endpoints, false);
   assert.equal(json.deployment.share, 0.5);
-  assert.ok(Math.abs(json.deployment.charged_monthly_usd - 1.630464048 / 2) < 1e-9); // ($1 + $0.60 + $0.02 + $0.010464) / 2
+  assert.ok(Math.abs(json.deployment.charged_monthly_usd - 1.730464048 / 2) < 1e-9); // ($1 + $0.70 + $0.02 + $0.010464) / 2
+  assert.ok(json.coldpack.one_time.some((i) => i.name === 'nat_data_processing'));
+  assert.ok(json.coldpack.one_time.some((i) => i.name === 'index_writes'));
+  // (1 vCPU × $0.04048 + 4 GB × $0.004445) × (1 − 0.7) = $0.017478 an hour
+  assert.ok(Math.abs((json.coldpack.one_time.find((i) => i.name === 'compute')?.unit_usd ?? 0) - 0.017478) < 1e-9);
   assert.equal(json.restore.tier, 'Bulk');
   assert.equal(json.restore.days, 2);
-  const fixed = await run(['--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--endpoints', '2', '--fixed-monthly-usd', '5']);
+  const fixed = await run(['--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--network', 'public', '--azs', '2', '--fixed-monthly-usd', '5']);
   assert.equal(fixed.code, 0, fixed.err);
   assert.equal((JSON.parse(fixed.out) as { coldpack: { fixed_total_usd: number } }).coldpack.fixed_total_usd, 60); // 12 × $5
+  const refused = await run(['estimate', '--objects', '1000', '--avg-size', '100KB', '--no-gateway-endpoints']);
+  assert.equal(refused.code, 2); // a created VPC always has the gateway endpoints
+  assert.match(refused.err, /gateway_endpoints/);
 });
 
 test('estimate from a CSV manifest with --html writes a report', async () => {
@@ -72,6 +83,9 @@ test('bad input exits 2 with a message', async () => {
   const cases = [
     ['estimate', '--objects', '10', '--avg-size', '1KB', '--storage-class', 'STANDARD'],
     ['estimate', '--objects', '10', '--avg-size', '1XB', '--prices', '/no/such/file.json'],
+    // issue 12 item 1: past the documented bounds, a quick exit 2 (it used to loop per shard forever)
+    ['estimate', '--objects', '1000', '--avg-size', '100000TB'],
+    ['estimate', '--objects', '99999999999999999999', '--avg-size', '1KB'],
   ];
   const results = await Promise.all(cases.map((args) => run(args)));
   results.forEach((r, i) => {

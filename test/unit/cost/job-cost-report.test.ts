@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jobCostReport } from '../../../src/cost/job-cost-report.js';
 import { DEFAULT_PRICE_TABLE as prices } from '../../../src/cost/price-table.js';
+import { DEFAULT_COMPUTE } from '../../../src/cost/compute-cost.js';
 
 const GIB = 2 ** 30;
 const close = (actual: number, expected: number, what: string): void =>
@@ -21,15 +22,19 @@ test('a job report prices what the meter counted and compares it with a lifecycl
       bundleBytes: 501_000_000,
       storageClass: 'DEEP_ARCHIVE',
       workerSeconds: 3600,
+      compute: { ...DEFAULT_COMPUTE, capacity: 'FARGATE' },
+      catalog: 'per_file',
       writeUnitsPerItem: { 'cp-files': 2 },
     },
     prices,
   );
   // requests: 10,000 × $0.0004 + 2 × $0.05 + 3 × $0.005 (per 1,000) = $0.004115
-  // writes: 20,000 WRU × $0.625 / 1e6 = $0.0125; compute: 1 h × $0.04937
-  close(r.measured.one_time_usd, 0.004115 + 0.0125 + 0.04937, 'one-time');
-  // monthly: 501e6 B × $0.00099 / GB + 2 × 40 KB overhead + 10,000 × 1,800 B × $0.25 / GB
-  const monthly = (501e6 / GIB) * 0.00099 + (2 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB + ((10_000 * 1800) / GIB) * 0.25;
+  // writes: 20,000 WRU × $0.625 / 1e6 = $0.0125; compute: 1 h on demand × (1 × $0.04048 + 4 × $0.004445) = $0.05826
+  close(r.measured.one_time_usd, 0.004115 + 0.0125 + 0.05826, 'one-time');
+  // monthly: 501e6 B × $0.00099 / GB + 2 × 40 KB overhead + the per-file catalog: 2 directory items × 640 B × ($0.25 + PITR $0.20)
+  // + 10,000 × 1,260 B (item + keys-only GSI entry, Standard-IA) × $0.10 / GB
+  const monthly =
+    (501e6 / GIB) * 0.00099 + (2 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB + ((2 * 640) / GIB) * 0.45 + ((10_000 * 1260) / GIB) * 0.1;
   close(r.measured.monthly_usd, monthly, 'monthly');
   // lifecycle: 10,000 transitions × $0.00005 = $0.50 once
   close(r.lifecycle_equivalent.one_time_usd, 0.5, 'transitions');

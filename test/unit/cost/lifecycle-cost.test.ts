@@ -34,13 +34,17 @@ test("S3's default 128 KB minimum leaves small objects in STANDARD and transitio
   close(usd(b.monthly, 'overhead_at_standard'), (1000 * 8192 / GIB) * 0.023, 'overhead counts transitioned objects only');
 });
 
-test('GLACIER_IR and STANDARD_IA never take objects under 128 KB: they stay in STANDARD, even without a minimum', () => {
+test('size filters decide for every class: GLACIER_IR and STANDARD_IA take objects under 128 KB and bill them as 128 KB; S3\'s default keeps them in STANDARD', () => {
   for (const storageClass of ['GLACIER_IR', 'STANDARD_IA'] as const) {
-    const b = lifecycleCost({ population: populationFromAverage(1000, 65_536), storageClass, months: 1 }, prices);
-    assert.equal(b.one_time[0]?.quantity, 0, storageClass); // no transition requests (was 1,000 × $0.02 / 1,000 = $0.02 for GIR)
-    // 1,000 × 64 KiB = 0.06104 GiB × $0.023 = $0.0014039 in STANDARD (was 1,000 × 128 KiB × $0.004 = $0.000488 in GIR)
-    close(usd(b.monthly, 'left_in_standard'), ((1000 * 65_536) / GIB) * 0.023, `${storageClass} left in STANDARD`);
-    assert.match(b.monthly.find((i) => i.name === 'left_in_standard')?.detail ?? '', /never transitions objects under 128 KB/);
+    // a rule with its own size filter transitions them: 1,000 transitions, each object billed as 128 KiB in the class
+    const filtered = lifecycleCost({ population: populationFromAverage(1000, 65_536), storageClass, months: 1 }, prices);
+    assert.equal(filtered.one_time[0]?.quantity, 1000, storageClass);
+    const rate = storageClass === 'GLACIER_IR' ? 0.004 : 0.0125;
+    close(usd(filtered.monthly, 'archive_storage'), ((1000 * 131_072) / GIB) * rate, `${storageClass} min billable size`);
+    // the default minimum (all_storage_classes_128K) keeps them in STANDARD: 1,000 × 64 KiB × $0.023
+    const byDefault = lifecycleCost({ population: populationFromAverage(1000, 65_536), storageClass, months: 1, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES }, prices);
+    assert.equal(byDefault.one_time[0]?.quantity, 0, storageClass);
+    close(usd(byDefault.monthly, 'left_in_standard'), ((1000 * 65_536) / GIB) * 0.023, `${storageClass} left in STANDARD`);
   }
   // 200 KiB objects are transitioned: 1,000 × $0.02 / 1,000 = $0.02; 1,000 × 204,800 B = 0.19073 GiB × $0.004; no 40 KB overhead
   const big = lifecycleCost({ population: populationFromAverage(1000, 204_800), storageClass: 'GLACIER_IR', months: 1 }, prices);
@@ -48,3 +52,4 @@ test('GLACIER_IR and STANDARD_IA never take objects under 128 KB: they stay in S
   close(usd(big.monthly, 'archive_storage'), ((1000 * 204_800) / GIB) * 0.004, 'storage');
   assert.equal(big.monthly.length, 1);
 });
+

@@ -88,3 +88,18 @@ describe('scheduled archive', () => {
     assert.equal(fireTimeOf(undefined, now), now);
   });
 });
+
+describe('scheduled archive and stale jobs (issue 12 item 7)', () => {
+  it('resumes a stale RUNNING job of its period instead of skipping the month; a live one is still skipped', async () => {
+    const jobs = new MemoryArchiveJobs();
+    const first = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
+    assert.equal(first.action, 'started');
+    const id = first.action === 'started' ? first.job_id : '';
+    assert.equal((await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire)).action, 'skipped', 'alive: skipped');
+    jobs.setStale(id);
+    const r = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);
+    assert.deepEqual([r.action, r.action === 'resumed' ? r.job_id : ''], ['resumed', id]);
+    assert.deepEqual(jobs.resumed, [id]);
+    assert.equal(jobs.jobs.size, 1, 'no second job for the month');
+  });
+});

@@ -1,25 +1,34 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { ArchiveBody } from '../../../api/schemas.js';
-import { validate } from '../../../api/http.js';
-import { toArchiveRequest } from '../../../api/mapping.js';
 import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
+import {
+  MAX_ARCHIVE_SIZE_MB,
+  MAX_FILES_PER_BUNDLE_LIMIT,
+  buildArchiveRequest,
+  type ArchiveFieldNames,
+} from '../../../domain/archive-request-builder.js';
 import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { jobErrorOf } from '../../../domain/archive-job.js';
+import { ARCHIVE_STORAGE_CLASSES } from '../../../domain/model.js';
+import { periodOf } from '../../../schedule/period.js';
+import { intFlag } from '../int-flag.js';
 import { composeArchive } from '../../archive-composition.js';
 import type { JobReport } from '../../../archive/finalizer.js';
+import type { ArchiveService } from '../../../archive/archive-service.js';
+import type { JobView } from '../../../domain/archive-jobs.js';
 import type { RegisterCommand } from './index.js';
 
-interface ArchiveFlags {
+/** `coldpack archive` flags as commander parses them (integers already checked by {@link intFlag}). */
+export interface ArchiveFlags {
   bucket?: string;
   prefix?: string;
   csv?: string;
   inventory?: string;
   project: string;
-  fileCount?: string;
-  totalSize?: string;
-  archiveSize?: string;
-  maxFilesPerBundle?: string;
+  fileCount?: number;
+  totalSize?: number;
+  archiveSize?: number;
+  maxFilesPerBundle?: number;
   storageClass?: string;
   deleteSource: boolean;
   dryRun?: boolean;
@@ -29,27 +38,20 @@ interface ArchiveFlags {
   progress: boolean;
 }
 
-/** CLI flag for each request field, so CLI errors name what the user typed. */
-const FLAG_OF: Record<string, string> = {
-  project_name: '--project',
-  bucket_name: '--bucket',
-  s3_prefix: '--prefix',
-  file_count: '--file-count',
-  total_size: '--total-size',
-  archive_size: '--archive-size',
-  max_files_per_bundle: '--max-files-per-bundle',
-  storage_class: '--storage-class',
+/** The CLI flag of each archive request value, so errors name what the user typed. */
+const FLAGS: ArchiveFieldNames = {
+  project: '--project',
+  bucket: '--bucket',
+  prefix: '--prefix',
+  manifest: '--csv/--inventory',
+  archiveSizeMb: '--archive-size',
+  maxFilesPerBundle: '--max-files-per-bundle',
+  storageClass: '--storage-class',
+  expectedFileCount: '--file-count',
+  expectedTotalBytes: '--total-size',
+  outputPrefix: '--output-prefix',
+  period: '--period',
 };
-
-/**
- * Parse a whole-number flag strictly (decimal digits only: no `0x10`, `1e3`, `2.5` or `abc`).
- * @throws ValidationError naming the flag
- */
-export function wholeNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new ValidationError(`${flag} must be a whole number of decimal digits, got "${value}"`, flag);
-  return Number(value.trim());
-}
 
 /** Parse `s3://bucket/key` into its parts. @throws ValidationError naming `field` */
 export function parseS3Url(url: string, field: string): { bucket: string; key: string } {
@@ -59,52 +61,54 @@ export function parseS3Url(url: string, field: string): { bucket: string; key: s
 }
 
 /**
- * Build and validate the archive request from CLI flags, with the same schema as POST /archive.
- * `--prefix` is a raw S3 prefix (`20240410/`; `20240410` would also match `202404101/...`).
+ * The source the flags name: exactly one of `--bucket B --prefix P` (a raw S3 prefix, used as is:
+ * `20240410/`; `20240410` would also match `202404101/...`), `--csv FILE|s3://bucket/key` or
+ * `--inventory s3://bucket/.../manifest.json` (optionally narrowed by `--prefix`).
+ * @throws ValidationError naming the CLI flag
+ */
+export function sourceFromFlags(f: Pick<ArchiveFlags, 'bucket' | 'prefix' | 'csv' | 'inventory'>): ArchiveSource {
+  const kinds = [f.bucket !== undefined ? 'list' : undefined, f.csv ? 'csv' : undefined, f.inventory ? 'inventory' : undefined].filter(Boolean);
+  if (kinds.length !== 1) throw new ValidationError('give exactly one source: --bucket B --prefix P, --csv FILE|s3://bucket/key, or --inventory s3://bucket/.../manifest.json', '--bucket');
+  if (f.csv) {
+    if (f.prefix !== undefined) throw new ValidationError('--prefix does not apply to --csv (the manifest lists the objects)', '--prefix');
+    if (!f.csv.startsWith('s3://')) return { kind: 'csv', bucket: '', manifest: f.csv };
+    const { bucket, key } = parseS3Url(f.csv, '--csv');
+    return { kind: 'csv', bucket, manifest: key };
+  }
+  if (f.inventory) {
+    const { bucket, key } = parseS3Url(f.inventory, '--inventory');
+    return { kind: 'inventory', bucket, manifest: key, ...(f.prefix ? { prefix: f.prefix } : {}) };
+  }
+  if (f.prefix === undefined || f.prefix === '') {
+    throw new ValidationError('--bucket needs --prefix: a raw S3 key prefix such as 20240410/ (archiving a whole bucket is not supported)', '--prefix');
+  }
+  return { kind: 'list', bucket: f.bucket!, prefix: f.prefix };
+}
+
+/**
+ * The archive request of `coldpack archive`'s flags, built by the same domain function as
+ * `POST /archive` ({@link buildArchiveRequest}); period = the current month in UTC.
  * @throws ValidationError naming the CLI flag
  */
 export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequest {
-  const kinds = [f.bucket !== undefined ? 'list' : undefined, f.csv ? 'csv' : undefined, f.inventory ? 'inventory' : undefined].filter(Boolean);
-  if (kinds.length !== 1) throw new ValidationError('give exactly one source: --bucket B --prefix P, --csv FILE|s3://bucket/key, or --inventory s3://bucket/.../manifest.json', '--bucket');
-  if (f.bucket !== undefined && (f.prefix === undefined || f.prefix === '')) {
-    throw new ValidationError('--bucket needs --prefix: a raw S3 key prefix such as 20240410/ (archiving a whole bucket is not supported)', '--prefix');
-  }
-  let body;
-  try {
-    body = validate(
-      ArchiveBody,
-      {
-        project_name: f.project,
-        // For --csv/--inventory the objects come from the manifest; these placeholders only satisfy the schema.
-        bucket_name: f.bucket ?? 'coldpack-manifest-source',
-        s3_prefix: f.bucket !== undefined ? f.prefix : 'manifest',
-        ...(f.fileCount !== undefined ? { file_count: wholeNumber(f.fileCount, '--file-count') } : {}),
-        ...(f.totalSize !== undefined ? { total_size: wholeNumber(f.totalSize, '--total-size') } : {}),
-        ...(f.archiveSize !== undefined ? { archive_size: wholeNumber(f.archiveSize, '--archive-size') } : {}),
-        ...(f.maxFilesPerBundle !== undefined ? { max_files_per_bundle: wholeNumber(f.maxFilesPerBundle, '--max-files-per-bundle') } : {}),
-        ...(f.storageClass !== undefined ? { storage_class: f.storageClass } : {}),
-        delete_source: f.deleteSource,
-        dry_run: f.dryRun === true,
-        allow_mismatch: f.allowMismatch === true,
-        ...(f.tags ? { archive_tags: true } : {}),
-      },
-      'archive options',
-    );
-  } catch (err) {
-    const flag = err instanceof ValidationError && err.field ? FLAG_OF[err.field] : undefined;
-    if (err instanceof ValidationError && err.field && flag) throw new ValidationError(err.message.replaceAll(err.field, flag), flag);
-    throw err;
-  }
-  const req = toArchiveRequest(body, { now, timeZone: 'UTC', requestedBy: 'cli' });
-  let source: ArchiveSource = req.source;
-  if (f.csv) {
-    if (f.prefix !== undefined) throw new ValidationError('--prefix does not apply to --csv (the manifest lists the objects)', '--prefix');
-    source = f.csv.startsWith('s3://') ? { kind: 'csv', ...(({ bucket, key }) => ({ bucket, manifest: key }))(parseS3Url(f.csv, '--csv')) } : { kind: 'csv', bucket: '', manifest: f.csv };
-  } else if (f.inventory) {
-    const { bucket, key } = parseS3Url(f.inventory, '--inventory');
-    source = { kind: 'inventory', bucket, manifest: key, ...(f.prefix ? { prefix: f.prefix } : {}) };
-  }
-  return { ...req, source };
+  return buildArchiveRequest(
+    {
+      project: f.project,
+      source: sourceFromFlags(f),
+      ...(f.archiveSize === undefined ? {} : { archiveSizeMb: f.archiveSize }),
+      ...(f.maxFilesPerBundle === undefined ? {} : { maxFilesPerBundle: f.maxFilesPerBundle }),
+      ...(f.storageClass === undefined ? {} : { storageClass: f.storageClass }),
+      ...(f.fileCount === undefined ? {} : { expectedFileCount: f.fileCount }),
+      ...(f.totalSize === undefined ? {} : { expectedTotalBytes: f.totalSize }),
+      allowMismatch: f.allowMismatch === true,
+      deleteSource: f.deleteSource,
+      dryRun: f.dryRun === true,
+      ...(f.tags ? { archiveTags: true } : {}),
+      period: periodOf(now, 'UTC'),
+      requestedBy: 'cli',
+    },
+    FLAGS,
+  );
 }
 
 /** One line comparing a report's measured cost with the lifecycle rule's, or '' when it has none. */
@@ -133,6 +137,31 @@ export function reportText(r: JobReport): string {
   ].join('\n');
 }
 
+/**
+ * `archive --job <id>`: take the job over for this process (QUEUED with a fresh heartbeat, source
+ * lock retaken), whatever its heartbeat says: the operator names the job explicitly, typically
+ * after its process was killed. A fresh heartbeat is warned about (another process may still run it).
+ * A finished job is left as is (its stored report is shown).
+ * @throws NotFoundError when the job does not exist; ConflictError when another job holds its source
+ */
+async function takeOver(service: ArchiveService, jobId: string): Promise<string> {
+  const before = await service.get(jobId);
+  if (!before) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+  // A finished job is not run again: its stored report is shown.
+  if (before.status === 'SUCCEEDED' || before.status === 'PARTIAL') return `already finished (${before.status}); its report follows`;
+  if ((before.status === 'QUEUED' || before.status === 'RUNNING') && !before.stale) {
+    process.stderr.write(`coldpack: warning: job ${jobId} is ${before.status} with a recent sign of life (${before.heartbeat_at ?? before.updated_at}); if another process still runs it, stop that one\n`);
+  }
+  await service.resume(jobId, { force: true });
+  return 'resumed';
+}
+
+/** Status line of a job view: `RUNNING (stale: ...)` when it shows no sign of life. */
+export function statusText(view: JobView): string {
+  if (!view.stale) return view.status;
+  return `${view.status} (stale: no sign of life since ${view.heartbeat_at ?? view.updated_at}; resume it with: coldpack archive --job ${view.job_id})`;
+}
+
 /** `coldpack archive`: run an archive job in this process (or resume one with --job). */
 export const registerArchive: RegisterCommand = (program: Command, ctx, setExit) => {
   program
@@ -143,11 +172,11 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
     .option('--csv <file|s3://bucket/key>', 'CSV manifest of objects: bucket,key,size[,etag]')
     .option('--inventory <s3://bucket/manifest.json>', 'S3 Inventory report manifest')
     .option('--project <name>', 'project name used in bundle keys', 'default')
-    .option('--file-count <n>', 'expected number of files (QC guard)')
-    .option('--total-size <bytes>', 'expected total bytes (QC guard)')
-    .option('--archive-size <MB>', 'bundle size cap in MB (1 MB = 1,000,000 bytes)', '512')
-    .option('--max-files-per-bundle <n>', 'max entries per bundle', '100000')
-    .option('--storage-class <class>', 'DEEP_ARCHIVE | GLACIER | GLACIER_IR | STANDARD_IA | STANDARD', 'DEEP_ARCHIVE')
+    .option('--file-count <n>', 'expected number of files (QC guard)', intFlag('--file-count', { min: 1 }))
+    .option('--total-size <bytes>', 'expected total bytes (QC guard)', intFlag('--total-size', { min: 1 }))
+    .option('--archive-size <MB>', 'bundle size cap in MB (1 MB = 1,000,000 bytes)', intFlag('--archive-size', { min: 1, max: MAX_ARCHIVE_SIZE_MB }), 512)
+    .option('--max-files-per-bundle <n>', 'max entries per bundle', intFlag('--max-files-per-bundle', { min: 1, max: MAX_FILES_PER_BUNDLE_LIMIT }), 100_000)
+    .addOption(new Option('--storage-class <class>', 'storage class of the bundles').choices(ARCHIVE_STORAGE_CLASSES).default('DEEP_ARCHIVE'))
     .option('--no-delete-source', 'keep the source objects after archiving')
     .option('--dry-run', 'list, count and group; write nothing')
     .option('--allow-mismatch', 'archive even if the listing differs from --file-count/--total-size')
@@ -158,13 +187,7 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
       const c = ctx();
       const { engine, service } = composeArchive(c.config, c.clients, { starter: { start: async () => undefined } });
       let jobId = f.job;
-      let verb = 'started';
-      if (jobId) {
-        // Nothing claims work it has not done: an unknown id fails before anything is said.
-        const existing = await service.get(jobId);
-        if (!existing) throw new NotFoundError(`archive job ${jobId} does not exist`, '--job');
-        verb = existing.status === 'SUCCEEDED' || existing.status === 'PARTIAL' ? `already finished (${existing.status}); its report follows` : 'resumed';
-      } else {
+      if (!jobId) {
         const view = await service.submit(requestFromFlags(f), {});
         if (view.job_id === 'dry-run') {
           c.print(view, `dry run (nothing written): ${JSON.stringify(view.counters)}`);
@@ -173,6 +196,8 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         jobId = view.job_id;
       }
       const id = jobId;
+      // Nothing claims work it has not done: an unknown id fails before anything is said.
+      const verb = f.job ? await takeOver(service, id) : 'started';
       process.stderr.write(`coldpack: job ${id} ${verb} (after an interruption resume it with: coldpack archive --job ${id})\n`);
       const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -223,7 +248,7 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
       const view = await composeArchive(c.config, c.clients).service.get(jobId);
       if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
       const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
-      c.print(view, `job ${view.job_id}: ${view.status}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
+      c.print(view, `job ${view.job_id}: ${statusText(view)}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
       if (view.status === 'FAILED') setExit(1);
     });
 };

@@ -5,6 +5,7 @@ import { runDemo, type DemoResult } from '../../../local/demo.js';
 import { restoreDemo, type RestoreDemoFile } from '../../../local/restore-demo.js';
 import type { RegisterCommand } from './index.js';
 import { costSummary } from './archive.js';
+import { intFlag } from '../int-flag.js';
 
 /** Render the demo report as text. */
 export function demoText(r: DemoResult): string {
@@ -41,11 +42,11 @@ export const registerDemo: RegisterCommand = (program: Command, ctx, setExit) =>
   program
     .command('demo')
     .description('start the moto emulator, archive real input (node_modules slice + a month of CSVs), verify, restore a few files')
-    .option('--archive-size <MB>', 'bundle cap in MB', '16')
-    .action(async (f: { archiveSize: string }) => {
+    .option('--archive-size <MB>', 'bundle cap in MB', intFlag('--archive-size', { min: 1 }), 16)
+    .action(async (f: { archiveSize: number }) => {
       const c = ctx();
       const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-      const result = await runDemo({ root, archiveSizeMb: Number(f.archiveSize), log: (l) => process.stderr.write(l + '\n'), after: restoreDemo });
+      const result = await runDemo({ root, archiveSizeMb: f.archiveSize, log: (l) => process.stderr.write(l + '\n'), after: restoreDemo });
       c.print(result, demoText(result));
       const restored = (result.extra.restored_files ?? []) as RestoreDemoFile[];
       const ok =

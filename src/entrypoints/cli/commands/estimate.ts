@@ -13,7 +13,10 @@ import type { Population } from '../../../cost/population.js';
 import { renderEstimateText } from '../../../cost/report-text.js';
 import { renderEstimateHtml } from '../../../cost/report-html.js';
 import { parseByteSize, parseCount } from '../../../cost/units.js';
+import { CATALOG_MODES, DEFAULT_CATALOG_MODE } from '../../../cost/catalog-cost.js';
+import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES } from '../../../cost/stack-defaults.js';
 import type { CliContext } from '../context.js';
+import { intFlag } from '../int-flag.js';
 import type { RegisterCommand } from './index.js';
 
 /** Options of `coldpack estimate` as commander parses them (strings; validated here). */
@@ -32,13 +35,16 @@ interface EstimateOptions {
   restoreFiles?: string;
   restoreTier?: string;
   restoreDays?: string;
-  azs?: string;
-  /** `--endpoints N` gives a string, `--no-endpoints` false. */
-  endpoints?: string | boolean;
+  network: string;
+  catalog: string;
+  azs?: number;
+  /** `--no-gateway-endpoints` gives false. */
+  gatewayEndpoints: boolean;
   sharedStack?: string;
   fixedMonthlyUsd?: string;
   objectsPerSecond?: string;
   mbPerSecond?: string;
+  spotDiscount?: string;
 }
 
 function positiveNumber(text: string, field: string): number {
@@ -96,16 +102,16 @@ async function readPopulation(kind: 'csv' | 'inventory' | 'list', o: EstimateOpt
  * `coldpack estimate`: what archiving a population costs with coldpack against a lifecycle rule.
  * Population from `--objects/--avg-size`, `--csv`, `--inventory` or `--bucket/--prefix` (streamed);
  * prints a table, or the JSON of `estimate()` with `--json`; `--html FILE` writes a one-page report.
- * The stack's fixed cost is priced from `--azs`, `--endpoints`/`--no-endpoints`, `--shared-stack` and
- * `--fixed-monthly-usd` and included in coldpack's total.
+ * The stack's fixed cost is priced from `--network`, `--azs`, `--no-gateway-endpoints`, `--shared-stack` and
+ * `--fixed-monthly-usd` and included in coldpack's total; `--catalog` prices the DynamoDB catalog.
  * Bad input exits 2.
  */
 export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit) => {
   program
     .command('estimate')
     .description('Estimate the cost of archiving with coldpack versus an S3 lifecycle rule')
-    .option('--objects <n>', 'number of objects (with --avg-size)')
-    .option('--avg-size <bytes>', 'average object size: 100000, 100KB, 1.5MB, 1MiB')
+    .option('--objects <n>', 'number of objects (with --avg-size); at most 10^12')
+    .option('--avg-size <bytes>', "average object size: 100000, 100KB, 1.5MB, 1MiB; at most 48.8 TiB (S3's largest object)")
     .option('--csv <file>', 'CSV manifest bucket,key,size[,etag]')
     .option('--inventory <uri>', 'S3 Inventory manifest: s3://bucket/.../manifest.json (CSV format)')
     .option('--bucket <name>', 'list this source bucket (ListObjectsV2, streamed)')
@@ -122,13 +128,15 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--restore-files <n>', 'files in the restore scenario; default 100')
     .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
-    .option('--azs <n>', 'availability zones of the interface endpoints (maxAzs); default 2')
-    .option('--endpoints <n>', 'interface VPC endpoints of the stack; default 5')
-    .option('--no-endpoints', 'imported VPC with its own egress (vpcEndpoints=false): no interface endpoints')
+    .addOption(new Option('--network <mode>', 'network mode of the stack (CDK context network)').choices([...NETWORK_MODES]).default(DEFAULT_NETWORK_MODE))
+    .addOption(new Option('--catalog <mode>', 'DynamoDB catalog: one item per bundle, or also one per file').choices([...CATALOG_MODES]).default(DEFAULT_CATALOG_MODE))
+    .option('--azs <n>', `availability zones of a created VPC (CDK context maxAzs); default ${DEFAULT_MAX_AZS}`, intFlag('--azs', { min: 1 }))
+    .option('--no-gateway-endpoints', 'with --network existing: no S3/DynamoDB gateway endpoints (S3 traffic through a NAT gateway)')
     .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")
     .option('--fixed-monthly-usd <usd>', "the stack's measured fixed cost per month, replacing the itemised idle cost")
     .option('--objects-per-second <n>', 'measured worker throughput in objects/s; default 200')
     .option('--mb-per-second <n>', 'measured worker throughput in MB/s; default 50')
+    .option('--spot-discount <fraction>', 'Fargate Spot discount off on demand (0-0.9); default 0.5, an assumption')
     .action(async (o: EstimateOptions) => {
       const kind = chooseSource(o);
       const prices = loadPriceTable(o.prices);
@@ -140,9 +148,11 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
         ...(o.restoreFiles === undefined ? {} : { restore_files: parseCount(o.restoreFiles, 'restore-files') }),
         ...(o.restoreTier === undefined ? {} : { restore_tier: o.restoreTier }),
         ...(o.restoreDays === undefined ? {} : { restore_days: positiveNumber(o.restoreDays, 'restore-days') }),
+        network: o.network,
+        catalog: o.catalog,
         deployment: {
-          ...(o.azs === undefined ? {} : { azs: parseCount(o.azs, 'azs') }),
-          ...(o.endpoints === false ? { interface_endpoints: 0 } : typeof o.endpoints === 'string' ? { interface_endpoints: parseCount(o.endpoints, 'endpoints') } : {}),
+          ...(o.azs === undefined ? {} : { azs: o.azs }),
+          ...(o.gatewayEndpoints === false ? { gateway_endpoints: false } : {}),
           ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, 'shared-stack') }),
           ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, 'fixed-monthly-usd') }),
         },
@@ -150,6 +160,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
         compute: {
           ...(o.objectsPerSecond === undefined ? {} : { objects_per_second: positiveNumber(o.objectsPerSecond, 'objects-per-second') }),
           ...(o.mbPerSecond === undefined ? {} : { mb_per_second: positiveNumber(o.mbPerSecond, 'mb-per-second') }),
+          ...(o.spotDiscount === undefined ? {} : { spot_discount: nonNegativeNumber(o.spotDiscount, 'spot-discount') }),
         },
       };
       const population = kind === 'average' ? undefined : await readPopulation(kind, o, ctx);

@@ -17,7 +17,7 @@ import { utf8Length } from '../../../domain/keys.js';
 import { DEFAULT_RESTORE_DAYS, RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../domain/restore-request.js';
 import { createRestoreService } from '../../restore-composition.js';
 import type { RestoreService } from '../../../restore/restore-service.js';
-import { restoreOptionsFromEnv } from '../../restore-env.js';
+import { restoreOptionsOf } from '../../config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 import { bucketNameProblem } from '../../../api/fields.js';
@@ -102,7 +102,7 @@ function human(v: RestoreView): string {
 function service(ctx: CliContext): RestoreService {
   // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output.
   const logger = pino({ name: 'coldpack', level: 'warn' }, pino.destination({ fd: 2, sync: true }));
-  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger });
+  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger });
 }
 
 /** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */
@@ -142,7 +142,9 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
       const timeout = int(o.timeout, 'timeout', 0) * 1000;
       const c = ctx();
       const svc = service(c);
-      let view = await svc.submit(input, {});
+      // With --wait the id is printed as soon as the request is recorded (as `archive` does with the job id).
+      const onRecorded = (id: string): void => void process.stderr.write(`coldpack: restore ${id} recorded (follow it with: coldpack restore-status ${id})\n`);
+      let view = await svc.submit(input, o.wait ? { onRecorded } : {});
       if (o.wait) view = await waitFor(svc, view.restore_id, interval, timeout);
       if (o.json || c.json) c.print(view);
       else c.print(view, human(view));

@@ -18,10 +18,11 @@ import { ValidationError } from '../../../domain/errors.js';
 import { createRestoreService } from '../../restore-composition.js';
 import { startLocalSchedule } from '../../../schedule/local-schedule.js';
 import { eventBridgeExpression } from '../../../schedule/schedule-config.js';
-import { parseScheduleConfig, scheduleFromEnv, scheduledArchiveRequest, type ScheduleConfig } from '../../schedule-env.js';
+import { parseScheduleConfig, scheduledArchiveRequest, type ScheduleConfig } from '../../schedule-env.js';
+import { ENV } from '../../../domain/env-names.js';
 import { runScheduledArchive } from '../../../schedule/scheduled-archive.js';
 import { composeArchive } from '../../archive-composition.js';
-import { restoreOptionsFromEnv } from '../../restore-env.js';
+import { restoreOptionsOf } from '../../config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
@@ -43,7 +44,7 @@ interface ServeServices {
 }
 
 function wireServices(ctx: CliContext, log: Logger): ServeServices {
-  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsFromEnv(process.env), logger: log });
+  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger: log });
   // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
   const archive = composeArchive(ctx.config, ctx.clients, { logger: log });
   return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };
@@ -63,17 +64,17 @@ function packageVersion(): string {
   }
 }
 
-function loadSchedule(file: string | undefined): ScheduleConfig | undefined {
+function loadSchedule(ctx: CliContext, file: string | undefined): ScheduleConfig | undefined {
   if (file !== undefined) return parseScheduleConfig(readFileSync(file, 'utf8'), file);
-  return scheduleFromEnv(process.env);
+  return ctx.settings.schedule;
 }
 
 async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
   const port = intOption(o.port, 'port', 0, 65535);
   const reconcileSeconds = intOption(o.reconcileInterval, 'reconcile-interval', 1, 86_400);
   const log = pino({ name: 'coldpack-serve' });
-  const token = resolveToken({ ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}), ...(process.env.COLDPACK_API_TOKEN ? { envToken: process.env.COLDPACK_API_TOKEN } : {}) });
-  const schedule = loadSchedule(o.scheduleFile);
+  const token = resolveToken({ ...(o.tokenFile ? { tokenFile: o.tokenFile } : {}), ...(ctx.settings.apiToken ? { envToken: ctx.settings.apiToken } : {}) });
+  const schedule = loadSchedule(ctx, o.scheduleFile);
   const services = wireServices(ctx, log);
   const handler = createApiHandler({
     archive: services.archive,
@@ -81,7 +82,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     files: services.files,
     estimator: costEstimator(),
     deployment: { region: ctx.config.region, ...(ctx.config.account ? { account: ctx.config.account } : {}) },
-    timeZone: schedule?.time_zone ?? 'UTC',
+    timeZone: schedule?.time_zone ?? ctx.settings.scheduleTimeZone,
     ...(schedule ? { schedule } : {}),
     authorize: bearerAuthorizer(token.token),
     log,
@@ -102,7 +103,7 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     `coldpack API listening on ${server.url}`,
     token.source === 'generated'
       ? `API token (new, saved to ${token.path}): ${token.token}`
-      : `API token from ${token.source === 'env' ? 'COLDPACK_API_TOKEN' : token.path}`,
+      : `API token from ${token.source === 'env' ? ENV.API_TOKEN : token.path}`,
     `  curl -H "Authorization: Bearer ${token.path ? `$(cat ${token.path})` : '$COLDPACK_API_TOKEN'}" ${server.url}/schedule`,
     local ? `monthly schedule ${eventBridgeExpression(schedule!)} ${schedule!.time_zone}; next run ${local.next()?.toISOString()}` : 'no monthly schedule configured',
     services.reconcile ? `reconciler every ${reconcileSeconds} s` : 'no reconciler wired',

@@ -1,27 +1,23 @@
 import type { Command } from 'commander';
-import { ValidationError } from '../../../domain/errors.js';
+import { ColdpackError, ValidationError } from '../../../domain/errors.js';
+import type { RestoreNotifier } from '../../../domain/ports/restore-notifier.js';
 import { reportJobOutcome } from '../../../adapters/emf-metrics.js';
 import { composeArchive } from '../../archive-composition.js';
-import { batchRunnerFromEnv } from '../../batch-env.js';
 import { createRestoreService } from '../../restore-composition.js';
-import { restoreOptionsFromEnv } from '../../restore-env.js';
+import { restoreOptionsOf } from '../../config.js';
+import { isLastAttempt } from '../../../domain/config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 
-/**
- * Whether this is the last attempt AWS Batch will make: AWS_BATCH_JOB_ATTEMPT (1-based, set by
- * Batch) ≥ COLDPACK_WORKER_ATTEMPTS (the job definition's retry attempts, set by the CDK stack).
- * Outside Batch every run is the last.
- */
-export function isLastAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
-  const attempt = Number(env.AWS_BATCH_JOB_ATTEMPT ?? '1');
-  const attempts = Number(env.COLDPACK_WORKER_ATTEMPTS ?? '1');
-  return !(attempt < attempts);
-}
+/** Notifier of the Batch restore task: refuses at once, so the reconciler (outside the VPC) sends the notification. */
+const NOTIFY_FROM_RECONCILER: RestoreNotifier = {
+  notify: () => Promise.reject(new ColdpackError('NOTIFY_FAILED', 'deferred: the Batch task has no route to SNS; the reconciler delivers this notification')),
+};
 
 /** Mark the job FAILED with the step's error (last attempt only) and emit the JobsFailed metric. */
 async function recordFailure(c: CliContext, jobId: string, step: string, err: unknown): Promise<void> {
-  if (!isLastAttempt()) return;
+  // Last attempt: AWS_BATCH_JOB_ATTEMPT ≥ COLDPACK_WORKER_ATTEMPTS; outside Batch every run is the last.
+  if (!isLastAttempt(c.settings.worker)) return;
   if (!(await composeArchive(c.config, c.clients).engine.recordFailure(jobId, step, err))) return;
   reportJobOutcome('archive', jobId, 'FAILED');
 }
@@ -42,10 +38,9 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
       const c = ctx();
       try {
         const shards = await composeArchive(c.config, c.clients).engine.plan(f.job);
-        // On AWS Batch the plan job submits the shard array job and the finalize job that depends on it.
-        const runner = batchRunnerFromEnv(c.config);
-        const submitted = runner ? await runner.runPlannedJob(f.job, shards) : undefined;
-        c.print({ job_id: f.job, shards, ...(submitted ? { submitted } : {}) }, `job ${f.job}: planned ${shards} shards${submitted ? `; submitted ${submitted.refs.join(', ')}` : ''}`);
+        // On AWS Batch the job-state Lambda submits the shards and finalize when this job succeeds
+        // (src/entrypoints/lambda/batch-job-state.ts): the task itself has no route to the Batch API.
+        c.print({ job_id: f.job, shards }, `job ${f.job}: planned ${shards} shards`);
       } catch (err) {
         await recordFailure(c, f.job, 'plan', err);
         throw err;
@@ -57,14 +52,14 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
     .option('--shard <n>', 'shard index (default: AWS_BATCH_JOB_ARRAY_INDEX, else 0)')
     .action(async (f: { job: string; shard?: string }) => {
       const c = ctx();
-      const raw = f.shard ?? process.env.AWS_BATCH_JOB_ARRAY_INDEX ?? '0';
+      const raw = f.shard ?? String(c.settings.worker.arrayIndex ?? 0);
       const shard = Number(raw);
       if (!Number.isInteger(shard) || shard < 0) throw new ValidationError(`shard must be a non-negative integer, got "${raw}"`, 'shard');
       try {
         await composeArchive(c.config, c.clients).engine.packShard(f.job, shard);
         c.print({ job_id: f.job, shard, status: 'DONE' }, `job ${f.job}: shard ${shard} done`);
       } catch (err) {
-        if (!isLastAttempt()) throw err;
+        if (!isLastAttempt(c.settings.worker)) throw err;
         await recordFailure(c, f.job, `shard ${shard}`, err);
         process.stderr.write(`coldpack: shard ${shard} failed on its last attempt; finalize will end the job FAILED: ${String(err)}\n`);
       }
@@ -88,7 +83,9 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
     .requiredOption('--restore <restore_id>', 'restore request id')
     .action(async (f: { restore: string }) => {
       const c = ctx();
-      const service = createRestoreService(c.config, c.clients, restoreOptionsFromEnv(process.env));
+      // The Batch task has no route to SNS: the notification is recorded as not delivered and the reconciler
+      // (a Lambda outside the VPC) delivers it on its next pass.
+      const service = createRestoreService(c.config, c.clients, { ...restoreOptionsOf(c.settings), notifier: NOTIFY_FROM_RECONCILER });
       const summary = await service.reconcile(f.restore);
       const view = await service.get(f.restore);
       if (view) reportJobOutcome('restore', f.restore, view.status);

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZipBundleWriter } from '../../../src/bundle/zip-bundle-writer.js';
-import { extractEntry, crc32Hex } from '../../../src/bundle/zip-entry-reader.js';
-import { FileSink, zeros } from '../../support/file-sink.js';
-import { unzipEntry, unzipNames, unzipTest } from '../../support/unzip.js';
+import { ZipBundleWriter } from '../../src/bundle/zip-bundle-writer.js';
+import { extractEntry, crc32Hex } from '../../src/bundle/zip-entry-reader.js';
+import { FileSink, zeros } from '../support/file-sink.js';
+import { unzipEntry, unzipNames, unzipTest } from '../support/unzip.js';
 
 const when = new Date('2024-04-10T00:00:00Z');
 const GiB = 1024 ** 3;
