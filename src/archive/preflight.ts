@@ -1,7 +1,7 @@
 /**
  * The archive job's pre-flight: before the first bundle upload, the bundle and index stores answer
  * one read each, so a missing table fails the job before anything is uploaded, with a message
- * naming the operation and the table (`GetItem table cp-files: Requested resource not found`).
+ * naming the operation and the table (`DynamoDB GetItem failed: ResourceNotFoundException: table cp-files: ...`).
  * The archive bucket is proven by the job's first write, its shard plan (STANDARD, written before
  * any bundle): a missing or write-refusing bucket fails there, the error naming the operation and
  * the key (`PutObject s3://archive/plans/...: NoSuchBucket: ...`), and nothing is left behind.
@@ -10,6 +10,7 @@
  */
 import { ColdpackError } from '../domain/errors.js';
 import { isErrorCode } from '../domain/error-codes.js';
+import { asColdpackError } from '../domain/unexpected-errors.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 
@@ -17,9 +18,8 @@ import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 export class PreflightError extends ColdpackError {
   /** @param what the resource checked (e.g. `archive bucket b`); @param cause the store's error */
   constructor(what: string, cause: unknown) {
-    const code = (cause as { code?: unknown } | undefined)?.code;
-    const detail = cause instanceof Error ? `${cause.name !== 'Error' && !(cause instanceof ColdpackError) ? `${cause.name}: ` : ''}${cause.message}` : String(cause);
-    super(isErrorCode(code) ? code : 'AWS_ERROR', `pre-flight check of the ${what} failed before anything was uploaded: ${detail}`, { cause, expose: true });
+    const e = asColdpackError(cause); // names the operation of an AWS error (and, for DynamoDB, the table)
+    super(isErrorCode(e.code) ? e.code : 'AWS_ERROR', `pre-flight check of the ${what} failed before anything was uploaded: ${e.message}`, { cause, expose: true });
   }
 }
 

@@ -47,7 +47,7 @@ test('a missing files table fails the job before any bundle is uploaded, naming 
   await seed(fx.clients.s3, 'src', { 'nt/a.txt': 'a', 'nt/b.txt': 'b' });
   const archive = composeArchive({ ...fx.config, tablePrefix: 'pf2-' }, fx.clients, noStart);
   const view = await archive.service.submit(listRequest('nt/'), {});
-  await assert.rejects(archive.engine.run(view.job_id), (err: Error) => /GetItem table pf2-files/.test(err.message) && /before anything was uploaded/.test(err.message));
+  await assert.rejects(archive.engine.run(view.job_id), (err: Error) => /before anything was uploaded: DynamoDB GetItem failed: ResourceNotFoundException: table pf2-files: /.test(err.message));
   assert.deepEqual(await archiveKeys(`bundles/test/${view.job_id}/`), []);
   assert.deepEqual(await archiveKeys(`manifests/test/${view.job_id}/`), []);
   assert.equal(await openUploads(), 0);

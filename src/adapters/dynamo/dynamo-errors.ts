@@ -1,8 +1,12 @@
 /**
- * DynamoDB errors that name the operation and the table: the SDK's own messages do not
+ * DynamoDB errors that name the table: the SDK's own messages do not
  * (`ResourceNotFoundException: Requested resource not found`). A middleware on the client prefixes
- * every error's message with `<Operation> table <name(s)>: `, keeping its name, status and
- * fields, so code that tests the error's name (e.g. ConditionalCheckFailedException) is unchanged.
+ * the message of every error DynamoDB answered with `table <name(s)>: `, keeping its name, status
+ * and fields, so code that tests the error's name (e.g. ConditionalCheckFailedException) is
+ * unchanged. The operation and endpoint are recorded on the error by the clients' call-site
+ * middleware (`recordCallSites` in `src/adapters/aws-clients.ts`); the edges and the job's error
+ * record print `DynamoDB GetItem failed: ResourceNotFoundException: table cp-files: ...`.
+ * Connection failures are left as they are (they name the endpoint).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -28,14 +32,14 @@ export function nameDynamoErrors(client: DynamoDBDocumentClient): void {
   const name = 'coldpack-name-dynamo-errors';
   if (client.middlewareStack.identify().some((m) => m.startsWith(name))) return;
   client.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next) => async (args) => {
       try {
         return await next(args);
       } catch (err) {
-        if (err instanceof Error && !(err as { coldpackNamed?: boolean }).coldpackNamed) {
-          const operation = (context.commandName ?? 'DynamoDB').replace(/Command$/, '');
-          const tables = tablesOf(args.input as Loose);
-          err.message = `${operation}${tables.length > 0 ? ` table ${tables.join(', ')}` : ''}: ${err.message}`;
+        const answered = typeof (err as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode === 'number';
+        const tables = tablesOf(args.input as Loose);
+        if (err instanceof Error && answered && tables.length > 0 && !(err as { coldpackNamed?: boolean }).coldpackNamed) {
+          err.message = `table ${tables.join(', ')}: ${err.message}`;
           Object.defineProperty(err, 'coldpackNamed', { value: true, enumerable: false });
         }
         throw err;
