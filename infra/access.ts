@@ -189,8 +189,10 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         readArchive,
         readSourceTags,
         listArchiveUploads,
-        // DeleteObject: an uploaded bundle that did not commit is removed (src/archive/uncommitted-cleanup.ts).
-        writeArchive('WriteBundles', ['bundles', 'manifests'], [...S3_WRITE_OBJECTS, 's3:DeleteObject']),
+        // No s3:DeleteObject: nobody may delete bundles. An uploaded bundle that did not commit is then
+        // kept (the job's error says so); a resume rewrites it and the noncurrent-version rule expires
+        // the superseded version (src/archive/uncommitted-cleanup.ts, superseded-versions.ts).
+        writeArchive('WriteBundles', ['bundles', 'manifests'], S3_WRITE_OBJECTS),
       ],
     ],
     [

@@ -4,7 +4,10 @@
  * would be billed its 180-day minimum for nothing). In a versioned archive bucket the version
  * written is deleted by its version id; where that is refused (the stack's bucket policy lets only
  * a break-glass principal delete versions) a delete marker hides it and the bucket's
- * noncurrent-version expiration rule removes the data. The outcome is said in the job's error.
+ * noncurrent-version expiration rule removes the data. Where deleting is refused altogether (the
+ * stack grants no role s3:DeleteObject on bundles: nobody may delete bundles) the object is kept
+ * and a resume of the job rewrites it, superseding it (then expired by that rule). The outcome is
+ * said in the job's error.
  */
 import type { Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
@@ -31,7 +34,7 @@ export async function removeUncommitted(store: ObjectStore, bucket: string, writ
     } catch (err) {
       if (!versionId || !(err instanceof ObjectStoreError) || err.failure !== 'ACCESS_DENIED') {
         logger.error({ err, bucket, key }, 'an uploaded, uncommitted bundle object could not be deleted');
-        said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)})`);
+        said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`);
         continue;
       }
     }
@@ -40,7 +43,7 @@ export async function removeUncommitted(store: ObjectStore, bucket: string, writ
       said.push(`${where} uploaded but not committed: hidden by a delete marker (deleting its version was refused); the noncurrent-version rule removes it`);
     } catch (err) {
       logger.error({ err, bucket, key }, 'an uploaded, uncommitted bundle object could not be deleted');
-      said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)})`);
+      said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`);
     }
   }
   return said.join('; ');
