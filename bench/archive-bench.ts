@@ -7,8 +7,17 @@
  * concurrent GET of every object plus a plain PUT of the same total bytes as one object — then
  * archives the prefix with coldpack (delete_source on) and prints objects/s, MB/s, peak RSS, the
  * ratio to the floor, and the requests per archived object (from the job report's request meter).
+ *
+ *   npm run bench -- --mode bundle-memory [--size 4096]
+ *
+ * Peak RSS of one process archiving 10,000 and then (another process) 100,000 entries into ONE
+ * bundle through the real engine on a synthetic store (bench/bundle-memory.ts): what an open bundle
+ * holds per entry. Objects are incompressible, so both bundles are multipart uploads (40 MB and
+ * 400 MB: the same part buffers) and the difference is the per-entry state. Target: ≤ 300 MB and within 1.15x of the 10,000 figure.
  */
 import { Command } from 'commander';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startMoto } from '../src/local/moto-server.js';
 import { createAwsClients } from '../src/adapters/aws-clients.js';
@@ -29,7 +38,36 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
+/** `--mode bundle-memory`: one child process per size, each reporting its own peak RSS. */
+function bundleMemory(size: string): void {
+  const script = fileURLToPath(new URL('./bundle-memory.ts', import.meta.url));
+  const runs = [10_000, 100_000].map((n) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--entries', String(n), '--size', size], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    return JSON.parse(out.trim().split('\n').at(-1)!) as { entries: number; peak_rss_mib: number; seconds: number; bundle_bytes: number; status: string };
+  });
+  const [small, big] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  console.log(
+    JSON.stringify(
+      {
+        command: `npm run bench -- --mode bundle-memory --size ${size}`,
+        runs,
+        ratio_100k_to_10k: +(big.peak_rss_mib / small.peak_rss_mib).toFixed(3),
+        target: 'peak RSS ≤ 300 MB with 100,000 entries, within 1.15x of the 10,000 figure',
+        met: big.peak_rss_mib * 1024 * 1024 <= 300e6 && big.peak_rss_mib <= 1.15 * small.peak_rss_mib,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--mode')) {
+    const m = new Command().option('--mode <mode>', 'bundle-memory').option('--size <bytes>', 'bytes per object', '4096').parse(process.argv).opts<{ mode: string; size: string }>();
+    if (m.mode !== 'bundle-memory') throw new Error(`--mode must be bundle-memory, got ${m.mode}`);
+    bundleMemory(m.size);
+    return;
+  }
   const o = new Command()
     .option('--objects <n>', 'objects to seed', '20000')
     .option('--size <bytes>', 'bytes per object', '4096')

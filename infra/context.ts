@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import type { ImportedVpc } from './constructs/network.js';
+import { CATALOG_MODES, DEFAULT_CATALOG_MODE, type CatalogMode } from '../src/domain/catalog.js';
 import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode } from '../src/cost/stack-defaults.js';
 
 /**
@@ -16,6 +17,8 @@ import { DEFAULT_MAX_AZS, DEFAULT_NETWORK_MODE, NETWORK_MODES, type NetworkMode 
  *   DynamoDB prefix lists; the tasks' egress is then only to them and the interface endpoints.
  * - `apiGatewayCloudWatchRole` (default `true`): create the account's API Gateway logging role.
  * - `partition` (default `aws`): AWS partition, for ARNs CloudFormation cannot build with a function.
+ * - `catalog` (`compact` | `per_file`; default `compact`): the catalog mode (COLDPACK_CATALOG of every
+ *   function and task); `per_file` adds the per-file index table (Standard-IA, keys-only name GSI, no PITR).
  */
 export interface ColdpackContext {
   /** Stack name. */
@@ -34,6 +37,8 @@ export interface ColdpackContext {
   readonly apiGatewayCloudWatchRole: boolean;
   /** AWS partition (`aws`, `aws-cn`, `aws-us-gov`). */
   readonly partition: string;
+  /** Catalog mode of the deployment. */
+  readonly catalog: CatalogMode;
 }
 
 /** A context value that is not of the expected form. */
@@ -111,8 +116,12 @@ export function readContext(node: Node): ColdpackContext {
   }
   const partition = str(node, 'partition') ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) throw new ContextError(`context partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
+  const rawCatalog = str(node, 'catalog') ?? DEFAULT_CATALOG_MODE;
+  const catalog = CATALOG_MODES.find((m) => m === rawCatalog);
+  if (catalog === undefined) throw new ContextError(`context catalog must be one of ${CATALOG_MODES.join(', ')}, got ${JSON.stringify(rawCatalog)}`);
   return {
     stackName: str(node, 'stackName') ?? 'Coldpack',
+    catalog,
     network,
     vpc,
     gatewayEndpoints,

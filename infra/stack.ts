@@ -11,6 +11,7 @@ import { Network } from './constructs/network.js';
 import { Notifications } from './constructs/notifications.js';
 import { MONTHLY_CRON, Schedules } from './constructs/schedule.js';
 import { State } from './constructs/state.js';
+import { ManifestTable } from './constructs/manifest-table.js';
 import { Storage } from './constructs/storage.js';
 import { grantAccess } from './access.js';
 import type { ColdpackContext } from './context.js';
@@ -32,6 +33,8 @@ export class ColdpackStack extends Stack {
   readonly storage: Storage;
   /** Tables. */
   readonly state: State;
+  /** The Glue table over the manifests (Athena queries of the archive catalog). */
+  readonly manifestTable: ManifestTable;
   /** API. */
   readonly api: Api;
   /** Batch. */
@@ -58,7 +61,8 @@ export class ColdpackStack extends Stack {
     });
     this.guardArchiveBucket(params);
     const tablePrefix = `${this.stackName.toLowerCase()}-`;
-    this.state = new State(this, 'State', { tablePrefix, key });
+    this.state = new State(this, 'State', { tablePrefix, key, catalog: props.context.catalog });
+    this.manifestTable = new ManifestTable(this, 'Catalog', { archiveBucket: this.storage.archiveBucket, database: `${this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_catalog` });
     const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
 
     const base: Record<string, string> = {
@@ -66,6 +70,7 @@ export class ColdpackStack extends Stack {
       [ENV.ARCHIVE_BUCKET]: this.storage.archiveBucket.bucketName,
       [ENV.RESTORE_BUCKET]: this.storage.restoreBucket.bucketName,
       [ENV.TABLE_PREFIX]: tablePrefix,
+      [ENV.CATALOG]: props.context.catalog,
       [ENV.TOPIC_ARN]: topic.topicArn,
       [ENV.ALLOWED_TOPIC_ARNS]: Fn.join(',', params.allowedTopicArns.valueAsList),
       // The code refuses requests naming any other bucket (defence in depth behind the IAM policies).

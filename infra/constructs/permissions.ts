@@ -35,14 +35,16 @@ export type TableWrites = Partial<Record<'jobs' | 'files' | 'bundles', 'read' | 
 export const S3_WRITE_OBJECTS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 
 /**
- * Per-table access: item reads (tables and their GSIs) on every table named in `access`, and on
- * each the item writes listed (`'read'` = none). One statement per table.
+ * Per-table access: item reads (tables and their GSIs) on every table named in `access` that the
+ * stack has (the files table only with `catalog: per_file`), and on each the item writes listed
+ * (`'read'` = none). One statement per table.
  * @param state the tables; @param access e.g. `{ jobs: ['dynamodb:PutItem'], files: 'read' }`
  */
 export function tableAccess(state: State, access: TableWrites): iam.PolicyStatement[] {
   const out: iam.PolicyStatement[] = [];
   for (const [name, writes] of Object.entries(access) as Array<[keyof State['tables'], 'read' | readonly string[]]>) {
     const table = state.tables[name];
+    if (table === undefined) continue; // e.g. the files table of a compact catalog
     const extra = writes === 'read' ? [] : [...writes];
     for (const a of extra) if (!DYNAMODB_WRITE.includes(a)) throw new Error(`not a DynamoDB item write: ${a}`);
     const title = name[0]!.toUpperCase() + name.slice(1);

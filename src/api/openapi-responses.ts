@@ -43,14 +43,21 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
   RestoreAccepted: {
     type: 'object',
     required: ['restore_id', 'status_url'],
-    properties: { restore_id: str, status: str, status_url: { ...str, format: 'uri' } },
+    properties: {
+      restore_id: str,
+      status: { ...str, description: 'RESOLVING: the request is recorded; its files are looked up by the restore worker (follow status_url).' },
+      status_url: { ...str, format: 'uri' },
+    },
   },
   Restore: {
     type: 'object',
     required: ['restore_id', 'status', 'files', 'created_at', 'updated_at'],
     properties: {
       restore_id: str,
-      status: str,
+      status: {
+        ...str,
+        description: 'RESOLVING (files being looked up), PENDING, RESTORING, EXTRACTING, or the final AVAILABLE, PARTIAL, FAILED.',
+      },
       request: { type: 'object' },
       files: {
         type: 'array',
@@ -66,6 +73,22 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
         },
       },
       counters,
+      errors: {
+        type: 'array',
+        description: 'Why the request as a whole failed or could not notify: e.g. AMBIGUOUS_NAME (with every candidate), TOO_MANY_FILES, TIER_NOT_ALLOWED, NOTIFY_FAILED.',
+        items: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: str,
+            message: str,
+            field: str,
+            candidates: { type: 'array', items: str, description: 'AMBIGUOUS_NAME: every matching s3://bucket/key (up to 256 KiB of them).' },
+            candidates_total: { type: 'integer' },
+            candidates_truncated: { type: 'boolean' },
+          },
+        },
+      },
       created_at: { ...str, format: 'date-time' },
       updated_at: { ...str, format: 'date-time' },
       nextToken: { ...str, description: 'Present when more files follow.' },
@@ -79,7 +102,7 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
         type: 'array',
         items: {
           type: 'object',
-          description: 'File index item: key, bucket, bundle_key, offset, length, size, sha256, crc32, job_id, archived_at...',
+          description: 'Archived file (a manifest row with its bundle): key, bucket, bundle_key, archive_bucket, storage_class, offset, length, size, sha256, crc32, job_id, archived_at...',
         },
       },
       nextToken: str,

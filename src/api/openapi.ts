@@ -166,7 +166,10 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           parameters: [idemHeader],
           requestBody: body('RestoreRequest'),
           responses: {
-            '202': { description: 'Restore accepted.', content: jsonContent(ref('RestoreAccepted')) },
+            '202': {
+              description: 'Restore recorded (status RESOLVING): the files are looked up, recorded and their bundles restored by the restore worker, so the answer does not wait for the selection.',
+              content: jsonContent(ref('RestoreAccepted')),
+            },
             ...COMMON,
             '413': err('Body over 1 MiB: put the keys in S3 and send keys_manifest.'),
           },
@@ -181,8 +184,10 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
       },
       '/files': {
         get: {
-          summary: 'Where a file is archived (index items, every generation)',
-          description: 'Give exactly one of key and name. Percent-encode keys: "+" as %2B, space as %20.',
+          summary: 'Where a file is archived (every generation)',
+          description:
+            'Give exactly one of key and name. Percent-encode keys: "+" as %2B, space as %20. With the compact catalog a name lookup reads manifests: ' +
+            'over 100 of them it is a 400 TOO_MANY_FILES (restore by name, which is asynchronous, or query the Glue table with Athena).',
           parameters: [
             { name: 'key', in: 'query', schema: keyLimits, description: 'Full source key (at most 1,024 UTF-8 bytes).' },
             { name: 'name', in: 'query', schema: keyLimits, description: 'Base file name (at most 1,024 UTF-8 bytes), e.g. 5000_20240517_003.csv.' },
@@ -190,7 +195,7 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
             limitParam,
             tokenParam,
           ],
-          responses: { '200': { description: 'A page of index items.', content: jsonContent(ref('FilesPage')) }, ...COMMON },
+          responses: { '200': { description: 'A page of archived files.', content: jsonContent(ref('FilesPage')) }, ...COMMON },
         },
       },
       '/estimate': {

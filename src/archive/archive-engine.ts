@@ -7,6 +7,8 @@ import { jobUploadPrefixes } from '../domain/keys.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
+import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
+import { DEFAULT_CATALOG_MODE, type CatalogMode } from '../domain/catalog.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
@@ -27,7 +29,12 @@ export interface ArchiveEngineDeps {
   readonly objects: ObjectStore;
   readonly jobs: JobStore;
   readonly bundles: BundleStore;
+  /** Job scopes (written by the planner before any bundle commits). */
+  readonly directory: BundleDirectoryStore;
+  /** Per-file index, written only with `catalog: per_file`. */
   readonly index: FileIndexStore;
+  /** Catalog mode: `compact` (default: the bundle directory and manifests) or `per_file` (plus one index item per file). */
+  readonly catalog?: CatalogMode;
   readonly archiveBucket: string;
   /** Fetch concurrency and buffering (defaults: 64 GETs, 128 MiB, stream ≥ 8 MiB). */
   readonly fetch?: FetchOptions;
@@ -89,8 +96,13 @@ export class ArchiveEngine {
   }
 
   /**
+<<<<<<< HEAD
    * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items
    * (every object once: repeated manifest rows are dropped and counted, `n_duplicates_dropped`).
+=======
+   * Plan the job (once): count the source, apply the QC guard, write shard plans, the job's scopes
+   * (its key range per source bucket, before any bundle commits) and shard items.
+>>>>>>> main
    * @returns the number of shards
    * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
@@ -126,8 +138,10 @@ export class ArchiveEngine {
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
-    const { shards, counts } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
+    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
     checkQc(job.request, counts);
+    const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
+    for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog })) await this.deps.directory.putScope(scope);
     for (const s of shards) await jobs.putShard(jobId, s);
     await jobs.update(jobId, {
       shard_count: shards.length,
@@ -158,7 +172,7 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     await this.checkOnce(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
-    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, logger: this.logger });
+    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, logger: this.logger });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 
@@ -173,7 +187,9 @@ export class ArchiveEngine {
     const report = await finalizer.run(job, async (totals) => {
       const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
       return {
-        ...(usage ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received } } : {}),
+        ...(usage
+          ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received }, dynamodb_items_written: usage.dynamodb_items_written }
+          : {}),
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
     });

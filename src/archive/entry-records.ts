@@ -1,4 +1,4 @@
-/** Records of one archived entry: its manifest row and its file index item. Pure functions. */
+/** Records of one archived entry: its manifest row and its per-file index item. Pure functions. */
 import type { EntryRecord, FileIndexItem } from '../domain/model.js';
 import { filePk, nameKey } from '../domain/keys.js';
 import type { WrittenEntry } from '../bundle/zip-bundle-writer.js';
@@ -6,7 +6,7 @@ import { crc32Hex } from '../bundle/zip-entry-reader.js';
 import type { BundleContext } from './bundle-packer.js';
 import type { Fetched } from './object-fetcher.js';
 
-/** The manifest row / index body of a fetched object written as zip entry `w`. */
+/** The manifest row of a fetched object written as zip entry `w`. */
 export function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: WrittenEntry): EntryRecord {
   return {
     key: item.obj.key,
@@ -24,8 +24,8 @@ export function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: Written
   };
 }
 
-/** The file index item of an entry of bundle `bundleKey` archived from bucket `src`. */
-export function indexItem(ctx: BundleContext, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
+/** The per-file index item of entry `e` (a manifest row) of bundle `bundleKey` archived from bucket `src`. */
+export function indexItem(ctx: Pick<BundleContext, 'archiveBucket' | 'storageClass' | 'jobId' | 'project' | 'generation'>, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
   return {
     ...e,
     pk: filePk(src, e.key),

@@ -26,6 +26,8 @@ export interface MultipartSinkOptions {
   /** Parts uploaded concurrently; default 4. Memory bound: (maxInFlight + 1) × partSize bytes. */
   readonly maxInFlight?: number;
   readonly contentType?: string;
+  /** User metadata of the object (`x-amz-meta-*`), e.g. what the bundle belongs to. */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Called with the upload id as soon as a multipart upload is created (to record it for resume). */
   readonly onUploadId?: (uploadId: string) => Promise<void>;
   /** Where a failed abort is reported. Default: {@link silentLogger}. */
@@ -66,6 +68,8 @@ export class MultipartSink implements ByteSink {
   private partCount = 0;
   private readonly parts: Array<UploadedPart | undefined> = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Part buffers whose upload is done, ready for the next part. */
+  private readonly spare: Buffer[] = [];
   private failure: unknown;
   private completed = false;
   private readonly partSize: number;
@@ -140,6 +144,7 @@ export class MultipartSink implements ByteSink {
         key: this.options.key,
         storageClass: this.options.storageClass,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
+        ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       });
       this.uploadId = created.uploadId;
       this.staleAborted = created.staleAborted;
@@ -147,8 +152,11 @@ export class MultipartSink implements ByteSink {
     }
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
-    const body = this.buffer.subarray(0, this.filled);
-    this.buffer = Buffer.allocUnsafe(this.partSize);
+    const used = this.buffer;
+    const body = used.subarray(0, this.filled);
+    // Part buffers are reused once their upload is done: at most maxInFlight + 1 of them ever exist,
+    // and a long bundle does not leave a trail of freed 16 MiB buffers for the garbage collector.
+    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.partSize);
     this.filled = 0;
     this.partCount = partNumber;
     const p = this.objects
@@ -159,7 +167,10 @@ export class MultipartSink implements ByteSink {
       .catch((err: unknown) => {
         this.failure ??= err;
       })
-      .finally(() => this.inFlight.delete(p));
+      .finally(() => {
+        this.inFlight.delete(p);
+        this.spare.push(used);
+      });
     this.inFlight.add(p);
   }
 
@@ -181,6 +192,7 @@ export class MultipartSink implements ByteSink {
         storageClass: this.options.storageClass,
         checksumCrc32: crc,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
+        ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       });
       return { bytes: this.total, crc32: crc, mode: 'put', parts: 0, ...(res.versionId ? { versionId: res.versionId } : {}) };
     }

@@ -8,6 +8,7 @@ import type { ObjectStore } from '../domain/ports/object-store.js';
 import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.js';
 import { ShardPlanWriter } from './shard-plan.js';
 import { dropRepeats, uniqueRows, type DuplicateCount, type UniqueRowsOptions } from './unique-source.js';
+import { ScopeTracker } from './scope-tracker.js';
 
 /** Counts of one pass over the source. Sizes in bytes. */
 export interface ListingCounts {
@@ -76,7 +77,7 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
       counts.files++;
       counts.bytes += o.size;
       counts.largestObject = Math.max(counts.largestObject, o.size);
-      cutter.assign(o.size);
+      cutter.assign(o.size, o.bucket);
     }
   }
   counts.bundles = cutter.bundleCount;
@@ -107,10 +108,11 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
 
 /**
  * Stream the source a second time and write one plan object per shard (contiguous keys, cut by
- * `shard_max_files` and `shard_max_bytes`) to the archive bucket. Every object is planned once:
- * a manifest source (CSV, Inventory) is sorted by key and its repeated rows dropped and counted
- * ({@link uniqueRows}); a listing is unique already.
- * @returns the shard items (counts and key range per shard), in order
+ * `shard_max_files` and `shard_max_bytes`) to the archive bucket, and note the job's key range per
+ * source bucket (its scopes). Every object is planned once: a manifest source (CSV, Inventory) is
+ * sorted by key (UTF-8 byte order, so its scopes are sorted too) and its repeated rows dropped and
+ * counted ({@link uniqueRows}); a listing is sorted and unique already.
+ * @returns the shard items (counts and key range per shard) in order, the counts, and the scope tracker
  */
 export async function writeShardPlans(
   objects: ObjectStore,
@@ -119,10 +121,11 @@ export async function writeShardPlans(
   req: ArchiveRequest,
   policy?: BucketPolicy,
   sort?: UniqueRowsOptions,
-): Promise<{ shards: ShardItem[]; counts: ListingCounts }> {
+): Promise<{ shards: ShardItem[]; counts: ListingCounts; scopes: ScopeTracker }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   const shards: ShardItem[] = [];
+  const scopes = new ScopeTracker();
   const counts = emptyCounts();
   const dropped: DuplicateCount = { count: 0, bytes: 0, sample: counts.duplicateSample };
   const runs = { objects, bucket: archiveBucket, prefix: sortRunPrefix(req.project, jobId) };
@@ -156,13 +159,14 @@ export async function writeShardPlans(
     counts.files++;
     counts.bytes += o.size;
     counts.largestObject = Math.max(counts.largestObject, o.size);
-    bundles.assign(o.size);
+    bundles.assign(o.size, o.bucket);
+    scopes.add(o.bucket, o.key);
   }
   await closeShard();
   counts.bundles = bundles.bundleCount;
   counts.duplicates = dropped.count;
   counts.duplicateBytes = dropped.bytes;
-  return { shards, counts };
+  return { shards, counts, scopes };
 }
 
 /** Pass the rows through, refusing (before anything is written for it) a bucket the policy does not allow. */

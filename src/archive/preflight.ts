@@ -1,6 +1,8 @@
 /**
- * The archive job's pre-flight: before the first bundle upload, the bundle and index stores answer
- * one read each, so a missing table fails the job before anything is uploaded, with a message
+ * The archive job's pre-flight: before the first bundle upload, the bundle store (and, with the
+ * `per_file` catalog, the file index) answers one read each, so a missing table fails the job
+ * before anything is uploaded (the bundle directory's job scopes, written by the plan, come before
+ * any upload too), with a message
  * naming the operation and the table (`DynamoDB GetItem failed: ResourceNotFoundException: table cp-files: ...`).
  * The archive bucket is proven by the job's first write, its shard plan (STANDARD, written before
  * any bundle): a missing or write-refusing bucket fails there, the error naming the operation and
@@ -11,6 +13,7 @@
 import { ColdpackError } from '../domain/errors.js';
 import { isErrorCode } from '../domain/error-codes.js';
 import { asColdpackError } from '../domain/unexpected-errors.js';
+import type { CatalogMode } from '../domain/catalog.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 
@@ -27,10 +30,11 @@ export class PreflightError extends ColdpackError {
  * Run the checks in order, stopping at the first failure.
  * @throws PreflightError naming what failed
  */
-export async function preflight(deps: { bundles: BundleStore; index: FileIndexStore }): Promise<void> {
+export async function preflight(deps: { bundles: BundleStore; index: FileIndexStore; catalog?: CatalogMode }): Promise<void> {
   const checks: Array<[string, () => Promise<void>]> = [
     ['bundle store', async () => deps.bundles.check?.()],
-    ['file index', async () => deps.index.check?.()],
+    // The per-file index exists (and is written) only with `catalog: per_file`.
+    ...(deps.catalog === 'per_file' ? [['file index', async () => deps.index.check?.()] as [string, () => Promise<void>]] : []),
   ];
   for (const [what, check] of checks) {
     try {

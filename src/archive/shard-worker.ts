@@ -1,7 +1,6 @@
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import type { ShardItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
-import type { SourceObject } from '../domain/model.js';
 import { BundleCutter } from '../domain/grouping.js';
 import { bundleKeys, shardBundlePrefix, shardPlanKey } from '../domain/keys.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
@@ -9,7 +8,10 @@ import { abortStaleUploads } from './stale-uploads.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
-import type { BundlePacker, SkippedObject } from './bundle-packer.js';
+import { SKIPPED_LISTED, type BundlePacker, type SkippedObject } from './bundle-packer.js';
+import { PlanBundles } from './plan-bundles.js';
+import { bundlePartSize } from '../bundle/part-size.js';
+import { DEFAULT_CATALOG_MODE, type CatalogMode } from '../domain/catalog.js';
 import { readShardPlan } from './shard-plan.js';
 
 /** Progress callback: called after each bundle with the shard's running totals. */
@@ -22,6 +24,8 @@ export interface ShardWorkerDeps {
   readonly bundles: BundleStore;
   readonly packer: BundlePacker;
   readonly archiveBucket: string;
+  /** Catalog mode of the job's bundles. Default `compact`. */
+  readonly catalog?: CatalogMode;
   /** Where a failed abort of a stale upload is reported. Default {@link silentLogger}. */
   readonly logger?: Logger;
 }
@@ -29,7 +33,7 @@ export interface ShardWorkerDeps {
 /**
  * Packs one shard: streams its plan, cuts it into bundles with the same deterministic rule as the
  * planner, skips bundles already COMMITTED (resume), packs the rest, then marks the shard DONE.
- * Holds at most one bundle's object list in memory.
+ * Objects flow from the plan into the packer as they are read: no bundle's object list is held.
  */
 export class ShardWorker {
   /** @param deps object store, job and bundle stores, packer, archive bucket */
@@ -45,18 +49,15 @@ export class ShardWorker {
     const planned = await jobs.getShard(jobId, shard);
     if (!planned) throw new ColdpackError('JOB_ERROR', `shard ${shard} of job ${jobId} is not planned`);
     if (planned.status === 'DONE') return planned;
-    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, readTags: req.archive_tags === true };
-    const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
+    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, readTags: req.archive_tags === true };
+    const plan = new PlanBundles(readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))[Symbol.asyncIterator](), new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle));
     const totals = { bundles: 0, files: 0, bytes: 0 };
     const skipped: SkippedObject[] = [];
     let skippedCount = 0;
-    let group: SourceObject[] = [];
-    let seq = 0;
     let first = true;
-    const flush = async (): Promise<void> => {
-      if (group.length === 0) return;
-      const key = bundleKeys(req.project, jobId, shard, seq).bundle;
-      const existing = await bundles.get(key);
+    for (let head = await plan.next(); head !== undefined; head = await plan.next()) {
+      const seq = head.seq;
+      const existing = await bundles.get(bundleKeys(req.project, jobId, shard, seq).bundle);
       if (first && existing) {
         // A resumed shard: an earlier attempt may have left uploads no record names; none of this
         // shard's is in flight now, so every unfinished upload under its prefix is stale.
@@ -65,32 +66,25 @@ export class ShardWorker {
       }
       first = false;
       if (existing?.state === 'COMMITTED') {
+        await plan.skip(seq);
         totals.files += existing.entry_count ?? 0;
         totals.bytes += existing.source_bytes ?? 0;
         skippedCount += existing.skipped_count ?? 0;
-        for (const s of existing.skipped ?? []) if (skipped.length < 100) skipped.push(s);
+        for (const s of existing.skipped ?? []) if (skipped.length < SKIPPED_LISTED) skipped.push(s);
       } else {
-        const packed = await packer.pack(ctx, seq, group);
+        const partBytes = bundlePartSize(req.max_bundle_bytes, req.max_files_per_bundle, head.obj.size);
+        const packed = await packer.pack(ctx, seq, plan.objects(seq), { partBytes });
+        await plan.skip(seq);
         // Running totals for `status` while the job runs (the finalizer's counts are authoritative).
-        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skipped.length, orphan_uploads_aborted: packed.staleUploadsAborted });
+        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skippedCount, orphan_uploads_aborted: packed.staleUploadsAborted });
         totals.files += packed.entries;
         totals.bytes += packed.sourceBytes;
-        skippedCount += packed.skipped.length;
-        for (const s of packed.skipped) if (skipped.length < 100) skipped.push(s);
+        skippedCount += packed.skippedCount;
+        for (const s of packed.skipped) if (skipped.length < SKIPPED_LISTED) skipped.push(s);
       }
       totals.bundles++;
-      group = [];
       onProgress?.({ shard, ...totals, skipped: skippedCount });
-    };
-    for await (const o of readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))) {
-      const s = cutter.assign(o.size);
-      if (s !== seq) {
-        await flush();
-        seq = s;
-      }
-      group.push(o);
     }
-    await flush();
     const done: ShardItem = {
       ...planned,
       status: 'DONE',

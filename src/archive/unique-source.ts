@@ -2,8 +2,9 @@
  * Repeated rows of a CSV manifest or an S3 Inventory report, dropped at plan time in bounded
  * memory. Such sources may list the same object twice, in any order; archiving it twice would put
  * two entries in a zip and two writes of one key into one DynamoDB BatchWriteItem, which DynamoDB
- * refuses ("Provided list of item keys contains duplicates"). The rows are sorted by (bucket, key)
- * with an external merge sort: runs of at most `runMaxRows` rows / `runMaxBytes` bytes are sorted in
+ * refuses ("Provided list of item keys contains duplicates"). The rows are sorted by (bucket, key),
+ * keys in UTF-8 byte order like a listing (so the job's catalog scope is sorted), with an external
+ * merge sort: runs of at most `runMaxRows` rows / `runMaxBytes` bytes are sorted in
  * memory and, when the source holds more than one run, written as gzip CSV objects under
  * `plans/<project>/<job>/sort/`, then merged (at most `fanIn` runs at a time, in passes) while
  * adjacent equal rows are dropped and counted. Of repeated rows the first one in source order is
@@ -50,7 +51,28 @@ interface Row {
 }
 
 const rowOf = (o: SourceObject): Row => ({ o, k: `${o.bucket}\u0000${o.key}` });
-const byKey = (a: Row, b: Row): number => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+
+/**
+ * Code point order, which is UTF-8 byte order (S3's listing order, `compareKeys`), without encoding:
+ * UTF-16 code units order alike except a surrogate (a code point ≥ U+10000) against U+E000-U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs && !ys && y >= 0xe000) return 1;
+    if (ys && !xs && x >= 0xe000) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+const byKey = (a: Row, b: Row): number => compareCodePoints(a.k, b.k);
 
 /**
  * The source's rows sorted by (bucket, key), each object once; `dropped` counts the others as they go.

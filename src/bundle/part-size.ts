@@ -31,3 +31,19 @@ export function partSizeFor(expectedBytes: number): number {
   const needed = Math.ceil(expectedBytes / TARGET_MAX_PARTS / MIB) * MIB;
   return Math.min(S3_MAX_PART_BYTES, Math.max(DEFAULT_PART_BYTES, needed));
 }
+
+/** Bytes a bundle's expected size adds per entry (local and central headers, descriptor): 200. */
+export const ENTRY_OVERHEAD_BYTES = 200;
+
+/**
+ * Part size of a bundle that is streamed as its objects arrive (its total is not known before its
+ * first part is uploaded): {@link partSizeFor} of the most the bundle can hold. An object larger than
+ * the cap is a bundle of its own (its size + 200 bytes); else the cap + 200 bytes per file.
+ * 16 MiB for every cap up to about 150 GB (the default cap is 512 MB).
+ * @param maxBundleBytes bundle cap in source bytes; @param maxFiles entries per bundle cap
+ * @param firstObjectSize size in bytes of the bundle's first object
+ */
+export function bundlePartSize(maxBundleBytes: number, maxFiles: number, firstObjectSize: number): number {
+  if (firstObjectSize > maxBundleBytes) return partSizeFor(firstObjectSize + ENTRY_OVERHEAD_BYTES);
+  return partSizeFor(maxBundleBytes + ENTRY_OVERHEAD_BYTES * maxFiles);
+}

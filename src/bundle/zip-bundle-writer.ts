@@ -14,6 +14,7 @@ import {
   endOfCentralDirectory,
   localFileHeader,
 } from './zip-format.js';
+import { CentralDirectoryBuffer } from './central-directory-buffer.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
@@ -50,28 +51,18 @@ export interface EntryInput {
 /** Streamed entries at or above this many bytes get zip64 sizes in their local header and descriptor. */
 export const STREAM_ZIP64_THRESHOLD = 0xf0000000;
 
-interface CentralRecord {
-  name: Buffer;
-  flags: number;
-  method: number;
-  modified: Date;
-  crc32: number;
-  compressedSize: number;
-  size: number;
-  offset: number;
-}
-
 /**
  * Streaming zip writer for one bundle. Entries are written one after another into a {@link ByteSink};
  * offsets and lengths are recorded from the bytes actually written. zip64 records are used whenever a
  * size, an offset or the entry count needs them (PKWARE APPNOTE 4.3.9, 4.4.1.4, 4.5.3).
  *
- * Memory: one central-directory record per entry is kept until {@link finish} (about 100 bytes +
- * the name), so callers bound entries per bundle (default 100,000).
+ * Memory: each entry's central-directory record (46 bytes + the name + 9 bytes of extra field) is
+ * kept deflated until {@link finish}, with no per-entry object ({@link CentralDirectoryBuffer}):
+ * a few MB for the default cap of 100,000 entries per bundle.
  */
 export class ZipBundleWriter {
   private position = 0;
-  private readonly central: CentralRecord[] = [];
+  private readonly central = new CentralDirectoryBuffer();
   private finished = false;
 
   /** @param sink destination of the zip bytes */
@@ -84,7 +75,7 @@ export class ZipBundleWriter {
 
   /** Entries written so far. */
   get entryCount(): number {
-    return this.central.length;
+    return this.central.count;
   }
 
   private async emit(chunk: Buffer): Promise<void> {
@@ -117,7 +108,7 @@ export class ZipBundleWriter {
       localFileHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, zip64 }),
     );
     await this.emit(payload);
-    this.central.push({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, offset });
+    this.central.append(centralDirectoryHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, offset }));
     return {
       name: input.name,
       offset,
@@ -181,7 +172,7 @@ export class ZipBundleWriter {
       throw new IntegrityError(`entry ${input.name}: CRC-32 of the bytes read ${(crc >>> 0).toString(16)} != ${headerCrc.toString(16)} known before`);
     }
     if (!known) await this.emit(dataDescriptor(crc, compressedSize, size, zip64));
-    this.central.push({ name, flags, method, modified: input.modified, crc32: crc, compressedSize, size, offset });
+    this.central.append(centralDirectoryHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize, size, offset }));
     return { name: input.name, offset, length: this.position - offset, compressedSize, size, method, crc32: crc, sha256: hash.digest('hex') };
   }
 
@@ -193,22 +184,11 @@ export class ZipBundleWriter {
     this.assertOpen();
     this.finished = true;
     const cdOffset = this.position;
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    for (const rec of this.central) {
-      const h = centralDirectoryHeader(rec);
-      batch.push(h);
-      batchBytes += h.length;
-      if (batchBytes >= 1 << 20) {
-        await this.emit(Buffer.concat(batch));
-        batch = [];
-        batchBytes = 0;
-      }
-    }
-    await this.emit(Buffer.concat(batch));
+    for (const chunk of this.central.chunks()) await this.emit(chunk);
+    this.central.release(); // written: the bundle's last big buffer is not held any longer
     const cdSize = this.position - cdOffset;
-    await this.emit(endOfCentralDirectory(this.central.length, cdSize, cdOffset));
-    return { bytes: this.position, entries: this.central.length };
+    await this.emit(endOfCentralDirectory(this.central.count, cdSize, cdOffset));
+    return { bytes: this.position, entries: this.central.count };
   }
 
   private assertOpen(): void {

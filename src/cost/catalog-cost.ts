@@ -1,3 +1,4 @@
+import type { CatalogMode } from '../domain/catalog.js';
 import { priceOf, type PriceTable } from './price-table.js';
 import { costItem, type CostItem } from './cost-items.js';
 import { BILLED_GB_BYTES } from './units.js';
@@ -10,13 +11,8 @@ import { DEFAULT_BUCKET_NAME_BYTES, directoryItemBytes, indexItemBytes, nameInde
  * - `per_file`: the directory plus one index item per archived file on a Standard-IA table with a keys-only
  *   `by_name` GSI and no point-in-time recovery (the index is rebuilt from the manifests by `coldpack reindex`).
  */
-export type CatalogMode = 'compact' | 'per_file';
-
-/** Every {@link CatalogMode}. */
-export const CATALOG_MODES: readonly CatalogMode[] = Object.freeze(['compact', 'per_file']);
-
-/** Catalog mode of `coldpack estimate` without `--catalog`. */
-export const DEFAULT_CATALOG_MODE: CatalogMode = 'compact';
+export type { CatalogMode } from '../domain/catalog.js';
+export { CATALOG_MODES, DEFAULT_CATALOG_MODE } from '../domain/catalog.js';
 
 /** Inputs of {@link catalogCost}. */
 export interface CatalogCostInput {

@@ -78,7 +78,7 @@ export const estimateRequestSchema = z
     restore_days: z.number().positive().max(30).default(DEFAULT_RESTORE_DAYS),
     restore_bucket_days: z.number().positive().max(365).default(DEFAULT_RESTORE_BUCKET_DAYS),
     network: z.enum(NETWORK_MODES as [NetworkMode, ...NetworkMode[]]).default(DEFAULT_NETWORK_MODE),
-    catalog: z.enum(CATALOG_MODES as [CatalogMode, ...CatalogMode[]]).default(DEFAULT_CATALOG_MODE),
+    catalog: z.enum(CATALOG_MODES).default(DEFAULT_CATALOG_MODE),
     catalog_pitr: z.boolean().default(false),
     deployment: z
       .strictObject({

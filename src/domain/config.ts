@@ -3,6 +3,7 @@
  * reader of the environment, variable names in `./env-names.ts`) into this typed, frozen object and
  * passed down. Domain code never reads `process.env`.
  */
+import type { CatalogMode } from './catalog.js';
 export interface ColdpackConfig {
   /** AWS region of the deployment, e.g. `us-east-1`. From AWS_REGION (default `us-east-1`). */
   readonly region: string;
@@ -24,6 +25,11 @@ export interface ColdpackConfig {
   readonly sourceBuckets?: readonly string[];
   /** Concurrent source GETs per worker. COLDPACK_CONCURRENCY, default 64. */
   readonly concurrency: number;
+  /**
+   * Catalog mode (COLDPACK_CATALOG): `compact` (default: one bundle directory item per bundle, rows in
+   * the manifests) or `per_file` (plus one DynamoDB index item per archived file).
+   */
+  readonly catalog?: CatalogMode;
 }
 
 /**
@@ -60,9 +66,9 @@ export function isLastAttempt(w: WorkerAttempt): boolean {
 export interface TableNames {
   /** Archive jobs and restore requests: pk (S), sk (S). */
   readonly jobs: string;
-  /** File index: pk `<bucket>/<key>` (S), sk `<archived_at>#<job_id>` (S); GSI `by_name` on name_key + sk. */
+  /** Per-file index (`catalog: per_file` only): pk `<bucket>/<key>` (S), sk `<archived_at>#<job_id>` (S); keys-only GSI `by_name` on name_key + sk. */
   readonly files: string;
-  /** Bundles: pk `bundle_key` (S). */
+  /** Bundles: pk `bundle_key` (S); the COMMITTED items are the bundle directory (sparse GSI `by_range`). */
   readonly bundles: string;
 }
 

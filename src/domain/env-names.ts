@@ -26,6 +26,8 @@ export const ENV = Object.freeze({
   SOURCE_BUCKETS: 'COLDPACK_SOURCE_BUCKETS',
   /** Concurrent source GETs per worker. */
   CONCURRENCY: 'COLDPACK_CONCURRENCY',
+  /** Catalog mode: `compact` (default: bundle directory + manifests) or `per_file` (plus one index item per file). */
+  CATALOG: 'COLDPACK_CATALOG',
   /** Lifetime of presigned URLs in restore notifications, seconds. */
   PRESIGN_EXPIRES_SECONDS: 'COLDPACK_PRESIGN_EXPIRES_SECONDS',
   /** How archive jobs run: `aws-batch` (submit to AWS Batch) or `in-process` (default). */

@@ -1,12 +1,15 @@
 /**
  * Bundle grouping: cuts a sorted stream of objects into bundles of contiguous keys. Pure.
  * A bundle closes when adding the next object would exceed `maxBytes` (sum of source sizes) or
- * `maxFiles`. A file is never split; an object larger than `maxBytes` gets a bundle of its own.
+ * `maxFiles`, or when the object's group (its source bucket) differs from the bundle's: a bundle
+ * never mixes source buckets, so its directory entry names one. A file is never split; an object
+ * larger than `maxBytes` gets a bundle of its own.
  */
 export class BundleCutter {
   private seq = -1;
   private bytes = 0;
   private files = 0;
+  private group: string | undefined;
 
   /**
    * @param maxBytes bundle cap in bytes of source data (default archive_size 512 MB = 512,000,000)
@@ -24,14 +27,16 @@ export class BundleCutter {
   /**
    * Assign the next object (in listing order) to a bundle.
    * @param size object size in bytes
+   * @param group what a bundle must not mix (the source bucket); undefined = one group
    * @returns the bundle sequence number (0, 1, 2, ...)
    */
-  assign(size: number): number {
-    const full = this.files >= this.maxFiles || (this.files > 0 && this.bytes + size > this.maxBytes);
+  assign(size: number, group?: string): number {
+    const full = this.files >= this.maxFiles || (this.files > 0 && this.bytes + size > this.maxBytes) || (this.files > 0 && group !== this.group);
     if (this.seq < 0 || full) {
       this.seq++;
       this.bytes = 0;
       this.files = 0;
+      this.group = group;
     }
     this.bytes += size;
     this.files++;

@@ -70,3 +70,27 @@ export const MANIFEST_ENTRY_NAME = '.coldpack/manifest.csv';
 export function decodeS3UrlKey(raw: string): string {
   return decodeURIComponent(raw.replace(/\+/g, ' '));
 }
+
+/** Compare two keys in S3 listing order (UTF-8 bytes), not UTF-16 code units. Negative, 0 or positive. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * The longest prefix of `s` of at most `maxBytes` UTF-8 bytes that ends on a character boundary.
+ * Truncation keeps byte order as a lower bound: `a ≤ b` implies `truncateUtf8(a) ≤ truncateUtf8(b)`.
+ */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length <= maxBytes) return s;
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // do not cut inside a multi-byte character
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** Whether some key starting with `prefix` can lie in [min, max] (UTF-8 byte order). */
+export function rangeMayHoldPrefix(prefix: string, min: string, max: string): boolean {
+  if (compareKeys(max, prefix) < 0) return false;
+  if (!min.startsWith(prefix) && compareKeys(min, prefix) > 0) return false;
+  return true;
+}

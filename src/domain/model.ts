@@ -2,6 +2,7 @@
  * The data model shared by archive, restore, API and cost code. Field names are snake_case because
  * they are stored as-is in DynamoDB items, manifests and API bodies.
  */
+import type { ArchivedFile } from './catalog.js';
 
 import type { ArchivedAttributes } from './object-attributes.js';
 
@@ -59,31 +60,17 @@ export interface EntryRecord extends ArchivedAttributes {
   readonly sha256: string;
 }
 
-/** A file index item (DynamoDB `files` table): one per archived object per archive generation. */
-export interface FileIndexItem extends EntryRecord {
+/** A file index item (DynamoDB `files` table, `catalog: per_file` only): one per archived object per archive generation. */
+export interface FileIndexItem extends ArchivedFile {
   /** Partition key: `<bucket>/<key>` (≤ 1,088 UTF-8 bytes, under DynamoDB's 2,048-byte limit). */
   readonly pk: string;
   /** Sort key: `<archived_at ISO>#<job_id>`; newest generation sorts last. */
   readonly sk: string;
-  /** Name-index partition key: `<bucket>#<base name>` (GSI `by_name`). */
+  /** Name-index partition key: `<bucket>#<base name>` (keys-only GSI `by_name`). */
   readonly name_key: string;
-  /** Source bucket. */
-  readonly bucket: string;
-  /** Archive bucket holding the bundle. */
-  readonly archive_bucket: string;
-  /** Bundle object key, e.g. `bundles/<project>/<job>/<shard>/<seq>.zip`. */
-  readonly bundle_key: string;
-  /** Storage class of the bundle. */
-  readonly storage_class: ArchiveStorageClass;
-  /** Archive job id. */
-  readonly job_id: string;
-  /** Project name. */
-  readonly project: string;
-  /** When the job started archiving (generation), ISO 8601. */
-  readonly archived_at: string;
 }
 
-/** Bundle lifecycle: WRITING while uploading, COMMITTED once verified, manifested and indexed. */
+/** Bundle lifecycle: WRITING while uploading, COMMITTED once verified and manifested (the directory entry is the COMMITTED item). */
 export type BundleState = 'WRITING' | 'COMMITTED';
 
 /** Restore state of a bundle (DynamoDB `bundles` table attribute). */
@@ -105,8 +92,11 @@ export interface BundleItem {
   readonly bytes?: number;
   /** Sum of the entries' uncompressed sizes in bytes. */
   readonly source_bytes?: number;
-  readonly first_key?: string;
-  readonly last_key?: string;
+  /** Directory attributes (set at commit): source bucket of the entries, job generation, min and max key in UTF-8 byte order. */
+  readonly source_bucket?: string;
+  readonly generation?: string;
+  readonly min_key?: string;
+  readonly max_key?: string;
   /** Key of the manifest object beside the bundle (STANDARD class). */
   readonly manifest_key?: string;
   /** Full-object CRC-32 of the bundle, base64 as S3 reports it. */

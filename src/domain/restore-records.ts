@@ -3,9 +3,10 @@
  * {@link RestoreStore} port of `src/domain/ports/restore-store.ts` keeps), and the restore state of
  * a bundle (the {@link BundleRestoreStore} port). Field names are snake_case: stored as is.
  */
-import type { ArchiveStorageClass, FileIndexItem, ZipMethod } from './model.js';
+import type { ArchivedFile } from './catalog.js';
+import type { ArchiveStorageClass, ZipMethod } from './model.js';
 import { pickAttributes, type ArchivedAttributes } from './object-attributes.js';
-import type { RestoreFileStatus, RestoreFinalStatus, RestoreRequestInput, RetrievalTier } from './restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreRequestInput, RetrievalTier } from './restore-request.js';
 
 /**
  * One file of a restore request (the index fields needed to extract it are copied in, with the
@@ -58,12 +59,36 @@ export type RestoreFileChanges = Partial<Pick<RestoreFileRecord, 'restore_key' |
   readonly updated_at: string;
 };
 
+/**
+ * Where the lookup of a request's files stands: RESOLVING from the moment the request is recorded
+ * until the restore worker has looked its files up (then RESOLVED), or FAILED when the selection was
+ * refused (ambiguous name, too many files, no key list, tier not available): `resolve_error` says why.
+ */
+export type RestoreResolution = 'RESOLVING' | 'RESOLVED' | 'FAILED';
+
+/** What a finished resolution records on the request. */
+export interface ResolvedCounts {
+  /** Files recorded (all statuses). */
+  readonly files: number;
+  /** Distinct bundles of the files to restore. */
+  readonly bundles: number;
+  /** Files refused at once (e.g. TIER_NOT_ALLOWED). */
+  readonly files_failed: number;
+  readonly files_not_found: number;
+}
+
 /** A restore request with its counters, final status and notification state. */
 export interface RestoreRequestRecord {
   readonly restore_id: string;
   readonly request: RestoreRequestInput;
   readonly requested_by: string;
   readonly project?: string;
+  /** Absent on requests resolved when they were submitted (before the asynchronous lookup). */
+  readonly resolution?: RestoreResolution;
+  /** When a worker started resolving, ISO 8601 (a stale one is taken over by the reconciler). */
+  readonly resolving_since?: string;
+  /** Why the selection was refused (resolution FAILED), e.g. AMBIGUOUS_NAME with its candidates. */
+  readonly resolve_error?: RestoreProblem;
   /** Final status once every file is terminal; absent before. */
   readonly status?: RestoreFinalStatus;
   /** Number of files (all statuses). */
@@ -110,8 +135,8 @@ export interface BundleRestoreState {
   readonly waiting: readonly string[];
 }
 
-/** The record of a file found in the index, PENDING. */
-export function fileRecordFromIndex(restoreId: string, n: number, item: FileIndexItem, now: string): RestoreFileRecord {
+/** The record of an archived file found in the catalog, PENDING. */
+export function fileRecordOf(restoreId: string, n: number, item: ArchivedFile, now: string): RestoreFileRecord {
   return {
     restore_id: restoreId,
     n,

@@ -75,18 +75,24 @@ export interface RestoreFileView {
   readonly [extra: string]: unknown;
 }
 
-/** A problem recorded on a request as a whole (e.g. `NOTIFY_FAILED`). */
+/** A problem recorded on a request as a whole (e.g. `NOTIFY_FAILED`, `AMBIGUOUS_NAME`). */
 export interface RestoreProblem {
-  /** Stable code, e.g. `NOTIFY_FAILED`. */
+  /** Stable code, e.g. `NOTIFY_FAILED`, `AMBIGUOUS_NAME`, `TOO_MANY_FILES`. */
   readonly code: string;
   /** Human-readable explanation. */
   readonly message: string;
+  /** The request field it is about, when there is one. */
+  readonly field?: string;
+  /** AMBIGUOUS_NAME: every candidate `s3://<bucket>/<key>` (bounded to 256 KiB; see `candidates_truncated`). */
+  readonly candidates?: readonly string[];
+  readonly candidates_total?: number;
+  readonly candidates_truncated?: boolean;
 }
 
 /** What callers see of a restore request (`GET /restore/{restore_id}`, `coldpack restore-status`). */
 export interface RestoreView {
   readonly restore_id: string;
-  /** Overall status: PENDING, RESTORING, EXTRACTING, or the final AVAILABLE, PARTIAL, FAILED. */
+  /** Overall status: RESOLVING (files being looked up), PENDING, RESTORING, EXTRACTING, or the final AVAILABLE, PARTIAL, FAILED. */
   readonly status: string;
   readonly request: RestoreRequestInput;
   /** Every file of the request (the API pages through them, 1,000 at most per response). */

@@ -1,5 +1,7 @@
 import { createAwsClients, type AwsClients } from '../adapters/aws-clients.js';
 import { DynamoBundleStore } from '../adapters/dynamo/dynamo-bundle-store.js';
+import { DynamoBundleDirectoryStore } from '../adapters/dynamo/dynamo-bundle-directory-store.js';
+import { DEFAULT_CATALOG_MODE } from '../domain/catalog.js';
 import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
 import { DynamoJobStore } from '../adapters/dynamo/dynamo-job-store.js';
 import { DynamoUsageStore } from '../adapters/dynamo/dynamo-usage-store.js';
@@ -52,7 +54,9 @@ export function meteredEngine(config: ColdpackConfig, clients: AwsClients, optio
     objects: new S3ObjectStore(clients.s3),
     jobs: new DynamoJobStore(clients.dynamo, tables.jobs),
     bundles: new DynamoBundleStore(clients.dynamo, tables.bundles),
+    directory: new DynamoBundleDirectoryStore(clients.dynamo, tables),
     index: new DynamoFileIndexStore(clients.dynamo, tables.files),
+    catalog: config.catalog ?? DEFAULT_CATALOG_MODE,
     logger,
     archiveBucket: config.archiveBucket,
     fetch: { concurrency: config.concurrency },

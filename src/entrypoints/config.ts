@@ -6,6 +6,7 @@
  * never a 400.
  */
 import type { BatchRunnerConfig, ColdpackConfig, WorkerAttempt } from '../domain/config.js';
+import { DEFAULT_CATALOG_MODE } from '../domain/catalog.js';
 import { ENV, JOB_RUNNERS } from '../domain/env-names.js';
 import { ColdpackError } from '../domain/errors.js';
 import type { ScheduleConfig } from './schedule-env.js';
@@ -21,6 +22,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   restoreBucket: 'coldpack-restore',
   tablePrefix: 'coldpack-',
   concurrency: 64,
+  catalog: DEFAULT_CATALOG_MODE,
   scheduleTimeZone: 'UTC',
 });
 
@@ -83,6 +85,7 @@ function coldpackConfig(env: Environment, overrides: Partial<ColdpackConfig>): C
     allowedTopicArns: Object.freeze([...env[ENV.ALLOWED_TOPIC_ARNS]]),
     ...(sourceBuckets.length > 0 ? { sourceBuckets: Object.freeze([...sourceBuckets]) } : {}),
     concurrency: env[ENV.CONCURRENCY] ?? CONFIG_DEFAULTS.concurrency,
+    catalog: env[ENV.CATALOG] ?? CONFIG_DEFAULTS.catalog,
   };
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;

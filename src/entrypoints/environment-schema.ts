@@ -5,6 +5,7 @@
  * variable and its value (secrets excepted), never a 400.
  */
 import { z } from 'zod';
+import { CATALOG_MODES } from '../domain/catalog.js';
 import { ENV, JOB_RUNNERS } from '../domain/env-names.js';
 import { ColdpackError } from '../domain/errors.js';
 import { MAX_PRESIGN_SECONDS } from '../restore/notifications.js';
@@ -56,6 +57,7 @@ export const EnvironmentSchema = z
     [ENV.ALLOWED_TOPIC_ARNS]: list(z.string().startsWith('arn:', { error: 'must be comma-separated SNS topic ARNs (arn:...)' })),
     [ENV.SOURCE_BUCKETS]: list(z.string()),
     [ENV.CONCURRENCY]: integer(1, 100_000),
+    [ENV.CATALOG]: z.preprocess(blankToUndefined, z.enum(CATALOG_MODES, { error: `must be one of ${CATALOG_MODES.join(', ')}` }).optional()),
     [ENV.PRESIGN_EXPIRES_SECONDS]: integer(1, MAX_PRESIGN_SECONDS),
     [ENV.JOB_RUNNER]: z.preprocess(blankToUndefined, z.enum([JOB_RUNNERS.AWS_BATCH, JOB_RUNNERS.IN_PROCESS]).optional()),
     [ENV.JOB_QUEUE]: text,

@@ -6,7 +6,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoArchiveCatalogStore } from '../adapters/dynamo/dynamo-archive-catalog-store.js';
+import { DynamoBundleDirectoryStore } from '../adapters/dynamo/dynamo-bundle-directory-store.js';
+import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
+import type { CatalogMode } from '../domain/catalog.js';
 import { DynamoBundleRestoreStore } from '../adapters/dynamo/dynamo-bundle-restore-store.js';
 import { DynamoRestoreStore } from '../adapters/dynamo/dynamo-restore-store.js';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store.js';
@@ -30,6 +32,8 @@ export interface RestoreClients {
 /** Everything {@link composeRestoreService} needs besides clients. */
 export interface RestoreSettings extends RestoreServiceOptions {
   readonly tables: TableNames;
+  /** Catalog mode of the deployment: with `per_file` the file index answers for the jobs archived with it. Default `compact`. */
+  readonly catalog?: CatalogMode;
   /**
    * Part size in bytes of restored files larger than `bufferedMaxBytes` (≥ 5 MiB, the S3 minimum).
    * Default 8 MiB; one part is in flight per file, so memory ≈ 2 × part size × `fileConcurrency`.
@@ -43,13 +47,14 @@ export interface RestoreSettings extends RestoreServiceOptions {
 
 /** Build a {@link RestoreService} on DynamoDB, S3 and SNS. */
 export function composeRestoreService(clients: RestoreClients, settings: RestoreSettings): RestoreService {
-  const { tables, partSize, notifier, clock, logger, ...options } = settings;
+  const { tables, catalog, partSize, notifier, clock, logger, ...options } = settings;
   return new RestoreService(
     {
       objects: new S3ObjectStore(clients.s3, { streamPartSize: Math.max(5 * 1024 * 1024, partSize ?? DEFAULT_RESTORE_PART_BYTES), streamQueueSize: 1 }),
       restores: new DynamoRestoreStore(clients.dynamo, tables.jobs),
       bundles: new DynamoBundleRestoreStore(clients.dynamo, tables.bundles),
-      catalog: new DynamoArchiveCatalogStore(clients.dynamo, tables),
+      directory: new DynamoBundleDirectoryStore(clients.dynamo, tables),
+      ...(catalog === 'per_file' ? { index: new DynamoFileIndexStore(clients.dynamo, tables.files) } : {}),
       notifier: notifier ?? new SnsNotifier(clients.sns),
       ...(clock ? { clock } : {}),
       ...(logger ? { logger } : {}),
@@ -59,7 +64,7 @@ export function composeRestoreService(clients: RestoreClients, settings: Restore
 }
 
 /** Restore settings that are not part of {@link ColdpackConfig}. */
-export type RestoreExtraOptions = Partial<Omit<RestoreSettings, 'tables' | 'archiveBucket' | 'restoreBucket' | 'topicArn' | 'allowedTopicArns'>>;
+export type RestoreExtraOptions = Partial<Omit<RestoreSettings, 'tables' | 'catalog' | 'archiveBucket' | 'restoreBucket' | 'topicArn' | 'allowedTopicArns'>>;
 
 /**
  * @param config tables (prefix), archive and restore buckets, topic and allow-list
@@ -70,6 +75,7 @@ export function createRestoreService(config: ColdpackConfig, clients: RestoreCli
   return composeRestoreService(clients, {
     ...extra,
     tables: tableNames(config.tablePrefix),
+    ...(config.catalog ? { catalog: config.catalog } : {}),
     archiveBucket: config.archiveBucket,
     restoreBucket: config.restoreBucket,
     ...(config.topicArn ? { topicArn: config.topicArn } : {}),

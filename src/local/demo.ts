@@ -112,8 +112,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     });
     const archiveS = (performance.now() - t) / 1000;
-    log('verifying: index SHA-256 of every original, and every original read back from its restored bundle ...');
-    const verify = await verifyArchive(clients.s3, clients.dynamo, tableNames(config.tablePrefix).files, sourceBucket, originals);
+    log('verifying: manifest SHA-256 of every original, and every original read back from its restored bundle ...');
+    const verify = await verifyArchive(clients.s3, clients.dynamo, tableNames(config.tablePrefix).bundles, sourceBucket, originals);
     const extra = options.after ? await options.after({ config, clients, sourceBucket, prefix, files, report }) : {};
     return { report, verify, upload_s: uploadS, archive_s: archiveS, objects_per_s: report.files_archived / archiveS, mb_per_s: report.bytes_archived / 1e6 / archiveS, extra };
   } finally {

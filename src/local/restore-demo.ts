@@ -11,7 +11,6 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoBundleStore } from '../adapters/dynamo/dynamo-bundle-store.js';
-import { DynamoFileIndexStore } from '../adapters/dynamo/dynamo-file-index-store.js';
 import { tableNames } from '../domain/config.js';
 import { createRestoreService } from '../entrypoints/restore-composition.js';
 import type { DemoEnv } from './demo.js';
@@ -74,7 +73,6 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
       view = (await service.get(submitted.restore_id))!;
     }
     const bundles = new DynamoBundleStore(dynamo, tableNames(env.config.tablePrefix).bundles);
-    const index = new DynamoFileIndexStore(dynamo, tableNames(env.config.tablePrefix).files);
     const out: RestoreDemoFile[] = [];
     for (const p of picks) {
       const f = view.files.find((x) => x.key === p.key)!;
@@ -87,7 +85,7 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
         const bytes = Buffer.from(await got.Body!.transformToByteArray());
         ok = createHash('sha256').update(bytes).digest('hex') === createHash('sha256').update(original).digest('hex');
       }
-      const item = await index.latest(env.sourceBucket, p.key);
+      const item = (await service.byKey(env.sourceBucket, p.key, { limit: 100 })).items.at(-1);
       const range = item ? `bytes=${item.offset}-${item.offset + item.length - 1}` : '';
       const read = reads.filter((r) => r.key === f.bundle_key && r.range === range).reduce((s, r) => s + r.bytes, 0);
       out.push({ why: p.why, key: p.key, status: f.status, size: p.size, bytes_read: read, bundle_bytes: bundle?.bytes ?? 0, sha256_ok: ok, ...(f.location ? { location: String(f.location) } : {}) });

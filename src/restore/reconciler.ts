@@ -1,6 +1,7 @@
 /**
- * Heal what events miss: for every open restore request, look at its unfinished files and move
- * them on. A REQUESTED bundle is checked with HeadObject `x-amz-restore` (once per pass, shared by
+ * Heal what events miss: for every open restore request, resolve it if it is still RESOLVING (the
+ * asynchronous lookup of its files, e.g. after an API submit), else look at its unfinished files and
+ * move them on. A REQUESTED bundle is checked with HeadObject `x-amz-restore` (once per pass, shared by
  * all requests); a restored one is marked READY and its waiting requests extracted; a bundle with
  * no restore state (or EXPIRED) is restored again; stale EXTRACTING files are retried; finished
  * requests whose notification failed are notified again. Cost per pass: one Query of the open
@@ -35,10 +36,14 @@ interface Pass {
 
 /** One reconcile pass. */
 export class Reconciler {
-  /** @param worker restore work; @param notifications retried notifications */
+  /**
+   * @param worker restore work; @param notifications retried notifications
+   * @param resolve looks up the files of a RESOLVING request (the asynchronous step after submit)
+   */
   constructor(
     private readonly worker: RestoreWorker,
     private readonly notifications: Notifications,
+    private readonly resolve?: (restoreId: string) => Promise<void>,
   ) {}
 
   /**
@@ -73,6 +78,10 @@ export class Reconciler {
     if (!req) {
       // A submit that died before writing its request item: drop the marker once it is old.
       if (pass.dropAbandoned && openedAt !== '' && openedAt < pass.abandonedBefore) await this.worker.store.close(id);
+      return;
+    }
+    if (req.resolution === 'RESOLVING') {
+      await this.resolve?.(id);
       return;
     }
     const files = await this.worker.store.files(id);

@@ -1,16 +1,17 @@
 /**
- * Resolve a restore selection (keys, prefix, base names, or a key list in S3) to index items:
- * one per object, of the requested generation (default the newest).
+ * Resolve a restore selection (keys, a prefix, base names, or a key list in S3) to archived files
+ * through the catalog: one per object, of the requested generation (default the newest). Runs in the
+ * restore worker (the request is RESOLVING meanwhile), never inside the API call.
  */
+import { compareGenerations, type ArchivedFile } from '../domain/catalog.js';
 import { ValidationError } from '../domain/errors.js';
-import type { FileIndexItem } from '../domain/model.js';
 import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
 import type { RestoreRequestInput } from '../domain/restore-request.js';
-import type { ArchiveCatalog } from './archive-catalog.js';
-import { pickGeneration, type FileLookupService } from './file-lookup.js';
-import { mapLimit } from './map-limit.js';
+import { AmbiguousNameError, type Ambiguity } from './ambiguity.js';
+import type { CatalogLookup, LookupFilter } from './catalog-lookup.js';
+import type { NameSearch } from './name-search.js';
 
-/** A requested file that is not in the index. */
+/** A requested file that is not in the catalog. */
 export interface NotFoundFile {
   /** The key, name or prefix as asked. */
   readonly asked: string;
@@ -19,28 +20,23 @@ export interface NotFoundFile {
 
 /** Outcome of {@link Resolver.resolve}. */
 export interface Resolution {
-  /** One index item per object to restore, in request order, without duplicates. */
-  readonly found: FileIndexItem[];
+  /** One file per object to restore (request order for keys, bucket and key order otherwise), without duplicates. */
+  readonly found: ArchivedFile[];
   readonly notFound: NotFoundFile[];
 }
 
 /** Options of {@link Resolver}. */
 export interface ResolverOptions {
-  /** Most files one request may resolve to (prefixes and key lists). Default 100,000. */
+  /** Most files one request may resolve to (prefixes, names and key lists). Default 100,000. */
   readonly maxFiles?: number;
-  /** Index lookups in flight. Default 16. */
-  readonly concurrency?: number;
 }
 
-/** Candidates shown in an ambiguity error before "and N more". */
-const SHOWN_CANDIDATES = 20;
-
-/** Resolves selections through the file index, the catalog (prefixes) and S3 (key lists). */
+/** Resolves selections through the catalog (directory + manifests, or the per-file index) and S3 (key lists). */
 export class Resolver {
-  /** @param lookup index lookups; @param catalog prefix enumeration; @param objects reads key lists */
+  /** @param lookup keys and prefixes; @param names base names; @param objects reads key lists */
   constructor(
-    private readonly lookup: FileLookupService,
-    private readonly catalog: ArchiveCatalog,
+    private readonly lookup: CatalogLookup,
+    private readonly names: NameSearch,
     private readonly objects: ObjectStore,
     private readonly options: ResolverOptions = {},
   ) {}
@@ -50,90 +46,82 @@ export class Resolver {
   }
 
   /**
-   * @throws ValidationError `AMBIGUOUS_NAME` (400) when a base name (or a key without a bucket)
-   *   matches several objects and `all_matches` is false; the message lists the candidates
-   * @throws ValidationError `TOO_MANY_FILES` (400) past `maxFiles`
+   * @throws AmbiguousNameError `AMBIGUOUS_NAME` (400) when a base name (or a key without a bucket)
+   *   matches several objects and `all_matches` is false; the message lists the first candidates,
+   *   `details.candidates` all of them (bounded)
+   * @throws ValidationError `TOO_MANY_FILES` (400) past `maxFiles`; `SOURCE_NOT_FOUND` for a missing key list
    */
   async resolve(input: RestoreRequestInput): Promise<Resolution> {
     const sel = input.selection;
-    const buckets = await this.lookup.bucketsFor(input.bucket, input.project);
-    if (sel.kind === 'names') return this.byNames(input, buckets, sel.names);
-    if (sel.kind === 'keys') return this.byKeys(input, buckets, sel.keys.map((key) => ({ key })), 'keys');
-    if (sel.kind === 'manifest') return this.byKeys(input, buckets, (await this.readKeyList(sel.bucket, sel.key)).map((key) => ({ key })), 'keys_manifest');
-    const pairs: { bucket: string; key: string }[] = [];
+    const filter: LookupFilter = { ...(input.project ? { project: input.project } : {}), ...(input.generation ? { generation: input.generation } : {}) };
+    if (sel.kind === 'names') return this.byNames(input, filter, sel.names);
+    if (sel.kind === 'keys') return this.byKeys(input, filter, sel.keys, 'keys');
+    if (sel.kind === 'manifest') return this.byKeys(input, filter, await this.readKeyList(sel.bucket, sel.key), 'keys_manifest');
+    const all: ArchivedFile[] = [];
     const seen = new Set<string>();
-    const jobFilter = input.generation !== undefined && !/^\d{4}-\d\d-\d\dT/.test(input.generation) ? { jobId: input.generation } : {};
-    for await (const p of this.catalog.keysUnderPrefix(sel.prefix, { ...(input.project ? { project: input.project } : {}), ...(input.bucket ? { bucket: input.bucket } : {}), ...jobFilter })) {
-      const id = `${p.bucket}/${p.key}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      pairs.push(p);
-      if (pairs.length > this.maxFiles) throw new ValidationError(`prefix ${JSON.stringify(sel.prefix)} matches more than ${this.maxFiles} files; split it or pass a key list (keys_manifest)`, 'prefix', 'TOO_MANY_FILES');
+    for await (const f of this.lookup.byPrefix(input.bucket, sel.prefix, filter)) {
+      all.push(f);
+      seen.add(objectId(f));
+      if (seen.size > this.maxFiles) throw new ValidationError(`prefix ${JSON.stringify(sel.prefix)} matches more than ${this.maxFiles} files; split it or pass a key list (keys_manifest)`, 'prefix', 'TOO_MANY_FILES');
     }
-    if (pairs.length === 0) return { found: [], notFound: [{ asked: sel.prefix, message: `no archived file under prefix ${JSON.stringify(sel.prefix)}` }] };
-    const res = await this.byKeys(input, buckets, pairs, 'prefix');
-    return { found: res.found, notFound: [] };
+    if (all.length === 0) return { found: [], notFound: [{ asked: sel.prefix, message: `no archived file under prefix ${JSON.stringify(sel.prefix)}` }] };
+    return { found: newestPerObject(all), notFound: [] };
   }
 
-  private async byKeys(input: RestoreRequestInput, buckets: readonly string[], asked: readonly { key: string; bucket?: string }[], field: string): Promise<Resolution> {
-    if (asked.length > this.maxFiles) throw new ValidationError(`${asked.length} keys asked, at most ${this.maxFiles} per request`, field, 'TOO_MANY_FILES');
-    const results = await mapLimit(asked, this.options.concurrency ?? 16, async (a) => {
-      const items = await this.lookup.allGenerations(a.bucket !== undefined ? [a.bucket] : buckets, a.key);
-      return this.choose(items, input);
-    });
-    const found: FileIndexItem[] = [];
+  private async byKeys(input: RestoreRequestInput, filter: LookupFilter, keys: readonly string[], field: string): Promise<Resolution> {
+    if (keys.length > this.maxFiles) throw new ValidationError(`${keys.length} keys asked, at most ${this.maxFiles} per request`, field, 'TOO_MANY_FILES');
+    // Without a named generation only the newest per bucket is restored: older jobs are not read for a key already found.
+    const byKey = await this.lookup.byKeys(input.bucket, keys, filter, input.generation === undefined);
+    const found: ArchivedFile[] = [];
     const notFound: NotFoundFile[] = [];
-    const ambiguous: string[] = [];
-    results.forEach((chosen, i) => {
-      const key = asked[i]!.key;
+    const ambiguous: Ambiguity[] = [];
+    const seen = new Set<string>();
+    for (const key of keys) {
+      const chosen = newestPerObject(byKey.get(key) ?? []);
       if (chosen.length === 0) notFound.push({ asked: key, message: this.notFoundMessage(`key ${JSON.stringify(key)}`, input) });
-      else if (chosen.length > 1 && !input.all_matches) ambiguous.push(`${key}: ${chosen.map((c) => `s3://${c.bucket}/${c.key}`).join(', ')}`);
-      else found.push(...chosen);
-    });
-    if (ambiguous.length > 0) throw this.ambiguity(ambiguous, field, 'key is archived from several buckets (give bucket_name)');
-    return { found: dedupe(found), notFound };
+      else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: key, candidates: chosen.map(url) });
+      else {
+        for (const c of chosen) {
+          if (seen.has(objectId(c))) continue;
+          seen.add(objectId(c));
+          found.push(c);
+        }
+      }
+    }
+    if (ambiguous.length > 0) throw new AmbiguousNameError('key is archived from several buckets (give bucket_name)', field, ambiguous);
+    return { found, notFound };
   }
 
-  private async byNames(input: RestoreRequestInput, buckets: readonly string[], names: readonly string[]): Promise<Resolution> {
-    const results = await mapLimit(names, this.options.concurrency ?? 16, async (name) => this.choose(await this.lookup.allByName(buckets, name), input));
-    const found: FileIndexItem[] = [];
+  private async byNames(input: RestoreRequestInput, filter: LookupFilter, names: readonly string[]): Promise<Resolution> {
+    const byName = await this.names.search(names, { ...filter, ...(input.bucket ? { bucket: input.bucket } : {}) }).catch((err: unknown) => {
+      if (err instanceof ValidationError && err.code === 'TOO_MANY_FILES') throw new ValidationError(err.message, 'filename', 'TOO_MANY_FILES');
+      throw err;
+    });
+    const found: ArchivedFile[] = [];
     const notFound: NotFoundFile[] = [];
-    const ambiguous: string[] = [];
-    results.forEach((chosen, i) => {
-      const name = names[i]!;
+    const ambiguous: Ambiguity[] = [];
+    const seen = new Set<string>();
+    for (const name of names) {
+      const chosen = newestPerObject(byName.get(name) ?? []);
       if (chosen.length === 0) notFound.push({ asked: name, message: this.notFoundMessage(`file name ${JSON.stringify(name)}`, input) });
-      else if (chosen.length > 1 && !input.all_matches) ambiguous.push(`${name}: ${listCandidates(chosen)}`);
-      else found.push(...chosen);
-    });
-    if (ambiguous.length > 0) throw this.ambiguity(ambiguous, 'filename', 'file name matches several archived keys');
-    return { found: dedupe(found), notFound };
-  }
-
-  /** Per object (bucket + key): the requested generation; objects of other projects are dropped. */
-  private choose(items: readonly FileIndexItem[], input: RestoreRequestInput): FileIndexItem[] {
-    const byObject = new Map<string, FileIndexItem[]>();
-    for (const it of items) {
-      if (input.project !== undefined && it.project !== input.project) continue;
-      const list = byObject.get(it.pk) ?? [];
-      list.push(it);
-      byObject.set(it.pk, list);
+      else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: name, candidates: chosen.map(url) });
+      else {
+        for (const c of chosen) {
+          if (seen.has(objectId(c))) continue;
+          seen.add(objectId(c));
+          found.push(c);
+        }
+      }
     }
-    const out: FileIndexItem[] = [];
-    for (const list of byObject.values()) {
-      const g = pickGeneration(list, input.generation);
-      if (g) out.push(g);
-    }
-    return out.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+    if (ambiguous.length > 0) throw new AmbiguousNameError('file name matches several archived keys', 'filename', ambiguous);
+    if (found.length > this.maxFiles) throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
+    return { found, notFound };
   }
 
   private notFoundMessage(what: string, input: RestoreRequestInput): string {
     const where = input.bucket ? ` in bucket ${input.bucket}` : '';
     const gen = input.generation ? ` (generation ${input.generation})` : '';
-    return `${what} is not in the archive index${where}${gen}`;
-  }
-
-  private ambiguity(lines: string[], field: string, what: string): ValidationError {
-    return new ValidationError(`${what}; name the key exactly or set all_matches (CLI: --all-matches): ${lines.join('; ')}`, field, 'AMBIGUOUS_NAME');
+    return `${what} is not in the archive catalog${where}${gen}`;
   }
 
   private async readKeyList(bucket: string, key: string): Promise<string[]> {
@@ -161,12 +149,19 @@ export class Resolver {
 /** Largest key list read for `keys_manifest`, in bytes (16 MiB). */
 export const KEY_LIST_MAX_BYTES = 16 * 1024 * 1024;
 
-function listCandidates(items: readonly FileIndexItem[]): string {
-  const shown = items.slice(0, SHOWN_CANDIDATES).map((c) => `s3://${c.bucket}/${c.key}`);
-  return shown.join(', ') + (items.length > SHOWN_CANDIDATES ? ` and ${items.length - SHOWN_CANDIDATES} more` : '');
-}
+/** `s3://<bucket>/<key>` of a file. */
+const url = (f: ArchivedFile): string => `s3://${f.bucket}/${f.key}`;
 
-function dedupe(items: readonly FileIndexItem[]): FileIndexItem[] {
-  const seen = new Set<string>();
-  return items.filter((i) => (seen.has(i.pk) ? false : (seen.add(i.pk), true)));
+/** Identity of an archived object across generations. */
+const objectId = (f: ArchivedFile): string => `${f.bucket}/${f.key}`;
+
+/** Per object (bucket + key) the newest generation, ordered by bucket and key. */
+export function newestPerObject(items: readonly ArchivedFile[]): ArchivedFile[] {
+  const best = new Map<string, ArchivedFile>();
+  for (const it of items) {
+    const id = objectId(it);
+    const cur = best.get(id);
+    if (!cur || compareGenerations(it, cur) > 0) best.set(id, it);
+  }
+  return [...best.values()].sort((a, b) => (objectId(a) < objectId(b) ? -1 : objectId(a) > objectId(b) ? 1 : 0));
 }

@@ -4,33 +4,35 @@
  * (`src/entrypoints/restore-composition.ts`) from ports; reads no env and makes no AWS call itself.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { ValidationError } from '../domain/errors.js';
-import type { FileIndexItem } from '../domain/model.js';
+import type { ArchivedFile } from '../domain/catalog.js';
+import { compareGenerations } from '../domain/catalog.js';
+import { decodePageToken, encodePageToken, isPlainObject, offsetOf } from '../domain/page-token.js';
 import type { Page, PageRequest } from '../domain/page.js';
-import type { ArchiveCatalogStore } from '../domain/ports/archive-catalog-store.js';
+import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import type { BundleRestoreStore } from '../domain/ports/bundle-restore-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
+import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import type { RestoreNotifier } from '../domain/ports/restore-notifier.js';
 import type { FileLookup, RestoreRequests } from '../domain/ports/restore-requests.js';
 import type { RestoreStore } from '../domain/ports/restore-store.js';
 import type { RestoreRequestInput, RestoreView } from '../domain/restore-request.js';
-import { fileRecordFromIndex, type RestoreFileRecord } from '../domain/restore-records.js';
+import type { RestoreRequestRecord } from '../domain/restore-records.js';
 import type { SubmitOptions } from '../domain/submit-options.js';
-import { ArchiveCatalog } from './archive-catalog.js';
 import { BundleRestores } from './bundle-restore.js';
+import { CatalogLookup } from './catalog-lookup.js';
 import { parseRestoreEvents } from './events.js';
 import { Extractor } from './extractor.js';
-import { FileLookupService } from './file-lookup.js';
-import { groupBy } from './group-by.js';
-import { mapLimit } from './map-limit.js';
+import { NameSearch } from './name-search.js';
 import { Notifications } from './notifications.js';
 import { Reconciler } from './reconciler.js';
 import { Resolver } from './resolver.js';
-import { checkRequest, tierProblem } from './restore-rules.js';
+import { RestoreResolution } from './restore-resolution.js';
+import { checkRequest } from './restore-rules.js';
 import { toView } from './restore-view.js';
 import { RestoreWorker, type ReconcileSummary, type WorkerOptions } from './restore-worker.js';
+import { ScopeCache } from './scope-cache.js';
 
 /** The ports the service uses. */
 export interface RestorePorts {
@@ -38,13 +40,25 @@ export interface RestorePorts {
   readonly objects: ObjectStore;
   readonly restores: RestoreStore;
   readonly bundles: BundleRestoreStore;
-  readonly catalog: ArchiveCatalogStore;
+  /** The catalog: job scopes and bundle directory. */
+  readonly directory: BundleDirectoryStore;
+  /** The per-file index, in deployments with `catalog: per_file` (used for the jobs archived with it). */
+  readonly index?: FileIndexStore;
   readonly notifier: RestoreNotifier;
   /** Default the system clock. */
   readonly clock?: Clock;
   /** Unreadable events, events for unknown bundles, restores left for the reconciler. Default silent. */
   readonly logger?: Logger;
 }
+
+/**
+ * Where a submitted request's files are looked up:
+ * - `inline`: in the submit call, which then returns the resolved request (the CLI); a refused
+ *   selection (ambiguous name...) is recorded FAILED and thrown;
+ * - `background`: in this process after submit returns (`coldpack serve`); {@link RestoreService.drain} awaits it;
+ * - `deferred`: by another worker (AWS: the reconciler; `dispatch` may wake one), submit only records.
+ */
+export type ResolutionMode = 'inline' | 'background' | 'deferred';
 
 /** Options of {@link RestoreService}. */
 export interface RestoreServiceOptions extends WorkerOptions {
@@ -62,6 +76,12 @@ export interface RestoreServiceOptions extends WorkerOptions {
   readonly bufferedMaxBytes?: number;
   /** Most files per request. Default 100,000. */
   readonly maxFiles?: number;
+  /** Where files are looked up after submit. Default `inline`. */
+  readonly resolution?: ResolutionMode;
+  /** `deferred`: called with each recorded request id (e.g. a message that wakes the worker). */
+  readonly dispatch?: (restoreId: string) => Promise<void>;
+  /** Lifetime of cached job scopes in ms. Default 60,000. */
+  readonly scopeTtlMs?: number;
 }
 
 /** A new restore id: `rst-<yyyymmddThhmmss>-<10 hex>` (URL-safe; valid as a Batch job parameter). */
@@ -70,17 +90,33 @@ export function newRestoreId(now: Date): string {
   return `rst-${stamp}-${randomBytes(5).toString('hex')}`;
 }
 
+/** Most manifests a synchronous name lookup (`GET /files?name=`) reads in the compact catalog. */
+export const SYNC_NAME_LOOKUP_MANIFESTS = 100;
+
+/** The position of a lookup page in the one page-token codec: `{ o: offset }`. */
+function pageOffset(token: string | undefined): number {
+  return decodePageToken(token, (p) => (isPlainObject(p) && Object.keys(p).length === 1 ? offsetOf(p.o) : undefined)) ?? 0;
+}
+function paged(all: readonly ArchivedFile[], page: PageRequest): Page<ArchivedFile> {
+  const start = pageOffset(page.nextToken);
+  const items = [...all].sort(compareGenerations).slice(start, start + page.limit);
+  return start + page.limit < all.length ? { items, nextToken: encodePageToken({ o: start + page.limit }) } : { items };
+}
+
 /** Restore requests, lookups, completion events and reconciliation. */
 export class RestoreService implements RestoreRequests, FileLookup {
   private readonly store: RestoreStore;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly lookup: FileLookupService;
-  private readonly resolver: Resolver;
+  private readonly lookup: CatalogLookup;
+  private readonly names: NameSearch;
+  private readonly syncNames: NameSearch;
   private readonly worker: RestoreWorker;
+  private readonly resolution: RestoreResolution;
   private readonly reconciler: Reconciler;
+  private readonly running = new Set<Promise<unknown>>();
 
-  /** @param ports storage, S3, notifier, clock, logger; @param options buckets, topics and tunables */
+  /** @param ports storage, S3, catalog, notifier, clock, logger; @param options buckets, topics and tunables */
   constructor(
     ports: RestorePorts,
     private readonly options: RestoreServiceOptions,
@@ -88,9 +124,12 @@ export class RestoreService implements RestoreRequests, FileLookup {
     this.clock = ports.clock ?? systemClock;
     this.logger = ports.logger ?? silentLogger;
     this.store = ports.restores;
-    const catalog = new ArchiveCatalog(ports.objects, ports.catalog, this.clock, { archiveBucket: options.archiveBucket });
-    this.lookup = new FileLookupService(ports.catalog, catalog);
-    this.resolver = new Resolver(this.lookup, catalog, ports.objects, { ...(options.maxFiles ? { maxFiles: options.maxFiles } : {}) });
+    const scopes = new ScopeCache(ports.directory, this.clock, options.scopeTtlMs);
+    this.lookup = new CatalogLookup(ports.objects, ports.directory, scopes, ports.index);
+    const maxFiles = options.maxFiles ?? 100_000;
+    this.names = new NameSearch(ports.objects, ports.directory, scopes, ports.index, { maxMatches: maxFiles });
+    this.syncNames = new NameSearch(ports.objects, ports.directory, scopes, ports.index, { maxMatches: maxFiles, maxManifests: SYNC_NAME_LOOKUP_MANIFESTS });
+    const resolver = new Resolver(this.lookup, this.names, ports.objects, { maxFiles });
     const notifications = new Notifications(ports.objects, this.store, ports.notifier, this.clock, this.logger, {
       restoreBucket: options.restoreBucket,
       ...(options.presignSeconds ? { presignSeconds: options.presignSeconds } : {}),
@@ -107,84 +146,103 @@ export class RestoreService implements RestoreRequests, FileLookup {
       },
       options,
     );
-    this.reconciler = new Reconciler(this.worker, notifications);
+    this.resolution = new RestoreResolution(
+      { store: this.store, resolver, worker: this.worker, clock: this.clock, logger: this.logger },
+      { extract: options.extractOnSubmit ?? true, ...(options.bundleConcurrency ? { bundleConcurrency: options.bundleConcurrency } : {}) },
+    );
+    this.reconciler = new Reconciler(this.worker, notifications, (id) => this.resolveLogged(id));
   }
 
   /**
-   * Check, resolve, record and start a restore. The rules are checked before any AWS call; a tier
-   * that a file's storage class does not allow fails that file (TIER_NOT_ALLOWED) and the others
-   * proceed, but when it would fail every found file the whole request is refused.
-   * @throws ValidationError (400): days out of range, empty prefix, key list outside key-lists/, topic
-   *   not allowed (`TOPIC_NOT_ALLOWED`), ambiguous name (`AMBIGUOUS_NAME`), Expedited for Deep Archive
-   *   only (`TIER_NOT_ALLOWED`)
+   * Check and record a restore request (status RESOLVING), then have its files looked up as
+   * {@link RestoreServiceOptions.resolution} says. Requests made: the idempotency read (with a key),
+   * the open marker and the request item: the same whatever the selection.
+   * @throws ValidationError (400) before anything is written: days out of range, empty prefix, key list
+   *   outside key-lists/, topic not allowed (`TOPIC_NOT_ALLOWED`); with `inline` resolution also a
+   *   refused selection (`AMBIGUOUS_NAME`, `TOO_MANY_FILES`, `TIER_NOT_ALLOWED`, `SOURCE_NOT_FOUND`),
+   *   after recording the request FAILED with the reason
    */
   async submit(req: RestoreRequestInput, opts: SubmitOptions = {}): Promise<RestoreView> {
     const topics = checkRequest(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] }, this.options.restoreBucket);
     const restoreId = opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.clock.now());
     if (opts.idempotencyKey !== undefined) {
-      const existing = await this.get(restoreId);
-      if (existing) return existing;
-    }
-    const { found, notFound } = await this.resolver.resolve(req);
-    const refused = new Map<string, string>();
-    for (const f of found) {
-      const problem = tierProblem(f.storage_class, req.tier);
-      if (problem) refused.set(f.pk, problem);
-    }
-    if (refused.size > 0 && refused.size === found.length) {
-      throw new ValidationError([...new Set(refused.values())].join('; '), 'retrieval_tier', 'TIER_NOT_ALLOWED');
+      const existing = await this.store.getRequest(restoreId);
+      if (existing) return this.viewOf(existing);
     }
     const at = this.clock.now().toISOString();
-    const files: RestoreFileRecord[] = found.map((f, n) => {
-      const file = fileRecordFromIndex(restoreId, n, f, at);
-      const problem = refused.get(f.pk);
-      return problem ? { ...file, status: 'FAILED', error_code: 'TIER_NOT_ALLOWED', message: problem } : file;
-    });
-    for (const nf of notFound) {
-      files.push({ restore_id: restoreId, n: files.length, key: nf.asked, status: 'NOT_FOUND', error_code: 'NOT_FOUND', message: nf.message, updated_at: at });
-    }
-    const active = files.filter((f) => f.status === 'PENDING');
-    const groups = groupBy(active, (f) => f.bundle_key!);
-    await this.store.open(restoreId, at);
-    await this.store.putFiles(files);
-    const created = await this.store.createRequest({
+    const record: RestoreRequestRecord = {
       restore_id: restoreId,
       request: req,
       requested_by: req.requested_by,
       ...(req.project ? { project: req.project } : {}),
-      files: files.length,
-      bundles: groups.size,
+      resolution: 'RESOLVING',
+      files: 0,
+      bundles: 0,
       files_available: 0,
-      files_failed: refused.size,
-      files_not_found: notFound.length,
+      files_failed: 0,
+      files_not_found: 0,
       topic_arns: topics,
       created_at: at,
       updated_at: at,
-    });
-    if (!created) return (await this.get(restoreId))!;
+    };
+    await this.store.open(restoreId, at);
+    if (!(await this.store.createRequest(record))) return (await this.get(restoreId))!;
     opts.onRecorded?.(restoreId);
-    if (active.length === 0) await this.worker.finish(restoreId);
-    await mapLimit([...groups], this.options.bundleConcurrency ?? 4, ([bundleKey, group]) =>
-      this.worker.startBundle(restoreId, req.tier, req.days, bundleKey, group, this.options.extractOnSubmit ?? true),
-    );
-    return (await this.get(restoreId))!;
+    const mode = this.options.resolution ?? 'inline';
+    if (mode === 'inline') {
+      const refused = await this.resolution.run(restoreId);
+      if (refused) throw refused;
+      return (await this.get(restoreId))!;
+    }
+    if (mode === 'background') {
+      const p = this.resolveLogged(restoreId).finally(() => this.running.delete(p));
+      this.running.add(p);
+    } else await this.options.dispatch?.(restoreId);
+    return toView(record, []);
+  }
+
+  /** The view of a recorded request (its files read only once it is resolved). */
+  private async viewOf(req: RestoreRequestRecord): Promise<RestoreView> {
+    return toView(req, req.resolution === 'RESOLVING' ? [] : await this.store.files(req.restore_id));
+  }
+
+  /** Resolve a RESOLVING request (the worker step). A transient failure is logged; the request stays RESOLVING for the reconciler. */
+  async resolve(restoreId: string): Promise<void> {
+    await this.resolution.run(restoreId);
+  }
+
+  private async resolveLogged(restoreId: string): Promise<void> {
+    try {
+      await this.resolution.run(restoreId);
+    } catch (err) {
+      this.logger.warn({ restore_id: restoreId, err }, `resolving the restore request failed for now; it stays RESOLVING for the reconciler: ${(err as Error).message}`);
+    }
+  }
+
+  /** Wait for the resolutions started in the background by this process. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   /** @inheritdoc */
   async get(restoreId: string): Promise<RestoreView | undefined> {
     const req = await this.store.getRequest(restoreId);
-    if (!req) return undefined;
-    return toView(req, await this.store.files(restoreId));
+    return req ? this.viewOf(req) : undefined;
   }
 
   /** @inheritdoc */
-  byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<FileIndexItem>> {
-    return this.lookup.byKey(bucket, key, page);
+  async byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<ArchivedFile>> {
+    return paged(await this.lookup.byKey(bucket, key), page);
   }
 
-  /** @inheritdoc */
-  byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<FileIndexItem>> {
-    return this.lookup.byName(bucket, name, page);
+  /**
+   * @inheritdoc
+   * @throws ValidationError `TOO_MANY_FILES` when the compact catalog would read more than
+   *   {@link SYNC_NAME_LOOKUP_MANIFESTS} manifests (restore by name is asynchronous and has no such bound)
+   */
+  async byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<ArchivedFile>> {
+    const found = await this.syncNames.search([name], bucket === undefined ? {} : { bucket });
+    return paged(found.get(name) ?? [], page);
   }
 
   /**

@@ -21,13 +21,16 @@ export function fileView(f: RestoreFileRecord): RestoreFileView {
 
 /**
  * The view of a request. Status: the final one once recorded (AVAILABLE, PARTIAL, FAILED), else
- * EXTRACTING if a file is being extracted, RESTORING if one waits for its bundle, else PENDING.
+ * RESOLVING while its files are looked up, EXTRACTING if a file is being extracted, RESTORING if one
+ * waits for its bundle, else PENDING. `errors` holds a refused selection (`resolve_error`, e.g.
+ * AMBIGUOUS_NAME with its candidates) and a failed notification.
  */
 export function toView(req: RestoreRequestRecord, files: readonly RestoreFileRecord[]): RestoreView {
   const counts = new Map<string, number>();
   for (const f of files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const count = (s: string): number => counts.get(s) ?? 0;
-  const status = req.status ?? (count('EXTRACTING') > 0 ? 'EXTRACTING' : count('RESTORING') > 0 ? 'RESTORING' : 'PENDING');
+  const status = req.status ?? (req.resolution === 'RESOLVING' ? 'RESOLVING' : count('EXTRACTING') > 0 ? 'EXTRACTING' : count('RESTORING') > 0 ? 'RESTORING' : 'PENDING');
+  const errors = [...(req.resolve_error ? [req.resolve_error] : []), ...(req.notify_error ? [{ code: 'NOTIFY_FAILED', message: req.notify_error }] : [])];
   return {
     restore_id: req.restore_id,
     status,
@@ -45,6 +48,6 @@ export function toView(req: RestoreRequestRecord, files: readonly RestoreFileRec
     },
     created_at: req.created_at,
     updated_at: req.updated_at,
-    ...(req.notify_error ? { errors: [{ code: 'NOTIFY_FAILED', message: req.notify_error }] } : {}),
+    ...(errors.length > 0 ? { errors } : {}),
   };
 }

@@ -25,6 +25,8 @@ const NO_IDLE_COST = new Set([
   'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation',
   'AWS::EC2::VPC', 'AWS::EC2::VPCGatewayAttachment',
   'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role',
+  // the Glue table over the manifests: Data Catalog storage is free up to a million objects, Athena bills per query
+  'AWS::Glue::Database', 'AWS::Glue::Table',
   'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup',
   'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
   'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'Custom::VpcRestrictDefaultSG',

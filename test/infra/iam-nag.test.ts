@@ -344,9 +344,15 @@ describe('Batch job tagging', () => {
 });
 
 describe('table access, per role', () => {
-  const tableIds = Object.fromEntries(
-    (['jobs', 'files', 'bundles'] as const).map((k) => [k, s.stack.getLogicalId(s.stack.state.tables[k].node.defaultChild as never)]),
-  ) as Record<'jobs' | 'files' | 'bundles', string>;
+  /** Logical ids of the tables the stack has (no files table in the default compact catalog). */
+  const idsOf = (x: typeof s) =>
+    Object.fromEntries(
+      (['jobs', 'files', 'bundles'] as const).flatMap((k) => {
+        const t = x.stack.state.tables[k];
+        return t ? [[k, x.stack.getLogicalId(t.node.defaultChild as never)]] : [];
+      }),
+    ) as Partial<Record<'jobs' | 'files' | 'bundles', string>>;
+  const tableIds = idsOf(s);
   /** `table: write,write` for every table a role may write (reads not listed), plus `table: read` for read-only access. */
   const access = (policy: string) => {
     const out: string[] = [];
@@ -359,12 +365,13 @@ describe('table access, per role', () => {
     return out;
   };
   const archiveJobs = 'jobs: DeleteItem,PutItem,UpdateItem';
-  const restoreRole = ['jobs: BatchWriteItem,DeleteItem,PutItem,UpdateItem', 'files: read', 'bundles: UpdateItem'];
+  const restoreRole = ['jobs: BatchWriteItem,DeleteItem,PutItem,UpdateItem', 'bundles: UpdateItem'];
 
-  it('archive steps write jobs; shard writes the file index and bundles; finalize bundles', () => {
-    assert.deepEqual(access(POLICIES.plan), [archiveJobs, 'files: read', 'bundles: read']);
-    assert.deepEqual(access(POLICIES.shard), [archiveJobs, 'files: BatchWriteItem', 'bundles: PutItem,UpdateItem']);
-    assert.deepEqual(access(POLICIES.finalize), [archiveJobs, 'files: read', 'bundles: PutItem,UpdateItem']);
+  it('archive steps write jobs (scopes included); shard writes the bundles (directory entries); finalize bundles; no files table', () => {
+    assert.equal(tableIds.files, undefined, 'the compact catalog has no per-file table');
+    assert.deepEqual(access(POLICIES.plan), [archiveJobs, 'bundles: read']);
+    assert.deepEqual(access(POLICIES.shard), [archiveJobs, 'bundles: PutItem,UpdateItem']);
+    assert.deepEqual(access(POLICIES.finalize), [archiveJobs, 'bundles: PutItem,UpdateItem']);
     assert.deepEqual(access(POLICIES.monthly), [archiveJobs]);
     assert.deepEqual(access(POLICIES.jobChain), ['jobs: UpdateItem']); // reads the job, records the submitted Batch job ids
   });
@@ -377,7 +384,23 @@ describe('table access, per role', () => {
     assert.equal(JSON.stringify(allowed?.Properties?.Roles).includes('ComputeRestoreTaskRole'), false);
   });
 
-  it('restore roles (API, reconciler, restore-event) write restore items and bundle restore state, read the index', () => {
+  it('restore roles (API, reconciler, restore-event) write restore items and bundle restore state, read the directory', () => {
     for (const p of [POLICIES.api, POLICIES.reconcile, POLICIES.restoreEvent]) assert.deepEqual(access(p), restoreRole, p);
+  });
+
+  it('catalog=per_file: the files table (Standard-IA, keys-only name GSI, no PITR); shard writes it, restore roles read it', () => {
+    const pf = synth({ catalog: 'per_file' });
+    const ids = idsOf(pf);
+    const files = pf.template.toJSON().Resources[ids.files!] as { Properties: Record<string, unknown> };
+    assert.equal(files.Properties.TableClass, 'STANDARD_INFREQUENT_ACCESS');
+    assert.deepEqual(files.Properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: false });
+    assert.deepEqual((files.Properties.GlobalSecondaryIndexes as Array<{ Projection: unknown }>).map((g) => g.Projection), [{ ProjectionType: 'KEYS_ONLY' }]);
+    type Policy = { Type: string; Properties?: { PolicyDocument?: { Statement: Array<{ Action: unknown; Resource: unknown }> } } };
+    const statements = Object.values(pf.template.toJSON().Resources as Record<string, Policy>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties?.PolicyDocument?.Statement ?? []);
+    const onFiles = statements.filter((st) => JSON.stringify(st.Resource).includes(`"${ids.files}"`));
+    assert.ok(onFiles.some((st) => list(st.Action).includes('dynamodb:BatchWriteItem')), 'the shard task writes the index');
+    assert.ok(onFiles.length >= 4, 'the restore roles read it too');
   });
 });

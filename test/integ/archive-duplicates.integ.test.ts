@@ -1,8 +1,9 @@
 /**
- * ISSUE-11 item 3: repeated rows in a CSV manifest or an S3 Inventory report. DynamoDB refuses a
- * BatchWriteItem holding two writes to one key; moto refuses only byte-identical items (two index
- * items of one object differ in their offsets), so DynamoDB's rule is added with an SDK middleware
- * that answers such a call with a 400 ValidationException, as DynamoDB does.
+ * ISSUE-11 item 3: repeated rows in a CSV manifest or an S3 Inventory report. With the per-file
+ * catalog, DynamoDB refuses a BatchWriteItem holding two writes to one key; moto refuses only
+ * byte-identical items (two index items of one object differ in their offsets), so DynamoDB's rule
+ * is added with an SDK middleware that answers such a call with a 400 ValidationException, as
+ * DynamoDB does. (With the default compact catalog the object would be archived twice.)
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ let fx: ArchiveFixture;
 let dir: string;
 let rule: ReturnType<typeof enforceBatchWriteKeyRule>;
 before(async () => {
-  fx = await startArchiveFixture('dup-');
+  fx = await startArchiveFixture('dup-', 'per_file');
   rule = enforceBatchWriteKeyRule(fx.clients.dynamo, { [fx.tables.files]: ['pk', 'sk'] });
   dir = await mkdtemp(join(tmpdir(), 'dup-'));
 });

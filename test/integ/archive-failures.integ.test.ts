@@ -2,8 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { FileIndexItem } from '../../src/domain/model.js';
+import type { ArchivedFile } from '../../src/domain/catalog.js';
+import { catalogFiles } from '../support/catalog-files.js';
 import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
 import { awsError, injectFault } from '../support/faults.js';
 
@@ -17,9 +17,9 @@ async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
   const res = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   return (res.Contents ?? []).map((o) => o.Key!);
 }
-async function indexItems(prefix: string): Promise<FileIndexItem[]> {
-  const res = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.files }));
-  return ((res.Items ?? []) as FileIndexItem[]).filter((i) => i.key.startsWith(prefix));
+/** The archived files under `prefix` as the catalog holds them (directory entries + manifests). */
+function indexItems(prefix: string): Promise<ArchivedFile[]> {
+  return catalogFiles(fx.clients, fx.tables.bundles, prefix);
 }
 function files(prefix: string, n: number, size = 3000): Record<string, string> {
   const out: Record<string, string> = {};
@@ -99,7 +99,7 @@ test('an upload failure deletes no source; a re-run of the same job finishes wit
   assert.equal(bundles.length, 4);
   const items = await indexItems('crash/');
   assert.equal(items.length, 12, 'one index item per object');
-  assert.equal(new Set(items.map((i) => `${i.pk}|${i.sk}`)).size, 12);
+  assert.equal(new Set(items.map((i) => `${i.bucket}/${i.key}|${i.archived_at}#${i.job_id}`)).size, 12);
   assert.equal((await keysUnder('src', 'crash/')).length, 0);
 });
 

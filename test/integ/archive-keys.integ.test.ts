@@ -6,9 +6,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { FileIndexItem } from '../../src/domain/model.js';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { readManifest } from '../../src/bundle/manifest.js';
 import { S3ObjectStore } from '../../src/adapters/s3/s3-object-store.js';
 import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
 import { awsError, injectFault, recordCalls } from '../support/faults.js';
@@ -23,9 +23,15 @@ async function sourceKeys(prefix: string): Promise<string[]> {
   const res = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: prefix, EncodingType: 'url' }));
   return (res.Contents ?? []).map((o) => decodeURIComponent(o.Key!.replace(/\+/g, ' ')));
 }
-async function indexedKeys(prefix: string): Promise<string[]> {
-  const res = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.files }));
-  return ((res.Items ?? []) as FileIndexItem[]).map((i) => i.key).filter((k) => k.startsWith(prefix)).sort();
+/** Keys of a job's manifests (the catalog's per-file rows). */
+async function archivedKeys(jobId: string): Promise<string[]> {
+  const list = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'archive', Prefix: `manifests/test/${jobId}/` }));
+  const keys: string[] = [];
+  for (const o of list.Contents ?? []) {
+    const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: 'archive', Key: o.Key! }));
+    for await (const e of readManifest(res.Body as Readable)) keys.push(e.key);
+  }
+  return keys.sort();
 }
 
 const CONTROL_KEYS = ['ctl/a\rb.txt', 'ctl/v\u000bt.txt', 'ctl/nul\u0001.txt', 'ctl/a b.txt', 'ctl/a+b.txt', 'ctl/a%2Bb.txt', 'ctl/x?y#z.txt', 'ctl/ok.txt'];
@@ -51,7 +57,7 @@ test('a prefix with CR and U+000B keys is archived whole, every source deleted, 
   assert.equal(report.files_skipped, 0, 'no key reported GONE');
   assert.equal(report.files_deleted, keys.length);
   assert.deepEqual(await sourceKeys('ctl2/'), [], 'every source deleted');
-  assert.deepEqual(await indexedKeys('ctl2/'), [...keys].sort(), 'indexed under the exact keys');
+  assert.deepEqual(await archivedKeys(view.job_id), [...keys].sort(), 'catalogued under the exact keys');
 });
 
 test('a DeleteObjects batch refused with 400 MalformedXML (as S3 answers) is deleted key by key with If-Match', async () => {

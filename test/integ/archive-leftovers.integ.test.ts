@@ -72,14 +72,15 @@ test('in a versioned archive bucket a rewritten bundle keeps no superseded versi
   const archive = composeArchive({ ...fx.config, archiveBucket: 'varchive' }, fx.clients, { starter: { start: async () => undefined } });
   await seed(fx.clients.s3, 'src', { 'ver/a.txt': 'aaaa', 'ver/b.txt': 'bbbb' });
   const view = await archive.service.submit(listRequest('ver/'), {});
-  // The first attempt uploads bundle and manifest, then its index write fails and so does the
+  // The first attempt uploads bundle and manifest, then its commit write fails and so does the
   // cleanup's delete (as after a crash): both stay as versions that the rewrite supersedes.
-  const name = 'fail-index-once';
+  const name = 'fail-commit-once';
   fx.clients.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'BatchWriteItemCommand') {
+      const item = (args.input as { Item?: { state?: unknown } }).Item;
+      if (context.commandName === 'PutItemCommand' && (item?.state === 'COMMITTED' || (item?.state as { S?: string } | undefined)?.S === 'COMMITTED')) {
         fx.clients.dynamo.middlewareStack.remove(name);
-        throw awsError('ValidationException', 400, 'injected index write failure');
+        throw awsError('ValidationException', 400, 'injected commit write failure');
       }
       return next(args);
     },

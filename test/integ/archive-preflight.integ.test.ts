@@ -40,19 +40,23 @@ test('a missing archive bucket fails the job at its first write, naming PutObjec
   assert.deepEqual((await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'nb/' }))).KeyCount, 1, 'no source deleted');
 });
 
-test('a missing files table fails the job before any bundle is uploaded, naming the operation and the table', async () => {
-  const tables = tableNames('pf2-');
-  await ensureTables(fx.clients.dynamo, tables);
-  await fx.clients.dynamo.send(new DeleteTableCommand({ TableName: tables.files }));
-  await seed(fx.clients.s3, 'src', { 'nt/a.txt': 'a', 'nt/b.txt': 'b' });
-  const archive = composeArchive({ ...fx.config, tablePrefix: 'pf2-' }, fx.clients, noStart);
-  const view = await archive.service.submit(listRequest('nt/'), {});
-  await assert.rejects(archive.engine.run(view.job_id), (err: Error) => /before anything was uploaded: DynamoDB GetItem failed: ResourceNotFoundException: table pf2-files: /.test(err.message));
-  assert.deepEqual(await archiveKeys(`bundles/test/${view.job_id}/`), []);
-  assert.deepEqual(await archiveKeys(`manifests/test/${view.job_id}/`), []);
-  assert.equal(await openUploads(), 0);
-  assert.equal((await archive.service.get(view.job_id))?.status, 'FAILED');
-});
+for (const [catalog, missing] of [['compact', 'bundles'], ['per_file', 'files']] as const) {
+  test(`a missing ${missing} table (catalog ${catalog}) fails the job before any bundle is uploaded, naming the operation and the table`, async () => {
+    const prefix = `pf-${missing}-`;
+    const tables = tableNames(prefix);
+    await ensureTables(fx.clients.dynamo, tables, catalog);
+    await fx.clients.dynamo.send(new DeleteTableCommand({ TableName: tables[missing] }));
+    await seed(fx.clients.s3, 'src', { [`nt-${missing}/a.txt`]: 'a', [`nt-${missing}/b.txt`]: 'b' });
+    const archive = composeArchive({ ...fx.config, tablePrefix: prefix, catalog }, fx.clients, noStart);
+    const view = await archive.service.submit(listRequest(`nt-${missing}/`), {});
+    const re = new RegExp(`before anything was uploaded: DynamoDB GetItem failed: ResourceNotFoundException: table ${tables[missing]}: `);
+    await assert.rejects(archive.engine.run(view.job_id), (err: Error) => re.test(err.message));
+    assert.deepEqual(await archiveKeys(`bundles/test/${view.job_id}/`), []);
+    assert.deepEqual(await archiveKeys(`manifests/test/${view.job_id}/`), []);
+    assert.equal(await openUploads(), 0);
+    assert.equal((await archive.service.get(view.job_id))?.status, 'FAILED');
+  });
+}
 
 test('a write the archive bucket refuses names PutObject and the key; nothing is left behind', async () => {
   await seed(fx.clients.s3, 'src', { 'wr/a.txt': 'a' });
@@ -66,21 +70,22 @@ test('a write the archive bucket refuses names PutObject and the key; nothing is
   assert.deepEqual(await archiveKeys(`plans/test/${view.job_id}/`), []);
 });
 
-test('a bundle uploaded whose index write fails is deleted, the job error says so, and a resumed run finishes the job', async () => {
+test('a bundle uploaded whose commit write fails is deleted, the job error says so, and a resumed run finishes the job', async () => {
   await seed(fx.clients.s3, 'src', { 'ix/a.txt': 'aaaa', 'ix/b.txt': 'bbbb' });
   const view = await fx.archive.service.submit(listRequest('ix/'), {});
-  const name = 'fail-index-write';
+  const name = 'fail-commit-write';
   fx.clients.dynamo.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'BatchWriteItemCommand') {
+      const item = (args.input as { Item?: { state?: unknown } }).Item;
+      if (context.commandName === 'PutItemCommand' && (item?.state === 'COMMITTED' || (item?.state as { S?: string } | undefined)?.S === 'COMMITTED')) {
         fx.clients.dynamo.middlewareStack.remove(name);
-        throw awsError('ValidationException', 400, 'injected: the index write fails after the upload');
+        throw awsError('ValidationException', 400, 'injected: the commit write fails after the upload');
       }
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name },
   );
-  await assert.rejects(fx.archive.engine.run(view.job_id), /injected: the index write fails after the upload.*uploaded but not committed: deleted/);
+  await assert.rejects(fx.archive.engine.run(view.job_id), /injected: the commit write fails after the upload.*uploaded but not committed: deleted/);
   assert.deepEqual(await archiveKeys(`bundles/test/${view.job_id}/`), [], 'no uncommitted bundle left');
   assert.deepEqual(await archiveKeys(`manifests/test/${view.job_id}/`), [], 'no manifest of it left');
   const failed = await fx.archive.service.get(view.job_id);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { extractEntry } from '../../src/bundle/zip-entry-reader.js';
-import type { FileIndexItem } from '../../src/domain/model.js';
+import { compareKeys } from '../../src/domain/keys.js';
+import { catalogFiles, directoryEntries } from '../support/catalog-files.js';
 import { startArchiveFixture, seed, listRequest, rangeOf, type ArchiveFixture } from '../support/archive-fixture.js';
 import { unzipTest, unzipNames } from '../support/unzip.js';
 
@@ -19,7 +19,7 @@ after(async () => fx.close());
 
 const longKey = 'rt/k/' + '€'.repeat(339) + 'xy'; // 1,024 UTF-8 bytes
 
-test('every object round-trips byte-exact through its index byte range; bundles pass unzip -t', async () => {
+test('every object round-trips byte-exact through its manifest byte range; directory entries hold each bundle\u2019s key range; bundles pass unzip -t', async () => {
   assert.equal(Buffer.byteLength(longKey), 1024);
   const objects: Record<string, Buffer | string> = {
     'rt/empty.bin': Buffer.alloc(0),
@@ -55,13 +55,19 @@ test('every object round-trips byte-exact through its index byte range; bundles 
   const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'rt/' }));
   assert.deepEqual((left.Contents ?? []).map((o) => o.Key), ['rt/folder/'], 'sources deleted, folder marker kept');
 
-  const scan = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.files }));
-  const items = (scan.Items ?? []) as FileIndexItem[];
-  assert.equal(items.length, files.length, 'one index item per archived object');
+  // The compact catalog: one directory entry per bundle (min/max key in UTF-8 byte order), the rows in the manifests.
+  const entries = await directoryEntries(fx.clients.dynamo, fx.tables.bundles);
+  assert.equal(entries.length, report.bundles);
+  const items = await catalogFiles(fx.clients, fx.tables.bundles, 'rt/');
+  assert.equal(items.length, files.length, 'one manifest row per archived object');
+  for (const e of entries) {
+    const keys = items.filter((i) => i.bundle_key === e.bundle_key).map((i) => i.key).sort(compareKeys);
+    assert.deepEqual([e.min_key, e.max_key, e.entry_count, e.source_bucket], [keys[0], keys.at(-1), keys.length, 'src'], e.bundle_key);
+  }
   const bundleKeys = new Set<string>();
   for (const key of files) {
     const item = items.find((i) => i.key === key);
-    assert.ok(item, `index item for ${key}`);
+    assert.ok(item, `manifest row for ${key}`);
     bundleKeys.add(item.bundle_key);
     const range = await rangeOf(fx.clients.s3, 'archive', item.bundle_key, item.offset, item.length);
     assert.equal(range.length, item.length);

@@ -5,8 +5,8 @@ import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { FileIndexItem } from '../../src/domain/model.js';
+import type { ArchivedFile } from '../../src/domain/catalog.js';
+import { catalogFiles } from '../support/catalog-files.js';
 import { extractEntry } from '../../src/bundle/zip-entry-reader.js';
 import { startArchiveFixture, seed, listRequest, rangeOf, type ArchiveFixture } from '../support/archive-fixture.js';
 import { recordCalls } from '../support/faults.js';
@@ -17,11 +17,11 @@ before(async () => {
 });
 after(async () => fx.close());
 
-async function indexOf(prefix: string, bucket = 'src'): Promise<FileIndexItem[]> {
-  const res = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.files }));
-  return ((res.Items ?? []) as FileIndexItem[]).filter((i) => i.bucket === bucket && i.key.startsWith(prefix));
+/** The archived files of `bucket` under `prefix`, as the catalog holds them (directory entries + manifests). */
+async function indexOf(prefix: string, bucket = 'src'): Promise<ArchivedFile[]> {
+  return catalogFiles(fx.clients, fx.tables.bundles, prefix, bucket);
 }
-async function bytesOf(item: FileIndexItem): Promise<Buffer> {
+async function bytesOf(item: ArchivedFile): Promise<Buffer> {
   return extractEntry(await rangeOf(fx.clients.s3, 'archive', item.bundle_key, item.offset, item.length), item);
 }
 

@@ -22,6 +22,7 @@ import { predictRequests } from '../../src/cost/requests.js';
 import { priceMeterSnapshot } from '../../src/cost/meter-pricing.js';
 import { DEFAULT_PRICE_TABLE } from '../../src/cost/price-table.js';
 import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
+import { composeArchive } from '../../src/entrypoints/archive-composition.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command as ListCmd } from '@aws-sdk/client-s3';
 import type { BundleItem } from '../../src/domain/model.js';
@@ -169,39 +170,47 @@ test('coldpack estimate streams a bucket listing and an S3 Inventory report from
   assert.equal(inventory.coldpack.requests['S3:ListObjectsV2:STANDARD'], undefined); // manifest source: no LIST
 });
 
-test('a real archive run makes exactly the S3 requests and index batches the model predicts', async () => {
-  // 60 objects of 20,000 bytes, bundles capped at 500,000 source bytes: 25 + 25 + 10 entries
-  const objects: Record<string, Buffer> = {};
-  for (let i = 0; i < 60; i++) objects[`run/${String(i).padStart(3, '0')}.bin`] = randomBytes(20_000);
-  await seed(fx.clients.s3, 'src', objects);
-  const meter = new RequestMeter().attach(fx.clients.s3).attach(fx.clients.dynamo);
-  const view = await fx.archive.service.submit(listRequest('run/', { max_bundle_bytes: 500_000 }), {});
-  const report = await fx.archive.engine.run(view.job_id);
-  assert.equal(report.status, 'SUCCEEDED', JSON.stringify(report.problems));
-  const measured = meter.snapshot().requests;
-  meter.detach(fx.clients.s3);
-  meter.detach(fx.clients.dynamo);
+for (const catalog of ['compact', 'per_file'] as const) {
+  test(`a real archive run makes exactly the S3 requests and index batches the model predicts (catalog ${catalog})`, async () => {
+    // 60 objects of 20,000 bytes, bundles capped at 500,000 source bytes: 25 + 25 + 10 entries
+    const prefix = `run-${catalog}/`;
+    const objects: Record<string, Buffer> = {};
+    for (let i = 0; i < 60; i++) objects[`${prefix}${String(i).padStart(3, '0')}.bin`] = randomBytes(20_000);
+    await seed(fx.clients.s3, 'src', objects);
+    const archive = composeArchive({ ...fx.config, catalog }, fx.clients, { starter: { start: async () => undefined } });
+    const meter = new RequestMeter().attach(fx.clients.s3).attach(fx.clients.dynamo);
+    const view = await archive.service.submit(listRequest(prefix, { max_bundle_bytes: 500_000 }), {});
+    const report = await archive.engine.run(view.job_id);
+    assert.equal(report.status, 'SUCCEEDED', JSON.stringify(report.problems));
+    const snap = meter.snapshot();
+    meter.detach(fx.clients.s3);
+    meter.detach(fx.clients.dynamo);
 
-  // the run's actual bundles and shard plan, read after the run
-  const scan = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.bundles }));
-  const bundles = (scan.Items as BundleItem[]).filter((b) => b.job_id === view.job_id);
-  const plans = await fx.clients.s3.send(new ListCmd({ Bucket: 'archive', Prefix: 'plans/' }));
-  const planBytes = (plans.Contents ?? []).filter((o) => o.Key?.includes(view.job_id)).map((o) => o.Size ?? 0);
-  const predicted = predictRequests({
-    objects: 60,
-    bundles: bundles.map((b) => ({ count: 1, entries: b.entry_count ?? 0, bytes: b.bytes ?? 0, sourceBytes: b.source_bytes ?? 0 })),
-    shards: planBytes.length,
-    shardPlanBytes: planBytes,
-    catalog: 'per_file', // the engine on this branch writes the per-file index (BatchWriteItem of 25 items)
+    // the run's actual bundles and shard plan, read after the run
+    const scan = await fx.clients.dynamo.send(new ScanCommand({ TableName: fx.tables.bundles }));
+    const bundles = (scan.Items as BundleItem[]).filter((b) => b.job_id === view.job_id);
+    const plans = await fx.clients.s3.send(new ListCmd({ Bucket: 'archive', Prefix: 'plans/' }));
+    const planBytes = (plans.Contents ?? []).filter((o) => o.Key?.includes(view.job_id)).map((o) => o.Size ?? 0);
+    const predicted = predictRequests({
+      objects: 60,
+      bundles: bundles.map((b) => ({ count: 1, entries: b.entry_count ?? 0, bytes: b.bytes ?? 0, sourceBytes: b.source_bytes ?? 0 })),
+      shards: planBytes.length,
+      shardPlanBytes: planBytes,
+      catalog,
+    });
+    const modelled = (counts: Readonly<Record<string, number>>): Record<string, number> =>
+      Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('S3:') || k === 'DynamoDB:BatchWriteItem'));
+    assert.deepEqual(modelled(snap.requests), modelled(predicted));
+    // compact: no per-file item at all; per_file: one per archived file
+    assert.equal(snap.dynamodb_items_written[fx.tables.files] ?? 0, catalog === 'per_file' ? 60 : 0);
+    // the directory: one entry per bundle, written when it commits (the COMMITTED bundle item)
+    assert.equal(bundles.filter((b) => b.state === 'COMMITTED' && b.min_key && b.max_key).length, 3);
+
+    // the bundles the model plans from the population alone are the ones the engine wrote
+    const plan = planBundles(populationFromAverage(60, 20_000), { maxBundleBytes: 500_000 });
+    assert.deepEqual(
+      plan.groups.flatMap((g) => Array.from({ length: g.count }, () => g.entries)),
+      bundles.map((b) => b.entry_count).sort((a, b) => (b ?? 0) - (a ?? 0)),
+    );
   });
-  const modelled = (counts: Readonly<Record<string, number>>): Record<string, number> =>
-    Object.fromEntries(Object.entries(counts).filter(([k]) => k.startsWith('S3:') || k === 'DynamoDB:BatchWriteItem'));
-  assert.deepEqual(modelled(measured), modelled(predicted));
-
-  // the bundles the model plans from the population alone are the ones the engine wrote
-  const plan = planBundles(populationFromAverage(60, 20_000), { maxBundleBytes: 500_000 });
-  assert.deepEqual(
-    plan.groups.flatMap((g) => Array.from({ length: g.count }, () => g.entries)),
-    bundles.map((b) => b.entry_count).sort((a, b) => (b ?? 0) - (a ?? 0)),
-  );
-});
+}

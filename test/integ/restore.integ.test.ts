@@ -84,7 +84,7 @@ test('every file comes back byte-exact under restores/<id>/<key> with its conten
   assert.equal(Buffer.from(await fetched.arrayBuffer()).toString(), 'plus');
 });
 
-test('a single-file restore transfers at most the entry length + 64 KiB from the bundle', async () => {
+test('a single-file restore transfers at most the entry length + 64 KiB from the bundle (plus its manifest, read once)', async () => {
   const svc = env.service();
   const item = main.items.find((i) => i.key === 'q/a+b.txt')!;
   const counter = countS3(fx.clients.s3);
@@ -93,10 +93,14 @@ test('a single-file restore transfers at most the entry length + 64 KiB from the
     await svc.reconcile(r.restore_id);
     assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
     // The presigner runs the initialize step too (without sending): count reads of the archive bucket.
-    const gets = counter.inputs.filter((i) => i.command === 'GetObject' && i.input.Bucket === env.archiveBucket);
+    const archiveGets = counter.inputs.filter((i) => i.command === 'GetObject' && i.input.Bucket === env.archiveBucket);
+    const gets = archiveGets.filter((i) => String(i.input.Key).startsWith('bundles/'));
+    const manifests = archiveGets.filter((i) => String(i.input.Key).startsWith('manifests/'));
     assert.equal(gets.length, 1, JSON.stringify(counter.inputs.map((i) => [i.command, i.input.Key, i.input.Range])));
+    assert.equal(manifests.length, 1, 'the catalog reads the one manifest of the bundle');
     assert.equal(gets[0]!.input.Range, `bytes=${item.offset}-${item.offset + item.length - 1}`);
-    assert.ok(counter.getBytes > 0 && counter.getBytes <= item.length + 64 * 1024, `${counter.getBytes} bytes for an entry of ${item.length}`);
+    assert.ok(gets[0]!.bytes! > 0 && gets[0]!.bytes! <= item.length + 64 * 1024, `${gets[0]!.bytes} bytes for an entry of ${item.length}`);
+    assert.ok(manifests[0]!.bytes! < 4096, `the manifest is ${manifests[0]!.bytes} bytes`);
     assert.ok(main.bytes > 20 * (item.length + 64 * 1024), 'the bundle is much larger than what was read');
   } finally {
     counter.stop();

@@ -1,5 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, RestoreObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ensureTables } from '../../src/adapters/dynamo/tables.js';
+import type { CatalogMode } from '../../src/domain/catalog.js';
 import { tableNames, type ColdpackConfig } from '../../src/domain/config.js';
 import { composeArchive, type ArchiveComposition } from '../../src/entrypoints/archive-composition.js';
 import { startMotoFixture, type MotoFixture } from './moto.js';
@@ -13,8 +14,8 @@ export interface ArchiveFixture extends MotoFixture {
   readonly tables: ReturnType<typeof tableNames>;
 }
 
-/** Start moto, create `src`, the archive and restore buckets and the tables, and compose the archive side. */
-export async function startArchiveFixture(prefix = 'cp-'): Promise<ArchiveFixture> {
+/** Start moto, create `src`, the archive and restore buckets and the tables, and compose the archive side (catalog `compact` unless given). */
+export async function startArchiveFixture(prefix = 'cp-', catalog: CatalogMode = 'compact'): Promise<ArchiveFixture> {
   const fx = await startMotoFixture();
   const config: ColdpackConfig = Object.freeze({
     region: fx.region,
@@ -24,10 +25,11 @@ export async function startArchiveFixture(prefix = 'cp-'): Promise<ArchiveFixtur
     tablePrefix: prefix,
     allowedTopicArns: [],
     concurrency: 16,
+    catalog,
   });
   for (const b of ['src', 'archive', 'restore']) await fx.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
   const tables = tableNames(prefix);
-  await ensureTables(fx.clients.dynamo, tables);
+  await ensureTables(fx.clients.dynamo, tables, 'per_file');
   return { ...fx, config, tables, archive: composeArchive(config, fx.clients, { starter: { start: async () => undefined } }) };
 }
 

@@ -10,6 +10,7 @@ import type { Usage, UsageMeter } from '../../src/domain/ports/usage-store.js';
 import { MemoryJobStore } from './memory-job-store.js';
 import { MemoryObjectStore } from './memory-object-store.js';
 import { MemoryBundleStore, MemoryFileIndexStore, MemoryUsageStore, RecordingLogger } from './memory-stores.js';
+import { MemoryBundleDirectoryStore } from './memory-catalog.js';
 
 /** A meter whose count tests set by hand (`meter.add('S3:GetObject:STANDARD')`). */
 export class ManualMeter implements UsageMeter {
@@ -27,6 +28,8 @@ export interface MemoryArchive {
   readonly objects: MemoryObjectStore;
   readonly jobs: MemoryJobStore;
   readonly bundles: MemoryBundleStore;
+  /** Scopes, and the directory over `bundles`. */
+  readonly directory: MemoryBundleDirectoryStore;
   readonly index: MemoryFileIndexStore;
   readonly usage: MemoryUsageStore;
   readonly meter: ManualMeter;
@@ -44,6 +47,7 @@ export function memoryArchive(over: Partial<ArchiveEngineDeps> & { objects?: Mem
   objects.createBucket('archive');
   const jobs = new MemoryJobStore();
   const bundles = new MemoryBundleStore();
+  const directory = new MemoryBundleDirectoryStore(bundles);
   const index = new MemoryFileIndexStore();
   const usage = new MemoryUsageStore();
   const meter = new ManualMeter();
@@ -52,6 +56,7 @@ export function memoryArchive(over: Partial<ArchiveEngineDeps> & { objects?: Mem
     objects,
     jobs,
     bundles,
+    directory,
     index,
     archiveBucket: 'archive',
     logger,
@@ -64,6 +69,7 @@ export function memoryArchive(over: Partial<ArchiveEngineDeps> & { objects?: Mem
     objects,
     jobs,
     bundles,
+    directory,
     index,
     usage,
     meter,

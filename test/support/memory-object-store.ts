@@ -185,9 +185,10 @@ export class MemoryObjectStore implements ObjectStore {
     return { etag: o.etag, versionId: o.versionId!, checksumCrc32: crcB64(body) };
   }
 
-  async putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult> {
+  async putObject(input: PutObjectInput & { body: Uint8Array | string | readonly Uint8Array[] }): Promise<PutObjectResult> {
     this.enter('PutObject', input.bucket, input.key);
-    return this.store(input, Buffer.from(input.body));
+    const b = input.body;
+    return this.store(input, Array.isArray(b) ? Buffer.concat(b as Uint8Array[]) : Buffer.from(b as Uint8Array | string));
   }
 
   async uploadStream(input: PutObjectInput & { body: Readable }): Promise<PutObjectResult> {

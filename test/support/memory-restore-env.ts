@@ -1,20 +1,21 @@
 /**
  * A restore pipeline on in-memory fakes of every port (no AWS, no emulator): a
  * {@link MemoryObjectStore} holding real zip bundles written by {@link ZipBundleWriter} and their
- * gzipped manifests, and the fakes of `memory-restore-stores.ts` holding job, bundle and index
- * items. A fixed clock that tests can move.
+ * gzipped manifests, the catalog fakes (`memory-catalog.ts`: scopes and bundle directory; an optional
+ * per-file index) and the fakes of `memory-restore-stores.ts`. A fixed clock that tests can move.
  */
 import { gzipSync } from 'node:zlib';
 import { ZipBundleWriter, type WrittenEntry } from '../../src/bundle/zip-bundle-writer.js';
 import { crc32Hex } from '../../src/bundle/zip-entry-reader.js';
 import { manifestHeader, manifestRow } from '../../src/bundle/manifest.js';
-import { bundleKeys, filePk, nameKey } from '../../src/domain/keys.js';
+import { bundleKeys, compareKeys, filePk, nameKey } from '../../src/domain/keys.js';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem } from '../../src/domain/model.js';
 import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 import { RestoreService, type RestoreServiceOptions } from '../../src/restore/restore-service.js';
-import { compareKeys } from '../../src/restore/archive-catalog.js';
 import { MemoryObjectStore } from './memory-object-store.js';
-import { MemoryArchiveCatalogStore, MemoryBundleRestoreStore, MemoryRestoreStore, RecordingLogger, RecordingNotifier } from './memory-restore-stores.js';
+import { MemoryBundleDirectoryStore } from './memory-catalog.js';
+import { MemoryBundleStore, MemoryFileIndexStore } from './memory-stores.js';
+import { MemoryBundleRestoreStore, MemoryRestoreStore, RecordingLogger, RecordingNotifier } from './memory-restore-stores.js';
 
 export const ARCHIVE = 'mem-archive';
 export const RESTORE = 'mem-restore';
@@ -26,12 +27,18 @@ export interface MemoryRestoreEnv {
   readonly objects: MemoryObjectStore;
   readonly restores: MemoryRestoreStore;
   readonly bundles: MemoryBundleRestoreStore;
-  readonly catalog: MemoryArchiveCatalogStore;
+  /** Scopes and bundle directory (over `bundleItems`). */
+  readonly directory: MemoryBundleDirectoryStore;
+  /** The archive side's bundle items (the directory entries are their COMMITTED ones). */
+  readonly bundleItems: MemoryBundleStore;
+  /** Per-file index (filled for bundles put with `perFile`; wired into services built with `perFile`). */
+  readonly index: MemoryFileIndexStore;
   readonly notifier: RecordingNotifier;
   readonly logger: RecordingLogger;
   /** The clock every service of this env reads; move it with `clock.at = ...`. */
   readonly clock: { at: Date; now(): Date };
-  service(options?: Partial<RestoreServiceOptions>): RestoreService;
+  /** A service on the fakes (`perFile`: with the per-file index port). Default scope cache off, inline resolution. */
+  service(options?: Partial<RestoreServiceOptions> & { perFile?: boolean }): RestoreService;
 }
 
 /** A fresh environment with the three buckets (in `objects`, default a new {@link MemoryObjectStore}). */
@@ -41,7 +48,11 @@ export function memoryRestoreEnv(objects = new MemoryObjectStore()): MemoryResto
     objects,
     restores: new MemoryRestoreStore(),
     bundles: new MemoryBundleRestoreStore(),
-    catalog: new MemoryArchiveCatalogStore(),
+    directory: new MemoryBundleDirectoryStore(),
+    get bundleItems() {
+      return this.directory.bundles;
+    },
+    index: new MemoryFileIndexStore(),
     notifier: new RecordingNotifier(),
     logger: new RecordingLogger(),
     clock: {
@@ -51,9 +62,19 @@ export function memoryRestoreEnv(objects = new MemoryObjectStore()): MemoryResto
       },
     },
     service(options = {}) {
+      const { perFile, ...rest } = options;
       return new RestoreService(
-        { objects: env.objects, restores: env.restores, bundles: env.bundles, catalog: env.catalog, notifier: env.notifier, clock: env.clock, logger: env.logger },
-        { archiveBucket: ARCHIVE, restoreBucket: RESTORE, topicArn: TOPIC, ...options },
+        {
+          objects: env.objects,
+          restores: env.restores,
+          bundles: env.bundles,
+          directory: env.directory,
+          ...(perFile ? { index: env.index } : {}),
+          notifier: env.notifier,
+          clock: env.clock,
+          logger: env.logger,
+        },
+        { archiveBucket: ARCHIVE, restoreBucket: RESTORE, topicArn: TOPIC, scopeTtlMs: 0, ...rest },
       );
     },
   };
@@ -75,6 +96,10 @@ export interface MemoryBundleOptions {
   readonly storageClass?: ArchiveStorageClass;
   readonly archivedAt?: string;
   readonly sourceBucket?: string;
+  /** Also write per-file index items, and mark the job's scope `per_file`. */
+  readonly perFile?: boolean;
+  /** Keep the files in the given order in the bundle (an unsorted job) instead of sorting them. */
+  readonly unsorted?: boolean;
   /** Change the bundle bytes before they are stored (the index keeps the true values). */
   readonly mutate?: (bundle: Buffer, entries: readonly WrittenEntry[]) => void;
 }
@@ -88,25 +113,26 @@ export interface MemoryBundle {
 
 let seqNo = 0;
 
-/** Write a real zip bundle, its manifest, the job's bucket, the COMMITTED bundle item and the index items. */
+/** Write a real zip bundle, its manifest, the COMMITTED bundle item (its directory entry), the job's scope and (perFile) the index items. */
 export async function putMemoryBundle(env: MemoryRestoreEnv, files: readonly MemoryFile[], o: MemoryBundleOptions = {}): Promise<MemoryBundle> {
   const jobId = o.jobId ?? `job-${++seqNo}`;
   const seq = o.seq ?? seqNo++;
   const storageClass = o.storageClass ?? 'DEEP_ARCHIVE';
   const archivedAt = o.archivedAt ?? '2024-04-10T00:00:00.000Z';
   const bucket = o.sourceBucket ?? SOURCE;
-  const sorted = [...files].sort((a, b) => compareKeys(a.key, b.key));
+  const ordered = o.unsorted ? [...files] : [...files].sort((a, b) => compareKeys(a.key, b.key));
+  const byKey = [...files].sort((a, b) => compareKeys(a.key, b.key));
   const chunks: Buffer[] = [];
   const writer = new ZipBundleWriter({ write: async (c) => void chunks.push(Buffer.from(c)) });
   const modified = new Date('2024-04-10T00:00:00Z');
   const written: WrittenEntry[] = [];
-  for (const f of sorted) written.push(await writer.addBuffer({ name: f.key, modified }, f.data, f.method ?? 8));
+  for (const f of ordered) written.push(await writer.addBuffer({ name: f.key, modified }, f.data, f.method ?? 8));
   await writer.finish();
   const bundle = Buffer.concat(chunks);
   o.mutate?.(bundle, written);
   const keys = bundleKeys('proj', jobId, 0, seq);
   env.objects.seed(ARCHIVE, keys.bundle, bundle, { storageClass });
-  const entries: EntryRecord[] = sorted.map((f, i) => {
+  const entries: EntryRecord[] = ordered.map((f, i) => {
     const w = written[i]!;
     return {
       key: f.key, size: w.size, etag: `etag-${i}`, last_modified: modified.toISOString(), offset: w.offset, length: w.length,
@@ -114,17 +140,29 @@ export async function putMemoryBundle(env: MemoryRestoreEnv, files: readonly Mem
     };
   });
   env.objects.seed(ARCHIVE, keys.manifest, gzipSync(manifestHeader() + entries.map((e) => manifestRow(bucket, e)).join('')));
-  env.catalog.jobBuckets.set(jobId, bucket);
-  env.catalog.bundleItems.set(keys.bundle, {
+  const min = byKey[0]?.key ?? '';
+  const max = byKey[byKey.length - 1]?.key ?? '';
+  await env.bundleItems.markCommitted({
     bundle_key: keys.bundle, archive_bucket: ARCHIVE, job_id: jobId, project: 'proj', shard: 0, seq, state: 'COMMITTED', storage_class: storageClass,
-    entry_count: entries.length, bytes: bundle.length, first_key: sorted[0]?.key ?? '', last_key: sorted[sorted.length - 1]?.key ?? '', manifest_key: keys.manifest,
+    source_bucket: bucket, generation: archivedAt, min_key: min, max_key: max, entry_count: entries.length, bytes: bundle.length,
+    source_bytes: entries.reduce((n, e) => n + e.size, 0), manifest_key: keys.manifest,
   });
+  const prior = env.directory.scopeItems.get(bucket)?.get(jobId);
+  await env.directory.putScope({
+    bucket, job_id: jobId, project: 'proj', generation: archivedAt,
+    min_key: prior && compareKeys(prior.min_key, min) < 0 ? prior.min_key : min,
+    max_key: prior && compareKeys(prior.max_key, max) > 0 ? prior.max_key : max,
+    sorted: !o.unsorted && (prior?.sorted ?? true) && (!prior || compareKeys(prior.max_key, min) < 0),
+    files: (prior?.files ?? 0) + entries.length,
+    catalog: o.perFile ? 'per_file' : 'compact',
+  });
+  env.directory.calls.length = 0;
   env.bundles.add(keys.bundle);
   const items: FileIndexItem[] = entries.map((e) => ({
     ...e, pk: filePk(bucket, e.key), sk: `${archivedAt}#${jobId}`, name_key: nameKey(bucket, e.key), bucket, archive_bucket: ARCHIVE,
     bundle_key: keys.bundle, storage_class: storageClass, job_id: jobId, project: 'proj', archived_at: archivedAt,
   }));
-  env.catalog.index.push(...items);
+  if (o.perFile) await env.index.putMany(items);
   return { bundleKey: keys.bundle, bytes: bundle, items };
 }
 

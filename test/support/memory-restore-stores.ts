@@ -4,17 +4,15 @@
  * so callers cannot alias stored state), record calls, and take injected faults.
  */
 import { ColdpackError } from '../../src/domain/errors.js';
-import type { BundleItem, FileIndexItem } from '../../src/domain/model.js';
-import type { Page, PageRequest } from '../../src/domain/page.js';
-import type { ArchiveCatalogStore } from '../../src/domain/ports/archive-catalog-store.js';
 import type { BundleRestoreStore, RestoreClaim } from '../../src/domain/ports/bundle-restore-store.js';
 import type { Logger } from '../../src/domain/ports/logger.js';
 import type { RestoreNotification, RestoreNotifier } from '../../src/domain/ports/restore-notifier.js';
 import type { RestoreStore } from '../../src/domain/ports/restore-store.js';
-import type { RestoreFileStatus, RestoreFinalStatus } from '../../src/domain/restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../src/domain/restore-request.js';
 import type {
   BundleRestoreState,
   OpenRestore,
+  ResolvedCounts,
   RestoreCounter,
   RestoreFileChanges,
   RestoreFileRecord,
@@ -32,6 +30,8 @@ export class MemoryRestoreStore implements RestoreStore {
   readonly openList = new Map<string, string>();
   /** Every status change made, in order: `<key> <from> -> <to>`. */
   readonly transitions: string[] = [];
+  /** Calls of putFiles (each is one batch of files). */
+  putFilesCalls = 0;
 
   async createRequest(request: RestoreRequestRecord): Promise<boolean> {
     if (this.requests.has(request.restore_id)) return false;
@@ -39,7 +39,31 @@ export class MemoryRestoreStore implements RestoreStore {
     return true;
   }
 
+  async claimResolution(restoreId: string, now: string, staleBefore: string): Promise<boolean> {
+    const r = this.requests.get(restoreId);
+    if (!r || r.resolution !== 'RESOLVING' || (r.resolving_since !== undefined && r.resolving_since >= staleBefore)) return false;
+    this.requests.set(restoreId, { ...r, resolving_since: now, updated_at: now });
+    return true;
+  }
+
+  async recordResolution(restoreId: string, counts: ResolvedCounts, now: string): Promise<boolean> {
+    const r = this.requests.get(restoreId);
+    if (!r || r.resolution !== 'RESOLVING') return false;
+    const { resolving_since: _s, ...rest } = r;
+    this.requests.set(restoreId, { ...rest, ...counts, resolution: 'RESOLVED', updated_at: now });
+    return true;
+  }
+
+  async failResolution(restoreId: string, error: RestoreProblem, now: string): Promise<boolean> {
+    const r = this.requests.get(restoreId);
+    if (!r || r.resolution !== 'RESOLVING') return false;
+    const { resolving_since: _s, ...rest } = r;
+    this.requests.set(restoreId, { ...rest, resolution: 'FAILED', resolve_error: copy(error), updated_at: now });
+    return true;
+  }
+
   async putFiles(files: readonly RestoreFileRecord[]): Promise<void> {
+    this.putFilesCalls++;
     for (const f of files) {
       const m = this.fileRecords.get(f.restore_id) ?? new Map<string, RestoreFileRecord>();
       m.set(fileId(f), copy(f));
@@ -175,36 +199,6 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
   async markExpired(bundleKey: string): Promise<void> {
     const s = this.states.get(bundleKey);
     if (s?.state === 'READY') this.states.set(bundleKey, { ...s, state: 'EXPIRED' });
-  }
-}
-
-/** {@link ArchiveCatalogStore} in memory. `failWith` makes the many-item reads throw (throttling). */
-export class MemoryArchiveCatalogStore implements ArchiveCatalogStore {
-  readonly jobBuckets = new Map<string, string>();
-  readonly bundleItems = new Map<string, BundleItem>();
-  readonly index: FileIndexItem[] = [];
-  /** When set, {@link jobSourceBuckets} and {@link bundles} throw it. */
-  failWith: Error | undefined;
-
-  async jobSourceBuckets(jobIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    if (this.failWith) throw this.failWith;
-    return new Map(jobIds.filter((id) => this.jobBuckets.has(id)).map((id) => [id, this.jobBuckets.get(id)!]));
-  }
-
-  async bundles(bundleKeys: readonly string[]): Promise<BundleItem[]> {
-    if (this.failWith) throw this.failWith;
-    return bundleKeys.flatMap((k) => (this.bundleItems.has(k) ? [copy(this.bundleItems.get(k)!)] : []));
-  }
-
-  async fileGenerations(bucket: string, key: string): Promise<FileIndexItem[]> {
-    return this.index.filter((i) => i.bucket === bucket && i.key === key).sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0)).map(copy);
-  }
-
-  async filesByName(bucket: string, name: string, page: PageRequest): Promise<Page<FileIndexItem>> {
-    const all = this.index.filter((i) => i.name_key === `${bucket}#${name}`);
-    const start = Number(page.nextToken ?? 0);
-    const items = all.slice(start, start + page.limit).map(copy);
-    return start + page.limit < all.length ? { items, nextToken: String(start + page.limit) } : { items };
   }
 }
 

@@ -1,13 +1,13 @@
 /**
  * Fixtures for restore tests against moto: buckets, tables, an SNS topic with an SQS subscription,
  * bundles written with the real {@link ZipBundleWriter} (PutObject with an archive storage class),
- * their manifests, job items, index items and COMMITTED bundle items; request counters and fault
+ * their manifests, COMMITTED bundle items (the directory entries), job scopes and (perFile) index items; request counters and fault
  * injection through SDK middleware (no SDK mocks).
  */
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ZipBundleWriter, type WrittenEntry } from '../../src/bundle/zip-bundle-writer.js';
@@ -17,11 +17,12 @@ import { ensureTables } from '../../src/adapters/dynamo/tables.js';
 import { DynamoFileIndexStore } from '../../src/adapters/dynamo/dynamo-file-index-store.js';
 import { DynamoBundleStore } from '../../src/adapters/dynamo/dynamo-bundle-store.js';
 import { tableNames, type TableNames } from '../../src/domain/config.js';
-import { bundleKeys, filePk, nameKey } from '../../src/domain/keys.js';
+import { bundleKeys, compareKeys, filePk, nameKey } from '../../src/domain/keys.js';
+import { DynamoBundleDirectoryStore } from '../../src/adapters/dynamo/dynamo-bundle-directory-store.js';
+import type { JobScope } from '../../src/domain/catalog.js';
 import type { ArchiveStorageClass, EntryRecord, FileIndexItem } from '../../src/domain/model.js';
 import type { RestoreService } from '../../src/restore/restore-service.js';
 import { composeRestoreService, type RestoreSettings } from '../../src/entrypoints/restore-composition.js';
-import { compareKeys } from '../../src/restore/archive-catalog.js';
 import type { MotoFixture } from './moto.js';
 
 /** Buckets, tables and the notification topic of one test environment. */
@@ -35,6 +36,8 @@ export interface RestoreEnv {
   readonly queueUrl: string;
   /** A RestoreService on this environment (options override the defaults). */
   service(options?: Partial<RestoreSettings>): RestoreService;
+  /** Scopes written by {@link putBundle}, by `<bucket>#<job>` (merged bundle by bundle). */
+  readonly scopes: Map<string, JobScope>;
 }
 
 /** Create buckets, tables, a topic and an SQS queue subscribed to it. */
@@ -43,7 +46,7 @@ export async function setupRestoreEnv(fx: MotoFixture): Promise<RestoreEnv> {
   const tables = tableNames('rt-');
   const env = { archiveBucket: 'rt-archive', restoreBucket: 'rt-restore', sourceBucket: 'rt-source' };
   for (const b of Object.values(env)) await s3.send(new CreateBucketCommand({ Bucket: b }));
-  await ensureTables(dynamo, tables);
+  await ensureTables(dynamo, tables, 'per_file');
   const topic = await sns.send(new CreateTopicCommand({ Name: 'rt-topic' }));
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'rt-queue' }));
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
@@ -54,6 +57,7 @@ export async function setupRestoreEnv(fx: MotoFixture): Promise<RestoreEnv> {
     ...env,
     topicArn: topic.TopicArn!,
     queueUrl: queue.QueueUrl!,
+    scopes: new Map(),
     service(options = {}) {
       return composeRestoreService(fx.clients, { tables, archiveBucket: env.archiveBucket, restoreBucket: env.restoreBucket, topicArn: topic.TopicArn!, ...options });
     },
@@ -89,6 +93,8 @@ export interface PutBundleOptions {
   readonly archivedAt?: string;
   /** Source bucket recorded in the index (default the env's). */
   readonly sourceBucket?: string;
+  /** Also write per-file index items and mark the job's scope `per_file`. */
+  readonly perFile?: boolean;
   /** Change the bundle bytes before upload (e.g. flip a byte) — the index keeps the true values. */
   readonly mutate?: (bundle: Buffer, entries: readonly WrittenEntry[]) => void;
 }
@@ -97,7 +103,7 @@ async function* once(b: Buffer): AsyncGenerator<Buffer> {
   yield b;
 }
 
-/** Write a bundle, its manifest, job item, index items and COMMITTED bundle item. */
+/** Write a bundle, its manifest, its COMMITTED bundle item (directory entry), its job's scope and (perFile) index items. */
 export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], o: PutBundleOptions = {}): Promise<FixtureBundle> {
   const { s3, dynamo } = env.fx.clients;
   const project = o.project ?? 'proj';
@@ -130,25 +136,37 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
   });
   const manifest = gzipSync(manifestHeader() + entries.map((e) => manifestRow(bucket, e)).join(''));
   await s3.send(new PutObjectCommand({ Bucket: env.archiveBucket, Key: keys.manifest, Body: manifest }));
-  await dynamo.send(new PutCommand({ TableName: env.tables.jobs, Item: { pk: `ARCHIVE#${jobId}`, sk: 'JOB', job_id: jobId, status: 'SUCCEEDED', request: { project, source: { kind: 'list', bucket, prefix: '' } } } }));
   const items: FileIndexItem[] = entries.map((e) => ({
     ...e, pk: filePk(bucket, e.key), sk: `${archivedAt}#${jobId}`, name_key: nameKey(bucket, e.key), bucket, archive_bucket: env.archiveBucket,
     bundle_key: keys.bundle, storage_class: storageClass, job_id: jobId, project, archived_at: archivedAt,
   }));
-  await new DynamoFileIndexStore(dynamo, env.tables.files).putMany(items);
+  if (o.perFile) await new DynamoFileIndexStore(dynamo, env.tables.files).putMany(items);
+  const min = sorted[0]?.key ?? '';
+  const max = sorted[sorted.length - 1]?.key ?? '';
   await new DynamoBundleStore(dynamo, env.tables.bundles).markCommitted({
     bundle_key: keys.bundle, archive_bucket: env.archiveBucket, job_id: jobId, project, shard, seq, state: 'COMMITTED', storage_class: storageClass,
-    entry_count: entries.length, bytes: bundle.length, first_key: sorted[0]?.key ?? '', last_key: sorted[sorted.length - 1]?.key ?? '', manifest_key: keys.manifest,
-    restore_state: 'NONE',
+    source_bucket: bucket, generation: archivedAt, min_key: min, max_key: max, entry_count: entries.length, bytes: bundle.length,
+    source_bytes: entries.reduce((n, e) => n + e.size, 0), manifest_key: keys.manifest, restore_state: 'NONE',
   });
+  const prior = env.scopes.get(`${bucket}#${jobId}`);
+  const scope: JobScope = {
+    bucket, job_id: jobId, project, generation: archivedAt,
+    min_key: prior && compareKeys(prior.min_key, min) < 0 ? prior.min_key : min,
+    max_key: prior && compareKeys(prior.max_key, max) > 0 ? prior.max_key : max,
+    sorted: (prior?.sorted ?? true) && (!prior || compareKeys(prior.max_key, min) < 0),
+    files: (prior?.files ?? 0) + entries.length,
+    catalog: o.perFile ? 'per_file' : 'compact',
+  };
+  env.scopes.set(`${bucket}#${jobId}`, scope);
+  await new DynamoBundleDirectoryStore(dynamo, env.tables).putScope(scope);
   return { bundleKey: keys.bundle, bytes: bundle.length, items };
 }
 
 /** Counts of S3 commands and GetObject response bytes, recorded by {@link countS3}. */
 export interface S3Counter {
   readonly commands: Map<string, number>;
-  /** Inputs of each command, in order. */
-  readonly inputs: { command: string; input: Record<string, unknown> }[];
+  /** Inputs of each command, in order (GetObject: with the response's ContentLength as `bytes`). */
+  readonly inputs: { command: string; input: Record<string, unknown>; bytes?: number }[];
   /** Sum of GetObject ContentLength (bytes transferred from S3). */
   getBytes: number;
   count(command: string): number;
@@ -171,9 +189,13 @@ export function countS3(s3: S3Client): S3Counter {
     (next, context) => async (args) => {
       const command = String(context.commandName).replace(/Command$/, '');
       counter.commands.set(command, (counter.commands.get(command) ?? 0) + 1);
-      counter.inputs.push({ command, input: structuredClone(args.input as Record<string, unknown>) });
+      const entry: { command: string; input: Record<string, unknown>; bytes?: number } = { command, input: structuredClone(args.input as Record<string, unknown>) };
+      counter.inputs.push(entry);
       const res = await next(args);
-      if (command === 'GetObject') counter.getBytes += Number((res.output as { ContentLength?: number }).ContentLength ?? 0);
+      if (command === 'GetObject') {
+        entry.bytes = Number((res.output as { ContentLength?: number }).ContentLength ?? 0);
+        counter.getBytes += entry.bytes;
+      }
       return res;
     },
     { step: 'initialize', name },

@@ -1,12 +1,14 @@
 /**
  * The {@link BundleStore} port on DynamoDB (the bundles table, pk `bundle_key`): archive state
- * (WRITING -> COMMITTED), plus {@link DynamoBundleStore.update} for the restore state that every
+ * (WRITING -> COMMITTED; the COMMITTED item is the bundle's directory entry, indexed by the sparse GSI
+ * `by_range` through `dir_pk`/`dir_sk`, see `directory-keys.ts`), plus {@link DynamoBundleStore.update} for the restore state that every
  * restore request needing the bundle shares.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BundleItem } from '../../domain/model.js';
 import type { BundleStore } from '../../domain/ports/bundle-store.js';
 import { updateExpression } from './update-expression.js';
+import { directoryAttributes } from './directory-keys.js';
 
 /** A DynamoDB ConditionExpression with its own placeholders (`#c..`/`:c..`, distinct from the generated `#s..`/`:s..`). */
 export interface UpdateCondition {
@@ -41,7 +43,8 @@ export class DynamoBundleStore implements BundleStore {
 
   /** @inheritdoc */
   async markCommitted(item: BundleItem): Promise<void> {
-    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { ...item, state: 'COMMITTED' } }));
+    const committed = { ...item, state: 'COMMITTED' as const };
+    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { ...committed, ...directoryAttributes(committed) } }));
   }
 
   /**

@@ -4,6 +4,7 @@ import { filePk, nameKey } from '../../domain/keys.js';
 import { decodePageToken, encodePageToken, isPlainObject } from '../../domain/page-token.js';
 import type { FileIndexStore, IndexPage } from '../../domain/ports/file-index-store.js';
 import { batchPut } from './batch-write.js';
+import { batchGet } from './batch-get.js';
 import { FILES_BY_NAME_INDEX } from './tables.js';
 import { queryAll } from './query-all.js';
 
@@ -76,7 +77,8 @@ export class DynamoFileIndexStore implements FileIndexStore {
   }
 
   /**
-   * Query on the GSI `by_name`; `nextToken` is DynamoDB's LastEvaluatedKey in the one page-token codec.
+   * Query on the keys-only GSI `by_name`, then BatchGetItem of the items it names (100 a call);
+   * `nextToken` is DynamoDB's LastEvaluatedKey in the one page-token codec.
    * @throws ValidationError (400 on `nextToken`) for a token this store did not issue for this name
    * @inheritdoc
    */
@@ -92,6 +94,10 @@ export class DynamoFileIndexStore implements FileIndexStore {
       }),
     );
     const nextToken = res.LastEvaluatedKey ? encodePageToken(res.LastEvaluatedKey) : undefined;
-    return { items: (res.Items ?? []) as FileIndexItem[], ...(nextToken ? { nextToken } : {}) };
+    const keys = (res.Items ?? []).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
+    const full = keys.length === 0 ? [] : await batchGet<FileIndexItem>(this.dynamo, this.table, keys);
+    const order = new Map(keys.map((k, i) => [`${k.pk}\u0000${k.sk}`, i]));
+    full.sort((a, b) => (order.get(`${a.pk}\u0000${a.sk}`) ?? 0) - (order.get(`${b.pk}\u0000${b.sk}`) ?? 0));
+    return { items: full, ...(nextToken ? { nextToken } : {}) };
   }
 }

@@ -2,7 +2,8 @@
  * {@link RestoreStore} on the DynamoDB `jobs` table.
  *
  * Layout (pk / sk):
- * - `RESTORE#<id>` / `REQUEST`: the request, counters, final status, notification state;
+ * - `RESTORE#<id>` / `REQUEST`: the request, its resolution (RESOLVING until the worker has looked
+ *   its files up), counters, final status, notification state;
  * - `RESTORE#<id>` / `FILE#<bundle_key>#<n>`: one file (n = 6-digit position in the request), so the
  *   files of one bundle are one Query (`begins_with(sk, 'FILE#<bundle_key>#')`); the raw key is an
  *   attribute, never part of a key (S3 keys reach 1,024 bytes = the DynamoDB sort-key limit, case C07);
@@ -13,8 +14,8 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, isConditionalCheckFailed } from '../../domain/errors.js';
 import type { RestoreStore } from '../../domain/ports/restore-store.js';
-import type { RestoreFileStatus, RestoreFinalStatus } from '../../domain/restore-request.js';
-import type { OpenRestore, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../../domain/restore-records.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../domain/restore-request.js';
+import type { OpenRestore, ResolvedCounts, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../../domain/restore-records.js';
 import { batchPut } from './batch-write.js';
 import { queryAll, queryPrefix } from './query-all.js';
 import { updateExpression } from './update-expression.js';
@@ -68,6 +69,30 @@ export class DynamoRestoreStore implements RestoreStore {
       if (isConditionalCheckFailed(err)) return false;
       throw err;
     }
+  }
+
+  /** @inheritdoc */
+  async claimResolution(restoreId: string, now: string, staleBefore: string): Promise<boolean> {
+    const parts = updateExpression({ set: { resolving_since: now, updated_at: now } });
+    return this.update(
+      { pk: restorePk(restoreId), sk: REQUEST_SK },
+      parts,
+      'attribute_exists(pk) AND #c_res = :c_resolving AND (attribute_not_exists(#c_since) OR #c_since < :c_stale)',
+      { '#c_res': 'resolution', '#c_since': 'resolving_since' },
+      { ':c_resolving': 'RESOLVING', ':c_stale': staleBefore },
+    );
+  }
+
+  /** @inheritdoc */
+  async recordResolution(restoreId: string, counts: ResolvedCounts, now: string): Promise<boolean> {
+    const parts = updateExpression({ set: { ...counts, resolution: 'RESOLVED', updated_at: now }, remove: ['resolving_since'] });
+    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND #c_res = :c_resolving', { '#c_res': 'resolution' }, { ':c_resolving': 'RESOLVING' });
+  }
+
+  /** @inheritdoc */
+  async failResolution(restoreId: string, error: RestoreProblem, now: string): Promise<boolean> {
+    const parts = updateExpression({ set: { resolution: 'FAILED', resolve_error: error, updated_at: now }, remove: ['resolving_since'] });
+    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND #c_res = :c_resolving', { '#c_res': 'resolution' }, { ':c_resolving': 'RESOLVING' });
   }
 
   /** @inheritdoc */

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
 import type {
   CreatedUpload,
@@ -250,14 +250,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  async putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult> {
-    const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
+  async putObject(input: PutObjectInput & { body: Uint8Array | string | readonly Uint8Array[] }): Promise<PutObjectResult> {
+    const parts = Array.isArray(input.body) ? (input.body as readonly Uint8Array[]) : undefined;
+    const one = parts ? undefined : typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : (input.body as Uint8Array);
+    const length = parts ? parts.reduce((n, p) => n + p.byteLength, 0) : one!.length;
     const res = await s3Call('PutObject', input.bucket, input.key, () =>
       this.s3.send(
         new PutObjectCommand({
           ...putParams(input),
-          Body: body,
-          ContentLength: body.length,
+          // Several buffers go as a stream of known length: no copy into one buffer.
+          Body: parts ? Readable.from(parts) : one,
+          ContentLength: length,
           ...(input.checksumCrc32 ? { ChecksumAlgorithm: 'CRC32', ChecksumCRC32: input.checksumCrc32 } : {}),
           ...(input.checksumSha256 && !input.checksumCrc32 ? { ChecksumAlgorithm: 'SHA256', ChecksumSHA256: input.checksumSha256 } : {}),
         } as never),

@@ -3,6 +3,8 @@
  * its multipart upload id for resume) and once verified, manifested and indexed (COMMITTED).
  * DynamoDB adapter: `src/adapters/dynamo/dynamo-bundle-store.ts`; in-memory fake:
  * `test/support/memory-stores.ts`. The restore state of a bundle has its own port (restore side).
+ * A COMMITTED record carries the bundle directory attributes (`source_bucket`, `generation`,
+ * `min_key`, `max_key`, counts, locations): committing a bundle is writing its directory entry.
  */
 import type { BundleItem } from '../model.js';
 

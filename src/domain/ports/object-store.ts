@@ -171,8 +171,11 @@ export interface ObjectStore {
   listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject>;
   /** The common prefixes one level below `prefix` (ListObjectsV2 with `Delimiter: '/'`, all pages). */
   listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string>;
-  /** PutObject of a body held in memory (≤ 5 GiB). */
-  putObject(input: PutObjectInput & { body: Uint8Array | string }): Promise<PutObjectResult>;
+  /**
+   * PutObject of a body held in memory (≤ 5 GiB): one buffer, a string (UTF-8), or the buffers it is
+   * made of in order (sent as they are, without copying them into one: e.g. a manifest's gzip chunks).
+   */
+  putObject(input: PutObjectInput & { body: Uint8Array | string | readonly Uint8Array[] }): Promise<PutObjectResult>;
   /**
    * Write a stream of unknown length (multipart above one part; @aws-sdk/lib-storage `Upload` in the
    * S3 adapter). Memory: queue size × part size. On failure the upload is aborted.

@@ -3,7 +3,7 @@
  * `RestoreService` (`src/restore/restore-service.ts`); the API's tests use in-memory fakes
  * (`test/unit/api/fakes.ts`).
  */
-import type { FileIndexItem } from '../model.js';
+import type { ArchivedFile } from '../catalog.js';
 import type { Page, PageRequest } from '../page.js';
 import type { RestoreRequestInput, RestoreView } from '../restore-request.js';
 import type { SubmitOptions } from '../submit-options.js';
@@ -11,7 +11,8 @@ import type { SubmitOptions } from '../submit-options.js';
 /** Restore requests. */
 export interface RestoreRequests {
   /**
-   * Resolve the files, create the restore request and start the bundle restores.
+   * Record the restore request (status RESOLVING); its files are looked up and their bundle restores
+   * started by the restore worker (or in the call, where the implementation is configured so).
    * @returns the created request, or the one created earlier with the same `idempotencyKey`
    * @throws ValidationError (400) e.g. Expedited for DEEP_ARCHIVE, an ambiguous name without
    *   `all_matches`, a topic ARN not on the allow-list, days out of range
@@ -21,16 +22,17 @@ export interface RestoreRequests {
   get(restoreId: string): Promise<RestoreView | undefined>;
 }
 
-/** Where archived files are: the file index. */
+/** Where archived files are: the catalog (bundle directory + manifests, or the per-file index). */
 export interface FileLookup {
   /**
-   * Index items (every archive generation, oldest first) of a full source key.
+   * Every archive generation (oldest first) of a full source key: its bundle, byte range and checksums.
    * @param bucket source bucket, or undefined to look in every archived bucket
    */
-  byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<FileIndexItem>>;
+  byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<ArchivedFile>>;
   /**
-   * Index items of every key whose base name (the part after the last `/`) is `name`.
+   * Every archived file (every generation) whose base name (the part after the last `/`) is `name`.
    * @param bucket source bucket, or undefined to look in every archived bucket
+   * @throws ValidationError `TOO_MANY_FILES` when the lookup would read too many manifests for one call
    */
-  byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<FileIndexItem>>;
+  byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<ArchivedFile>>;
 }

@@ -4,14 +4,23 @@
  * process race for it. DynamoDB adapter: `src/adapters/dynamo/dynamo-restore-store.ts`; in-memory
  * fake: `test/support/memory-restore-stores.ts`.
  */
-import type { RestoreFileStatus, RestoreFinalStatus } from '../restore-request.js';
-import type { OpenRestore, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../restore-records.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../restore-request.js';
+import type { OpenRestore, ResolvedCounts, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../restore-records.js';
 
 /** Restore requests, their files, and the list of open requests the reconciler reads. */
 export interface RestoreStore {
   /** Record the request. @returns false when a request with this id already exists (nothing written) */
   createRequest(request: RestoreRequestRecord): Promise<boolean>;
-  /** Record files (idempotent per restore id and position). */
+  /**
+   * Take the resolution of a RESOLVING request: set `resolving_since` to `now` if it is unset or
+   * before `staleBefore` (a worker that died). @returns whether this caller may resolve it
+   */
+  claimResolution(restoreId: string, now: string, staleBefore: string): Promise<boolean>;
+  /** RESOLVING -> RESOLVED with the counts. @returns false when the request is not RESOLVING (nothing changed) */
+  recordResolution(restoreId: string, counts: ResolvedCounts, now: string): Promise<boolean>;
+  /** RESOLVING -> FAILED with the reason. @returns false when the request is not RESOLVING (nothing changed) */
+  failResolution(restoreId: string, error: RestoreProblem, now: string): Promise<boolean>;
+  /** Record files (idempotent per restore id and position; written in batches). */
   putFiles(files: readonly RestoreFileRecord[]): Promise<void>;
   /** The request, or undefined (strongly consistent). */
   getRequest(restoreId: string): Promise<RestoreRequestRecord | undefined>;

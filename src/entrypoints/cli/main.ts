@@ -48,7 +48,9 @@ export function buildProgram(state: { ctx?: CliContext; exitCode: number }): Com
 export function reportFailure(err: unknown, flags: GlobalFlags, endpoint: string | undefined): number {
   const e = asColdpackError(err, endpoint);
   if (flags.json === true) {
-    const body = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
+    // Details an error carries (e.g. every candidate key of an ambiguous name) travel with it, as in the API's body.
+    const details = (e as { details?: Record<string, unknown> }).details ?? {};
+    const body = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...details };
     process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
   }
   process.stderr.write(`coldpack: ${e.code}: ${e.message}${e.field ? ` (field: ${e.field})` : ''}\n`);

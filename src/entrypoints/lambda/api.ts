@@ -27,8 +27,10 @@ function build(): ApiHandler {
   const config = settings.coldpack;
   const schedule = settings.schedule;
   const clients = createAwsClients({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
-  // Extraction is left to the reconciler and the restore-completed event: API calls must finish within API Gateway's 29 s.
-  const restore = createRestoreService(config, clients, { ...restoreOptionsOf(settings), extractOnSubmit: false, logger: log });
+  // The API only records a restore request (RESOLVING): looking its files up, recording them and starting the bundle
+  // restores is the restore worker's (the reconciler), so a call's requests do not grow with the selection and it
+  // answers within API Gateway's 29 s whatever was asked.
+  const restore = createRestoreService(config, clients, { ...restoreOptionsOf(settings), resolution: 'deferred', extractOnSubmit: false, logger: log });
   return createApiHandler({
     archive: archiveServiceForLambda(settings, clients),
     restore,

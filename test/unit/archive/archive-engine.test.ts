@@ -18,8 +18,8 @@ describe('archive engine on in-memory ports', () => {
     assert.equal(a.jobs.jobs.get(job)?.n_files_archived, 9);
   });
 
-  it('a failed step marks the job FAILED with its code and releases the lock; a re-run resumes without duplicates', async () => {
-    const a = memoryArchive();
+  it('a failed step marks the job FAILED with its code and releases the lock; a re-run resumes without duplicates (per-file index)', async () => {
+    const a = memoryArchive({ catalog: 'per_file' });
     seedSource(a.objects, textFiles('r/', 6, 1000));
     const job = await a.submit(listRequest('r/', { max_bundle_bytes: 2000 }));
     await a.engine.plan(job);

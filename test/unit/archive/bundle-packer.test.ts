@@ -42,11 +42,11 @@ class CorruptingStore extends MemoryObjectStore {
 }
 
 describe('bundle packer', () => {
-  it('writes every object as an entry with its CRC-32, the manifest as the last entry, then commits and indexes', async () => {
+  it('writes every object as an entry with its CRC-32, the manifest as the last entry, then indexes (per_file) and commits', async () => {
     const { store, bundles, index, packer } = setup();
     const contents = { 'd/a.csv': 'a,b,c\n'.repeat(200), 'd/b.jpg': randomBytes(3000), 'd/c.txt': 'hello' };
     seedSource(store, contents);
-    const packed = await packer.pack(ctx, 0, await listed(store, 'd/'));
+    const packed = await packer.pack({ ...ctx, catalog: 'per_file' }, 0, await listed(store, 'd/'));
     assert.equal(packed.entries, 3);
     const bundle = store.object('archive', keys.bundle)!;
     assert.equal(bundle.storageClass, 'DEEP_ARCHIVE');
@@ -107,7 +107,7 @@ describe('bundle cut', () => {
     const committed = [...a.bundles.items.values()].sort((x, y) => x.seq - y.seq);
     assert.deepEqual(committed.map((b) => b.entry_count), [3, 3, 3, 1, 1]);
     assert.deepEqual(committed.map((b) => b.source_bytes), [3000, 3000, 3000, 1000, 5000]);
-    assert.ok(committed.every((b, i) => i === 0 || committed[i - 1]!.last_key! < b.first_key!), 'bundles hold contiguous, ordered key ranges');
+    assert.ok(committed.every((b, i) => i === 0 || committed[i - 1]!.max_key! < b.min_key!), 'bundles hold contiguous, ordered key ranges');
   });
 
   it('closes a bundle at max_files_per_bundle', async () => {

@@ -58,3 +58,12 @@ describe('unique rows of a manifest source (external sort)', () => {
     assert.equal(dropped.count, 0);
   });
 });
+
+describe('code point order of the sort', () => {
+  it('is UTF-8 byte order (compareKeys), also for characters past U+FFFF against U+E000-U+FFFF', async () => {
+    const { compareCodePoints } = await import('../../../src/archive/unique-source.js');
+    const { compareKeys } = await import('../../../src/domain/keys.js');
+    const keys = ['a', 'ab', 'a\u{1F600}', 'a\uFFFD', 'a\uE000', 'a\u00E9', 'b', '', 'a\u{10000}x', 'a\uD7FF'];
+    for (const x of keys) for (const y of keys) assert.equal(Math.sign(compareCodePoints(x, y)), Math.sign(compareKeys(x, y)), `${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+  });
+});

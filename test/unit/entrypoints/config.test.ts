@@ -73,6 +73,12 @@ describe('readProcessConfig', () => {
     assert.ok(Object.isFrozen(s.schedule) && Object.isFrozen(s.schedule?.request));
   });
 
+  it('COLDPACK_CATALOG: compact by default, per_file when asked, anything else a CONFIG_ERROR', () => {
+    assert.equal(loadConfig({}).catalog, 'compact');
+    assert.equal(loadConfig({ [ENV.CATALOG]: 'per_file' }).catalog, 'per_file');
+    configError(() => loadConfig({ [ENV.CATALOG]: 'full' }), /COLDPACK_CATALOG must be one of compact, per_file/);
+  });
+
   it('CLI overrides win over the variables', () => {
     const c = loadConfig({ [ENV.ARCHIVE_BUCKET]: 'from-env' }, { archiveBucket: 'from-flag', restoreBucket: undefined });
     assert.equal(c.archiveBucket, 'from-flag');

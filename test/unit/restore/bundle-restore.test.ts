@@ -45,7 +45,7 @@ test('RestoreObject answering that a restore is in flight (409) leaves the files
   assert.equal((await env.bundles.get(r.files[0]!.bundle_key!))?.state, 'REQUESTED', 'the restore in flight is waited for');
 });
 
-test('Expedited for a Deep Archive file alone is TIER_NOT_ALLOWED naming Standard and Bulk, before any call or write', async () => {
+test('Expedited for a Deep Archive file alone is TIER_NOT_ALLOWED naming Standard and Bulk: recorded FAILED, no restore, no file', async () => {
   const env = memoryRestoreEnv();
   await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }], { storageClass: 'DEEP_ARCHIVE' });
   await assert.rejects(env.service().submit(keys(['p/one.txt'], { tier: 'Expedited' }), {}), (err: unknown) => {
@@ -55,9 +55,11 @@ test('Expedited for a Deep Archive file alone is TIER_NOT_ALLOWED naming Standar
     assert.match(err.message, /allowed tiers: Standard, Bulk/);
     return true;
   });
-  assert.deepEqual(env.objects.calls, []);
-  assert.equal(env.restores.requests.size, 0);
-  assert.equal(env.restores.openList.size, 0);
+  assert.deepEqual(env.objects.calls.filter((c) => c.op !== 'GetObject' || !c.key?.startsWith('manifests/')), [], 'only the manifest was read');
+  const [req] = [...env.restores.requests.values()];
+  assert.equal(req?.status, 'FAILED');
+  assert.equal(req?.resolve_error?.code, 'TIER_NOT_ALLOWED');
+  assert.deepEqual(await env.restores.files(req!.restore_id), []);
 });
 
 test('Expedited in a mixed request fails only the Deep Archive file; the GLACIER bundle is restored with Expedited', async () => {

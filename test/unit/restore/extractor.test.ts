@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { IntegrityError } from '../../../src/domain/errors.js';
-import { fileRecordFromIndex } from '../../../src/domain/restore-records.js';
+import { fileRecordOf } from '../../../src/domain/restore-records.js';
 import { BundleNotReadableError, Extractor } from '../../../src/restore/extractor.js';
 import { RESTORE, memoryRestoreEnv, putMemoryBundle } from '../../support/memory-restore-env.js';
 
@@ -26,7 +26,7 @@ for (const [mode, bufferedMaxBytes] of [['in memory', undefined], ['streamed', 1
     const extractor = new Extractor(env.objects, { restoreBucket: RESTORE, ...(bufferedMaxBytes ? { bufferedMaxBytes } : {}) });
     for (const item of b.items) {
       const before = env.objects.calls.length;
-      const out = await extractor.extract('rst-1', fileRecordFromIndex('rst-1', 0, item, '2024-05-01T00:00:00Z'));
+      const out = await extractor.extract('rst-1', fileRecordOf('rst-1', 0, item, '2024-05-01T00:00:00Z'));
       const original = FILES.find((f) => f.key === item.key)!.data;
       assert.equal(out.restoreKey, `restores/rst-1/${item.key}`);
       assert.equal(out.bytes, original.length);
@@ -49,7 +49,7 @@ for (const [mode, bufferedMaxBytes] of [['in memory', undefined], ['streamed', 1
       },
     });
     const extractor = new Extractor(env.objects, { restoreBucket: RESTORE, ...(bufferedMaxBytes ? { bufferedMaxBytes } : {}) });
-    await assert.rejects(extractor.extract('rst-1', fileRecordFromIndex('rst-1', 0, b.items[0]!, '')), (err: unknown) => err instanceof IntegrityError && /CRC-32|SHA-256/.test(err.message));
+    await assert.rejects(extractor.extract('rst-1', fileRecordOf('rst-1', 0, b.items[0]!, '')), (err: unknown) => err instanceof IntegrityError && /CRC-32|SHA-256/.test(err.message));
     assert.deepEqual([...env.objects.buckets.get(RESTORE)!.keys()], []);
   });
 }
@@ -58,7 +58,7 @@ test('a bundle without a restored copy (INVALID_OBJECT_STATE) is BundleNotReadab
   const env = memoryRestoreEnv();
   const b = await putMemoryBundle(env, [{ key: 'd/a.txt', data: Buffer.from('a') }], { storageClass: 'DEEP_ARCHIVE' });
   const extractor = new Extractor(env.objects, { restoreBucket: RESTORE });
-  await assert.rejects(extractor.extract('rst-1', fileRecordFromIndex('rst-1', 0, b.items[0]!, '')), BundleNotReadableError);
+  await assert.rejects(extractor.extract('rst-1', fileRecordOf('rst-1', 0, b.items[0]!, '')), BundleNotReadableError);
 });
 
 test('through the service: a corrupted file is FAILED with INTEGRITY_ERROR, its neighbour AVAILABLE, the request PARTIAL', async () => {

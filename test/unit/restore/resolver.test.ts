@@ -32,7 +32,7 @@ test('keys: found ones are recorded with their bundle, unknown ones are NOT_FOUN
   assert.equal(byKey.get('q/a+b.txt')?.status, 'RESTORING');
   assert.match(String(byKey.get('q/a+b.txt')?.bundle_key), /^bundles\/proj\/job-\d+\/00000\/\d{6}\.zip$/);
   assert.equal(byKey.get('nope.txt')?.status, 'NOT_FOUND');
-  assert.match(String(byKey.get('nope.txt')?.message), /key "nope.txt" is not in the archive index in bucket mem-source/);
+  assert.match(String(byKey.get('nope.txt')?.message), /key "nope.txt" is not in the archive catalog in bucket mem-source/);
 });
 
 test('prefix: exactly the keys under it, read from the manifests, never q0/...', async () => {
@@ -61,7 +61,10 @@ test('names: an ambiguous base name is AMBIGUOUS_NAME listing every candidate; a
     assert.match(err.message, /s3:\/\/mem-source\/b\/index\.js/);
     return true;
   });
-  assert.equal(env.restores.requests.size, 0, 'nothing recorded for a refused request');
+  const refused = [...env.restores.requests.values()][0]!;
+  assert.equal(refused.resolution, 'FAILED', 'the refused request is recorded FAILED with the reason');
+  assert.equal(refused.resolve_error?.code, 'AMBIGUOUS_NAME');
+  assert.deepEqual(refused.resolve_error?.candidates, ['s3://mem-source/a/index.js', 's3://mem-source/b/index.js']);
   const all = await svc.submit(restoreInput({ kind: 'names', names: ['index.js'] }, { all_matches: true }), {});
   assert.deepEqual(keysOf(all.files), ['a/index.js', 'b/index.js']);
 });
@@ -102,10 +105,17 @@ test('more keys than maxFiles is TOO_MANY_FILES before any index lookup', async 
   );
 });
 
-test('a throttled catalog read fails the prefix restore (UNPROCESSED_ITEMS); nothing is recorded as complete', async () => {
+test('a throttled catalog read leaves the prefix restore RESOLVING for the reconciler; nothing restored from part of the bundles', async () => {
   const env = await populated();
-  env.catalog.failWith = new ColdpackError('UNPROCESSED_ITEMS', 'BatchGetItem mem-bundles: 1 items stayed unprocessed after 10 retries');
+  env.directory.failWith = new ColdpackError('UNPROCESSED_ITEMS', 'Query mem-bundles: throttled past the retries');
   await assert.rejects(env.service().submit(restoreInput({ kind: 'prefix', prefix: 'q/' }), {}), (err: unknown) => err instanceof ColdpackError && err.code === 'UNPROCESSED_ITEMS');
-  assert.equal(env.restores.requests.size, 0);
+  const [req] = [...env.restores.requests.values()];
+  assert.equal(req?.resolution, 'RESOLVING');
+  assert.deepEqual(await env.restores.files(req!.restore_id), []);
   assert.equal(env.objects.calls.filter((c) => c.op === 'RestoreObject').length, 0);
+  // Once the catalog answers, the reconciler resolves it (the claim of the failed attempt is stale after 5 min).
+  env.directory.failWith = undefined;
+  env.clock.at = new Date(env.clock.at.getTime() + 600_000);
+  await env.service().reconcile();
+  assert.deepEqual(keysOf(await env.restores.files(req!.restore_id)), ['q/a b.txt', 'q/a+b.txt']);
 });

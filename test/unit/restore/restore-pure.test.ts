@@ -4,12 +4,13 @@ import { parseRestoreHeader } from '../../../src/restore/restore-header.js';
 import { parseRestoreEvents } from '../../../src/restore/events.js';
 import { decodeS3UrlKey } from '../../../src/domain/keys.js';
 import { needsRestore, tierProblem } from '../../../src/restore/restore-rules.js';
-import { compareKeys, rangeMayHoldPrefix } from '../../../src/restore/archive-catalog.js';
-import { pickGeneration } from '../../../src/restore/file-lookup.js';
+import { compareKeys, rangeMayHoldPrefix, truncateUtf8 } from '../../../src/domain/keys.js';
+import { newestPerObject } from '../../../src/restore/resolver.js';
+import { scopeMatches } from '../../../src/restore/catalog-lookup.js';
 import { restoreKeyFor } from '../../../src/restore/extractor.js';
 import { fitMessage } from '../../../src/adapters/sns-notifier.js';
 import type { RestoreNotification } from '../../../src/domain/ports/restore-notifier.js';
-import type { FileIndexItem } from '../../../src/domain/model.js';
+import type { ArchivedFile, JobScope } from '../../../src/domain/catalog.js';
 
 test('x-amz-restore: absent, ongoing, done with expiry, unrecognized', () => {
   assert.deepEqual(parseRestoreHeader(undefined), { state: 'NONE' });
@@ -79,16 +80,21 @@ test('prefix ranges compare UTF-8 bytes like S3 listings', () => {
   assert.equal(rangeMayHoldPrefix('q/', 'q/a', 'q/z'), true);
   assert.equal(rangeMayHoldPrefix('q/', 'a', 'z'), true);
   assert.equal(rangeMayHoldPrefix('q/', 'a', 'q/'), true);
-  assert.equal(rangeMayHoldPrefix('q/', undefined, undefined), true);
+  assert.equal(truncateUtf8('abc', 2), 'ab');
+  assert.equal(truncateUtf8('a€b', 3), 'a', 'never cut inside a multi-byte character');
+  assert.ok(compareKeys(truncateUtf8('a€€', 4), truncateUtf8('a€z', 4)) <= 0, 'truncation keeps order as a lower bound');
 });
 
-test('generation: newest by sk unless one is named by job id, archived_at or sk', () => {
-  const item = (sk: string, job: string): FileIndexItem => ({ sk, job_id: job, archived_at: sk.split('#')[0]! }) as FileIndexItem;
-  const items = [item('2024-02-01T00:00:00Z#j2', 'j2'), item('2024-01-01T00:00:00Z#j1', 'j1')];
-  assert.equal(pickGeneration(items)?.job_id, 'j2');
-  assert.equal(pickGeneration(items, 'j1')?.job_id, 'j1');
-  assert.equal(pickGeneration(items, '2024-01-01T00:00:00Z')?.job_id, 'j1');
-  assert.equal(pickGeneration(items, 'j3'), undefined);
+test('generation: per object the newest, unless a job id or generation time narrows the scopes', () => {
+  const file = (bucket: string, key: string, at: string, job: string): ArchivedFile => ({ bucket, key, archived_at: at, job_id: job }) as ArchivedFile;
+  const items = [file('b', 'k', '2024-01-01T00:00:00Z', 'j1'), file('b', 'k', '2024-02-01T00:00:00Z', 'j2'), file('c', 'k', '2024-01-01T00:00:00Z', 'j3')];
+  assert.deepEqual(newestPerObject(items).map((f) => f.job_id), ['j2', 'j3']);
+  const scope = { job_id: 'j1', generation: '2024-01-01T00:00:00Z', project: 'p' } as JobScope;
+  assert.equal(scopeMatches(scope, {}), true);
+  assert.equal(scopeMatches(scope, { generation: 'j1' }), true);
+  assert.equal(scopeMatches(scope, { generation: '2024-01-01T00:00:00Z' }), true);
+  assert.equal(scopeMatches(scope, { generation: 'j2' }), false);
+  assert.equal(scopeMatches(scope, { project: 'q' }), false);
 });
 
 test('restore keys: restores/<id>/<key>, or a hash when that exceeds 1,024 UTF-8 bytes (C07)', () => {

@@ -7,6 +7,15 @@ import type { RegisterCommand } from './index.js';
 import { costSummary } from './archive.js';
 import { intFlag } from '../int-flag.js';
 
+/** DynamoDB items the job wrote per archived file (from its request meter), with the tables. */
+export function itemsPerFile(rep: DemoResult['report']): string {
+  const byTable = (rep.dynamodb_items_written ?? {}) as Record<string, number>;
+  const total = Object.values(byTable).reduce((a, b) => a + b, 0);
+  const perFile = rep.files_archived > 0 ? total / rep.files_archived : 0;
+  const tables = Object.entries(byTable).map(([t, n]) => `${t} ${n}`).join(', ');
+  return `${total} DynamoDB items written for ${rep.files_archived} files = ${perFile.toFixed(4)} per archived file (${tables || 'none'}; compact catalog: no per-file items)`;
+}
+
 /** Render the demo report as text. */
 export function demoText(r: DemoResult): string {
   const rep = r.report;
@@ -20,7 +29,8 @@ export function demoText(r: DemoResult): string {
     `compression ratio   ${rep.compression_ratio} (source bytes / bundle bytes)`,
     `throughput          ${r.objects_per_s.toFixed(0)} objects/s, ${r.mb_per_s.toFixed(2)} MB/s (archive ${r.archive_s.toFixed(1)} s; upload of the input took ${r.upload_s.toFixed(1)} s)`,
     `sources deleted     ${rep.files_deleted} (kept ${rep.files_kept}, skipped ${rep.files_skipped})`,
-    `verified            ${r.verify.indexed} SHA-256 in the index; ${r.verify.byteExact} read back byte-exact from ${r.verify.bundles} restored bundles; unzip -t ok on ${r.verify.unzipOk ?? 'n/a (unzip not installed)'} bundles`,
+    `catalog             ${itemsPerFile(rep)}`,
+    `verified            ${r.verify.indexed} SHA-256 in the manifests; ${r.verify.byteExact} read back byte-exact from ${r.verify.bundles} restored bundles; unzip -t ok on ${r.verify.unzipOk ?? 'n/a (unzip not installed)'} bundles`,
     ...(costSummary(rep) ? [costSummary(rep)] : []),
     ...r.verify.problems.slice(0, 20).map((p) => `PROBLEM: ${p}`),
   ];

@@ -8,6 +8,7 @@ import { registerWorker } from './worker.js';
 import { registerDemo } from './demo.js';
 import { registerServe } from './serve.js';
 import { registerRestore } from './restore.js';
+import { registerReindex } from './reindex.js';
 
 /** Signature of one command module's registration function. */
 export type RegisterCommand = (program: Command, ctx: () => CliContext, setExit: (code: number) => void) => void;
@@ -20,4 +21,4 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerDemo, registerEstimate, registerServe, registerRestore];
+const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerDemo, registerEstimate, registerServe, registerRestore, registerReindex];

@@ -2,6 +2,7 @@ import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '
 import type { Command } from 'commander';
 import { ensureTables } from '../../../adapters/dynamo/tables.js';
 import { tableNames } from '../../../domain/config.js';
+import { DEFAULT_CATALOG_MODE } from '../../../domain/catalog.js';
 import { awsErrorName } from '../../../domain/errors.js';
 import type { RegisterCommand } from './index.js';
 
@@ -15,7 +16,7 @@ export async function ensureBucket(s3: S3Client, bucket: string, region: string)
   }
 }
 
-/** `coldpack init`: create the archive and restore buckets and the three tables on a dev/local endpoint. */
+/** `coldpack init`: create the archive and restore buckets and the tables of the catalog mode (files only for per_file) on a dev/local endpoint. */
 export const registerInit: RegisterCommand = (program: Command, ctx) => {
   program
     .command('init')
@@ -27,10 +28,11 @@ export const registerInit: RegisterCommand = (program: Command, ctx) => {
       await s3.send(new PutBucketVersioningCommand({ Bucket: c.config.archiveBucket, VersioningConfiguration: { Status: 'Enabled' } }));
       await ensureBucket(s3, c.config.restoreBucket, c.config.region);
       const names = tableNames(c.config.tablePrefix);
-      await ensureTables(dynamo, names);
+      const catalog = c.config.catalog ?? DEFAULT_CATALOG_MODE;
+      await ensureTables(dynamo, names, catalog);
       c.print(
-        { archive_bucket: c.config.archiveBucket, restore_bucket: c.config.restoreBucket, tables: names },
-        `ready: s3://${c.config.archiveBucket}, s3://${c.config.restoreBucket}, tables ${Object.values(names).join(', ')}`,
+        { archive_bucket: c.config.archiveBucket, restore_bucket: c.config.restoreBucket, tables: names, catalog },
+        `ready: s3://${c.config.archiveBucket}, s3://${c.config.restoreBucket}, tables ${[names.jobs, names.bundles, ...(catalog === 'per_file' ? [names.files] : [])].join(', ')} (catalog ${catalog})`,
       );
     });
 };

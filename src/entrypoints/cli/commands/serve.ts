@@ -44,7 +44,8 @@ interface ServeServices {
 }
 
 function wireServices(ctx: CliContext, log: Logger): ServeServices {
-  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger: log });
+  // POST /restore answers at once (RESOLVING); the files are looked up in this process in the background.
+  const restore = createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), resolution: 'background', logger: log });
   // Archive jobs run in this process, in the background (the engine resumes a job re-run after a crash).
   const archive = composeArchive(ctx.config, ctx.clients, { logger: log });
   return { archive: archive.service, restore, files: restore, reconcile: () => restore.reconcile() };

@@ -1,0 +1,42 @@
+/**
+ * Keys of the bundle directory in DynamoDB (one place, shared by the bundle store that writes the
+ * entry at commit and the directory store that queries and rewrites it):
+ * - bundles table, sparse GSI `by_range`: `dir_pk` = `<source bucket>#<job_id>` and `dir_sk` = the
+ *   bundle's max key truncated to 1,000 UTF-8 bytes, set only on COMMITTED items with entries;
+ * - jobs table: scopes pk `SCOPE#<bucket>` / sk `<job_id>`; archived buckets pk `ARCHIVED_BUCKETS` / sk `<bucket>`.
+ */
+import { SORT_KEY_MAX_BYTES } from '../../domain/catalog.js';
+import { truncateUtf8 } from '../../domain/keys.js';
+
+/** Name of the bundles-table GSI of the directory. */
+export const BUNDLES_BY_RANGE_INDEX = 'by_range';
+
+/** GSI partition key of a job's directory entries in one source bucket. */
+export function directoryPk(bucket: string, jobId: string): string {
+  return `${bucket}#${jobId}`;
+}
+
+/** GSI sort key of a directory entry (or of a lookup key): the key cut to 1,000 UTF-8 bytes. */
+export function directorySk(key: string): string {
+  return truncateUtf8(key, SORT_KEY_MAX_BYTES);
+}
+
+/** Jobs-table partition of a bucket's scopes. */
+export function scopePk(bucket: string): string {
+  return `SCOPE#${bucket}`;
+}
+
+/** Jobs-table partition listing every archived source bucket. */
+export const ARCHIVED_BUCKETS_PK = 'ARCHIVED_BUCKETS';
+
+/** The GSI key attributes of a bundle item, or none when it is not a directory entry (not COMMITTED, or empty). */
+export function directoryAttributes(item: {
+  state?: string;
+  source_bucket?: string;
+  job_id: string;
+  max_key?: string;
+  entry_count?: number;
+}): { dir_pk: string; dir_sk: string } | Record<string, never> {
+  if (item.state !== 'COMMITTED' || item.source_bucket === undefined || item.max_key === undefined || !item.entry_count) return {};
+  return { dir_pk: directoryPk(item.source_bucket, item.job_id), dir_sk: directorySk(item.max_key) };
+}
