@@ -9,12 +9,14 @@ import { Readable } from 'node:stream';
 import type { SourceObject } from '../src/domain/model.js';
 import {
   ObjectStoreError,
+  type CreatedUpload,
   type DeleteResult,
   type DeleteTarget,
   type GetObjectInput,
   type GotObject,
   type ObjectHead,
   type ObjectStore,
+  type ObjectVersion,
   type OpenUpload,
   type PutObjectInput,
   type PutObjectResult,
@@ -129,10 +131,10 @@ export class SyntheticObjectStore implements ObjectStore {
     return this.store(input, Buffer.concat(chunks));
   }
 
-  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+  async createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload> {
     const id = `upload-${++this.seq}`;
     this.uploads.set(id, input);
-    return id;
+    return { uploadId: id, staleAborted: 0 };
   }
 
   private readonly partBytes = new Map<string, number>();
@@ -159,6 +161,12 @@ export class SyntheticObjectStore implements ObjectStore {
   }
 
   async *listMultipartUploads(): AsyncIterable<OpenUpload> {}
+
+  async *listObjectVersions(): AsyncIterable<ObjectVersion> {}
+
+  async getObjectTagging(): Promise<Record<string, string>> {
+    return {};
+  }
 
   async deleteObjects(_bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
     return { deleted: targets.map((t) => t.key), errors: [] };

@@ -106,6 +106,11 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     objectAccess('ReadSources', ['s3:GetObject'], sources.objects, sourceAccount),
   ];
   const listArchive = listBuckets('ListArchive', [archive.bucketArn]);
+  // Unfinished uploads of a job (aborted on resume and finalize) and versions of a rewritten bundle
+  // (deleted when the rewrite commits; version deletes stay refused by the bucket policy's guard).
+  const listArchiveUploads = new iam.PolicyStatement({ sid: 'ListArchiveUploadsAndVersions', actions: ['s3:ListBucketMultipartUploads', 's3:ListBucketVersions'], resources: [archive.bucketArn] });
+  // Opt-in object tags (`archive_tags`): one GetObjectTagging per source object.
+  const readSourceTags = objectAccess('ReadSourceTags', ['s3:GetObjectTagging'], sources.objects, sourceAccount);
   const readArchive = objectAccess('ReadArchive', ['s3:GetObject'], archiveObjects);
   const writeArchive = (sid: string, prefixes: string[], actions: string[]) =>
     objectAccess(sid, actions, prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)));
@@ -116,7 +121,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     key,
     listArchive,
     objectAccess('ArchiveObjects', ['s3:GetObject', 's3:RestoreObject'], archiveObjects),
-    objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS], restoreObjects),
+    objectAccess('WriteRestored', ['s3:GetObject', ...S3_WRITE_OBJECTS, 's3:PutObjectTagging'], restoreObjects),
     publish('PublishStackTopic', ownTopic),
   ];
   const grants: Array<[iam.IGrantable & { addToPrincipalPolicy: iam.IRole['addToPrincipalPolicy'] }, iam.PolicyStatement[]]> = [
@@ -155,7 +160,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listArchive,
         readArchive,
-        writeArchive('WritePlans', ['plans'], ['s3:PutObject']),
+        listArchiveUploads,
+        writeArchive('WritePlans', ['plans'], ['s3:PutObject', 's3:AbortMultipartUpload']),
       ],
     ],
     [
@@ -184,6 +190,11 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         ...readSources,
         listArchive,
         readArchive,
+        readSourceTags,
+        listArchiveUploads,
+        // No s3:DeleteObject: nobody may delete bundles. An uploaded bundle that did not commit is then
+        // kept (the job's error says so); a resume rewrites it and the noncurrent-version rule expires
+        // the superseded version (src/archive/uncommitted-cleanup.ts, superseded-versions.ts).
         writeArchive('WriteBundles', ['bundles', 'manifests'], S3_WRITE_OBJECTS),
       ],
     ],
@@ -197,6 +208,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         listArchive,
         readArchive,
         writeArchive('WriteReports', ['reports'], ['s3:PutObject']),
+        listArchiveUploads,
+        writeArchive('AbortStaleUploads', ['bundles', 'plans'], ['s3:AbortMultipartUpload']),
       ],
     ],
   ];

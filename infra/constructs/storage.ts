@@ -22,6 +22,13 @@ export interface StorageProps {
   readonly restoreExpiryDays?: number;
   /** Days after which an incomplete multipart upload is aborted (its parts stop being billed). @default 7 */
   readonly abortIncompleteUploadDays?: number;
+  /**
+   * Days after which a noncurrent version in the archive bucket (a bundle superseded by a rewrite
+   * after a crash, a hidden uncommitted bundle, an overwritten report) is deleted. 180 = the Deep
+   * Archive minimum storage duration, so deleting earlier would save nothing for the default class
+   * while this keeps an overwritten bundle recoverable that long. @default 180
+   */
+  readonly noncurrentVersionExpiryDays?: number;
   /** Days to keep S3 server access logs. @default 365 */
   readonly accessLogExpiryDays?: number;
   /** Object Lock default retention of the archive bucket; undefined = no Object Lock. @default undefined */
@@ -31,7 +38,8 @@ export interface StorageProps {
 /**
  * The buckets:
  * - archive: bundles, manifests, shard plans, reports. Versioned, SSE-KMS, TLS only, no public
- *   access, server access logs, incomplete multipart uploads aborted, EventBridge notifications on
+ *   access, server access logs, incomplete multipart uploads aborted, noncurrent versions expired
+ *   after `noncurrentVersionExpiryDays` (superseded bundle rewrites), EventBridge notifications on
  *   (for "Object Restore Completed"), optional Object Lock default retention.
  * - restore: restored files under `restores/<restore_id>/`, deleted after `restoreExpiryDays`.
  * - access logs: server access logs of both (SSE-S3; log delivery does not support SSE-KMS).
@@ -58,6 +66,11 @@ export class Storage extends Construct {
       versioned: true,
       lifecycleRules: [
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: abortDays },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpiryDays ?? 180),
+          expiredObjectDeleteMarker: true,
+        },
       ],
     });
     const cfnArchive = this.archiveBucket.node.defaultChild as s3.CfnBucket;

@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { BuildHandler, BuildHandlerArguments, HandlerExecutionContext, MetadataBearer, Pluggable } from '@smithy/types';
+import { nameDynamoErrors } from './dynamo/dynamo-errors.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { recordAwsCallSite } from '../domain/unexpected-errors.js';
@@ -113,6 +114,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   const dynamo = DynamoDBDocumentClient.from(ddb, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  nameDynamoErrors(dynamo); // every DynamoDB error names its operation and table
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
   // The document client shares the DynamoDB client's middleware stack.

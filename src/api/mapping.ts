@@ -105,6 +105,7 @@ export function toArchiveRequest(body: ArchiveBody, ctx: ArchiveMappingContext):
       ...(body.allow_mismatch === undefined ? {} : { allowMismatch: body.allow_mismatch }),
       ...(body.delete_source === undefined ? {} : { deleteSource: body.delete_source }),
       ...(body.dry_run === undefined ? {} : { dryRun: body.dry_run }),
+      ...(body.archive_tags ? { archiveTags: true } : {}),
       ...(body.output_prefix === undefined ? {} : { outputPrefix: body.output_prefix }),
       period: body.period ?? periodOf(ctx.now, ctx.timeZone),
       requestedBy: ctx.requestedBy,

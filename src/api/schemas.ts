@@ -76,6 +76,9 @@ export const ArchiveFields = z.strictObject({
     description: 'Delete each source object after its bundle is verified and only if its ETag is unchanged. Default true.',
   }),
   dry_run: z.boolean().optional().meta({ description: 'Plan only: list, count, group; write nothing. Default false.' }),
+  archive_tags: z.boolean().optional().meta({
+    description: 'Also record each object\'s tags (one GetObjectTagging request per object, counted in the job cost) and set them on restored copies. Default false.',
+  }),
   allow_mismatch: z.boolean().optional().meta({
     description: 'Archive even if the listing does not match file_count/total_size. Default false.',
   }),

@@ -1,6 +1,9 @@
 import { text } from 'node:stream/consumers';
 import { JOB_HEARTBEAT_MS, jobErrorOf, sourceLock, type JobItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
+import { preflight } from './preflight.js';
+import { abortStaleUploads } from './stale-uploads.js';
+import { jobUploadPrefixes } from '../domain/keys.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { FileIndexStore } from '../domain/ports/file-index-store.js';
@@ -16,6 +19,7 @@ import type { UsageLedger } from './usage-ledger.js';
 import { checkQc, countSource, writeShardPlans, type BucketPolicy } from './planner.js';
 import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
+import type { UniqueRowsOptions } from './unique-source.js';
 import { startHeartbeat } from './job-heartbeat.js';
 import { retryWrite, type RetryWriteOptions } from './retry-write.js';
 
@@ -42,6 +46,8 @@ export interface ArchiveEngineDeps {
   readonly ledger?: UsageLedger;
   /** Extra report sections computed at finalize from the job, its totals and its usage (e.g. cost). */
   readonly reportExtras?: (job: JobItem, totals: ReportTotals, usage: Usage | undefined) => Promise<Record<string, unknown>>;
+  /** Run sizes of the sort that drops repeated manifest rows (defaults of {@link uniqueRows}). */
+  readonly sort?: UniqueRowsOptions;
   /** Default {@link silentLogger}. */
   readonly logger?: Logger;
   /** Default {@link systemClock}. */
@@ -60,6 +66,8 @@ export interface ArchiveEngineDeps {
  */
 export class ArchiveEngine {
   private readonly packer: BundlePacker;
+  /** Jobs whose pre-flight passed in this engine. */
+  private readonly checked = new Set<string>();
   private readonly logger: Logger;
   private readonly clock: Clock;
 
@@ -88,8 +96,13 @@ export class ArchiveEngine {
   }
 
   /**
+<<<<<<< HEAD
+   * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items
+   * (every object once: repeated manifest rows are dropped and counted, `n_duplicates_dropped`).
+=======
    * Plan the job (once): count the source, apply the QC guard, write shard plans, the job's scopes
    * (its key range per source bucket, before any bundle commits) and shard items.
+>>>>>>> main
    * @returns the number of shards
    * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
@@ -116,18 +129,26 @@ export class ArchiveEngine {
     const { jobs, objects, archiveBucket } = this.deps;
     const job = await this.job(jobId);
     if (job.shard_count !== undefined) return job.shard_count;
+    await this.checkOnce(jobId);
+    if (job.started_at) {
+      // A resumed plan: a killed attempt may have left a plan or sort-run upload unfinished.
+      const aborted = await abortStaleUploads(objects, archiveBucket, jobUploadPrefixes(job.request.project, jobId)[1]!, this.logger);
+      await jobs.addCounters(jobId, { resumed_steps: 1, orphan_uploads_aborted: aborted });
+    }
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
-    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy);
+    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
     checkQc(job.request, counts);
     const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
     for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog })) await this.deps.directory.putScope(scope);
     for (const s of shards) await jobs.putShard(jobId, s);
     await jobs.update(jobId, {
       shard_count: shards.length,
-      n_files_listed: counts.files,
-      n_bytes_listed: counts.bytes,
+      n_files_listed: counts.files + counts.duplicates,
+      n_bytes_listed: counts.bytes + counts.duplicateBytes,
+      n_duplicates_dropped: counts.duplicates,
+      ...(counts.duplicateSample.length > 0 ? { duplicate_sample: counts.duplicateSample } : {}),
       n_folder_markers: counts.folderMarkers,
       n_archived_class: counts.archivedClass,
       n_bundles_planned: counts.bundles,
@@ -135,11 +156,23 @@ export class ArchiveEngine {
     return shards.length;
   }
 
+  /**
+   * The job's pre-flight ({@link preflight}: the bundle and index stores answer), before anything of
+   * it is uploaded; once per job and engine (an AWS Batch child checks in its own process).
+   * @throws PreflightError
+   */
+  private async checkOnce(jobId: string): Promise<void> {
+    if (this.checked.has(jobId)) return;
+    await preflight(this.deps);
+    this.checked.add(jobId);
+  }
+
   /** Pack one shard (an AWS Batch array child runs exactly this). */
   async packShard(jobId: string, shard: number, onProgress?: ShardProgress): Promise<void> {
     const job = await this.job(jobId);
+    await this.checkOnce(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
-    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE });
+    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, logger: this.logger });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 

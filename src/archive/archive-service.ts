@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
-import { countSource, checkQc } from './planner.js';
+import { countSource, checkQc, type BucketPolicy } from './planner.js';
 import { JobLauncher } from './job-launcher.js';
 import type { RetryWriteOptions } from './retry-write.js';
 
@@ -28,7 +28,7 @@ export function newJobId(now = new Date()): string {
  * source, limits, storage class, QC expectations and deletion; who asked and the period may differ.
  */
 export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
-  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run]);
+  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run, r.archive_tags === true]);
   return essence(a) === essence(b);
 }
 
@@ -110,7 +110,10 @@ export class ArchiveService implements ArchiveJobs {
     const clock = this.deps.clock ?? systemClock;
     const now = clock.now().toISOString();
     if (req.dry_run) {
-      const counts = await countSource(this.deps.objects, req);
+      // A dry run refuses whatever the real run would refuse: a running job on the source, a row
+      // naming one of coldpack's own buckets or a bucket off the allow-list, the QC guard.
+      await this.launcher().freeStaleLocks(sourceLock({ request: req }), undefined, { release: false });
+      const counts = await countSource(this.deps.objects, req, this.bucketPolicy());
       checkQc(req, counts);
       return {
         job_id: 'dry-run',
@@ -183,12 +186,20 @@ export class ArchiveService implements ArchiveJobs {
     return new JobLauncher({ jobs, starter, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}), ...(retry ? { retry } : {}), ...(staleAfterMs === undefined ? {} : { staleAfterMs }) });
   }
 
+  /** The buckets a job may not read or delete from (coldpack's own) and the allow-list, as the engine applies them. */
+  private bucketPolicy(): BucketPolicy {
+    return {
+      reserved: [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])],
+      allowed: this.deps.allowedSourceBuckets ?? [],
+    };
+  }
+
   private async checkSource(req: ArchiveRequest): Promise<void> {
     const src = req.source;
     const field = src.kind === 'list' ? 'bucket_name' : 'manifest';
     const objectBucket = src.kind === 'inventory' ? undefined : src.bucket;
     if (objectBucket !== undefined && objectBucket !== '') {
-      const reserved = [...(this.deps.reservedBuckets ?? []), ...(this.deps.archiveBucket ? [this.deps.archiveBucket] : [])];
+      const reserved = this.bucketPolicy().reserved;
       if (reserved.includes(objectBucket)) throw new ValidationError(`bucket ${objectBucket} is one of coldpack's own buckets and cannot be archived`, field, 'SOURCE_NOT_ALLOWED');
       const allowed = this.deps.allowedSourceBuckets ?? [];
       if (allowed.length > 0 && !allowed.includes(objectBucket)) {

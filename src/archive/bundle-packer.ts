@@ -1,6 +1,4 @@
 import { Readable } from 'node:stream';
-import { deflateRaw } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { CatalogMode } from '../domain/catalog.js';
 import type { ArchiveStorageClass, FileIndexItem, SourceObject } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
@@ -10,17 +8,17 @@ import type { FileIndexStore } from '../domain/ports/file-index-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
-import { ZipBundleWriter, type WrittenEntry } from '../bundle/zip-bundle-writer.js';
+import { ZipBundleWriter } from '../bundle/zip-bundle-writer.js';
+import { writeEntry } from './entry-writer.js';
+import { noted, removeUncommitted } from './uncommitted-cleanup.js';
+import { deleteSuperseded } from './superseded-versions.js';
 import { DEFAULT_PART_BYTES } from '../bundle/part-size.js';
 import { readManifest } from '../bundle/manifest.js';
 import { ManifestWriter, manifestCsvStream, type FinishedManifest } from '../bundle/manifest-writer.js';
 import { MultipartSink } from './multipart-sink.js';
-import { fetchInOrder, type Fetched, type FetchOptions } from './object-fetcher.js';
+import { fetchInOrder, type FetchOptions } from './object-fetcher.js';
 import { indexItem, toRecord } from './entry-records.js';
 import { EntryStats } from './entry-stats.js';
-import { keepDeflated, preferredMethod } from '../bundle/compression-policy.js';
-
-const deflateRawAsync = promisify(deflateRaw);
 
 /** Index items handed to one {@link FileIndexStore.putMany} in `per_file` mode: 100 (four BatchWriteItem calls of 25, made concurrently). */
 const INDEX_BATCH = 100;
@@ -36,6 +34,8 @@ export interface BundleContext {
   readonly shard: number;
   /** Catalog mode: `per_file` also writes one index item per entry. Default `compact`. */
   readonly catalog?: CatalogMode;
+  /** Read and record each object's tags (the job's `archive_tags`). Default false. */
+  readonly readTags?: boolean;
 }
 
 /** One object that was not archived, with the reason. */
@@ -57,6 +57,8 @@ export interface PackedBundle {
   readonly skipped: SkippedObject[];
   /** Requests made for the bundle itself (PUT or multipart create+parts+complete). */
   readonly uploadRequests: number;
+  /** Stale uploads of the bundle's key aborted because its create was retried. */
+  readonly staleUploadsAborted: number;
 }
 
 /** Most skipped objects listed with their reasons per bundle (the rest are counted). */
@@ -127,8 +129,9 @@ export class BundlePacker {
     const manifest = new ManifestWriter();
     let sink: MultipartSink | undefined;
     let zip: ZipBundleWriter | undefined;
+    const written: { bundle?: { versionId?: string }; manifest?: { versionId?: string } } = {};
     try {
-      for await (const item of fetchInOrder(store, objects, this.deps.fetch)) {
+      for await (const item of fetchInOrder(store, objects, { ...this.deps.fetch, ...(ctx.readTags ? { tags: true } : {}) })) {
         if (item.kind === 'skipped') {
           skippedCount++;
           if (skipped.length < SKIPPED_LISTED) skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });
@@ -150,7 +153,13 @@ export class BundlePacker {
         } else if (item.obj.bucket !== sourceBucket) {
           throw new IntegrityError(`bundle ${keys.bundle}: objects of buckets ${sourceBucket} and ${item.obj.bucket} in one bundle (the grouping rule keeps buckets apart)`);
         }
-        const record = toRecord(item, await this.addEntry(zip, item));
+        const outcome = await writeEntry(zip, store, item);
+        if ('skipped' in outcome) {
+          skippedCount++;
+          if (skipped.length < SKIPPED_LISTED) skipped.push({ key: item.obj.key, ...outcome.skipped });
+          continue;
+        }
+        const record = toRecord(item, outcome.written);
         stats.add(record.key, record.size);
         await manifest.add(item.obj.bucket, record);
       }
@@ -158,14 +167,17 @@ export class BundlePacker {
         // Every object of this key range was skipped: no bundle object, nothing to index or delete.
         manifest.destroy();
         await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: this.clock.now().toISOString(), skipped_count: skippedCount, skipped });
-        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skippedCount, skipped, uploadRequests: 0 };
+        await sink?.abort(); // every object was skipped after the first (a streamed one changed between its reads)
+        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skippedCount, skipped, uploadRequests: 0, staleUploadsAborted: sink?.staleAborted ?? 0 };
       }
       const finished = await manifest.finish();
       await zip.addStream({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestCsvStream(finished), 8, finished.rawBytes);
       await zip.finish();
       const upload = await sink.complete();
+      written.bundle = upload.versionId ? { versionId: upload.versionId } : {};
       await this.verifyUpload(ctx.archiveBucket, keys.bundle, upload.bytes, upload.crc32);
-      await store.putObject({
+      written.manifest = {};
+      const putManifest = await store.putObject({
         bucket: ctx.archiveBucket,
         key: keys.manifest,
         body: finished.gzip,
@@ -173,7 +185,10 @@ export class BundlePacker {
         metadata: metadata(sourceBucket),
         headers: { contentType: 'text/csv', contentEncoding: 'gzip' },
       });
+      if (putManifest.versionId) written.manifest = { versionId: putManifest.versionId };
       if (ctx.catalog === 'per_file') await this.writeIndex(ctx, keys.bundle, finished);
+      // A rewrite in a versioned bucket: the earlier attempt's versions go before the commit.
+      const superseded = previous && upload.versionId ? await deleteSuperseded(store, ctx.archiveBucket, [[keys.bundle, upload.versionId], ...(putManifest.versionId ? [[keys.manifest, putManifest.versionId] as const] : [])], this.logger) : undefined;
       await bundles.markCommitted({
         ...base,
         state: 'COMMITTED',
@@ -189,6 +204,7 @@ export class BundlePacker {
         committed_at: this.clock.now().toISOString(),
         skipped_count: skippedCount,
         skipped,
+        ...(superseded ? { superseded_versions_deleted: superseded.deleted, superseded_versions_left: superseded.left } : {}),
       });
       return {
         bundleKey: keys.bundle,
@@ -198,11 +214,19 @@ export class BundlePacker {
         skippedCount,
         skipped,
         uploadRequests: upload.mode === 'put' ? 1 : upload.parts + 2,
+        staleUploadsAborted: sink.staleAborted,
       };
     } catch (err) {
       manifest.destroy();
-      await sink?.abort();
-      throw err;
+      if (!written.bundle) {
+        await sink?.abort();
+        throw sink ? noted(err, `the upload of bundle s3://${ctx.archiveBucket}/${keys.bundle} was aborted; nothing of it was left`) : err;
+      }
+      // A commit whose answer was lost may have landed: never delete a bundle its record calls COMMITTED.
+      const state = await bundles.get(keys.bundle).then((b) => b?.state ?? 'NONE', () => 'UNKNOWN');
+      if (state !== 'WRITING' && state !== 'NONE') throw noted(err, `bundle s3://${ctx.archiveBucket}/${keys.bundle} kept: its record is ${state === 'UNKNOWN' ? 'unreadable' : state}`);
+      const left = await removeUncommitted(store, ctx.archiveBucket, [[keys.bundle, written.bundle], ...(written.manifest ? [[keys.manifest, written.manifest] as const] : [])], this.logger);
+      throw noted(err, left);
     }
   }
 
@@ -217,17 +241,6 @@ export class BundlePacker {
       }
     }
     if (batch.length > 0) await this.deps.index.putMany(batch);
-  }
-
-  private async addEntry(zip: ZipBundleWriter, item: Exclude<Fetched, { kind: 'skipped' }>): Promise<WrittenEntry> {
-    const input = { name: item.obj.key, modified: new Date(item.meta.lastModified) };
-    const method = preferredMethod(item.obj.key, item.meta.size);
-    if (item.kind === 'stream') return zip.addStream(input, item.body, method, item.meta.size);
-    if (method === 8) {
-      const deflated = await deflateRawAsync(item.data);
-      if (keepDeflated(item.data.length, deflated.length)) return zip.addPrepared(input, item.data, deflated, 8);
-    }
-    return zip.addPrepared(input, item.data, item.data, 0);
   }
 
   /** Abort the unfinished upload of an earlier attempt; a failure is logged (the lifecycle rule removes it later). */

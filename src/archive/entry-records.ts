@@ -14,7 +14,7 @@ export function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: Written
     etag: item.meta.etag,
     ...(item.meta.versionId ? { version_id: item.meta.versionId } : {}),
     last_modified: item.meta.lastModified,
-    ...(item.meta.contentType ? { content_type: item.meta.contentType } : {}),
+    ...item.meta.attributes,
     offset: w.offset,
     length: w.length,
     compressed_size: w.compressedSize,

@@ -1,4 +1,5 @@
-import { bundleKeys, reportKey } from '../domain/keys.js';
+import { bundleKeys, jobUploadPrefixes, reportKey } from '../domain/keys.js';
+import { abortStaleUploads } from './stale-uploads.js';
 import type { JobItem, ShardItem } from '../domain/archive-job.js';
 import type { JobStatus } from '../domain/model.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
@@ -27,6 +28,19 @@ export interface JobReport {
   readonly compression_ratio: number;
   readonly files_skipped: number;
   readonly skipped: ReadonlyArray<{ key: string; reason: string; detail: string }>;
+  /** Rows of a manifest source naming an object an earlier row named: dropped at plan time, never archived twice. */
+  readonly duplicates_dropped: number;
+  /** The first 100 such `bucket/key`. */
+  readonly duplicates: readonly string[];
+  /**
+   * Unfinished multipart uploads of the job aborted: left by a killed attempt (found when a step was
+   * resumed, and at finalize when any was) or by a create the SDK retried after a lost answer.
+   */
+  readonly orphan_uploads_aborted: number;
+  /** Versions of rewritten bundles (and their manifests) deleted when the rewrite committed (versioned archive bucket). */
+  readonly superseded_versions_deleted: number;
+  /** Such versions whose delete was refused: the bucket's noncurrent-version expiration rule removes them. */
+  readonly superseded_versions_left: number;
   readonly files_deleted: number;
   readonly files_kept: number;
   readonly kept: DeleteOutcome['kept'];
@@ -84,6 +98,7 @@ export class Finalizer {
     if (shards.length !== (job.shard_count ?? -1)) problems.push(`planned ${job.shard_count} shards, found ${shards.length}`);
     const committed: string[] = [];
     let bundleBytes = 0;
+    const superseded = { deleted: 0, left: 0 };
     for (const s of shards) {
       if (s.status !== 'DONE') {
         problems.push(`shard ${s.shard} is not done`);
@@ -98,6 +113,8 @@ export class Finalizer {
         }
         entries += b.entry_count ?? 0;
         bundleBytes += b.bytes ?? 0;
+        superseded.deleted += b.superseded_versions_deleted ?? 0;
+        superseded.left += b.superseded_versions_left ?? 0;
         if (b.manifest_key) committed.push(b.manifest_key); // a bundle whose objects were all skipped has no object
       }
       if (entries !== s.archived_files) problems.push(`shard ${s.shard}: bundles hold ${entries} entries, shard says ${s.archived_files}`);
@@ -107,6 +124,11 @@ export class Finalizer {
     const filesArchived = sum((s) => s.archived_files);
     const bytesArchived = sum((s) => s.archived_bytes);
     const skippedCount = sum((s) => s.skipped_count);
+    let orphans = job.n_orphan_uploads_aborted ?? 0;
+    if ((job.n_resumed_steps ?? 0) > 0) {
+      // A step was resumed: sweep the whole job once more (nothing of it is in flight at finalize).
+      for (const prefix of jobUploadPrefixes(req.project, job.job_id)) orphans += await abortStaleUploads(objects, archiveBucket, prefix, logger);
+    }
     const deleter = new SourceDeleter(objects);
     if (problems.length === 0 && req.delete_source && !req.dry_run) {
       for (const manifestKey of committed) {
@@ -137,6 +159,11 @@ export class Finalizer {
       compression_ratio: bundleBytes > 0 ? Math.round((bytesArchived / bundleBytes) * 1000) / 1000 : 0,
       files_skipped: skippedCount,
       skipped: shards.flatMap((s) => s.skipped ?? []).slice(0, 100),
+      duplicates_dropped: job.n_duplicates_dropped ?? 0,
+      duplicates: job.duplicate_sample ?? [],
+      orphan_uploads_aborted: orphans,
+      superseded_versions_deleted: superseded.deleted,
+      superseded_versions_left: superseded.left,
       files_deleted: deleter.outcome.deleted,
       files_kept: deleter.outcome.keptCount,
       kept: deleter.outcome.kept,
@@ -158,6 +185,9 @@ export class Finalizer {
       n_files_skipped: skippedCount,
       n_files_deleted: deleter.outcome.deleted,
       n_files_kept: deleter.outcome.keptCount,
+      n_orphan_uploads_aborted: orphans,
+      n_superseded_versions_deleted: superseded.deleted,
+      n_superseded_versions_left: superseded.left,
       ...(problems.length > 0 ? { errors: problems.slice(0, 20).map((message) => ({ code: 'VERIFY_FAILED', message })) } : {}),
     });
     return report;

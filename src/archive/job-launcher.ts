@@ -91,10 +91,11 @@ export class JobLauncher {
   }
 
   /**
-   * Release the locks overlapping `lock` whose jobs are no longer QUEUED or RUNNING.
+   * Release the locks overlapping `lock` whose jobs are no longer QUEUED or RUNNING (with
+   * `release: false`, as a dry run does, only check: nothing is written).
    * @throws ConflictError (409 JOB_RUNNING) naming a QUEUED or RUNNING job (other than `self`) that holds one
    */
-  async freeStaleLocks(lock: SourceLock, self?: string): Promise<void> {
+  async freeStaleLocks(lock: SourceLock, self?: string, options: { readonly release?: boolean } = {}): Promise<void> {
     for (const held of await this.deps.jobs.overlappingLocks(lock)) {
       if (held.job_id === self) continue;
       const running = await this.deps.jobs.get(held.job_id);
@@ -105,7 +106,7 @@ export class JobLauncher {
           'JOB_RUNNING',
         );
       }
-      await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
+      if (options.release !== false) await this.deps.jobs.releaseLock({ bucket: lock.bucket, scope: held.scope }, held.job_id);
     }
   }
 }

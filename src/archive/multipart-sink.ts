@@ -98,6 +98,9 @@ export class MultipartSink implements ByteSink {
     this.buffer = Buffer.allocUnsafe(this.partSize);
   }
 
+  /** Stale uploads of the same key the store aborted when it created this one (a retried create). */
+  staleAborted = 0;
+
   /** Bytes accepted so far. */
   get bytesWritten(): number {
     return this.total;
@@ -136,13 +139,15 @@ export class MultipartSink implements ByteSink {
       );
     }
     if (this.uploadId === undefined) {
-      this.uploadId = await this.objects.createMultipartUpload({
+      const created = await this.objects.createMultipartUpload({
         bucket: this.options.bucket,
         key: this.options.key,
         storageClass: this.options.storageClass,
         ...(this.options.contentType ? { headers: { contentType: this.options.contentType } } : {}),
         ...(this.options.metadata ? { metadata: this.options.metadata } : {}),
       });
+      this.uploadId = created.uploadId;
+      this.staleAborted = created.staleAborted;
       await this.options.onUploadId?.(this.uploadId);
     }
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);

@@ -1,18 +1,22 @@
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { SourceObject } from '../domain/model.js';
-import { ObjectStoreError, type GotObject, type ObjectStore } from '../domain/ports/object-store.js';
+import { attributesOf, type ArchivedAttributes } from '../domain/object-attributes.js';
+import type { GotObject, ObjectStore } from '../domain/ports/object-store.js';
+import { classifyReadFailure, isTransientRead, type SkipReason } from './read-failures.js';
 
-/** Why an object was not archived. */
-export type SkipReason = 'GONE' | 'CHANGED' | 'ACCESS_DENIED' | 'ARCHIVED_CLASS' | 'SIZE_CHANGED';
+export type { SkipReason } from './read-failures.js';
 
 /** Metadata of the object version actually read. */
 export interface FetchedMeta {
   readonly etag: string;
   readonly versionId?: string;
-  readonly contentType?: string;
   readonly lastModified: string;
   readonly size: number;
+  /** Content headers, user metadata and (when asked for) tags, as read. */
+  readonly attributes: ArchivedAttributes;
+  /** The object's CRC-32 (base64) when S3 keeps a full-object one (asked for on streamed GETs only). */
+  readonly fullObjectCrc32?: string;
 }
 
 /** One object, in listing order: its bytes in memory, an open stream (large objects), or a skip. */
@@ -29,6 +33,15 @@ export interface FetchOptions {
   readonly maxBufferedBytes?: number;
   /** Objects at least this large (bytes) are streamed, not buffered. Default 8 MiB. */
   readonly streamThreshold?: number;
+  /** Read each object's tags too (one GetObjectTagging per object). Default false. */
+  readonly tags?: boolean;
+  /**
+   * Attempts of one object's read when it fails transiently after the store's own retries
+   * (throttling, an outage, a body cut off mid-way). Default 3.
+   */
+  readonly attempts?: number;
+  /** First backoff between attempts in ms (doubled each time, full jitter). Default 500. */
+  readonly backoffMs?: number;
 }
 
 type Slot = { obj: SourceObject; promise?: Promise<Fetched> };
@@ -40,10 +53,11 @@ type Slot = { obj: SourceObject; promise?: Promise<Fetched> };
  * drain before asking for the next item. Memory is bounded regardless of how many objects flow.
  *
  * Each GET carries `If-Match` = the listed ETag, so the bytes archived are the bytes listed
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). Failures are classified by
- * {@link ObjectStoreError.failure}: NOT_FOUND -> GONE, PRECONDITION_FAILED -> CHANGED,
- * INVALID_OBJECT_STATE -> ARCHIVED_CLASS, ACCESS_DENIED -> ACCESS_DENIED (SSE-KMS noted when
- * HeadObject can tell). Any other error (throttling or an outage past the store's retries) is thrown.
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html); an object whose size is not
+ * the listed size (a CSV manifest row that is wrong) is skipped `SIZE_CHANGED`. A GET refused for
+ * good is a skip with its own reason ({@link classifyReadFailure}); a transient failure is tried
+ * `attempts` times, then thrown (the job fails and can be resumed); a failure that concerns every
+ * object (missing bucket, refused credentials, wrong region) is thrown at once.
  */
 export async function* fetchInOrder(store: ObjectStore, objects: AsyncIterable<SourceObject> | Iterable<SourceObject>, options: FetchOptions = {}): AsyncGenerator<Fetched> {
   const concurrency = options.concurrency ?? 64;
@@ -67,7 +81,7 @@ export async function* fetchInOrder(store: ObjectStore, objects: AsyncIterable<S
       if (obj.size < streamThreshold) {
         active++;
         buffered += obj.size;
-        slot.promise = fetchBuffered(store, obj).finally(() => {
+        slot.promise = withRetries(store, obj, options, () => fetchBuffered(store, obj, options)).finally(() => {
           active--;
         });
         slot.promise.catch(() => undefined); // handled when the slot is consumed
@@ -85,73 +99,75 @@ export async function* fetchInOrder(store: ObjectStore, objects: AsyncIterable<S
       buffered -= slot.obj.size;
       yield item;
     } else {
-      yield await openStream(store, slot.obj);
+      yield await withRetries(store, slot.obj, options, () => openStream(store, slot.obj, options));
     }
   }
 }
 
-function get(objects: ObjectStore, obj: SourceObject): Promise<GotObject> {
-  return objects.getObject({ bucket: obj.bucket, key: obj.key, ...(obj.etag ? { ifMatch: obj.etag } : {}) });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Run one object's read; a transient failure is retried with backoff, a permanent one becomes a skip. */
+async function withRetries(store: ObjectStore, obj: SourceObject, options: FetchOptions, read: () => Promise<Fetched>): Promise<Fetched> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (isTransientRead(err) && attempt < attempts) {
+        await sleep(Math.random() * (options.backoffMs ?? 500) * 2 ** (attempt - 1));
+        continue;
+      }
+      const skip = await classifyReadFailure(store, obj, err);
+      if (skip) return { kind: 'skipped', obj, ...skip };
+      throw err;
+    }
+  }
 }
 
-function metaOf(obj: SourceObject, got: GotObject): FetchedMeta {
+async function get(objects: ObjectStore, obj: SourceObject, checksum: boolean): Promise<GotObject> {
+  return objects.getObject({ bucket: obj.bucket, key: obj.key, ...(obj.etag ? { ifMatch: obj.etag } : {}), ...(checksum ? { checksum: true } : {}) });
+}
+
+async function metaOf(objects: ObjectStore, obj: SourceObject, got: GotObject, options: FetchOptions): Promise<FetchedMeta> {
+  const tags = options.tags ? await objects.getObjectTagging({ bucket: obj.bucket, key: obj.key, ...(got.versionId ? { versionId: got.versionId } : {}) }) : undefined;
   return {
     etag: got.etag || obj.etag || '',
     ...(got.versionId ? { versionId: got.versionId } : {}),
-    ...(got.headers.contentType ? { contentType: got.headers.contentType } : {}),
     lastModified: got.lastModified ?? new Date(obj.last_modified ?? 0).toISOString(),
     size: got.size,
+    attributes: attributesOf(got.headers, got.metadata, tags),
+    ...(got.checksumCrc32 && got.checksumType === 'FULL_OBJECT' ? { fullObjectCrc32: got.checksumCrc32 } : {}),
   };
 }
 
-async function fetchBuffered(objects: ObjectStore, obj: SourceObject): Promise<Fetched> {
-  try {
-    const got = await get(objects, obj);
-    const data = await buffer(got.body);
-    const meta = metaOf(obj, got);
-    if (data.length !== meta.size) return { kind: 'skipped', obj, reason: 'SIZE_CHANGED', detail: `read ${data.length} bytes, expected ${meta.size}` };
-    return { kind: 'buffer', obj, meta, data };
-  } catch (err) {
-    return classify(objects, obj, err);
-  }
+function sizeSkip(obj: SourceObject, size: number): Fetched | undefined {
+  if (size === obj.size) return undefined;
+  return { kind: 'skipped', obj, reason: 'SIZE_CHANGED', detail: `the source listed ${obj.size} bytes, the object has ${size}` };
 }
 
-async function openStream(objects: ObjectStore, obj: SourceObject): Promise<Fetched> {
-  try {
-    const got = await get(objects, obj);
-    return { kind: 'stream', obj, meta: metaOf(obj, got), body: got.body };
-  } catch (err) {
-    return classify(objects, obj, err);
+async function fetchBuffered(objects: ObjectStore, obj: SourceObject, options: FetchOptions): Promise<Fetched> {
+  const got = await get(objects, obj, false);
+  const wrongSize = sizeSkip(obj, got.size);
+  if (wrongSize) {
+    got.body.destroy();
+    return wrongSize;
   }
+  const data = await buffer(got.body);
+  if (data.length !== got.size) return { kind: 'skipped', obj, reason: 'SIZE_CHANGED', detail: `read ${data.length} bytes, expected ${got.size}` };
+  return { kind: 'buffer', obj, meta: await metaOf(objects, obj, got, options), data };
 }
 
-/** The skip for a per-object failure, or the error rethrown when it is not one. */
-async function classify(objects: ObjectStore, obj: SourceObject, err: unknown): Promise<Fetched> {
-  if (!(err instanceof ObjectStoreError)) throw err;
-  switch (err.failure) {
-    case 'NOT_FOUND':
-      return { kind: 'skipped', obj, reason: 'GONE', detail: 'object was deleted after listing' };
-    case 'PRECONDITION_FAILED':
-      return { kind: 'skipped', obj, reason: 'CHANGED', detail: 'object changed after listing (ETag differs)' };
-    case 'INVALID_OBJECT_STATE':
-      return { kind: 'skipped', obj, reason: 'ARCHIVED_CLASS', detail: 'object is in an archive storage class and cannot be read' };
-    case 'ACCESS_DENIED':
-      return { kind: 'skipped', obj, reason: 'ACCESS_DENIED', detail: await deniedDetail(objects, obj) };
-    default:
-      throw err;
+async function openStream(objects: ObjectStore, obj: SourceObject, options: FetchOptions): Promise<Fetched> {
+  const got = await get(objects, obj, true);
+  const wrongSize = sizeSkip(obj, got.size);
+  if (wrongSize) {
+    got.body.destroy();
+    return wrongSize;
   }
-}
-
-/** Why a GET was denied, as far as HeadObject can tell (SSE-KMS objects need kms:Decrypt). */
-async function deniedDetail(objects: ObjectStore, obj: SourceObject): Promise<string> {
   try {
-    const head = await objects.headObject({ bucket: obj.bucket, key: obj.key });
-    if (head.serverSideEncryption === 'aws:kms' || head.serverSideEncryption === 'aws:kms:dsse') {
-      return `access denied on GetObject; object is SSE-KMS (key ${head.sseKmsKeyId ?? 'unknown'}): the role likely lacks kms:Decrypt`;
-    }
-    return 'access denied on GetObject';
+    return { kind: 'stream', obj, meta: await metaOf(objects, obj, got, options), body: got.body };
   } catch (err) {
-    const why = err instanceof ObjectStoreError ? err.failure : 'error';
-    return `access denied on GetObject (HeadObject failed too: ${why})`;
+    got.body.destroy();
+    throw err;
   }
 }

@@ -1,11 +1,13 @@
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { QcMismatchError, ValidationError } from '../domain/errors.js';
 import { BundleCutter, ShardCutter } from '../domain/grouping.js';
-import { shardPlanKey } from '../domain/keys.js';
+import { shardPlanKey, sortRunPrefix } from '../domain/keys.js';
+import type { SourceObject } from '../domain/model.js';
 import type { ShardItem } from '../domain/archive-job.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.js';
 import { ShardPlanWriter } from './shard-plan.js';
+import { dropRepeats, uniqueRows, type DuplicateCount, type UniqueRowsOptions } from './unique-source.js';
 import { ScopeTracker } from './scope-tracker.js';
 
 /** Counts of one pass over the source. Sizes in bytes. */
@@ -19,6 +21,19 @@ export interface ListingCounts {
   /** Bundles the grouping rule would make (over the whole listing, ignoring shard cuts). */
   bundles: number;
   largestObject: number;
+  /**
+   * Rows of a CSV manifest or an S3 Inventory report that repeat an earlier row's bucket and key,
+   * dropped (counted when the shard plans are written; a dry run counts rows as listed).
+   */
+  duplicates: number;
+  /** Bytes those repeated rows announced. */
+  duplicateBytes: number;
+  /** The first 100 repeated `bucket/key`. */
+  duplicateSample: string[];
+}
+
+function emptyCounts(): ListingCounts {
+  return { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0, duplicates: 0, duplicateBytes: 0, duplicateSample: [] };
 }
 
 /** Which buckets a job may read and delete from. */
@@ -48,7 +63,7 @@ export function checkBucket(policy: BucketPolicy | undefined, bucket: string): v
  * Memory is constant: one listing page at a time.
  */
 export async function countSource(objects: ObjectStore, req: ArchiveRequest, policy?: BucketPolicy): Promise<ListingCounts> {
-  const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
+  const counts = emptyCounts();
   const cutter = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   let lastBucket = '';
   for await (const o of openSource(objects, req.source)) {
@@ -70,17 +85,21 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
 }
 
 /**
- * The quality-check guard: compare the listing with what the source application announced.
+ * The quality-check guard: compare the listing with what the source application announced. It
+ * compares the rows as the source lists them (repeated manifest rows included: the announcement
+ * describes the manifest as sent), so a dry run and the real run answer alike.
  * @throws QcMismatchError giving both numbers, unless `allow_mismatch` is set
  */
 export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
   if (req.allow_mismatch) return;
   const problems: string[] = [];
-  if (req.expected_file_count !== undefined && req.expected_file_count !== counts.files) {
-    problems.push(`file_count: expected ${req.expected_file_count}, listed ${counts.files}`);
+  const files = counts.files + counts.duplicates;
+  const bytes = counts.bytes + counts.duplicateBytes;
+  if (req.expected_file_count !== undefined && req.expected_file_count !== files) {
+    problems.push(`file_count: expected ${req.expected_file_count}, listed ${files}`);
   }
-  if (req.expected_total_bytes !== undefined && req.expected_total_bytes !== counts.bytes) {
-    problems.push(`total_size: expected ${req.expected_total_bytes} bytes, listed ${counts.bytes}`);
+  if (req.expected_total_bytes !== undefined && req.expected_total_bytes !== bytes) {
+    problems.push(`total_size: expected ${req.expected_total_bytes} bytes, listed ${bytes}`);
   }
   if (problems.length > 0) {
     throw new QcMismatchError(`listing does not match the request (${problems.join('; ')}); nothing was written or deleted. Set allow_mismatch to override.`);
@@ -90,7 +109,9 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
 /**
  * Stream the source a second time and write one plan object per shard (contiguous keys, cut by
  * `shard_max_files` and `shard_max_bytes`) to the archive bucket, and note the job's key range per
- * source bucket (its scopes).
+ * source bucket (its scopes). Every object is planned once: a manifest source (CSV, Inventory) is
+ * sorted by key (UTF-8 byte order, so its scopes are sorted too) and its repeated rows dropped and
+ * counted ({@link uniqueRows}); a listing is sorted and unique already.
  * @returns the shard items (counts and key range per shard) in order, the counts, and the scope tracker
  */
 export async function writeShardPlans(
@@ -99,12 +120,16 @@ export async function writeShardPlans(
   jobId: string,
   req: ArchiveRequest,
   policy?: BucketPolicy,
+  sort?: UniqueRowsOptions,
 ): Promise<{ shards: ShardItem[]; counts: ListingCounts; scopes: ScopeTracker }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
   const shards: ShardItem[] = [];
   const scopes = new ScopeTracker();
-  const counts: ListingCounts = { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0 };
+  const counts = emptyCounts();
+  const dropped: DuplicateCount = { count: 0, bytes: 0, sample: counts.duplicateSample };
+  const runs = { objects, bucket: archiveBucket, prefix: sortRunPrefix(req.project, jobId) };
+  const listed = req.source.kind === 'list' ? dropRepeats(openSource(objects, req.source), dropped) : uniqueRows(checkedBuckets(openSource(objects, req.source), policy), runs, dropped, sort);
   let writer: ShardPlanWriter | undefined;
   let current: { shard: number; files: number; bytes: number; first_key?: string; last_key?: string } | undefined;
   const closeShard = async (): Promise<void> => {
@@ -112,12 +137,7 @@ export async function writeShardPlans(
     await writer.close();
     shards.push({ ...current, status: 'PLANNED' });
   };
-  let lastBucket = '';
-  for await (const o of openSource(objects, req.source)) {
-    if (o.bucket !== lastBucket) {
-      checkBucket(policy, o.bucket);
-      lastBucket = o.bucket;
-    }
+  for await (const o of checkedBuckets(listed, policy)) {
     if (isFolderMarker(o)) {
       counts.folderMarkers++;
       continue;
@@ -144,5 +164,19 @@ export async function writeShardPlans(
   }
   await closeShard();
   counts.bundles = bundles.bundleCount;
+  counts.duplicates = dropped.count;
+  counts.duplicateBytes = dropped.bytes;
   return { shards, counts, scopes };
+}
+
+/** Pass the rows through, refusing (before anything is written for it) a bucket the policy does not allow. */
+async function* checkedBuckets(rows: AsyncIterable<SourceObject>, policy: BucketPolicy | undefined): AsyncGenerator<SourceObject> {
+  let lastBucket = '';
+  for await (const o of rows) {
+    if (o.bucket !== lastBucket) {
+      checkBucket(policy, o.bucket);
+      lastBucket = o.bucket;
+    }
+    yield o;
+  }
 }

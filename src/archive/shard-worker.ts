@@ -2,7 +2,9 @@ import type { ArchiveRequest } from '../domain/archive-request.js';
 import type { ShardItem } from '../domain/archive-job.js';
 import { ColdpackError } from '../domain/errors.js';
 import { BundleCutter } from '../domain/grouping.js';
-import { bundleKeys, shardPlanKey } from '../domain/keys.js';
+import { bundleKeys, shardBundlePrefix, shardPlanKey } from '../domain/keys.js';
+import { silentLogger, type Logger } from '../domain/ports/logger.js';
+import { abortStaleUploads } from './stale-uploads.js';
 import type { BundleStore } from '../domain/ports/bundle-store.js';
 import type { JobStore } from '../domain/ports/job-store.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
@@ -24,6 +26,8 @@ export interface ShardWorkerDeps {
   readonly archiveBucket: string;
   /** Catalog mode of the job's bundles. Default `compact`. */
   readonly catalog?: CatalogMode;
+  /** Where a failed abort of a stale upload is reported. Default {@link silentLogger}. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -45,14 +49,22 @@ export class ShardWorker {
     const planned = await jobs.getShard(jobId, shard);
     if (!planned) throw new ColdpackError('JOB_ERROR', `shard ${shard} of job ${jobId} is not planned`);
     if (planned.status === 'DONE') return planned;
-    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE };
+    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, readTags: req.archive_tags === true };
     const plan = new PlanBundles(readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))[Symbol.asyncIterator](), new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle));
     const totals = { bundles: 0, files: 0, bytes: 0 };
     const skipped: SkippedObject[] = [];
     let skippedCount = 0;
+    let first = true;
     for (let head = await plan.next(); head !== undefined; head = await plan.next()) {
       const seq = head.seq;
       const existing = await bundles.get(bundleKeys(req.project, jobId, shard, seq).bundle);
+      if (first && existing) {
+        // A resumed shard: an earlier attempt may have left uploads no record names; none of this
+        // shard's is in flight now, so every unfinished upload under its prefix is stale.
+        const aborted = await abortStaleUploads(objects, archiveBucket, shardBundlePrefix(req.project, jobId, shard), this.deps.logger ?? silentLogger);
+        await jobs.addCounters(jobId, { resumed_steps: 1, orphan_uploads_aborted: aborted });
+      }
+      first = false;
       if (existing?.state === 'COMMITTED') {
         await plan.skip(seq);
         totals.files += existing.entry_count ?? 0;
@@ -64,7 +76,7 @@ export class ShardWorker {
         const packed = await packer.pack(ctx, seq, plan.objects(seq), { partBytes });
         await plan.skip(seq);
         // Running totals for `status` while the job runs (the finalizer's counts are authoritative).
-        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skippedCount });
+        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skippedCount, orphan_uploads_aborted: packed.staleUploadsAborted });
         totals.files += packed.entries;
         totals.bytes += packed.sourceBytes;
         skippedCount += packed.skippedCount;

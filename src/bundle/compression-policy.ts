@@ -38,3 +38,22 @@ export function preferredMethod(key: string, size: number): ZipMethod {
 export function keepDeflated(size: number, compressed: number): boolean {
   return compressed <= size * MAX_DEFLATE_RATIO;
 }
+
+/** Bytes of a streamed entry sampled to decide its method. Default 1 MiB. */
+export const STREAM_SAMPLE_BYTES = 1024 * 1024;
+
+/**
+ * The method of a streamed entry (an object too large to hold in memory), decided before its
+ * header is written:
+ * - {@link preferredMethod} says store (compressed extension, tiny object) -> store;
+ * - else deflate the first {@link STREAM_SAMPLE_BYTES} (`sample`) and keep deflate only if the
+ *   sample shrinks to at most 97 % ({@link keepDeflated}) -> otherwise store.
+ * So incompressible data (random, encrypted, media without a known extension) is stored and does
+ * not grow; an object whose first MiB compresses but whose rest does not can grow by deflate's
+ * framing of stored blocks (5 bytes per 64 KiB, < 0.01 %), the one case the rule accepts.
+ * @param deflatedSampleBytes size of the deflated sample (the caller deflates it)
+ */
+export function streamedMethod(key: string, size: number, sampleBytes: number, deflatedSampleBytes: number): ZipMethod {
+  if (preferredMethod(key, size) === 0) return 0;
+  return keepDeflated(sampleBytes, deflatedSampleBytes) ? 8 : 0;
+}

@@ -122,17 +122,30 @@ export class ZipBundleWriter {
   }
 
   /**
-   * Add an entry from a stream of chunks (large objects), with a data descriptor after the data.
+   * Add an entry from a stream of chunks (large objects), without holding it in memory.
+   * - Stored (`method` 0) with `knownCrc32`: sizes and CRC-32 go into the local header and no data
+   *   descriptor follows, so streaming readers (Java's `ZipInputStream`, `bsdtar` reading a pipe)
+   *   can read the entry; the CRC-32 of the bytes that arrive is checked against `knownCrc32`.
+   * - Deflated (`method` 8): a data descriptor follows the data (PKWARE APPNOTE 4.3.9), which
+   *   streaming readers handle for deflated entries (the deflate stream marks its own end).
+   * - Stored without `knownCrc32`: a data descriptor follows; streaming readers cannot find the end
+   *   of such an entry (Java: "only DEFLATED entries can have EXT descriptor"), so the archive
+   *   packer never writes one; kept for reading tests of older bundles.
    * @param expectedSize size in bytes announced by the source; the stream must deliver exactly this
-   * @throws IntegrityError when the stream delivers another number of bytes (the bundle is then unusable)
+   * @param knownCrc32 CRC-32 of the whole source (unsigned), when known before the bytes are read
+   * @throws IntegrityError when the stream delivers another number of bytes or, with `knownCrc32`,
+   *   other bytes (the bundle is then unusable)
    */
-  async addStream(input: EntryInput, source: AsyncIterable<Uint8Array>, method: ZipMethod, expectedSize: number): Promise<WrittenEntry> {
+  async addStream(input: EntryInput, source: AsyncIterable<Uint8Array>, method: ZipMethod, expectedSize: number, knownCrc32?: number): Promise<WrittenEntry> {
     this.assertOpen();
     const name = Buffer.from(input.name, 'utf8');
-    const zip64 = expectedSize >= STREAM_ZIP64_THRESHOLD;
-    const flags = FLAG_UTF8 | FLAG_DATA_DESCRIPTOR;
+    const known = method === 0 && knownCrc32 !== undefined;
+    const zip64 = known ? expectedSize >= ZIP32_MAX : expectedSize >= STREAM_ZIP64_THRESHOLD;
+    const flags = known ? FLAG_UTF8 : FLAG_UTF8 | FLAG_DATA_DESCRIPTOR;
     const offset = this.position;
-    await this.emit(localFileHeader({ name, flags, method, modified: input.modified, crc32: 0, compressedSize: 0, size: 0, zip64 }));
+    const headerCrc = known ? knownCrc32 >>> 0 : 0;
+    const headerSize = known ? expectedSize : 0;
+    await this.emit(localFileHeader({ name, flags, method, modified: input.modified, crc32: headerCrc, compressedSize: headerSize, size: headerSize, zip64 }));
     const hash = createHash('sha256');
     let crc = 0;
     let size = 0;
@@ -155,7 +168,10 @@ export class ZipBundleWriter {
     if (size !== expectedSize) {
       throw new IntegrityError(`entry ${input.name}: source delivered ${size} bytes, listing announced ${expectedSize}`);
     }
-    await this.emit(dataDescriptor(crc, compressedSize, size, zip64));
+    if (known && crc >>> 0 !== headerCrc) {
+      throw new IntegrityError(`entry ${input.name}: CRC-32 of the bytes read ${(crc >>> 0).toString(16)} != ${headerCrc.toString(16)} known before`);
+    }
+    if (!known) await this.emit(dataDescriptor(crc, compressedSize, size, zip64));
     this.central.append(centralDirectoryHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize, size, offset }));
     return { name: input.name, offset, length: this.position - offset, compressedSize, size, method, crc32: crc, sha256: hash.digest('hex') };
   }

@@ -63,6 +63,8 @@ export interface RequestPredictionInput {
   readonly preflight?: boolean;
   /** Whether sources are deleted (each bundle's manifest read back, DeleteObjects of 1,000 keys). Default true. */
   readonly deleteSource?: boolean;
+  /** Whether the job records object tags (`archive_tags`): one `S3:GetObjectTagging:STANDARD` per object. Default false. */
+  readonly readTags?: boolean;
   /**
    * Catalog mode (see `CatalogMode` in catalog-cost.ts): `per_file` writes the file index in BatchWriteItem calls of
    * 25; `compact` writes no per-file rows. The bundle-directory item (one write when a bundle commits) is a
@@ -89,7 +91,7 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
  * - listing, twice (count for the QC guard, then shard plans): max(1, ceil(objects / 1,000)) ListObjectsV2
  *   per pass, or `manifestGets` GETs per pass;
  * - per shard: its plan uploaded in STANDARD (one PutObject below 16 MiB, else multipart) and read back (GET);
- * - per object: one `S3:GetObject:STANDARD`;
+ * - per object: one `S3:GetObject:STANDARD` (and one `S3:GetObjectTagging:STANDARD` with `readTags`);
  * - per bundle: one PutObject at `<class>` when smaller than its part size, else CreateMultipartUpload +
  *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
  *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; with the `per_file` catalog ceil(entries / 25)
@@ -120,6 +122,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   const estimatedPlanBytes = (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
   if (shards > measured.length) addUpload(counts, 'STANDARD', shards - measured.length, estimatedPlanBytes, MIN_PART_BYTES);
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
+  if (input.readTags) add(counts, requestKey('S3', 'GetObjectTagging', 'STANDARD'), input.objects);
   let bundles = 0;
   let batches = 0;
   for (const group of input.bundles) {

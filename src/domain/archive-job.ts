@@ -5,6 +5,8 @@
  */
 import type { ArchiveRequest } from './archive-request.js';
 import { ColdpackError } from './errors.js';
+import { isErrorCode } from './error-codes.js';
+import { asColdpackError } from './unexpected-errors.js';
 import type { JobStatus } from './model.js';
 
 /** One recorded job error: a stable code (e.g. QC_MISMATCH, INTEGRITY_ERROR, VERIFY_FAILED) and a message. */
@@ -35,6 +37,8 @@ export interface JobItem {
   /** AWS Batch job ids submitted for the shards and finalize (written once by the job-state handler; a duplicate event submits nothing). */
   readonly batch_refs?: readonly string[];
   readonly idempotency_key?: string;
+  /** The first 100 `bucket/key` a manifest source listed more than once (dropped at plan time, counted in `n_duplicates_dropped`). */
+  readonly duplicate_sample?: readonly string[];
   /** Last heartbeat of the process running a step (ISO 8601 UTC), written every {@link JOB_HEARTBEAT_MS}. */
   readonly heartbeat_at?: string;
   /** Counters (files and bytes): n_files_listed, n_bytes_listed, n_folder_markers, n_files_archived, ... */
@@ -104,6 +108,13 @@ export function sourceLock(job: Pick<JobItem, 'request'>): SourceLock {
  * are `INTERNAL` with their name. The message is prefixed with `context` and cut at 2,000 characters.
  */
 export function jobErrorOf(err: unknown, context = ''): JobError {
+  const own = err instanceof ColdpackError || (err && typeof err === 'object' && 'code' in err && isErrorCode((err as { code: unknown }).code));
+  if (!own && err !== null && typeof err === 'object') {
+    // An AWS or connection error nobody translated: recorded as the edges print it, naming the
+    // operation (and, for DynamoDB, the table) that failed.
+    const translated = asColdpackError(err);
+    if (translated.code !== 'INTERNAL') return { code: translated.code, message: `${context}${translated.message}`.slice(0, 2000) };
+  }
   const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
   const message = err instanceof Error ? (code === 'INTERNAL' ? `${err.name}: ${err.message}` : err.message) : String(err);
   return { code, message: `${context}${message}`.slice(0, 2000) };

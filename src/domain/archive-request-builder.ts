@@ -53,6 +53,8 @@ export interface ArchiveRequestInput {
   readonly deleteSource?: boolean;
   /** Plan only. Default false. */
   readonly dryRun?: boolean;
+  /** Record each object's tags too (one GetObjectTagging per object) and restore them. Default false. */
+  readonly archiveTags?: boolean;
   /** Label recorded on the job, 1-256 characters. */
   readonly outputPrefix?: string;
   /** Month `yyyy-mm` the job archives (the caller computes the default, e.g. the current month in the schedule's zone). */
@@ -164,6 +166,7 @@ export function buildArchiveRequest(input: ArchiveRequestInput, names: ArchiveFi
     allow_mismatch: input.allowMismatch ?? false,
     delete_source: input.deleteSource ?? true,
     dry_run: input.dryRun ?? false,
+    ...(input.archiveTags ? { archive_tags: true } : {}),
     ...(input.outputPrefix === undefined ? {} : { output_prefix: input.outputPrefix }),
     ...(input.period === undefined ? {} : { period: input.period }),
     requested_by: input.requestedBy,

@@ -39,6 +39,11 @@ export interface ArchiveRequest {
   readonly delete_source: boolean;
   /** Plan only: list, count, group, print; write nothing. Default false. */
   readonly dry_run: boolean;
+  /**
+   * Record each object's tags too (one GetObjectTagging per object) and set them on restored
+   * copies. Default false (content headers and user metadata are always recorded: they come with the GET).
+   */
+  readonly archive_tags?: boolean;
   /** Optional label for output keys (source application's `output_prefix`), recorded on the job. */
   readonly output_prefix?: string;
   /** Period `yyyy-mm` this job archives (schedule idempotency), when known. */

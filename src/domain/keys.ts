@@ -37,6 +37,21 @@ export function shardPlanKey(project: string, jobId: string, shard: number): str
   return `plans/${project}/${jobId}/${pad(shard, 5)}.csv.gz`;
 }
 
+/** Key prefix of one shard's bundles: `bundles/<project>/<job>/<shard>/`. */
+export function shardBundlePrefix(project: string, jobId: string, shard: number): string {
+  return `bundles/${project}/${jobId}/${pad(shard, 5)}/`;
+}
+
+/** Key prefixes under which a job writes with multipart uploads: its bundles and its plans. */
+export function jobUploadPrefixes(project: string, jobId: string): string[] {
+  return [`bundles/${project}/${jobId}/`, `plans/${project}/${jobId}/`];
+}
+
+/** Key prefix of the sort runs of a job whose source is a manifest: `plans/<project>/<job>/sort/`. */
+export function sortRunPrefix(project: string, jobId: string): string {
+  return `plans/${project}/${jobId}/sort/`;
+}
+
 /** S3 key of a job's report: `reports/<project>/<job>.json`. */
 export function reportKey(project: string, jobId: string): string {
   return `reports/${project}/${jobId}.json`;

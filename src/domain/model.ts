@@ -4,6 +4,8 @@
  */
 import type { ArchivedFile } from './catalog.js';
 
+import type { ArchivedAttributes } from './object-attributes.js';
+
 /** Storage classes a bundle may be written in. Default DEEP_ARCHIVE. */
 export const ARCHIVE_STORAGE_CLASSES = ['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA', 'STANDARD'] as const;
 /** One of {@link ARCHIVE_STORAGE_CLASSES}. */
@@ -30,9 +32,10 @@ export interface SourceObject {
 
 /**
  * One entry of a bundle, as written. This is a manifest row and the body of a file index item.
- * `offset`/`length` are enough for one ranged GET: `bytes=offset-(offset+length-1)`.
+ * `offset`/`length` are enough for one ranged GET: `bytes=offset-(offset+length-1)`. The object's
+ * content headers, user metadata and (opt-in) tags are its {@link ArchivedAttributes}.
  */
-export interface EntryRecord {
+export interface EntryRecord extends ArchivedAttributes {
   /** Full source key; equals the zip entry name (UTF-8). */
   readonly key: string;
   /** Uncompressed size in bytes. */
@@ -43,8 +46,6 @@ export interface EntryRecord {
   readonly version_id?: string;
   /** LastModified of the archived object, ISO 8601. */
   readonly last_modified: string;
-  /** Content-Type of the archived object. */
-  readonly content_type?: string;
   /** Byte offset of the entry's local file header in the bundle. */
   readonly offset: number;
   /** Bytes from the local header to the end of the data (and data descriptor, if any). */
@@ -106,6 +107,10 @@ export interface BundleItem {
   /** Objects of this bundle's key range that were not archived, and the first 100 of them with reasons. */
   readonly skipped_count?: number;
   readonly skipped?: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>;
+  /** Versions of an earlier attempt (bundle and manifest keys) deleted when this rewrite committed (versioned bucket). */
+  readonly superseded_versions_deleted?: number;
+  /** Such versions whose delete was refused, left to the bucket's noncurrent-version expiration rule. */
+  readonly superseded_versions_left?: number;
   /** Restore fields, written by the restore pipeline. */
   readonly restore_state?: BundleRestoreState;
   readonly restore_tier?: string;

@@ -5,10 +5,14 @@
  */
 import type { ArchivedFile } from './catalog.js';
 import type { ArchiveStorageClass, ZipMethod } from './model.js';
+import { pickAttributes, type ArchivedAttributes } from './object-attributes.js';
 import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreRequestInput, RetrievalTier } from './restore-request.js';
 
-/** One file of a restore request (the index fields needed to extract it are copied in). */
-export interface RestoreFileRecord {
+/**
+ * One file of a restore request (the index fields needed to extract it are copied in, with the
+ * object's archived attributes, which the restored copy gets back).
+ */
+export interface RestoreFileRecord extends ArchivedAttributes {
   readonly restore_id: string;
   /** Position in the request (0-based); with `bundle_key` it identifies the file in its request. */
   readonly n: number;
@@ -31,7 +35,6 @@ export interface RestoreFileRecord {
   readonly method?: ZipMethod;
   readonly crc32?: string;
   readonly sha256?: string;
-  readonly content_type?: string;
   readonly etag?: string;
   readonly version_id?: string;
   readonly job_id?: string;
@@ -150,7 +153,7 @@ export function fileRecordOf(restoreId: string, n: number, item: ArchivedFile, n
     method: item.method,
     crc32: item.crc32,
     sha256: item.sha256,
-    ...(item.content_type ? { content_type: item.content_type } : {}),
+    ...pickAttributes(item),
     etag: item.etag,
     ...(item.version_id ? { version_id: item.version_id } : {}),
     job_id: item.job_id,

@@ -1,4 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { ENV } from '../domain/env-names.js';
 import { ColdpackError } from '../domain/errors.js';
@@ -63,14 +66,25 @@ export function findMotoPython(): string {
 export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
   const python = findMotoPython();
   const port = await freePort();
+  // moto logs every request on stderr. A file, not a pipe: a pipe is drained only while this
+  // process's event loop runs, so a caller blocked in spawnSync (a CLI test) would let it fill
+  // after ~64 KiB of log and moto would stop answering.
+  const logDir = mkdtempSync(join(tmpdir(), 'moto-'));
+  const logPath = join(logDir, 'stderr.log');
+  const logFd = openSync(logPath, 'w');
   const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
+  closeSync(logFd);
+  const stderrTail = (): string => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
+  const removeLog = (): void => rmSync(logDir, { recursive: true, force: true });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let exited = false;
@@ -79,6 +93,8 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
   });
   for (;;) {
     if (exited) {
+      const stderr = stderrTail();
+      removeLog();
       throw new ColdpackError('MOTO_START_FAILED', `moto exited while starting: ${stderr}`, { expose: true });
     }
     try {
@@ -92,6 +108,8 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      const stderr = stderrTail();
+      removeLog();
       throw new ColdpackError('MOTO_START_FAILED', `moto did not answer on ${endpoint}: ${stderr}`, { expose: true });
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -104,12 +122,16 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
       await res.arrayBuffer();
     },
     async stop() {
-      if (exited) return;
+      if (exited) {
+        removeLog();
+        return;
+      }
       const done = new Promise<void>((r) => child.once('exit', () => r()));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await done;
       clearTimeout(timer);
+      removeLog();
     },
   };
 }

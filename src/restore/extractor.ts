@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ColdpackError, IntegrityError } from '../domain/errors.js';
 import { utf8Length } from '../domain/keys.js';
+import { headersFrom, restoredMetadata } from '../domain/object-attributes.js';
 import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
 import type { RestoreFileRecord } from '../domain/restore-records.js';
 import { extractEntry, type ExpectedEntry } from '../bundle/zip-entry-reader.js';
@@ -96,11 +97,15 @@ export class Extractor {
       throw new IntegrityError(`bundle ${file.bundle_key}: range of ${file.key} returned ${got.size} bytes, index says ${length}`);
     }
     const restoreKey = restoreKeyFor(restoreId, file.key);
+    // The archived object's headers, user metadata and tags come back as they were; coldpack's own
+    // metadata is added where S3's 2 KB metadata limit leaves room.
+    const { metadata } = restoredMetadata(file, { 'coldpack-restore-id': restoreId, 'coldpack-sha256': file.sha256!, ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}) });
     const target = {
       bucket: this.options.restoreBucket,
       key: restoreKey,
-      metadata: { 'coldpack-restore-id': restoreId, 'coldpack-sha256': file.sha256!, ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}) },
-      ...(file.content_type ? { headers: { contentType: file.content_type } } : {}),
+      metadata,
+      headers: headersFrom(file),
+      ...(file.tags && Object.keys(file.tags).length > 0 ? { tags: file.tags } : {}),
     };
     const threshold = this.options.bufferedMaxBytes ?? DEFAULT_BUFFERED_MAX_BYTES;
     if (Math.max(file.size!, length) <= threshold) {

@@ -107,7 +107,7 @@ describe('buckets', () => {
     assert.ok(rules.every((r) => (r.NoncurrentVersionExpiration?.NoncurrentDays ?? Infinity) >= 90), JSON.stringify(rules));
   });
 
-  it('archive: versioned, SSE-KMS with the stack key and bucket keys, access logs, EventBridge, aborts uploads', () => {
+  it('archive: versioned, SSE-KMS with the stack key and bucket keys, access logs, EventBridge, aborts uploads, expires noncurrent versions', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
@@ -118,7 +118,11 @@ describe('buckets', () => {
       LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'archive/' },
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: { Ref: 'AbortIncompleteUploadDays' } }, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: { Ref: 'AbortIncompleteUploadDays' } }, Status: 'Enabled' }),
+          // issue 12 item 12: superseded bundle versions (rewrites after a crash) do not stay forever
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 180 }, ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
+        ],
       },
     });
   });

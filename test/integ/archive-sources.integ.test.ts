@@ -153,3 +153,27 @@ test('with a source allow-list (COLDPACK_SOURCE_BUCKETS), other buckets are refu
   const limited = composeArchive({ ...fx.config, sourceBuckets: ['vsrc'] }, fx.clients, { starter: { start: async () => undefined } });
   await assert.rejects(limited.service.submit(listRequest('csv/'), {}), /bucket src is not a source bucket of this deployment \(allowed: vsrc\)/);
 });
+
+test('a dry run refuses what the real run refuses: a CSV row naming the archive or restore bucket, a row off the allow-list, a running job', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'csv-'));
+  try {
+    for (const bucket of ['archive', 'restore']) {
+      const path = join(dir, `${bucket}.csv`);
+      await writeFile(path, `src,csv/plain.txt,5\n${bucket},bundles/victim.zip,8\n`);
+      await assert.rejects(
+        fx.archive.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, dry_run: true }), {}),
+        (err: Error & { code?: string }) => err.code === 'SOURCE_NOT_ALLOWED' && new RegExp(`bucket ${bucket}, one of coldpack's own buckets`).test(err.message),
+      );
+    }
+    const { composeArchive } = await import('../../src/entrypoints/archive-composition.js');
+    const limited = composeArchive({ ...fx.config, sourceBuckets: ['src'] }, fx.clients, { starter: { start: async () => undefined } });
+    const other = join(dir, 'other.csv');
+    await writeFile(other, 'src,csv/plain.txt,5\nvsrc,v/c.txt,1\n');
+    await assert.rejects(limited.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: other }, dry_run: true }), {}), /vsrc, which is not a source bucket of this deployment/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await seed(fx.clients.s3, 'src', { 'drylock/a.txt': 'a' });
+  const running = await fx.archive.service.submit(listRequest('drylock/'), {});
+  await assert.rejects(fx.archive.service.submit(listRequest('drylock/', { dry_run: true }), {}), (err: Error & { code?: string; details?: { job_id?: string } }) => err.code === 'JOB_RUNNING' && err.details?.job_id === running.job_id);
+});

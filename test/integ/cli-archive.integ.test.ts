@@ -35,6 +35,15 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
   const qc = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '6', '--json']);
   assert.equal(qc.code, 2, 'QC guard refusal: nothing written');
   assert.match(qc.stderr, /expected 6, listed 5/);
+  const failed = JSON.parse(qc.stdout) as { job_id?: string; status?: string; error?: { code: string } };
+  assert.match(failed.job_id ?? '', /^\d{8}T\d{6}Z-[0-9a-f]{8}$/, 'archive --json names the job also when it failed');
+  assert.equal(failed.status, 'FAILED');
+  assert.equal(failed.error?.code, 'QC_MISMATCH');
+
+  const unknown = cli(['archive', '--job', 'no-such-job', '--json']);
+  assert.equal(unknown.code, 2);
+  assert.doesNotMatch(unknown.stderr, /resumed/, 'nothing claims work it has not done');
+  assert.equal((JSON.parse(unknown.stdout) as { error: { code: string } }).error.code, 'NOT_FOUND');
 
   const run = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '5', '--archive-size', '500', '--project', 'amazon', '--json']);
   assert.equal(run.code, 0, run.stderr);
@@ -101,4 +110,21 @@ test('restore --wait prints the restore id on stderr as soon as the request is r
   assert.match(stderr, new RegExp(`coldpack: restore ${view.restore_id} recorded \\(follow it with: coldpack restore-status ${view.restore_id}\\)`), stderr);
   assert.equal(stdoutWhenIdShown, '', 'the id is shown before the final answer');
   assert.ok(code === 0 || code === 1, stderr);
+});
+
+test('ls | head -1 ends quietly with exit 0 when the reader closes the pipe', async () => {
+  const long = 'x'.repeat(150);
+  const keys = Array.from({ length: 600 }, (_, i) => `pipe/${long}/${String(i).padStart(4, '0')}.txt`);
+  for (let i = 0; i < keys.length; i += 50) {
+    await Promise.all(keys.slice(i, i + 50).map((k) => fx.clients.s3.send(new PutObjectCommand({ Bucket: 'cli-src', Key: k, Body: 'p' }))));
+  }
+  const run = cli(['archive', '--bucket', 'cli-src', '--prefix', 'pipe/', '--json', '--no-delete-source']);
+  assert.equal(run.code, 0, run.stderr);
+  const { job_id: jobId } = JSON.parse(run.stdout) as { job_id: string };
+  const env = { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' };
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/coldpack.js ls bundles/default/${jobId}/00000/000000.zip | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', env });
+  assert.match(r.stdout, /^# bundles\/default\//);
+  assert.equal(r.stdout.trim().split('\n').length, 1);
+  assert.match(r.stderr, /rc=0/);
+  assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, 'no stack trace');
 });

@@ -226,17 +226,14 @@ test(`archive killed at seeded points and resumed: nothing lost, nothing duplica
       [],
     );
   });
-  // todo until issue 12 item 12 (the field helper's branch) deletes the superseded version when a
-  // rewrite commits: remove the todo option when both branches are merged.
-  await t.test(
-    '0 superseded bundle versions in the versioned archive bucket',
-    { todo: 'issue 12 item 12: superseded versions are not deleted yet' },
-    async () => {
-      const res = await fx.clients.s3.send(new ListObjectVersionsCommand({ Bucket: ARCHIVE, Prefix: 'bundles/' }));
+  // Issue 12 item 12: a rewrite that commits deletes the versions it superseded (src/archive/superseded-versions.ts).
+  await t.test('0 superseded bundle or manifest versions in the versioned archive bucket', async () => {
+    for (const prefix of ['bundles/', 'manifests/']) {
+      const res = await fx.clients.s3.send(new ListObjectVersionsCommand({ Bucket: ARCHIVE, Prefix: prefix }));
       const superseded = (res.Versions ?? []).filter((v) => v.IsLatest === false).map((v) => v.Key);
-      assert.deepEqual(superseded, []);
-    },
-  );
+      assert.deepEqual(superseded, [], prefix);
+    }
+  });
 });
 
 test(`restore --wait killed at a seeded point, followed with restore-status: every file restored byte-exact (seed ${SEED})`, { timeout: 120_000 }, async () => {

@@ -62,7 +62,7 @@ test('listObjects streams every key in byte order; uploadStream writes a multipa
 });
 
 test('multipart uploads can be listed and aborted; aborting twice is not an error', async () => {
-  const id = await store.createMultipartUpload({ bucket: 'objstore', key: 'mp/1.zip', storageClass: 'DEEP_ARCHIVE' });
+  const { uploadId: id } = await store.createMultipartUpload({ bucket: 'objstore', key: 'mp/1.zip', storageClass: 'DEEP_ARCHIVE' });
   const open: string[] = [];
   for await (const u of store.listMultipartUploads('objstore', 'mp/')) open.push(u.uploadId);
   assert.deepEqual(open, [id]);

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 let seq = 0;
 
@@ -47,4 +48,42 @@ export function recordCalls(client: S3Client, command: string): { inputs: Record
     { step: 'initialize', name },
   );
   return { inputs, remove: () => client.middlewareStack.remove(name) };
+}
+
+/**
+ * DynamoDB's rule that moto does not enforce: one BatchWriteItem may not hold two requests for the
+ * same item key (moto only refuses byte-identical items). Installed on a (document) client below
+ * its retry step, it answers such a call with a 400 ValidationException as DynamoDB does
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html).
+ * @param keyAttributes the key attribute names of each table, e.g. `{ files: ['pk', 'sk'] }`
+ * @returns the number of calls refused and a function removing the rule
+ */
+export function enforceBatchWriteKeyRule(client: DynamoDBDocumentClient, keyAttributes: Record<string, readonly string[]>): { refused: () => number; remove: () => void } {
+  const name = `ddb-rule-${++seq}`;
+  let refused = 0;
+  const scalar = (v: unknown): string => (v && typeof v === 'object' ? JSON.stringify(Object.values(v)[0]) : JSON.stringify(v));
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'BatchWriteItemCommand') {
+        const items = (args.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }>> }).RequestItems ?? {};
+        for (const [table, requests] of Object.entries(items)) {
+          const attrs = keyAttributes[table];
+          if (!attrs) continue;
+          const seen = new Set<string>();
+          for (const r of requests) {
+            const item = r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {};
+            const key = attrs.map((a) => scalar(item[a])).join('|');
+            if (seen.has(key)) {
+              refused++;
+              throw awsError('ValidationException', 400, 'Provided list of item keys contains duplicates');
+            }
+            seen.add(key);
+          }
+        }
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name },
+  );
+  return { refused: () => refused, remove: () => client.middlewareStack.remove(name) };
 }

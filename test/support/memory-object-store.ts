@@ -10,6 +10,7 @@ import { crc32 } from 'node:zlib';
 import type { SourceObject } from '../../src/domain/model.js';
 import {
   ObjectStoreError,
+  type CreatedUpload,
   type DeleteResult,
   type DeleteTarget,
   type GetObjectInput,
@@ -17,6 +18,7 @@ import {
   type ObjectHead,
   type ObjectStore,
   type ObjectStoreFailure,
+  type ObjectVersion,
   type OpenUpload,
   type PutObjectInput,
   type PutObjectResult,
@@ -33,6 +35,8 @@ export interface MemoryObject {
   storageClass: string;
   headers: PutObjectInput['headers'];
   metadata: Record<string, string>;
+  /** Object tags. */
+  tags?: Record<string, string>;
   /** For archive classes: whether a restored copy is readable. */
   restored: boolean;
 }
@@ -118,6 +122,7 @@ export class MemoryObjectStore implements ObjectStore {
       storageClass: o.storageClass,
       ...(ARCHIVE_CLASSES.has(o.storageClass) && o.restored ? { restore: 'ongoing-request="false", expiry-date="Fri, 01 Jan 2100 00:00:00 GMT"' } : {}),
       checksumCrc32: crcB64(o.body),
+      checksumType: 'FULL_OBJECT',
       headers: { ...(o.headers ?? {}) },
       metadata: { ...o.metadata },
     };
@@ -140,6 +145,11 @@ export class MemoryObjectStore implements ObjectStore {
     if (ARCHIVE_CLASSES.has(o.storageClass) && !o.restored) throw this.error('INVALID_OBJECT_STATE', 'GetObject', input.bucket, input.key, 'The operation is not valid for the object\u2019s storage class');
     const bytes = input.range ? o.body.subarray(input.range.start, input.range.end + 1) : o.body;
     return { ...this.head(o, bytes.length), totalSize: o.body.length, body: Readable.from([bytes]) };
+  }
+
+  async getObjectTagging(input: { bucket: string; key: string }): Promise<Record<string, string>> {
+    this.enter('GetObjectTagging', input.bucket, input.key);
+    return { ...(this.found('GetObjectTagging', input.bucket, input.key).tags ?? {}) };
   }
 
   async *listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject> {
@@ -168,6 +178,7 @@ export class MemoryObjectStore implements ObjectStore {
       storageClass: input.storageClass ?? 'STANDARD',
       headers: input.headers ?? {},
       metadata: { ...(input.metadata ?? {}) },
+      ...(input.tags ? { tags: { ...input.tags } } : {}),
       versionId: `v${++this.seq}`,
       lastModified: new Date().toISOString(),
     });
@@ -187,11 +198,11 @@ export class MemoryObjectStore implements ObjectStore {
     return this.store(input, Buffer.concat(chunks));
   }
 
-  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+  async createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload> {
     this.enter('CreateMultipartUpload', input.bucket, input.key);
     const id = `upload-${++this.seq}`;
     this.uploads.set(id, { bucket: input.bucket, key: input.key, input, parts: new Map(), initiated: new Date().toISOString() });
-    return id;
+    return { uploadId: id, staleAborted: 0 };
   }
 
   async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
@@ -227,6 +238,14 @@ export class MemoryObjectStore implements ObjectStore {
     for (const [uploadId, u] of this.uploads) if (u.bucket === bucket && u.key.startsWith(prefix)) yield { key: u.key, uploadId, initiated: u.initiated };
   }
 
+  /** Only current versions are kept here: each object is its one (latest) version. */
+  async *listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion> {
+    this.enter('ListObjectVersions', bucket, prefix);
+    for (const [key, o] of this.bucket('ListObjectVersions', bucket)) {
+      if (key.startsWith(prefix)) yield { key, versionId: o.versionId ?? 'null', isLatest: true, deleteMarker: false };
+    }
+  }
+
   async deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
     this.enter('DeleteObjects', bucket);
     const b = this.bucket('DeleteObjects', bucket);
@@ -248,6 +267,8 @@ export class MemoryObjectStore implements ObjectStore {
     const b = this.bucket('DeleteObject', bucket);
     const o = b.get(target.key);
     if (o && target.etag !== undefined && o.etag !== target.etag) throw this.error('PRECONDITION_FAILED', 'DeleteObject', bucket, target.key, 'ETag differs');
+    // Only current versions are kept: deleting another version leaves the current one.
+    if (o && target.versionId !== undefined && o.versionId !== undefined && o.versionId !== target.versionId) return;
     b.delete(target.key);
   }
 

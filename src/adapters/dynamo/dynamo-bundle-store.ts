@@ -31,6 +31,11 @@ export class DynamoBundleStore implements BundleStore {
     return res.Item as BundleItem | undefined;
   }
 
+  /** A GetItem of a key no bundle has (`bundle_key` may not be empty, so a NUL is used). @inheritdoc */
+  async check(): Promise<void> {
+    await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { bundle_key: '\u0000coldpack-preflight' } }));
+  }
+
   /** @inheritdoc */
   async markWriting(item: BundleItem): Promise<void> {
     await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { ...item, state: 'WRITING' } }));

@@ -1,4 +1,4 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileIndexItem } from '../../domain/model.js';
 import { filePk, nameKey } from '../../domain/keys.js';
 import { decodePageToken, encodePageToken, isPlainObject } from '../../domain/page-token.js';
@@ -46,6 +46,11 @@ export class DynamoFileIndexStore implements FileIndexStore {
   async putMany(items: readonly FileIndexItem[]): Promise<number> {
     const { calls } = await batchPut(this.dynamo, this.table, items as unknown as Record<string, unknown>[]);
     return calls;
+  }
+
+  /** A GetItem of a key no file has. @inheritdoc */
+  async check(): Promise<void> {
+    await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: '\u0000coldpack-preflight', sk: '-' } }));
   }
 
   /** @inheritdoc */

@@ -35,11 +35,36 @@ const BY_NAME: Readonly<Record<string, ObjectStoreFailure>> = {
   BadDigest: 'INVALID_REQUEST',
   InvalidDigest: 'INVALID_REQUEST',
   InvalidStorageClass: 'INVALID_REQUEST',
+  MethodNotAllowed: 'INVALID_REQUEST',
+  OperationAborted: 'UNAVAILABLE',
+  IncompleteBody: 'UNAVAILABLE',
+  SignatureDoesNotMatch: 'CREDENTIALS',
+  InvalidAccessKeyId: 'CREDENTIALS',
+  ExpiredToken: 'CREDENTIALS',
+  InvalidToken: 'CREDENTIALS',
+  TokenRefreshRequired: 'CREDENTIALS',
+  RequestTimeTooSkewed: 'CREDENTIALS',
+  MissingSecurityHeader: 'CREDENTIALS',
+  PermanentRedirect: 'WRONG_REGION',
+  TemporaryRedirect: 'WRONG_REGION',
+  AuthorizationHeaderMalformed: 'WRONG_REGION',
 };
+
+/** KMS errors S3 passes through for SSE-KMS objects that mean "slow down", not "key unusable". */
+const KMS_TRANSIENT = new Set(['KMS.ThrottlingException', 'KMS.LimitExceededException', 'KMS.KMSInternalException', 'KMS.DependencyTimeoutException']);
+
+/**
+ * S3 answers a GET of an SSE-C object without its key with 400 InvalidRequest "The object was
+ * stored using a form of Server Side Encryption. The correct parameters must be provided to
+ * retrieve the object." (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html)
+ */
+const SSE_C_MESSAGE = /server.side encryption|customer.provided|SSE-C/i;
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
 
-function failureOf(name: string | undefined, status: number | undefined, code: string | undefined): ObjectStoreFailure {
+function failureOf(name: string | undefined, status: number | undefined, code: string | undefined, message: string): ObjectStoreFailure {
+  if (name !== undefined && /^KMS/.test(name)) return KMS_TRANSIENT.has(name) ? 'THROTTLED' : 'KMS_KEY_UNUSABLE';
+  if ((name === 'InvalidRequest' || name === 'InvalidArgument') && SSE_C_MESSAGE.test(message)) return 'ENCRYPTION_KEY_REQUIRED';
   if (name !== undefined && BY_NAME[name] !== undefined) return BY_NAME[name];
   if (code !== undefined && NETWORK_CODES.has(code)) return 'UNAVAILABLE';
   if (name !== undefined && NETWORK_CODES.has(name)) return 'UNAVAILABLE';
@@ -62,7 +87,7 @@ export function translateS3Error(err: unknown, operation: string, bucket: string
   const name = awsErrorName(err);
   const status = awsHttpStatus(err);
   const code = (err as { code?: unknown } | undefined)?.code;
-  const found = failureOf(name, status, typeof code === 'string' ? code : undefined);
+  const found = failureOf(name, status, typeof code === 'string' ? code : undefined, err instanceof Error ? err.message : '');
   // HeadBucket answers a bare 404 (no body, name NotFound): at bucket level that is a missing bucket.
   const failure = found === 'NOT_FOUND' && operation === 'HeadBucket' ? 'NO_SUCH_BUCKET' : found;
   const raw = err instanceof Error ? err.message : String(err);

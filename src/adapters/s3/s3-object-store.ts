@@ -9,9 +9,11 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
   PutObjectCommand,
   RestoreObjectCommand,
   UploadPartCommand,
@@ -25,6 +27,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
 import type {
+  CreatedUpload,
   DeleteResult,
   DeleteTarget,
   GetObjectInput,
@@ -32,12 +35,17 @@ import type {
   ObjectHead,
   ObjectHeaders,
   ObjectStore,
+  ObjectVersion,
   OpenUpload,
   PutObjectInput,
   PutObjectResult,
   RestoreStart,
   UploadedPart,
 } from '../../domain/ports/object-store.js';
+import { ObjectStoreError } from '../../domain/ports/object-store.js';
+import { decodeS3UrlKey } from '../../domain/keys.js';
+import { taggingHeader } from '../../domain/object-attributes.js';
+import { xmlCarriesKey } from './xml-keys.js';
 import { s3Call, translateS3Error } from './s3-errors.js';
 
 /** Strip the double quotes S3 puts around ETags. */
@@ -55,6 +63,7 @@ interface HeadLike {
   ServerSideEncryption?: string;
   SSEKMSKeyId?: string;
   ChecksumCRC32?: string;
+  ChecksumType?: string;
   ContentType?: string;
   ContentEncoding?: string;
   ContentDisposition?: string;
@@ -77,6 +86,17 @@ function headersOf(res: HeadLike): ObjectHeaders {
   };
 }
 
+/**
+ * Whether a reported CRC-32 is of the whole object: S3 says so in `x-amz-checksum-type`; where that
+ * header is missing (older answers, emulators) a composite checksum still shows as `<base64>-<parts>`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+function checksumTypeOf(res: HeadLike): 'FULL_OBJECT' | 'COMPOSITE' | undefined {
+  if (res.ChecksumType === 'FULL_OBJECT' || res.ChecksumType === 'COMPOSITE') return res.ChecksumType;
+  if (!res.ChecksumCRC32) return undefined;
+  return /-\d+$/.test(res.ChecksumCRC32) ? 'COMPOSITE' : 'FULL_OBJECT';
+}
+
 function headOf(res: HeadLike): ObjectHead {
   return {
     size: res.ContentLength ?? 0,
@@ -88,6 +108,7 @@ function headOf(res: HeadLike): ObjectHead {
     ...(res.ServerSideEncryption ? { serverSideEncryption: res.ServerSideEncryption } : {}),
     ...(res.SSEKMSKeyId ? { sseKmsKeyId: res.SSEKMSKeyId } : {}),
     ...(res.ChecksumCRC32 ? { checksumCrc32: res.ChecksumCRC32 } : {}),
+    ...(checksumTypeOf(res) ? { checksumType: checksumTypeOf(res) } : {}),
     headers: headersOf(res),
     metadata: { ...(res.Metadata ?? {}) },
   };
@@ -104,9 +125,24 @@ function putParams(input: PutObjectInput): Record<string, unknown> {
     ...(h.contentDisposition ? { ContentDisposition: h.contentDisposition } : {}),
     ...(h.contentLanguage ? { ContentLanguage: h.contentLanguage } : {}),
     ...(h.cacheControl ? { CacheControl: h.cacheControl } : {}),
-    ...(h.expires ? { Expires: new Date(h.expires) } : {}),
+    // The SDK takes Expires as a Date: a value S3 kept that is not a valid HTTP date cannot be written back.
+    ...(h.expires && !Number.isNaN(Date.parse(h.expires)) ? { Expires: new Date(h.expires) } : {}),
     ...(input.metadata && Object.keys(input.metadata).length > 0 ? { Metadata: { ...input.metadata } } : {}),
+    ...(input.tags && Object.keys(input.tags).length > 0 ? { Tagging: taggingHeader(input.tags) } : {}),
   };
+}
+
+/**
+ * A key (or prefix, or marker) as listed: decoded once when the answer says `EncodingType: url`.
+ * @throws ObjectStoreError UNKNOWN naming the raw value when it is not valid percent-encoding
+ */
+function listedKey(raw: string, encoding: string | undefined, operation: string, bucket: string): string {
+  if (encoding !== 'url') return raw;
+  try {
+    return decodeS3UrlKey(raw);
+  } catch (err) {
+    throw new ObjectStoreError('UNKNOWN', { operation, bucket }, { message: `listed key ${JSON.stringify(raw)} is not valid URL encoding` }, err);
+  }
 }
 
 /** Options of {@link S3ObjectStore}. */
@@ -155,6 +191,7 @@ export class S3ObjectStore implements ObjectStore {
           ...(input.versionId ? { VersionId: input.versionId } : {}),
           ...(input.ifMatch ? { IfMatch: `"${input.ifMatch}"` } : {}),
           ...(input.range ? { Range: `bytes=${input.range.start}-${input.range.end}` } : {}),
+          ...(input.checksum ? { ChecksumMode: 'ENABLED' } : {}),
         }),
       ),
     );
@@ -164,15 +201,31 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
+  async getObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<Record<string, string>> {
+    const res = await s3Call('GetObjectTagging', input.bucket, input.key, () =>
+      this.s3.send(new GetObjectTaggingCommand({ Bucket: input.bucket, Key: input.key, ...(input.versionId ? { VersionId: input.versionId } : {}) })),
+    );
+    return Object.fromEntries((res.TagSet ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
+  }
+
+  /**
+   * ListObjectsV2 with `EncodingType=url`: S3 then percent-encodes every key in the XML answer, so
+   * keys holding characters XML 1.0 cannot carry (U+0000-U+001F except tab/LF) or that XML parsers
+   * rewrite (a CR becomes LF) arrive intact; each key is decoded exactly once with
+   * {@link decodeS3UrlKey} (`+` is a space, a literal `+` arrives as `%2B`). Decoded only when the
+   * answer says `EncodingType: url` (an emulator that ignores the parameter sends raw keys).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#API_ListObjectsV2_RequestSyntax
+   * @inheritdoc
+   */
   async *listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject> {
     try {
-      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix })) {
+      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix, EncodingType: 'url' })) {
         for (const o of page.Contents ?? []) {
           if (o.Key === undefined) continue;
           const etag = stripEtag(o.ETag);
           yield {
             bucket,
-            key: o.Key,
+            key: listedKey(o.Key, page.EncodingType, 'ListObjectsV2', bucket),
             size: o.Size ?? 0,
             ...(etag ? { etag } : {}),
             ...(o.LastModified ? { last_modified: o.LastModified.toISOString() } : {}),
@@ -185,11 +238,11 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** @inheritdoc */
+  /** ListObjectsV2 with `Delimiter: '/'` and `EncodingType=url` (prefixes decoded once, as keys). @inheritdoc */
   async *listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string> {
     try {
-      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' })) {
-        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) yield p.Prefix;
+      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/', EncodingType: 'url' })) {
+        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) yield listedKey(p.Prefix, page.EncodingType, 'ListObjectsV2', bucket);
       }
     } catch (err) {
       throw translateS3Error(err, 'ListObjectsV2', bucket, prefix);
@@ -229,13 +282,26 @@ export class S3ObjectStore implements ObjectStore {
     return resultOf(res as { ETag?: string; VersionId?: string; ChecksumCRC32?: string });
   }
 
-  /** @inheritdoc */
-  async createMultipartUpload(input: PutObjectInput): Promise<string> {
+  /**
+   * When the SDK had to retry the create (`$metadata.attempts` > 1), an earlier attempt may have
+   * created an upload whose answer was lost: the key's other unfinished uploads are listed and
+   * aborted (one writer per key), so none is left behind. No extra request otherwise.
+   * @inheritdoc
+   */
+  async createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload> {
     const res = await s3Call('CreateMultipartUpload', input.bucket, input.key, () =>
       this.s3.send(new CreateMultipartUploadCommand({ ...putParams(input), ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' } as never)),
     );
     if (!res.UploadId) throw translateS3Error(new Error('no UploadId in the answer'), 'CreateMultipartUpload', input.bucket, input.key);
-    return res.UploadId;
+    let staleAborted = 0;
+    if ((res.$metadata.attempts ?? 1) > 1) {
+      for await (const u of this.listMultipartUploads(input.bucket, input.key)) {
+        if (u.key !== input.key || u.uploadId === res.UploadId) continue;
+        await this.abortMultipartUpload({ bucket: input.bucket, key: u.key, uploadId: u.uploadId });
+        staleAborted++;
+      }
+    }
+    return { uploadId: res.UploadId, staleAborted };
   }
 
   /** @inheritdoc */
@@ -284,28 +350,77 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** @inheritdoc */
+  /** ListMultipartUploads with `EncodingType=url` (keys decoded once), following KeyMarker / UploadIdMarker. @inheritdoc */
   async *listMultipartUploads(bucket: string, prefix: string): AsyncIterable<OpenUpload> {
     try {
-      // ListMultipartUploads has no SDK paginator: follow KeyMarker / UploadIdMarker.
+      // ListMultipartUploads has no SDK paginator: follow KeyMarker / UploadIdMarker (returned encoded
+      // like the keys; passed back decoded, as the request's query string encodes them itself).
       let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
       for (;;) {
-        const page = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, ...marker }));
+        const page = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, EncodingType: 'url', ...marker }));
         for (const u of page.Uploads ?? []) {
-          if (u.Key && u.UploadId) yield { key: u.Key, uploadId: u.UploadId, initiated: (u.Initiated ?? new Date(0)).toISOString() };
+          if (u.Key && u.UploadId) yield { key: listedKey(u.Key, page.EncodingType, 'ListMultipartUploads', bucket), uploadId: u.UploadId, initiated: (u.Initiated ?? new Date(0)).toISOString() };
         }
         if (!page.IsTruncated) return;
-        marker = { ...(page.NextKeyMarker ? { KeyMarker: page.NextKeyMarker } : {}), ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}) };
+        marker = {
+          ...(page.NextKeyMarker ? { KeyMarker: listedKey(page.NextKeyMarker, page.EncodingType, 'ListMultipartUploads', bucket) } : {}),
+          ...(page.NextUploadIdMarker ? { UploadIdMarker: page.NextUploadIdMarker } : {}),
+        };
       }
     } catch (err) {
       throw translateS3Error(err, 'ListMultipartUploads', bucket, prefix);
     }
   }
 
-  /** @inheritdoc */
+  /** ListObjectVersions with `EncodingType=url` (keys decoded once), following KeyMarker / VersionIdMarker. @inheritdoc */
+  async *listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion> {
+    try {
+      let marker: { KeyMarker?: string; VersionIdMarker?: string } = {};
+      for (;;) {
+        const page = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, EncodingType: 'url', ...marker }));
+        const key = (raw: string): string => listedKey(raw, page.EncodingType, 'ListObjectVersions', bucket);
+        for (const v of page.Versions ?? []) if (v.Key && v.VersionId) yield { key: key(v.Key), versionId: v.VersionId, isLatest: v.IsLatest === true, deleteMarker: false };
+        for (const m of page.DeleteMarkers ?? []) if (m.Key && m.VersionId) yield { key: key(m.Key), versionId: m.VersionId, isLatest: m.IsLatest === true, deleteMarker: true };
+        if (!page.IsTruncated) return;
+        marker = {
+          ...(page.NextKeyMarker ? { KeyMarker: key(page.NextKeyMarker) } : {}),
+          ...(page.NextVersionIdMarker ? { VersionIdMarker: page.NextVersionIdMarker } : {}),
+        };
+      }
+    } catch (err) {
+      throw translateS3Error(err, 'ListObjectVersions', bucket, prefix);
+    }
+  }
+
+  /**
+   * DeleteObjects (quiet) for the keys its XML body can carry; every other key (see
+   * {@link xmlCarriesKey}) is deleted alone with DeleteObject, whose key travels in the URL path,
+   * still conditional on its ETag. A batch S3 refuses as a whole with 400 MalformedXML (a key the
+   * check did not foresee) is also retried key by key. Per-key refusals (PreconditionFailed,
+   * NoSuchKey, AccessDenied, ...) are returned in `errors`; throttling and outages past the SDK's
+   * retries are thrown.
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+   * @inheritdoc
+   */
   async deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
     if (targets.length === 0) return { deleted: [], errors: [] };
     if (targets.length > 1000) throw new RangeError(`DeleteObjects takes at most 1,000 keys, got ${targets.length}`);
+    const inXml = targets.filter((t) => xmlCarriesKey(t.key));
+    const alone = targets.filter((t) => !xmlCarriesKey(t.key));
+    const results: DeleteResult[] = [];
+    if (inXml.length > 0) {
+      try {
+        results.push(await this.deleteBatch(bucket, inXml));
+      } catch (err) {
+        if (!(err instanceof ObjectStoreError) || err.failure !== 'INVALID_REQUEST') throw err;
+        alone.push(...inXml); // 400 MalformedXML (or another refusal of the body): one by one
+      }
+    }
+    for (const t of alone) results.push(await this.deleteAlone(bucket, t));
+    return { deleted: results.flatMap((r) => r.deleted), errors: results.flatMap((r) => r.errors) };
+  }
+
+  private async deleteBatch(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult> {
     const res = await s3Call('DeleteObjects', bucket, undefined, () =>
       this.s3.send(
         new DeleteObjectsCommand({
@@ -320,6 +435,18 @@ export class S3ObjectStore implements ObjectStore {
     const errors = (res.Errors ?? []).map((e) => ({ key: e.Key ?? '', code: e.Code ?? 'Unknown', message: e.Message ?? '' }));
     const failed = new Set(errors.map((e) => e.key));
     return { deleted: targets.map((t) => t.key).filter((k) => !failed.has(k)), errors };
+  }
+
+  /** One DeleteObject, its per-key refusal reported like a DeleteObjects error entry. */
+  private async deleteAlone(bucket: string, t: DeleteTarget): Promise<DeleteResult> {
+    try {
+      await this.deleteObject(bucket, t);
+      return { deleted: [t.key], errors: [] };
+    } catch (err) {
+      if (!(err instanceof ObjectStoreError) || err.failure === 'THROTTLED' || err.failure === 'UNAVAILABLE' || err.failure === 'NO_SUCH_BUCKET') throw err;
+      const code = err.failure === 'NOT_FOUND' ? 'NoSuchKey' : err.failure === 'PRECONDITION_FAILED' ? 'PreconditionFailed' : (err.awsCode ?? err.failure);
+      return { deleted: [], errors: [{ key: t.key, code, message: err.message }] };
+    }
   }
 
   /** @inheritdoc */

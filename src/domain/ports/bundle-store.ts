@@ -16,4 +16,10 @@ export interface BundleStore {
   markWriting(item: BundleItem): Promise<void>;
   /** Write the record with state COMMITTED (overwrites); the caller has verified size, checksum and index. */
   markCommitted(item: BundleItem): Promise<void>;
+  /**
+   * Pre-flight: one cheap read proving the store exists and may be read (before a job uploads
+   * anything). Optional: stores that cannot be missing need not implement it.
+   * @throws an error naming the operation and the store (e.g. the table) when it cannot be used
+   */
+  check?(): Promise<void>;
 }

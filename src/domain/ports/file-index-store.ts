@@ -19,6 +19,12 @@ export interface FileIndexStore {
    * @throws ColdpackError `UNPROCESSED_ITEMS` when the store keeps refusing part of the batch
    */
   putMany(items: readonly FileIndexItem[]): Promise<number>;
+  /**
+   * Pre-flight: one cheap read proving the index exists and may be read (before a job uploads
+   * anything). Optional: stores that cannot be missing need not implement it.
+   * @throws an error naming the operation and the store (e.g. the table) when it cannot be used
+   */
+  check?(): Promise<void>;
   /** All generations of one object, oldest first. */
   generations(bucket: string, key: string): Promise<FileIndexItem[]>;
   /** The newest generation of one object, or undefined when it was never archived. */

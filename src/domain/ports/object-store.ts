@@ -40,8 +40,13 @@ export interface ObjectHead {
   readonly serverSideEncryption?: string;
   /** KMS key id of an SSE-KMS object. */
   readonly sseKmsKeyId?: string;
-  /** Full-object CRC-32 (base64), when S3 has one and it was asked for. */
+  /** CRC-32 (base64) S3 keeps for the object, when it has one and it was asked for (see `checksumType`). */
   readonly checksumCrc32?: string;
+  /**
+   * `FULL_OBJECT`: `checksumCrc32` is the CRC-32 of the whole object; `COMPOSITE`: a checksum of
+   * the part checksums (a multipart upload), not the object's CRC-32. Absent when S3 did not say.
+   */
+  readonly checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   /** Content headers. */
   readonly headers: ObjectHeaders;
   /** User metadata (`x-amz-meta-*`), names lower case. */
@@ -69,6 +74,8 @@ export interface GetObjectInput {
   /** ETag (no quotes) the object must still have (`If-Match`); else the store throws `PRECONDITION_FAILED`. */
   readonly ifMatch?: string;
   readonly range?: ByteRange;
+  /** Ask for the object's stored checksum (`x-amz-checksum-mode: ENABLED`); the SDK then also checks the body against it. */
+  readonly checksum?: boolean;
 }
 
 /** Input of {@link ObjectStore.putObject} and {@link ObjectStore.uploadStream}. */
@@ -83,6 +90,8 @@ export interface PutObjectInput {
   readonly checksumCrc32?: string;
   /** SHA-256 of the body (base64), checked by S3. */
   readonly checksumSha256?: string;
+  /** Object tags to set with the write (`x-amz-tagging`; needs s3:PutObjectTagging). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** What S3 answered to a completed write. */
@@ -91,6 +100,16 @@ export interface PutObjectResult {
   readonly versionId?: string;
   /** Full-object CRC-32 (base64) when S3 computed or echoed one. */
   readonly checksumCrc32?: string;
+}
+
+/** A multipart upload created by {@link ObjectStore.createMultipartUpload}. */
+export interface CreatedUpload {
+  readonly uploadId: string;
+  /**
+   * Other unfinished uploads of the same key aborted because the create was retried: an attempt
+   * whose answer was lost may have created an upload nobody would ever complete or abort.
+   */
+  readonly staleAborted: number;
 }
 
 /** One part of a multipart upload as uploaded. */
@@ -108,6 +127,14 @@ export interface OpenUpload {
   readonly uploadId: string;
   /** ISO 8601. */
   readonly initiated: string;
+}
+
+/** One version (or delete marker) of an object in a versioned bucket, as ListObjectVersions reports it. */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly versionId: string;
+  readonly isLatest: boolean;
+  readonly deleteMarker: boolean;
 }
 
 /** One object of a DeleteObjects call. */
@@ -135,6 +162,11 @@ export interface ObjectStore {
   headObject(input: { bucket: string; key: string; versionId?: string; checksum?: boolean }): Promise<ObjectHead>;
   /** GetObject, optionally ranged and conditional. @throws ObjectStoreError NOT_FOUND, PRECONDITION_FAILED, INVALID_OBJECT_STATE, ACCESS_DENIED ... */
   getObject(input: GetObjectInput): Promise<GotObject>;
+  /**
+   * GetObjectTagging: the object's tags (one request per object; only when a job asks for tags).
+   * @throws ObjectStoreError NOT_FOUND, ACCESS_DENIED (s3:GetObjectTagging) ...
+   */
+  getObjectTagging(input: { bucket: string; key: string; versionId?: string }): Promise<Record<string, string>>;
   /** ListObjectsV2 of current versions under a raw prefix, streamed page by page (1,000 keys a page, UTF-8 byte order). */
   listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject>;
   /** The common prefixes one level below `prefix` (ListObjectsV2 with `Delimiter: '/'`, all pages). */
@@ -149,8 +181,12 @@ export interface ObjectStore {
    * S3 adapter). Memory: queue size × part size. On failure the upload is aborted.
    */
   uploadStream(input: PutObjectInput & { body: Readable }): Promise<PutObjectResult>;
-  /** CreateMultipartUpload with full-object CRC-32 checksums. @returns the upload id */
-  createMultipartUpload(input: PutObjectInput): Promise<string>;
+  /**
+   * CreateMultipartUpload with full-object CRC-32 checksums. One writer per key is assumed: when
+   * the create had to be retried, every other unfinished upload of the key is aborted.
+   * @returns the upload id and the number of stale uploads aborted
+   */
+  createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload>;
   /** UploadPart with the part's CRC-32. */
   uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart>;
   /** CompleteMultipartUpload (full-object CRC-32 of all parts). */
@@ -159,6 +195,8 @@ export interface ObjectStore {
   abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
   /** ListMultipartUploads under a prefix (all pages). */
   listMultipartUploads(bucket: string, prefix: string): AsyncIterable<OpenUpload>;
+  /** ListObjectVersions under a prefix (all pages; versions and delete markers; keys decoded once). */
+  listObjectVersions(bucket: string, prefix: string): AsyncIterable<ObjectVersion>;
   /** DeleteObjects of at most 1,000 keys in one bucket (quiet mode: only errors are listed). */
   deleteObjects(bucket: string, targets: readonly DeleteTarget[]): Promise<DeleteResult>;
   /** DeleteObject of one key (key in the URL path, so any key can be deleted), optionally conditional. */
@@ -174,8 +212,16 @@ export interface ObjectStore {
 
 /**
  * Why an object store call failed, in the domain's terms. Permanent per-object reasons
- * (NOT_FOUND, PRECONDITION_FAILED, ACCESS_DENIED, INVALID_OBJECT_STATE, INVALID_REQUEST) are not
- * retried by callers; THROTTLED and UNAVAILABLE reach callers only after the SDK's retries.
+ * (NOT_FOUND, PRECONDITION_FAILED, ACCESS_DENIED, INVALID_OBJECT_STATE, KMS_KEY_UNUSABLE,
+ * ENCRYPTION_KEY_REQUIRED, INVALID_REQUEST) are not retried by callers; THROTTLED and UNAVAILABLE
+ * reach callers only after the SDK's retries; NO_SUCH_BUCKET, CREDENTIALS and WRONG_REGION concern
+ * every object of a bucket (or every call), never one object.
+ * - KMS_KEY_UNUSABLE: the object's SSE-KMS key is disabled, pending deletion, missing or refused
+ *   (S3 codes `KMS.*`).
+ * - ENCRYPTION_KEY_REQUIRED: an SSE-C object read without its customer key (400 InvalidRequest).
+ * - CREDENTIALS: the request's signature or credentials were refused (SignatureDoesNotMatch,
+ *   InvalidAccessKeyId, ExpiredToken, RequestTimeTooSkewed, ...).
+ * - WRONG_REGION: the bucket is in another region than the client (PermanentRedirect, ...).
  */
 export type ObjectStoreFailure =
   | 'NO_SUCH_BUCKET'
@@ -183,8 +229,12 @@ export type ObjectStoreFailure =
   | 'PRECONDITION_FAILED'
   | 'ACCESS_DENIED'
   | 'INVALID_OBJECT_STATE'
+  | 'KMS_KEY_UNUSABLE'
+  | 'ENCRYPTION_KEY_REQUIRED'
   | 'RESTORE_IN_PROGRESS'
   | 'INVALID_REQUEST'
+  | 'CREDENTIALS'
+  | 'WRONG_REGION'
   | 'THROTTLED'
   | 'UNAVAILABLE'
   | 'UNKNOWN';
@@ -195,8 +245,12 @@ const CODE_OF: Record<ObjectStoreFailure, ErrorCode> = {
   PRECONDITION_FAILED: 'AWS_ERROR',
   ACCESS_DENIED: 'AWS_ERROR',
   INVALID_OBJECT_STATE: 'AWS_ERROR',
+  KMS_KEY_UNUSABLE: 'AWS_ERROR',
+  ENCRYPTION_KEY_REQUIRED: 'AWS_ERROR',
   RESTORE_IN_PROGRESS: 'AWS_ERROR',
   INVALID_REQUEST: 'AWS_ERROR',
+  CREDENTIALS: 'AWS_ERROR',
+  WRONG_REGION: 'AWS_ERROR',
   THROTTLED: 'AWS_THROTTLED',
   UNAVAILABLE: 'AWS_UNREACHABLE',
   UNKNOWN: 'AWS_ERROR',

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { fetchInOrder, type Fetched } from '../../../src/archive/object-fetcher.js';
 import type { SourceObject } from '../../../src/domain/model.js';
@@ -92,13 +93,87 @@ describe('object fetcher', () => {
     store.failures.set('k/000', 'ACCESS_DENIED');
     store.headFails = true;
     const [only] = await drain(fetchInOrder(store, objects));
-    assert.equal(only?.kind === 'skipped' && only.detail, 'access denied on GetObject (HeadObject failed too: ACCESS_DENIED)');
+    assert.match(only?.kind === 'skipped' ? only.detail : '', /^access denied on GetObject \(HeadObject failed too: ACCESS_DENIED; if the bucket is Requester Pays/);
+  });
+
+  it('skips every per-object refusal S3 can answer a GET with, each with its own reason; the rest is read', async () => {
+    const { store, objects } = seeded(7);
+    const refuse = (key: string, failure: ObjectStoreFailure, awsCode: string, httpStatus: number, message: string): void => {
+      store.failures.set(key, new ObjectStoreError(failure, { operation: 'GetObject', bucket: 'src', key }, { awsCode, httpStatus, message }));
+    };
+    refuse('k/000', 'KMS_KEY_UNUSABLE', 'KMS.DisabledException', 400, 'The request was rejected because the specified KMS key is not enabled');
+    refuse('k/001', 'KMS_KEY_UNUSABLE', 'KMS.KMSInvalidStateException', 400, 'pending deletion');
+    refuse('k/002', 'ENCRYPTION_KEY_REQUIRED', 'InvalidRequest', 400, 'The object was stored using a form of Server Side Encryption.');
+    refuse('k/003', 'INVALID_REQUEST', 'InvalidRange', 416, 'The requested range is not satisfiable');
+    refuse('k/004', 'INVALID_REQUEST', 'MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+    refuse('k/005', 'NOT_FOUND', 'NoSuchVersion', 404, 'The specified version does not exist.');
+    const got = await drain(fetchInOrder(store, objects, { backoffMs: 0 }));
+    assert.deepEqual(
+      got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)),
+      ['KMS_KEY_UNUSABLE', 'KMS_KEY_UNUSABLE', 'SSE_C_KEY_REQUIRED', 'UNREADABLE', 'UNREADABLE', 'GONE', 'buffer'],
+    );
+    const details = got.map((g) => (g.kind === 'skipped' ? g.detail : ''));
+    assert.match(details[0]!, /KMS\.DisabledException \(400\)/);
+    assert.match(details[3]!, /InvalidRange \(416\)/);
+  });
+
+  it('skips an object whose size is not the listed one (a wrong CSV row), buffered or streamed', async () => {
+    const { store, objects } = seeded(2);
+    const wrong = objects.map((o) => ({ ...o, size: o.size + 1 }));
+    for (const threshold of [1000, 1]) {
+      const got = await drain(fetchInOrder(store, wrong, { streamThreshold: threshold }));
+      assert.deepEqual(got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)), ['SIZE_CHANGED', 'SIZE_CHANGED']);
+    }
+  });
+
+  it('retries a transient failure (and a body cut off mid-way) and reads the object', async () => {
+    const { store, objects } = seeded(3);
+    let throttled = 2;
+    let cut = 1;
+    const base = store.getObject.bind(store);
+    store.getObject = async (input) => {
+      if (input.key === 'k/000' && throttled-- > 0) throw new ObjectStoreError('THROTTLED', { operation: 'GetObject', bucket: 'src', key: input.key }, { awsCode: 'SlowDown', httpStatus: 503, message: 'slow down' });
+      if (input.key === 'k/001' && cut-- > 0) {
+        const got = await base(input);
+        const body = new Readable({ read() { this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })); } });
+        return { ...got, body };
+      }
+      return base(input);
+    };
+    const got = await drain(fetchInOrder(store, objects, { backoffMs: 1 }));
+    assert.deepEqual(got.map((g) => g.kind), ['buffer', 'buffer', 'buffer']);
+  });
+
+  it('throws, never skips, what concerns every object: a missing bucket, refused credentials, a wrong region', async () => {
+    for (const failure of ['NO_SUCH_BUCKET', 'CREDENTIALS', 'WRONG_REGION'] as const) {
+      const { store, objects } = seeded(2);
+      store.failures.set('k/001', failure);
+      await assert.rejects(drain(fetchInOrder(store, objects, { backoffMs: 0 })), (err: unknown) => err instanceof ObjectStoreError && err.failure === failure);
+    }
+  });
+
+  it('records content headers and user metadata from the GET, and tags only when asked', async () => {
+    const store = new ScriptedStore();
+    const o = store.seed('src', 'h/page.html.gz', 'gzipped', {
+      headers: { contentType: 'text/html', contentEncoding: 'gzip', cacheControl: 'max-age=60', contentDisposition: 'attachment', contentLanguage: 'de', expires: 'Wed, 21 Oct 2099 07:28:00 GMT' },
+      metadata: { owner: 'team-a' },
+      tags: { tier: 'gold' },
+    });
+    const objs = [{ bucket: 'src', key: 'h/page.html.gz', size: o.body.length, etag: o.etag }];
+    const [plain] = await drain(fetchInOrder(store, objs));
+    assert.deepEqual(plain?.kind === 'buffer' && plain.meta.attributes, {
+      content_type: 'text/html', content_encoding: 'gzip', cache_control: 'max-age=60', content_disposition: 'attachment', content_language: 'de',
+      expires: 'Wed, 21 Oct 2099 07:28:00 GMT', user_metadata: { owner: 'team-a' },
+    });
+    assert.equal(store.calls.filter((c) => c.op === 'GetObjectTagging').length, 0, 'no tagging request unless asked');
+    const [tagged] = await drain(fetchInOrder(store, objs, { tags: true }));
+    assert.deepEqual(tagged?.kind === 'buffer' && tagged.meta.attributes.tags, { tier: 'gold' });
   });
 
   it('throws a transient failure (throttling past the retries) instead of skipping the object', async () => {
     const { store, objects } = seeded(3);
     store.failures.set('k/001', 'THROTTLED');
-    await assert.rejects(drain(fetchInOrder(store, objects)), (err: unknown) => err instanceof ObjectStoreError && err.failure === 'THROTTLED' && err.key === 'k/001');
+    await assert.rejects(drain(fetchInOrder(store, objects, { backoffMs: 0 })), (err: unknown) => err instanceof ObjectStoreError && err.failure === 'THROTTLED' && err.key === 'k/001');
   });
 
   it('throws an error that is not an object store failure', async () => {

@@ -26,7 +26,7 @@ describe('planner', () => {
   });
 
   it('QC guard: a total size that differs is refused; allow_mismatch lets it through', () => {
-    const counts = { files: 5, bytes: 500, folderMarkers: 0, archivedClass: 0, bundles: 1, largestObject: 100 };
+    const counts = { files: 5, bytes: 500, folderMarkers: 0, archivedClass: 0, bundles: 1, largestObject: 100, duplicates: 0, duplicateBytes: 0, duplicateSample: [] };
     assert.throws(() => checkQc(listRequest('x/', { expected_total_bytes: 501 }), counts), /total_size: expected 501 bytes, listed 500/);
     assert.doesNotThrow(() => checkQc(listRequest('x/', { expected_total_bytes: 501, allow_mismatch: true }), counts));
     assert.doesNotThrow(() => checkQc(listRequest('x/', { expected_file_count: 5, expected_total_bytes: 500 }), counts));
@@ -38,7 +38,7 @@ describe('planner', () => {
     store.seed('src', 'm/a.csv', 'aaaa');
     store.seed('src', 'm/cold.csv', 'cccc', { storageClass: 'DEEP_ARCHIVE' });
     const counts = await countSource(store, listRequest('m/'));
-    assert.deepEqual(counts, { files: 1, bytes: 4, folderMarkers: 1, archivedClass: 1, bundles: 1, largestObject: 4 });
+    assert.deepEqual(counts, { files: 1, bytes: 4, folderMarkers: 1, archivedClass: 1, bundles: 1, largestObject: 4, duplicates: 0, duplicateBytes: 0, duplicateSample: [] });
   });
 
   it('refuses a source naming one of coldpack\u2019s own buckets', async () => {

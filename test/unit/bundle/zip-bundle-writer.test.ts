@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { streamedMethod } from '../../../src/bundle/compression-policy.js';
 import { ZipBundleWriter, type WrittenEntry } from '../../../src/bundle/zip-bundle-writer.js';
 import { extractEntry, crc32Hex } from '../../../src/bundle/zip-entry-reader.js';
 import { FileSink } from '../../support/file-sink.js';
@@ -67,6 +69,29 @@ test('varied entries round-trip through their byte ranges and pass unzip -t', as
 test('stream shorter than announced is an integrity error', async () => {
   const w = new ZipBundleWriter({ write: async () => undefined });
   await assert.rejects(w.addStream({ name: 'x', modified: when }, chunks(Buffer.alloc(10), 4), 0, 11), /delivered 10 bytes/);
+});
+
+test('a stored streamed entry with a known CRC-32 has sizes and CRC in its local header and no data descriptor', async () => {
+  const data = randomBytes(200_000);
+  const out: Buffer[] = [];
+  const w = new ZipBundleWriter({ write: async (c) => void out.push(Buffer.from(c)) });
+  const e = await w.addStream({ name: 'r.bin', modified: when }, chunks(data, 4096), 0, data.length, crc32(data) >>> 0);
+  const local = Buffer.concat(out);
+  assert.equal(local.readUInt16LE(6) & 0x0008, 0, 'no data-descriptor flag');
+  assert.equal(local.readUInt32LE(14), crc32(data) >>> 0);
+  assert.equal(local.readUInt32LE(18), data.length);
+  assert.equal(local.readUInt32LE(22), data.length);
+  assert.equal(e.length, local.length, 'nothing after the data');
+  assert.equal(local.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), 30 + 5), -1, 'no descriptor signature');
+  const bad = new ZipBundleWriter({ write: async () => undefined });
+  await assert.rejects(bad.addStream({ name: 'r.bin', modified: when }, chunks(data, 4096), 0, data.length, (crc32(data) + 1) >>> 0), /CRC-32 of the bytes read/);
+});
+
+test('streamed method rule: stored by extension or when the first MiB does not shrink to 97 %, else deflated', () => {
+  assert.equal(streamedMethod('v/movie.mp4', 9 << 20, 1 << 20, 100), 0);
+  assert.equal(streamedMethod('r/random.bin', 9 << 20, 1 << 20, (1 << 20) + 300), 0);
+  assert.equal(streamedMethod('r/almost.bin', 9 << 20, 1000, 980), 0);
+  assert.equal(streamedMethod('t/table.csv', 9 << 20, 1000, 970), 8);
 });
 
 test('70,000 entries (> 65,535) get a zip64 end record that unzip reads in full', async () => {

@@ -82,8 +82,9 @@ describe('AWS clients record where a failed call went', () => {
       const e = asColdpackError(err);
       assert.equal(e.code, 'AWS_ERROR');
       assert.equal(e.status, 502);
-      assert.equal(e.message, 'DynamoDB GetItem failed: ResourceNotFoundException: Requested resource not found');
-      assert.match(formatCauseChain(e)[1]!, /ResourceNotFoundException: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-42, 1 attempt\)/);
+      // The table is named too (src/adapters/dynamo/dynamo-errors.ts).
+      assert.equal(e.message, 'DynamoDB GetItem failed: ResourceNotFoundException: table missing: Requested resource not found');
+      assert.match(formatCauseChain(e)[1]!, /ResourceNotFoundException: table missing: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-42, 1 attempt\)/);
     } finally {
       clients.destroy();
     }

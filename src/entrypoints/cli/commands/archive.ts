@@ -7,7 +7,8 @@ import {
   buildArchiveRequest,
   type ArchiveFieldNames,
 } from '../../../domain/archive-request-builder.js';
-import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { jobErrorOf } from '../../../domain/archive-job.js';
 import { ARCHIVE_STORAGE_CLASSES } from '../../../domain/model.js';
 import { periodOf } from '../../../schedule/period.js';
 import { intFlag } from '../int-flag.js';
@@ -32,6 +33,7 @@ export interface ArchiveFlags {
   deleteSource: boolean;
   dryRun?: boolean;
   allowMismatch?: boolean;
+  tags?: boolean;
   job?: string;
   progress: boolean;
 }
@@ -101,6 +103,7 @@ export function requestFromFlags(f: ArchiveFlags, now = new Date()): ArchiveRequ
       allowMismatch: f.allowMismatch === true,
       deleteSource: f.deleteSource,
       dryRun: f.dryRun === true,
+      ...(f.tags ? { archiveTags: true } : {}),
       period: periodOf(now, 'UTC'),
       requestedBy: 'cli',
     },
@@ -123,7 +126,10 @@ export function reportText(r: JobReport): string {
     `job ${r.job_id}: ${r.status}`,
     `  files listed ${r.files_listed} (${mb(r.bytes_listed)} MB), folder markers skipped ${r.folder_markers}`,
     `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
-    `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}`,
+    `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}${r.duplicates_dropped ? `, repeated manifest rows dropped ${r.duplicates_dropped}` : ''}`,
+    ...(r.orphan_uploads_aborted || r.superseded_versions_deleted || r.superseded_versions_left
+      ? [`  left-overs removed: ${r.orphan_uploads_aborted ?? 0} unfinished uploads aborted, ${r.superseded_versions_deleted ?? 0} superseded bundle versions deleted${r.superseded_versions_left ? `, ${r.superseded_versions_left} left to the noncurrent-version rule` : ''}`]
+      : []),
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
     ...r.problems.map((p) => `  problem: ${p}`),
@@ -138,13 +144,16 @@ export function reportText(r: JobReport): string {
  * A finished job is left as is (its stored report is shown).
  * @throws NotFoundError when the job does not exist; ConflictError when another job holds its source
  */
-async function takeOver(service: ArchiveService, jobId: string): Promise<void> {
+async function takeOver(service: ArchiveService, jobId: string): Promise<string> {
   const before = await service.get(jobId);
   if (!before) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+  // A finished job is not run again: its stored report is shown.
+  if (before.status === 'SUCCEEDED' || before.status === 'PARTIAL') return `already finished (${before.status}); its report follows`;
   if ((before.status === 'QUEUED' || before.status === 'RUNNING') && !before.stale) {
     process.stderr.write(`coldpack: warning: job ${jobId} is ${before.status} with a recent sign of life (${before.heartbeat_at ?? before.updated_at}); if another process still runs it, stop that one\n`);
   }
   await service.resume(jobId, { force: true });
+  return 'resumed';
 }
 
 /** Status line of a job view: `RUNNING (stale: ...)` when it shows no sign of life. */
@@ -171,6 +180,7 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
     .option('--no-delete-source', 'keep the source objects after archiving')
     .option('--dry-run', 'list, count and group; write nothing')
     .option('--allow-mismatch', 'archive even if the listing differs from --file-count/--total-size')
+    .option('--tags', 'also record object tags (one GetObjectTagging per object) and restore them')
     .option('--job <job_id>', 'resume this job id instead of starting a new one')
     .option('--no-progress', 'no progress bar')
     .action(async (f: ArchiveFlags) => {
@@ -186,8 +196,9 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         jobId = view.job_id;
       }
       const id = jobId;
-      if (f.job) await takeOver(service, id);
-      process.stderr.write(`coldpack: job ${id} ${f.job ? 'resumed' : 'started'} (after an interruption resume it with: coldpack archive --job ${id})\n`);
+      // Nothing claims work it has not done: an unknown id fails before anything is said.
+      const verb = f.job ? await takeOver(service, id) : 'started';
+      process.stderr.write(`coldpack: job ${id} ${verb} (after an interruption resume it with: coldpack archive --job ${id})\n`);
       const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
       const onSignal = (signal: NodeJS.Signals): void => {
         bar?.stop();
@@ -209,7 +220,14 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         );
       } catch (err) {
         process.stderr.write(`coldpack: job ${id} FAILED\n`);
-        throw err;
+        if (!c.json) throw err;
+        // --json: the result names the job even when it failed, so a script can resume or inspect it.
+        const e = jobErrorOf(err);
+        const field = err instanceof ColdpackError ? err.field : undefined;
+        c.print({ job_id: id, status: 'FAILED', error: { code: e.code, message: e.message, ...(field ? { field } : {}) } });
+        process.stderr.write(`coldpack: ${e.code}: ${e.message}\n`);
+        setExit(err instanceof ColdpackError && err.status < 500 ? 2 : 1);
+        return;
       } finally {
         bar?.stop();
         process.removeListener('SIGINT', onSignal);
