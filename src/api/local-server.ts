@@ -43,6 +43,14 @@ export interface LocalServer {
 }
 
 class TooLarge extends Error {}
+/** The client went away before its body arrived: nobody to answer. */
+class ClientGone extends Error {}
+
+/**
+ * Time a client has to send its whole request (headers and body), in ms: a body shorter than its
+ * Content-Length is answered 408 after this, never left hanging (API Gateway's own limit is 29 s).
+ */
+export const LOCAL_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Read the whole body; past `max` bytes keep draining (so the 413 can be read) and reject. */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
@@ -54,7 +62,8 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
       if (size <= max) chunks.push(chunk);
     });
     req.once('end', () => (size > max ? reject(new TooLarge()) : resolve(Buffer.concat(chunks))));
-    req.once('error', reject);
+    req.once('error', () => reject(new ClientGone()));
+    req.once('aborted', () => reject(new ClientGone()));
   });
 }
 
@@ -155,6 +164,11 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
         const body = await readBody(req, LOCAL_MAX_REQUEST_BYTES);
         result = await handler(toProxyEvent(req, body, port));
       } catch (err) {
+        if (err instanceof ClientGone) {
+          log?.info({ method: req.method, url: req.url }, 'client closed the connection before sending its whole request');
+          res.destroy();
+          return;
+        }
         const e = err instanceof TooLarge
           ? new PayloadTooLargeError(`request body over ${LOCAL_MAX_REQUEST_BYTES} bytes (the API Gateway limit). Upload large inputs to S3 and send "keys_manifest": "s3://bucket/key".`)
           : err;
@@ -167,6 +181,11 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   // Requests Node's HTTP parser refuses (an unknown method, a bad header, headers over 16 KiB) never
   // reach the handler: answer them with the same JSON error body instead of Node's bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable) {
+      const body = JSON.stringify({ code: 'REQUEST_TIMEOUT', message: `the request was not complete within ${LOCAL_REQUEST_TIMEOUT_MS} ms (body shorter than its Content-Length?)` });
+      socket.end(`HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      return;
+    }
     if (!socket.writable || err.code === 'ECONNRESET') {
       socket.destroy();
       return;
@@ -181,6 +200,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
         `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body.toString()}`,
     );
   });
+  server.requestTimeout = LOCAL_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(server.headersTimeout, LOCAL_REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, opts.host ?? '127.0.0.1', () => resolve());
