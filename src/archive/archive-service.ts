@@ -208,7 +208,15 @@ export class ArchiveService implements ArchiveJobs {
     }
     try {
       if (src.kind !== 'list') {
-        if (src.bucket !== '') await this.deps.objects.headBucket(src.bucket);
+        if (src.bucket === '') return; // a local file: the CLI checks it exists
+        try {
+          await this.deps.objects.headObject({ bucket: src.bucket, key: src.manifest });
+        } catch (err) {
+          if (err instanceof ObjectStoreError && (err.failure === 'NOT_FOUND' || err.failure === 'NO_SUCH_BUCKET')) {
+            throw new ValidationError(`s3://${src.bucket}/${src.manifest} does not exist (upload the ${src.kind === 'csv' ? 'CSV manifest' : 'S3 Inventory manifest.json'} first)`, field, 'SOURCE_NOT_FOUND');
+          }
+          throw err;
+        }
         return;
       }
       if (!(await this.hasObjects(src.bucket, src.prefix))) throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse';
 import { createGunzip, gzipSync } from 'node:zlib';
@@ -53,7 +54,8 @@ export class ShardPlanWriter {
 /** Stream a shard plan back, in order, one object at a time. */
 export async function* readShardPlan(objects: ObjectStore, bucket: string, key: string): AsyncGenerator<SourceObject> {
   const res = await objects.getObject({ bucket, key });
-  const rows = res.body.pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
+  // pipeline, not .pipe(): an error of the source (a missing file, a broken body) reaches the reader.
+  const rows = pipeline(res.body, createGunzip(), parse({ relax_column_count: true }), () => undefined);
   for await (const r of rows as AsyncIterable<string[]>) {
     const [b, k, size, etag, modified, storageClass] = r;
     yield {

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse';
 import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { EntryRecord, ZipMethod } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
 
@@ -104,6 +104,8 @@ function stringMap(cell: string, column: string): Record<string, string> {
  */
 export async function* readManifest(body: Readable | AsyncIterable<Uint8Array>, gzip = true): AsyncGenerator<ManifestEntry> {
   const input = body instanceof Readable ? body : Readable.from(body);
-  const parser = (gzip ? input.pipe(createGunzip()) : input).pipe(parse({ columns: true, skip_empty_lines: false }));
+  // pipeline, not .pipe(): an error of the source (a missing file, a broken body) reaches the reader.
+  const csv = parse({ columns: true, skip_empty_lines: false });
+  const parser = gzip ? pipeline(input, createGunzip(), csv, () => undefined) : pipeline(input, csv, () => undefined);
   for await (const rec of parser) yield entryFromManifestRecord(rec as Record<string, string>);
 }

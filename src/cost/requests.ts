@@ -59,7 +59,7 @@ export interface RequestPredictionInput {
   readonly manifestGets?: number;
   /** Passes over the source: the planner counts it (QC guard), then writes shard plans. Default 2. */
   readonly listingPasses?: number;
-  /** The service's source check before a job (ListObjectsV2 MaxKeys 1, or HeadBucket for a manifest). Default true. */
+  /** The service's source check before a job (ListObjectsV2 MaxKeys 1, or HeadObject of the manifest). Default true. */
   readonly preflight?: boolean;
   /** Whether sources are deleted (each bundle's manifest read back, DeleteObjects of 1,000 keys). Default true. */
   readonly deleteSource?: boolean;
@@ -87,7 +87,7 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
 
 /**
  * Predict the S3 and DynamoDB requests of one archive run, mirroring the engine (src/archive):
- * - preflight: `S3:ListObjectsV2:STANDARD` (MaxKeys 1), or `S3:HeadBucket:STANDARD` for a manifest source;
+ * - preflight: `S3:ListObjectsV2:STANDARD` (MaxKeys 1), or `S3:HeadObject:STANDARD` (the manifest object) for a manifest source;
  * - listing, twice (count for the QC guard, then shard plans): max(1, ceil(objects / 1,000)) ListObjectsV2
  *   per pass, or `manifestGets` GETs per pass;
  * - per shard: its plan uploaded in STANDARD (one PutObject below 16 MiB, else multipart) and read back (GET);
@@ -112,7 +112,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   const passes = input.listingPasses ?? 2;
   const counts: Record<string, number> = {};
   const list = (input.listing ?? 'list') === 'list';
-  if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadBucket', 'STANDARD'), 1);
+  if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadObject', 'STANDARD'), 1);
   if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
   else add(counts, requestKey('S3', 'GetObject', 'STANDARD'), passes * (input.manifestGets ?? 1));
   // Shard plans: the measured sizes given, then every other shard at the estimated size, in one step

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
 import { ValidationError } from '../../domain/errors.js';
 
@@ -12,7 +12,8 @@ import { ValidationError } from '../../domain/errors.js';
  */
 export async function* readCsvManifest(body: Readable | AsyncIterable<Uint8Array>, source: string): AsyncGenerator<SourceObject> {
   const input = body instanceof Readable ? body : Readable.from(body);
-  const parser = input.pipe(parse({ relax_column_count: true, skip_empty_lines: true }));
+  // pipeline, not .pipe(): an error of the source (a missing file, a broken body) reaches the reader.
+  const parser = pipeline(input, parse({ relax_column_count: true, skip_empty_lines: true }), () => undefined);
   let line = 0;
   for await (const row of parser as AsyncIterable<string[]>) {
     line++;

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import type { ObjectStore } from '../../domain/ports/object-store.js';
 import type { SourceObject } from '../../domain/model.js';
@@ -48,7 +49,8 @@ export async function* readS3Inventory(objects: ObjectStore, manifestBucket: str
   const destBucket = manifest.destinationBucket.replace(/^arn:aws:s3:::/, '');
   for (const file of manifest.files) {
     const obj = await objects.getObject({ bucket: destBucket, key: file.key });
-    const rows = obj.body.pipe(createGunzip()).pipe(parse({ relax_column_count: true }));
+    // pipeline, not .pipe(): an error of the source (a missing file, a broken body) reaches the reader.
+    const rows = pipeline(obj.body, createGunzip(), parse({ relax_column_count: true }), () => undefined);
     for await (const row of rows as AsyncIterable<string[]>) {
       if (iMarker! >= 0 && row[iMarker!] === 'true') continue;
       if (iLatest! >= 0 && row[iLatest!] === 'false') continue;

@@ -42,7 +42,7 @@ test('predictRequests for multipart bundles, a CSV source and no deletion', () =
     catalog: 'per_file',
   });
   assert.deepEqual(counts, {
-    'S3:HeadBucket:STANDARD': 1, // source check of a manifest source
+    'S3:HeadObject:STANDARD': 1, // source check of a manifest source (its manifest object)
     'S3:GetObject:STANDARD': 2 + 2 + 30, // CSV read in 2 passes + 2 shard plans + objects
     'S3:PutObject:STANDARD': 2 + 3 + 1, // shard plans + manifests + report
     'S3:CreateMultipartUpload:GLACIER': 2,

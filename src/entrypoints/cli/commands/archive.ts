@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
@@ -188,7 +189,11 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
       const { engine, service } = composeArchive(c.config, c.clients, { starter: { start: async () => undefined } });
       let jobId = f.job;
       if (!jobId) {
-        const view = await service.submit(requestFromFlags(f), {});
+        const request = requestFromFlags(f);
+        if (request.source.kind === 'csv' && request.source.bucket === '' && !existsSync(request.source.manifest)) {
+          throw new ValidationError(`--csv ${request.source.manifest}: no such file (give a local CSV manifest or s3://bucket/key)`, '--csv', 'SOURCE_NOT_FOUND');
+        }
+        const view = await service.submit(request, {});
         if (view.job_id === 'dry-run') {
           c.print(view, `dry run (nothing written): ${JSON.stringify(view.counters)}`);
           return;
