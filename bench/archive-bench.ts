@@ -27,9 +27,11 @@ import { composeArchive } from '../src/entrypoints/archive-composition.js';
 
 async function pool<T>(items: T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 async function timed(fn: () => Promise<void>): Promise<number> {
@@ -63,7 +65,11 @@ function bundleMemory(size: string): void {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--mode')) {
-    const m = new Command().option('--mode <mode>', 'bundle-memory').option('--size <bytes>', 'bytes per object', '4096').parse(process.argv).opts<{ mode: string; size: string }>();
+    const m = new Command()
+      .option('--mode <mode>', 'bundle-memory')
+      .option('--size <bytes>', 'bytes per object', '4096')
+      .parse(process.argv)
+      .opts<{ mode: string; size: string }>();
     if (m.mode !== 'bundle-memory') throw new Error(`--mode must be bundle-memory, got ${m.mode}`);
     bundleMemory(m.size);
     return;
@@ -85,27 +91,53 @@ async function main(): Promise<void> {
   try {
     const s3: S3Client = clients.s3;
     for (const b of ['bench-src', 'bench-archive']) await s3.send(new CreateBucketCommand({ Bucket: b }));
-    const config: ColdpackConfig = Object.freeze({ region: 'us-east-1', endpoint: moto.endpoint, archiveBucket: 'bench-archive', restoreBucket: 'bench-archive', tablePrefix: 'bench-', allowedTopicArns: [], concurrency });
+    const config: ColdpackConfig = Object.freeze({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      archiveBucket: 'bench-archive',
+      restoreBucket: 'bench-archive',
+      tablePrefix: 'bench-',
+      allowedTopicArns: [],
+      concurrency,
+    });
     await ensureTables(clients.dynamo, tableNames(config.tablePrefix));
     const keys = Array.from({ length: n }, (_, i) => `b/${String(Math.floor(i / 1000)).padStart(4, '0')}/${String(i).padStart(8, '0')}_20240410.csv`);
     const body = (i: number): Buffer => Buffer.from(`${i},`.repeat(size).slice(0, size));
-    const putSecs = await timed(() => pool(keys, concurrency, async (k) => void (await s3.send(new PutObjectCommand({ Bucket: 'bench-src', Key: k, Body: body(keys.indexOf(k)) })))));
-    const getSecs = await timed(() => pool(keys, concurrency, async (k) => {
-      const r = await s3.send(new GetObjectCommand({ Bucket: 'bench-src', Key: k }));
-      await r.Body!.transformToByteArray();
-    }));
-    const bigPutSecs = await timed(async () => void (await s3.send(new PutObjectCommand({ Bucket: 'bench-archive', Key: 'floor.bin', Body: Buffer.alloc(n * size, 7) }))));
+    const putSecs = await timed(() =>
+      pool(keys, concurrency, async (k) => void (await s3.send(new PutObjectCommand({ Bucket: 'bench-src', Key: k, Body: body(keys.indexOf(k)) })))),
+    );
+    const getSecs = await timed(() =>
+      pool(keys, concurrency, async (k) => {
+        const r = await s3.send(new GetObjectCommand({ Bucket: 'bench-src', Key: k }));
+        await r.Body!.transformToByteArray();
+      }),
+    );
+    const bigPutSecs = await timed(
+      async () => void (await s3.send(new PutObjectCommand({ Bucket: 'bench-archive', Key: 'floor.bin', Body: Buffer.alloc(n * size, 7) }))),
+    );
     const floorSecs = getSecs + bigPutSecs;
 
     const { service, engine } = composeArchive(config, clients, { starter: { start: async () => undefined } });
     const rssBefore = process.resourceUsage().maxRSS;
     let report: Awaited<ReturnType<typeof engine.run>> | undefined;
     const archiveSecs = await timed(async () => {
-      const view = await service.submit({
-        project: 'bench', source: { kind: 'list', bucket: 'bench-src', prefix: 'b/' }, max_bundle_bytes: Number(o.archiveSize) * 1e6,
-        max_files_per_bundle: 100_000, storage_class: 'DEEP_ARCHIVE', expected_file_count: n, allow_mismatch: false, delete_source: true,
-        dry_run: false, requested_by: 'bench', shard_max_files: 1_000_000, shard_max_bytes: 100 * 1024 ** 3,
-      }, {});
+      const view = await service.submit(
+        {
+          project: 'bench',
+          source: { kind: 'list', bucket: 'bench-src', prefix: 'b/' },
+          max_bundle_bytes: Number(o.archiveSize) * 1e6,
+          max_files_per_bundle: 100_000,
+          storage_class: 'DEEP_ARCHIVE',
+          expected_file_count: n,
+          allow_mismatch: false,
+          delete_source: true,
+          dry_run: false,
+          requested_by: 'bench',
+          shard_max_files: 1_000_000,
+          shard_max_bytes: 100 * 1024 ** 3,
+        },
+        {},
+      );
       report = await engine.run(view.job_id);
     });
     // The engine's own request meter counts every request of the job into its report.
@@ -120,7 +152,12 @@ async function main(): Promise<void> {
       bundles: report?.bundles,
       compression_ratio: report?.compression_ratio,
       seed_put_objects_per_s: Math.round(n / putSecs),
-      floor: { get_all_s: +getSecs.toFixed(1), put_same_bytes_s: +bigPutSecs.toFixed(1), total_s: +floorSecs.toFixed(1), objects_per_s: Math.round(n / floorSecs) },
+      floor: {
+        get_all_s: +getSecs.toFixed(1),
+        put_same_bytes_s: +bigPutSecs.toFixed(1),
+        total_s: +floorSecs.toFixed(1),
+        objects_per_s: Math.round(n / floorSecs),
+      },
       coldpack: { archive_s: +archiveSecs.toFixed(1), objects_per_s: Math.round(n / archiveSecs), mb_per_s: +(mb / archiveSecs).toFixed(2) },
       ratio_to_floor: +(archiveSecs / floorSecs).toFixed(2),
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -119,7 +119,11 @@ export class SyntheticObjectStore implements ObjectStore {
   async putObject(input: PutObjectInput & { body: Uint8Array | string | readonly Uint8Array[] }): Promise<PutObjectResult> {
     const b = input.body;
     if (Array.isArray(b) && (input.key.startsWith('manifests/') || input.key.startsWith('bundles/'))) {
-      this.heads.set(`${input.bucket}/${input.key}`, { size: (b as Uint8Array[]).reduce((n, p) => n + p.byteLength, 0), metadata: { ...(input.metadata ?? {}) }, storageClass: input.storageClass ?? 'STANDARD' });
+      this.heads.set(`${input.bucket}/${input.key}`, {
+        size: (b as Uint8Array[]).reduce((n, p) => n + p.byteLength, 0),
+        metadata: { ...(input.metadata ?? {}) },
+        storageClass: input.storageClass ?? 'STANDARD',
+      });
       return {};
     }
     return this.store(input, Array.isArray(b) ? Buffer.concat(b as Uint8Array[]) : Buffer.from(b as Uint8Array | string));

@@ -98,8 +98,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
   const ownTopic = [props.topic.topicArn];
 
   const key = keyUse(props.key);
-  const archiveTables = (files: 'read' | string[], bundles: 'read' | string[]) =>
-    tableAccess(state, { jobs: JOBS_ARCHIVE_WRITES, files, bundles });
+  const archiveTables = (files: 'read' | string[], bundles: 'read' | string[]) => tableAccess(state, { jobs: JOBS_ARCHIVE_WRITES, files, bundles });
   const restoreTables = tableAccess(state, { jobs: JOBS_RESTORE_WRITES, files: 'read', bundles: BUNDLES_RESTORE_WRITES });
   const readSources = [
     listBuckets('ListSources', sources.buckets, sourceAccount),
@@ -108,12 +107,20 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
   const listArchive = listBuckets('ListArchive', [archive.bucketArn]);
   // Unfinished uploads of a job (aborted on resume and finalize) and versions of a rewritten bundle
   // (deleted when the rewrite commits; version deletes stay refused by the bucket policy's guard).
-  const listArchiveUploads = new iam.PolicyStatement({ sid: 'ListArchiveUploadsAndVersions', actions: ['s3:ListBucketMultipartUploads', 's3:ListBucketVersions'], resources: [archive.bucketArn] });
+  const listArchiveUploads = new iam.PolicyStatement({
+    sid: 'ListArchiveUploadsAndVersions',
+    actions: ['s3:ListBucketMultipartUploads', 's3:ListBucketVersions'],
+    resources: [archive.bucketArn],
+  });
   // Opt-in object tags (`archive_tags`): one GetObjectTagging per source object.
   const readSourceTags = objectAccess('ReadSourceTags', ['s3:GetObjectTagging'], sources.objects, sourceAccount);
   const readArchive = objectAccess('ReadArchive', ['s3:GetObject'], archiveObjects);
   const writeArchive = (sid: string, prefixes: string[], actions: string[]) =>
-    objectAccess(sid, actions, prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)));
+    objectAccess(
+      sid,
+      actions,
+      prefixes.map((prefix) => archive.arnForObjects(`${prefix}/*`)),
+    );
 
   // The reconcile and restore-event functions both restore bundles and extract files.
   const extractorGrants = [
@@ -174,14 +181,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
         publish('PublishStackTopic', ownTopic),
       ],
     ],
-    [
-      props.schedules.reconcile.role,
-      extractorGrants,
-    ],
-    [
-      props.schedules.restoreEvent.role,
-      extractorGrants,
-    ],
+    [props.schedules.reconcile.role, extractorGrants],
+    [props.schedules.restoreEvent.role, extractorGrants],
     [
       compute.taskRoles.shard,
       [
@@ -220,7 +221,8 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       archiveObjects[0]!,
       {
         id: `Resource::${nagRef(archive.node.defaultChild as CfnResource)}/*`,
-        reason: 'Objects of the stack\'s own archive bucket: bundle, manifest, plan and report keys are generated per job (bundles/<project>/<job>/...), so they cannot be listed in advance.',
+        reason:
+          "Objects of the stack's own archive bucket: bundle, manifest, plan and report keys are generated per job (bundles/<project>/<job>/...), so they cannot be listed in advance.",
       },
     ],
     ...['plans', 'bundles', 'manifests', 'reports'].map(
@@ -237,21 +239,23 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
       restoreObjects[0]!,
       {
         id: `Resource::${nagRef(storage.restoreBucket.node.defaultChild as CfnResource)}/restores/*`,
-        reason: 'Restored copies live under restores/<restore_id>/<original key> of the stack\'s restore bucket; ids are generated per request.',
+        reason: "Restored copies live under restores/<restore_id>/<original key> of the stack's restore bucket; ids are generated per request.",
       },
     ],
     [
       storage.restoreBucket.arnForObjects('key-lists/*'),
       {
         id: `Resource::${nagRef(storage.restoreBucket.node.defaultChild as CfnResource)}/key-lists/*`,
-        reason: 'Key lists that callers upload for keys_manifest (one key per line) live under key-lists/ of the stack\'s restore bucket; their names are chosen by the caller.',
+        reason:
+          "Key lists that callers upload for keys_manifest (one key per line) live under key-lists/ of the stack's restore bucket; their names are chosen by the caller.",
       },
     ],
     [
       sources.objects[0]!,
       {
         id: `Resource::${JSON.stringify(Stack.of(scope).resolve(sources.objects))}`,
-        reason: 'Objects of the source buckets named in the SourceBucketNames parameter: archiving reads (and after verification deletes) arbitrary keys under requested prefixes.',
+        reason:
+          'Objects of the source buckets named in the SourceBucketNames parameter: archiving reads (and after verification deletes) arbitrary keys under requested prefixes.',
       },
     ],
     [
@@ -278,10 +282,7 @@ export function grantAccess(scope: Construct, props: AccessProps): void {
     policyDocument: new iam.PolicyDocument({
       statements: [publish('PublishAllowedTopics', props.params.allowedTopicArns.valueAsList)],
     }),
-    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role].map(
-      (r) => r.roleName,
-    ),
+    roles: [props.api.role, props.schedules.reconcile.role, props.schedules.restoreEvent.role].map((r) => r.roleName),
   });
   allowed.cfnOptions.condition = props.params.hasAllowedTopics;
 }
-

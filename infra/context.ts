@@ -102,7 +102,9 @@ export function readContext(node: Node): ColdpackContext {
   const network = NETWORK_MODES.find((m) => m === rawNetwork);
   if (network === undefined) throw new ContextError(`context network must be one of ${NETWORK_MODES.join(', ')}, got ${JSON.stringify(rawNetwork)}`);
   if ((network === 'existing') !== (vpc !== undefined)) {
-    throw new ContextError('context network=existing needs vpcId, vpcCidr, privateSubnetIds, availabilityZones and routeTableIds, and they need network=existing');
+    throw new ContextError(
+      'context network=existing needs vpcId, vpcCidr, privateSubnetIds, availabilityZones and routeTableIds, and they need network=existing',
+    );
   }
   const maxAzs = Number(str(node, 'maxAzs') ?? String(DEFAULT_MAX_AZS));
   if (!Number.isInteger(maxAzs) || maxAzs < 1 || maxAzs > 6) throw new ContextError(`context maxAzs must be an integer 1-6, got ${maxAzs}`);
@@ -115,7 +117,8 @@ export function readContext(node: Node): ColdpackContext {
     throw new ContextError(`context gatewayPrefixListIds must be pl-... ids and needs network=private, got ${JSON.stringify(gatewayPrefixListIds)}`);
   }
   const partition = str(node, 'partition') ?? 'aws';
-  if (!/^aws(-[a-z]+)*$/.test(partition)) throw new ContextError(`context partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
+  if (!/^aws(-[a-z]+)*$/.test(partition))
+    throw new ContextError(`context partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
   const rawCatalog = str(node, 'catalog') ?? DEFAULT_CATALOG_MODE;
   const catalog = CATALOG_MODES.find((m) => m === rawCatalog);
   if (catalog === undefined) throw new ContextError(`context catalog must be one of ${CATALOG_MODES.join(', ')}, got ${JSON.stringify(rawCatalog)}`);

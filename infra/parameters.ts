@@ -93,7 +93,8 @@ export function declareParameters(stack: Stack): StackParameters {
     default: '',
     allowedPattern: PRINCIPAL_ARN_PATTERN,
     constraintDescription: 'an IAM role, user or root ARN, or empty',
-    description: 'Principal allowed to change the archive bucket policy, versioning and lifecycle and delete object versions (with the CDK deploy role); empty = the account root',
+    description:
+      'Principal allowed to change the archive bucket policy, versioning and lifecycle and delete object versions (with the CDK deploy role); empty = the account root',
   });
   const objectLockRetentionDays = p('ObjectLockRetentionDays', {
     type: 'Number',
@@ -150,7 +151,8 @@ export function declareParameters(stack: Stack): StackParameters {
       type: 'String',
       default: '',
       maxLength: 200,
-      description: 'Source prefix of the scheduled archive as a template, e.g. {yyyy}{MM}; empty = the default of src/schedule (COLDPACK_SCHEDULE_PREFIX_TEMPLATE)',
+      description:
+        'Source prefix of the scheduled archive as a template, e.g. {yyyy}{MM}; empty = the default of src/schedule (COLDPACK_SCHEDULE_PREFIX_TEMPLATE)',
     }),
     scheduleMonthOffset: p('ScheduleMonthOffset', {
       type: 'String',

@@ -62,7 +62,10 @@ export class ColdpackStack extends Stack {
     this.guardArchiveBucket(params);
     const tablePrefix = `${this.stackName.toLowerCase()}-`;
     this.state = new State(this, 'State', { tablePrefix, key, catalog: props.context.catalog });
-    this.manifestTable = new ManifestTable(this, 'Catalog', { archiveBucket: this.storage.archiveBucket, database: `${this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_catalog` });
+    this.manifestTable = new ManifestTable(this, 'Catalog', {
+      archiveBucket: this.storage.archiveBucket,
+      database: `${this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_catalog`,
+    });
     const topic = new Notifications(this, 'Notifications', { key, email: params.notificationEmail.valueAsString }).topic;
 
     const base: Record<string, string> = {
@@ -182,7 +185,11 @@ export class ColdpackStack extends Stack {
         conditions: {
           ArnNotLike: {
             'aws:PrincipalArn': [
-              Fn.conditionIf(params.hasBreakGlassPrincipal.logicalId, params.breakGlassPrincipalArn.valueAsString, `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:root`),
+              Fn.conditionIf(
+                params.hasBreakGlassPrincipal.logicalId,
+                params.breakGlassPrincipalArn.valueAsString,
+                `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:root`,
+              ),
               `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/cdk-${qualifier}-cfn-exec-role-${Aws.ACCOUNT_ID}-${Aws.REGION}`,
             ],
           },

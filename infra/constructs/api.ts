@@ -132,7 +132,8 @@ export class Api extends Construct {
       });
 
     const health = api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
-    const healthReason = 'GET /health is the unauthenticated liveness probe (issue 4); it returns no data and has its own low method throttle (HEALTH_THROTTLE).';
+    const healthReason =
+      'GET /health is the unauthenticated liveness probe (issue 4); it returns no data and has its own low method throttle (HEALTH_THROTTLE).';
     acknowledge(health, 'AwsSolutions-APIG4', healthReason);
     acknowledge(health, 'AwsSolutions-COG4', healthReason);
     acknowledge(
@@ -148,10 +149,9 @@ export class Api extends Construct {
     const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       // Only API Gateway acting for this account may assume it (confused-deputy protection).
-      ((cloudWatchRole as iam.Role).node.defaultChild as iam.CfnRole).addPropertyOverride(
-        'AssumeRolePolicyDocument.Statement.0.Condition',
-        { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      );
+      ((cloudWatchRole as iam.Role).node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      });
       acknowledge(
         cloudWatchRole,
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

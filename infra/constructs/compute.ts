@@ -101,10 +101,12 @@ export class Compute extends Construct {
       state: 'ENABLED',
       // A job that can never start (vCPU/memory over MaxVcpus or not a Fargate combination) is
       // cancelled after an hour instead of waiting in RUNNABLE forever; it then shows as FAILED.
-      jobStateTimeLimitActions: [
-        'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE',
-        'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
-      ].map((reason) => ({ action: 'CANCEL', maxTimeSeconds: 3600, reason, state: 'RUNNABLE' })),
+      jobStateTimeLimitActions: ['MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE', 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT'].map((reason) => ({
+        action: 'CANCEL',
+        maxTimeSeconds: 3600,
+        reason,
+        state: 'RUNNABLE',
+      })),
       computeEnvironmentOrder: [{ order: 1, computeEnvironment: environment.attrComputeEnvironmentArn }],
     });
 

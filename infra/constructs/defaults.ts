@@ -94,7 +94,11 @@ export function deadLetterQueue(scope: Construct, id: string, key: kms.IKey): sq
     retentionPeriod: Duration.days(14),
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue (Lambda on-failure destination, EventBridge/Scheduler target DLQ); it has no DLQ of its own by design.');
+  acknowledge(
+    queue,
+    'AwsSolutions-SQS3',
+    'This queue is itself a dead-letter queue (Lambda on-failure destination, EventBridge/Scheduler target DLQ); it has no DLQ of its own by design.',
+  );
   return queue;
 }
 

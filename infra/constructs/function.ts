@@ -81,9 +81,7 @@ export class ColdpackFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       environmentEncryption: props.key,
-      ...(props.reservedConcurrentExecutions === undefined
-        ? {}
-        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: {
@@ -118,9 +116,7 @@ export class ColdpackFunction extends Construct {
         maxEventAge: Duration.hours(6),
         onFailure: { bind: () => ({ destination: dlq.queueArn }) },
       });
-      this.role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'SendFailedEvents', actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }),
-      );
+      this.role.addToPolicy(new iam.PolicyStatement({ sid: 'SendFailedEvents', actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
       this.role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'EncryptFailedEvents',

@@ -43,7 +43,10 @@ export interface NetworkProps {
  */
 export const INTERFACE_ENDPOINT_SERVICES: Readonly<Record<string, ec2.InterfaceVpcEndpointAwsService>> = Object.fromEntries(
   INTERFACE_ENDPOINTS_BY_MODE.private.map((name) => [
-    name.split('.').map((part) => part[0]!.toUpperCase() + part.slice(1)).join(''),
+    name
+      .split('.')
+      .map((part) => part[0]!.toUpperCase() + part.slice(1))
+      .join(''),
     new ec2.InterfaceVpcEndpointAwsService(name),
   ]),
 );
@@ -97,9 +100,10 @@ export class Network extends Construct {
     }
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
-      description: this.mode === 'public'
-        ? 'coldpack Batch tasks: no ingress, HTTPS egress only (public IP, internet gateway)'
-        : 'coldpack Batch tasks: no ingress, HTTPS egress to AWS endpoints only',
+      description:
+        this.mode === 'public'
+          ? 'coldpack Batch tasks: no ingress, HTTPS egress only (public IP, internet gateway)'
+          : 'coldpack Batch tasks: no ingress, HTTPS egress to AWS endpoints only',
       allowAllOutbound: false,
     });
     const prefixLists = this.mode === 'private' ? props.gatewayPrefixListIds : undefined;

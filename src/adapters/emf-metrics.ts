@@ -27,6 +27,11 @@ export function jobsFailedLine(kind: 'archive' | 'restore', id: string, status: 
 }
 
 /** Write {@link jobsFailedLine} to `write` (default stdout) when `status` is FAILED or PARTIAL. */
-export function reportJobOutcome(kind: 'archive' | 'restore', id: string, status: string, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): void {
+export function reportJobOutcome(
+  kind: 'archive' | 'restore',
+  id: string,
+  status: string,
+  write: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): void {
   if (status === 'FAILED' || status === 'PARTIAL') write(jobsFailedLine(kind, id, status));
 }

@@ -52,7 +52,10 @@ export class LambdaInvoker {
       throw new ColdpackError('DISPATCH_FAILED', `Invoke (Event) of Lambda function ${this.functionName}: ${reason}`, { cause: err });
     }
     if (status !== ACCEPTED) {
-      throw new ColdpackError('DISPATCH_FAILED', `Invoke (Event) of Lambda function ${this.functionName}: answered status ${String(status)}, expected ${ACCEPTED}`);
+      throw new ColdpackError(
+        'DISPATCH_FAILED',
+        `Invoke (Event) of Lambda function ${this.functionName}: answered status ${String(status)}, expected ${ACCEPTED}`,
+      );
     }
   }
 }

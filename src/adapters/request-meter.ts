@@ -1,10 +1,4 @@
-import type {
-  DeserializeHandler,
-  DeserializeHandlerArguments,
-  DeserializeHandlerOutput,
-  HandlerExecutionContext,
-  MetadataBearer,
-} from '@smithy/types';
+import type { DeserializeHandler, DeserializeHandlerArguments, DeserializeHandlerOutput, HandlerExecutionContext, MetadataBearer } from '@smithy/types';
 import { requestKey } from '../cost/requests.js';
 import type { Usage, UsageMeter } from '../domain/ports/usage-store.js';
 

@@ -49,7 +49,11 @@ export class SnsNotifier implements RestoreNotifier {
         await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs }));
       } catch (err) {
         const name = awsErrorName(err);
-        throw new ColdpackError('NOTIFY_FAILED', `Publish ${TopicArn}: ${name && name !== 'Error' ? `${name}: ` : ''}${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new ColdpackError(
+          'NOTIFY_FAILED',
+          `Publish ${TopicArn}: ${name && name !== 'Error' ? `${name}: ` : ''}${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
       }
     }
   }

@@ -137,8 +137,7 @@ export const AccountId = z
   .string()
   .regex(/^\d{1,12}$/, { error: 'must be an AWS account id (digits only, at most 12)' })
   .meta({
-    description:
-      "AWS account id (digits; compared with the deployment's account after left-padding to 12 digits). Must be the deployment's account, else 400.",
+    description: "AWS account id (digits; compared with the deployment's account after left-padding to 12 digits). Must be the deployment's account, else 400.",
     example: '123456789012',
   });
 
@@ -155,7 +154,4 @@ export const RequestId = z
   });
 
 /** A month `yyyy-mm`. */
-export const Period = z
-  .string()
-  .regex(PERIOD_PATTERN, { error: 'must be a month yyyy-mm' })
-  .meta({ description: 'Month `yyyy-mm`.', example: '2024-04' });
+export const Period = z.string().regex(PERIOD_PATTERN, { error: 'must be a month yyyy-mm' }).meta({ description: 'Month `yyyy-mm`.', example: '2024-04' });

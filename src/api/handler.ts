@@ -98,7 +98,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       const result = await route.handler({ event, params, requestId });
       if (Buffer.byteLength(result.body) > LAMBDA_RESPONSE_LIMIT_BYTES) {
         const size = Buffer.byteLength(result.body);
-        throw new ColdpackError('RESPONSE_TOO_LARGE', `${event.httpMethod} ${event.path}: response of ${size} bytes is over the ${LAMBDA_RESPONSE_LIMIT_BYTES}-byte Lambda limit`);
+        throw new ColdpackError(
+          'RESPONSE_TOO_LARGE',
+          `${event.httpMethod} ${event.path}: response of ${size} bytes is over the ${LAMBDA_RESPONSE_LIMIT_BYTES}-byte Lambda limit`,
+        );
       }
       return result;
     } catch (err) {

@@ -102,9 +102,7 @@ export function parseJsonBody(event: APIGatewayProxyEvent, maxBytes = DEFAULT_MA
   const raw = event.body ?? '';
   const buf = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (buf.length > maxBytes) {
-    throw new PayloadTooLargeError(
-      `request body is ${buf.length} bytes; the limit is ${maxBytes} bytes.${bulkHint ? ' ' + bulkHint : ''}`,
-    );
+    throw new PayloadTooLargeError(`request body is ${buf.length} bytes; the limit is ${maxBytes} bytes.${bulkHint ? ' ' + bulkHint : ''}`);
   }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw new ValidationError('request body is empty; expected a JSON object', undefined, 'MALFORMED_JSON');
@@ -162,19 +160,20 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what: s
       const keys = iss.keys;
       return {
         field: [...iss.path, keys[0] ?? ''].join('.'),
-        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.slice(0, 5).map((k) => quote(k, 64)).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+        message: `unknown field${keys.length > 1 ? 's' : ''} ${keys
+          .slice(0, 5)
+          .map((k) => quote(k, 64))
+          .join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
       };
     }
     const field = iss.path.map(String).join('.');
-    const got = iss.code === 'custom' && iss.path.length === 1 && !(iss.path[0]! in (input as object)) ? '' : ` (got ${describeValue(valueAt(input, iss.path))})`;
+    const got =
+      iss.code === 'custom' && iss.path.length === 1 && !(iss.path[0]! in (input as object)) ? '' : ` (got ${describeValue(valueAt(input, iss.path))})`;
     return { field, message: `${field}: ${iss.message}${got}` };
   });
   const first = issues[0]!;
   const more = r.error.issues.length - 1;
-  const err = new ValidationError(
-    more === 0 ? first.message : `${first.message}; and ${more} more problem(s)`,
-    first.field || undefined,
-  );
+  const err = new ValidationError(more === 0 ? first.message : `${first.message}; and ${more} more problem(s)`, first.field || undefined);
   Object.assign(err, { details: { issues } });
   throw err;
 }

@@ -24,7 +24,8 @@ export function jsonNestingDepth(text: string, stopAbove = Infinity): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -46,7 +47,12 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
   if (v !== null && typeof v === 'object') {
     const keys = Object.keys(v);
-    return keys.length === 0 ? 'an empty object' : `an object with ${keys.length === 1 ? 'key' : 'keys'} ${keys.slice(0, 3).map((k) => quote(k, 40)).join(', ')}${keys.length > 3 ? ', ...' : ''}`;
+    return keys.length === 0
+      ? 'an empty object'
+      : `an object with ${keys.length === 1 ? 'key' : 'keys'} ${keys
+          .slice(0, 3)
+          .map((k) => quote(k, 40))
+          .join(', ')}${keys.length > 3 ? ', ...' : ''}`;
   }
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? s.slice(0, 77) + '...' : s;

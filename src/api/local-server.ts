@@ -125,10 +125,21 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, port: number): 
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: method,
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        user: null, userAgent: req.headers['user-agent'] ?? null, userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: req.headers['user-agent'] ?? null,
+        userArn: null,
       },
       path: url.pathname,
       stage: 'local',
@@ -169,11 +180,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
           res.destroy();
           return;
         }
-        const e = err instanceof TooLarge
-          ? new PayloadTooLargeError(`request body over ${LOCAL_MAX_REQUEST_BYTES} bytes (the API Gateway limit). Upload large inputs to S3 and send "keys_manifest": "s3://bucket/key".`)
-          : err;
+        const e =
+          err instanceof TooLarge
+            ? new PayloadTooLargeError(
+                `request body over ${LOCAL_MAX_REQUEST_BYTES} bytes (the API Gateway limit). Upload large inputs to S3 and send "keys_manifest": "s3://bucket/key".`,
+              )
+            : err;
         result = errorResponse(e, 'local', log);
-
       }
       send(res, result);
     })();
@@ -182,17 +195,27 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   // reach the handler: answer them with the same JSON error body instead of Node's bare 400.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.writable) {
-      const body = JSON.stringify({ code: 'REQUEST_TIMEOUT', message: `the request was not complete within ${LOCAL_REQUEST_TIMEOUT_MS} ms (body shorter than its Content-Length?)` });
-      socket.end(`HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify({
+        code: 'REQUEST_TIMEOUT',
+        message: `the request was not complete within ${LOCAL_REQUEST_TIMEOUT_MS} ms (body shorter than its Content-Length?)`,
+      });
+      socket.end(
+        `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     if (!socket.writable || err.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    const e = err.code === 'HPE_HEADER_OVERFLOW'
-      ? new ColdpackError('HEADERS_TOO_LARGE', 'the request line and headers are over the server\'s 16 KiB limit')
-      : new ValidationError(`malformed HTTP request (${err.code ?? 'parse error'}): check the method, the target and the headers`, undefined, 'MALFORMED_REQUEST');
+    const e =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new ColdpackError('HEADERS_TOO_LARGE', "the request line and headers are over the server's 16 KiB limit")
+        : new ValidationError(
+            `malformed HTTP request (${err.code ?? 'parse error'}): check the method, the target and the headers`,
+            undefined,
+            'MALFORMED_REQUEST',
+          );
     const result = errorResponse(e, 'local', log);
     const body = Buffer.from(result.body);
     socket.end(

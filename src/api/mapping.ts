@@ -116,16 +116,20 @@ export function toArchiveRequest(body: ArchiveBody, ctx: ArchiveMappingContext):
 
 /** Split the source application's comma-separated `filename` into trimmed, unique, non-empty names. */
 export function splitFileNames(filename: string): string[] {
-  const names = [...new Set(filename.split(',').map((s) => s.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      filename
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length === 0) throw new ValidationError('filename holds no name (expected "a.csv" or "a.csv,b.csv")', 'filename');
   const tooLong = names.find((n) => utf8Bytes(n) > MAX_KEY_BYTES);
   if (tooLong) throw new ValidationError(`filename ${quote(tooLong)} is over ${MAX_KEY_BYTES} UTF-8 bytes, an S3 key's limit`, 'filename');
   const withSlash = names.find((n) => n.includes('/'));
   if (withSlash) {
-    throw new ValidationError(
-      `filename takes base names without folders; ${quote(withSlash)} contains "/" (use "key" or "keys" for full keys)`,
-      'filename',
-    );
+    throw new ValidationError(`filename takes base names without folders; ${quote(withSlash)} contains "/" (use "key" or "keys" for full keys)`, 'filename');
   }
   return names;
 }

@@ -12,8 +12,13 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
     type: 'object',
     required: ['code', 'message'],
     properties: {
-      code: { ...str, enum: Object.keys(ERROR_CODES), example: 'VALIDATION_ERROR', description: 'Error code; its HTTP status is fixed (src/domain/error-codes.ts).' },
-      message: { ...str, description: '4xx: what was wrong. 5xx: the code\'s meaning and the request id only (details are logged).' },
+      code: {
+        ...str,
+        enum: Object.keys(ERROR_CODES),
+        example: 'VALIDATION_ERROR',
+        description: 'Error code; its HTTP status is fixed (src/domain/error-codes.ts).',
+      },
+      message: { ...str, description: "4xx: what was wrong. 5xx: the code's meaning and the request id only (details are logged)." },
       field: { ...str, description: 'The request field the error is about.' },
       job_id: { ...str, description: '409 only: the RUNNING job.' },
       issues: { type: 'array', items: { type: 'object', properties: { field: str, message: str } } },
@@ -75,7 +80,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
       counters,
       errors: {
         type: 'array',
-        description: 'Why the request as a whole failed or could not notify: e.g. AMBIGUOUS_NAME (with every candidate), TOO_MANY_FILES, TIER_NOT_ALLOWED, NOTIFY_FAILED.',
+        description:
+          'Why the request as a whole failed or could not notify: e.g. AMBIGUOUS_NAME (with every candidate), TOO_MANY_FILES, TIER_NOT_ALLOWED, NOTIFY_FAILED.',
         items: {
           type: 'object',
           required: ['code', 'message'],
@@ -102,7 +108,8 @@ export const RESPONSE_SCHEMAS: Record<string, object> = {
         type: 'array',
         items: {
           type: 'object',
-          description: 'Archived file (a manifest row with its bundle): key, bucket, bundle_key, archive_bucket, storage_class, offset, length, size, sha256, crc32, job_id, archived_at...',
+          description:
+            'Archived file (a manifest row with its bundle): key, bucket, bundle_key, archive_bucket, storage_class, offset, length, size, sha256, crc32, job_id, archived_at...',
         },
       },
       nextToken: str,

@@ -140,7 +140,11 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
         get: {
           summary: 'Archive job status',
           parameters: [idParam('job_id')],
-          responses: { '200': { description: 'The job (`stale: true` when it is QUEUED or RUNNING without a sign of life; resume it).', content: jsonContent(ref('Job')) }, ...COMMON, '404': err('No such job.') },
+          responses: {
+            '200': { description: 'The job (`stale: true` when it is QUEUED or RUNNING without a sign of life; resume it).', content: jsonContent(ref('Job')) },
+            ...COMMON,
+            '404': err('No such job.'),
+          },
         },
       },
       '/archive/{job_id}/resume': {
@@ -167,7 +171,8 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           requestBody: body('RestoreRequest'),
           responses: {
             '202': {
-              description: 'Restore recorded (status RESOLVING): the files are looked up, recorded and their bundles restored by the restore worker, so the answer does not wait for the selection.',
+              description:
+                'Restore recorded (status RESOLVING): the files are looked up, recorded and their bundles restored by the restore worker, so the answer does not wait for the selection.',
               content: jsonContent(ref('RestoreAccepted')),
             },
             ...COMMON,
@@ -191,7 +196,12 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
           parameters: [
             { name: 'key', in: 'query', schema: keyLimits, description: 'Full source key (at most 1,024 UTF-8 bytes).' },
             { name: 'name', in: 'query', schema: keyLimits, description: 'Base file name (at most 1,024 UTF-8 bytes), e.g. 5000_20240517_003.csv.' },
-            { name: 'bucket', in: 'query', schema: { type: 'string', minLength: 3, maxLength: 63 }, description: 'Source bucket (3-63 characters, S3 bucket naming rules; default: all).' },
+            {
+              name: 'bucket',
+              in: 'query',
+              schema: { type: 'string', minLength: 3, maxLength: 63 },
+              description: 'Source bucket (3-63 characters, S3 bucket naming rules; default: all).',
+            },
             limitParam,
             tokenParam,
           ],
@@ -206,7 +216,10 @@ export function buildOpenApi(opts: { version?: string; serverUrl?: string } = {}
         },
       },
       '/schedule': {
-        get: { summary: 'The monthly schedule and its next runs', responses: { '200': { description: 'Schedule.', content: jsonContent({ type: 'object' }) }, ...COMMON } },
+        get: {
+          summary: 'The monthly schedule and its next runs',
+          responses: { '200': { description: 'Schedule.', content: jsonContent({ type: 'object' }) }, ...COMMON },
+        },
       },
       '/schedule/preview': {
         post: {

@@ -103,5 +103,9 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
     allow.push(route.method);
   }
   if (allow.length > 0) throw new MethodNotAllowedError(method.toUpperCase(), path, [...new Set(allow)]);
-  throw new RouteNotFoundError(method.toUpperCase(), path, routes.map((r) => `${r.method} ${r.path}`));
+  throw new RouteNotFoundError(
+    method.toUpperCase(),
+    path,
+    routes.map((r) => `${r.method} ${r.path}`),
+  );
 }

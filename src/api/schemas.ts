@@ -11,19 +11,7 @@ import { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT } from '../domain/archi
 import { estimateRequestSchema } from '../cost/estimate-input.js';
 import { DEFAULT_RESTORE_DAYS, MAX_RESTORE_DAYS, RETRIEVAL_TIERS } from '../domain/restore-request.js';
 import { MAX_KEY_BYTES } from '../domain/s3-names.js';
-import {
-  AccountId,
-  BucketName,
-  KeyPrefix,
-  ObjectKey,
-  Period,
-  PositiveInt,
-  ProjectName,
-  Region,
-  RequestId,
-  S3Uri,
-  text,
-} from './fields.js';
+import { AccountId, BucketName, KeyPrefix, ObjectKey, Period, PositiveInt, ProjectName, Region, RequestId, S3Uri, text } from './fields.js';
 
 /** Limits of an archive request (defined with the request in `src/domain/archive-request-builder.ts`). */
 export { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT };
@@ -57,9 +45,14 @@ export const ArchiveFields = z.strictObject({
   file_count: PositiveInt.optional().meta({
     description: 'Number of files the source application produced. The job fails before writing anything if the listing differs (unless allow_mismatch).',
   }),
-  archive_size: z.int().min(1).max(MAX_ARCHIVE_SIZE_MB).optional().meta({
-    description: `Bundle size cap in MB (1 MB = 1,000,000 bytes). Default ${DEFAULT_ARCHIVE_SIZE_MB}.`,
-  }),
+  archive_size: z
+    .int()
+    .min(1)
+    .max(MAX_ARCHIVE_SIZE_MB)
+    .optional()
+    .meta({
+      description: `Bundle size cap in MB (1 MB = 1,000,000 bytes). Default ${DEFAULT_ARCHIVE_SIZE_MB}.`,
+    }),
   total_size: PositiveInt.optional().meta({
     description: 'Expected total bytes under the prefix (QC guard, like file_count).',
   }),
@@ -67,17 +60,23 @@ export const ArchiveFields = z.strictObject({
   account: AccountId.optional(),
   storage_class: storageClass.optional(),
   output_prefix: text(256).optional().meta({
-    description: 'Label recorded on the job and its report (the source application\'s output name), 1-256 UTF-8 bytes.',
+    description: "Label recorded on the job and its report (the source application's output name), 1-256 UTF-8 bytes.",
   }),
-  max_files_per_bundle: z.int().min(1).max(MAX_FILES_PER_BUNDLE_LIMIT).optional().meta({
-    description: `Max entries per bundle. Default ${DEFAULT_MAX_FILES_PER_BUNDLE}.`,
-  }),
+  max_files_per_bundle: z
+    .int()
+    .min(1)
+    .max(MAX_FILES_PER_BUNDLE_LIMIT)
+    .optional()
+    .meta({
+      description: `Max entries per bundle. Default ${DEFAULT_MAX_FILES_PER_BUNDLE}.`,
+    }),
   delete_source: z.boolean().optional().meta({
     description: 'Delete each source object after its bundle is verified and only if its ETag is unchanged. Default true.',
   }),
   dry_run: z.boolean().optional().meta({ description: 'Plan only: list, count, group; write nothing. Default false.' }),
   archive_tags: z.boolean().optional().meta({
-    description: 'Also record each object\'s tags (one GetObjectTagging request per object, counted in the job cost) and set them on restored copies. Default false.',
+    description:
+      "Also record each object's tags (one GetObjectTagging request per object, counted in the job cost) and set them on restored copies. Default false.",
   }),
   allow_mismatch: z.boolean().optional().meta({
     description: 'Archive even if the listing does not match file_count/total_size. Default false.',
@@ -101,7 +100,7 @@ export const ArchiveBody = ArchiveFields.superRefine((b, ctx) => {
           : 'give either "prefix" or "s3_prefix", not both',
     });
   }
-  }).meta({ id: 'ArchiveRequest', description: 'Archive the objects under a folder of a source bucket into zip bundles.' });
+}).meta({ id: 'ArchiveRequest', description: 'Archive the objects under a folder of a source bucket into zip bundles.' });
 /** Parsed `POST /archive` body. */
 export type ArchiveBody = z.infer<typeof ArchiveBody>;
 
@@ -109,29 +108,41 @@ export type ArchiveBody = z.infer<typeof ArchiveBody>;
 export const RestoreBody = z
   .strictObject({
     project_name: ProjectName.optional(),
-    filename: text(MAX_FILENAME_LIST_BYTES).optional().meta({
-      description:
-        'One or several base file names separated by commas, e.g. "5000_20240517_003.csv,5000_20240517_004.csv" ' +
-        `(at most ${MAX_FILENAME_LIST_BYTES.toLocaleString('en-US')} UTF-8 bytes; each name at most 1,024, an S3 key's limit).`,
-    }),
-    keys: z.array(ObjectKey).min(1).max(MAX_INLINE_KEYS).optional().meta({
-      description: `Full source keys (at most ${MAX_INLINE_KEYS}; more through keys_manifest).`,
-    }),
+    filename: text(MAX_FILENAME_LIST_BYTES)
+      .optional()
+      .meta({
+        description:
+          'One or several base file names separated by commas, e.g. "5000_20240517_003.csv,5000_20240517_004.csv" ' +
+          `(at most ${MAX_FILENAME_LIST_BYTES.toLocaleString('en-US')} UTF-8 bytes; each name at most 1,024, an S3 key's limit).`,
+      }),
+    keys: z
+      .array(ObjectKey)
+      .min(1)
+      .max(MAX_INLINE_KEYS)
+      .optional()
+      .meta({
+        description: `Full source keys (at most ${MAX_INLINE_KEYS}; more through keys_manifest).`,
+      }),
     key: ObjectKey.optional().meta({ description: 'One full source key.' }),
     prefix: KeyPrefix.optional().meta({ description: 'Every archived key under this raw S3 prefix (1-1,024 UTF-8 bytes).' }),
     keys_manifest: S3Uri.optional().meta({
-      description: 'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused.',
+      description:
+        'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused.',
     }),
     bucket_name: BucketName.optional().meta({ description: 'Source bucket of the keys (default: any archived bucket).' }),
     region: Region.optional(),
     account: AccountId.optional(),
     retrieval_tier: z.enum(RETRIEVAL_TIERS).optional().meta({
-      description:
-        'Retrieval tier. Default Standard. DEEP_ARCHIVE bundles: Standard (within 12 h) or Bulk (within 48 h); Expedited only for GLACIER bundles.',
+      description: 'Retrieval tier. Default Standard. DEEP_ARCHIVE bundles: Standard (within 12 h) or Bulk (within 48 h); Expedited only for GLACIER bundles.',
     }),
-    days: z.int().min(1).max(MAX_RESTORE_DAYS).optional().meta({
-      description: `Days the restored bundle copy stays readable (integer 1-${MAX_RESTORE_DAYS}; the copy is billed at S3 Standard meanwhile). Default ${DEFAULT_RESTORE_DAYS}.`,
-    }),
+    days: z
+      .int()
+      .min(1)
+      .max(MAX_RESTORE_DAYS)
+      .optional()
+      .meta({
+        description: `Days the restored bundle copy stays readable (integer 1-${MAX_RESTORE_DAYS}; the copy is billed at S3 Standard meanwhile). Default ${DEFAULT_RESTORE_DAYS}.`,
+      }),
     all_matches: z.boolean().optional().meta({
       description: 'Restore every key a file name matches (default false: an ambiguous name is a 400 listing the candidates).',
     }),
@@ -139,7 +150,7 @@ export const RestoreBody = z
       description: 'Archive generation (job id or archived_at, 1-256 UTF-8 bytes) to restore from. Default: the newest.',
     }),
     sns_topic_arn: text(256).optional().meta({
-      description: 'SNS topic ARN (at most 256 characters) to notify as well; it must be on the deployment\'s allow-list.',
+      description: "SNS topic ARN (at most 256 characters) to notify as well; it must be on the deployment's allow-list.",
     }),
     request_id: RequestId.optional(),
   })

@@ -141,7 +141,8 @@ export class ArchiveEngine {
     const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
     checkQc(job.request, counts);
     const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
-    for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog })) await this.deps.directory.putScope(scope);
+    for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog }))
+      await this.deps.directory.putScope(scope);
     for (const s of shards) await jobs.putShard(jobId, s);
     await jobs.update(jobId, {
       shard_count: shards.length,
@@ -172,7 +173,15 @@ export class ArchiveEngine {
     const job = await this.job(jobId);
     await this.checkOnce(jobId);
     const { objects, jobs, bundles, archiveBucket } = this.deps;
-    const worker = new ShardWorker({ objects, jobs, bundles, packer: this.packer, archiveBucket, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, logger: this.logger });
+    const worker = new ShardWorker({
+      objects,
+      jobs,
+      bundles,
+      packer: this.packer,
+      archiveBucket,
+      catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE,
+      logger: this.logger,
+    });
     await this.measured(jobId, `shard-${shard}`, () => worker.run(jobId, job.generation, job.request, shard, onProgress));
   }
 
@@ -188,7 +197,11 @@ export class ArchiveEngine {
       const usage = ledger && start ? await ledger.total(jobId, ledger.since(start)) : undefined;
       return {
         ...(usage
-          ? { requests: usage.requests, bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received }, dynamodb_items_written: usage.dynamodb_items_written }
+          ? {
+              requests: usage.requests,
+              bytes_transferred: { sent: usage.bytes_sent, received: usage.bytes_received },
+              dynamodb_items_written: usage.dynamodb_items_written,
+            }
           : {}),
         ...((await this.deps.reportExtras?.(job, totals, usage)) ?? {}),
       };
@@ -253,7 +266,10 @@ export class ArchiveEngine {
           await this.mustWrite(`release the source lock of job ${jobId}`, () => jobs.releaseLock(sourceLock(job), jobId));
         }
       } catch (writeErr) {
-        this.logger.error({ err: writeErr, job_id: jobId }, 'the job could not be marked FAILED; it stays RUNNING until its heartbeat is stale and a resume takes it over');
+        this.logger.error(
+          { err: writeErr, job_id: jobId },
+          'the job could not be marked FAILED; it stays RUNNING until its heartbeat is stale and a resume takes it over',
+        );
       }
       throw err;
     }

@@ -20,7 +20,10 @@ export interface JobStarter {
 
 /** A new job id: `<UTC yyyymmddThhmmssZ>-<8 hex>`, sortable by creation time. */
 export function newJobId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
 /**
@@ -28,7 +31,20 @@ export function newJobId(now = new Date()): string {
  * source, limits, storage class, QC expectations and deletion; who asked and the period may differ.
  */
 export function sameRequest(a: ArchiveRequest, b: ArchiveRequest): boolean {
-  const essence = (r: ArchiveRequest) => JSON.stringify([r.project, r.source, r.max_bundle_bytes, r.max_files_per_bundle, r.storage_class, r.expected_file_count, r.expected_total_bytes, r.allow_mismatch, r.delete_source, r.dry_run, r.archive_tags === true]);
+  const essence = (r: ArchiveRequest) =>
+    JSON.stringify([
+      r.project,
+      r.source,
+      r.max_bundle_bytes,
+      r.max_files_per_bundle,
+      r.storage_class,
+      r.expected_file_count,
+      r.expected_total_bytes,
+      r.allow_mismatch,
+      r.delete_source,
+      r.dry_run,
+      r.archive_tags === true,
+    ]);
   return essence(a) === essence(b);
 }
 
@@ -46,7 +62,13 @@ export function jobView(job: JobItem, liveness?: { readonly now: Date; readonly 
     counters,
     created_at: job.created_at,
     updated_at: job.updated_at,
-    ...(job.errors?.length ? { errors: job.errors.map((e): { code: string; message: string } => (typeof e === 'string' ? { code: 'JOB_ERROR', message: e } : { code: e.code, message: e.message })) } : {}),
+    ...(job.errors?.length
+      ? {
+          errors: job.errors.map((e): { code: string; message: string } =>
+            typeof e === 'string' ? { code: 'JOB_ERROR', message: e } : { code: e.code, message: e.message },
+          ),
+        }
+      : {}),
     ...(job.report_key ? { report: { report_key: job.report_key, shard_count: job.shard_count ?? 0 } } : {}),
     ...(job.heartbeat_at ? { heartbeat_at: job.heartbeat_at } : {}),
     ...(liveness && isStale(job, liveness.now, liveness.staleAfterMs) ? { stale: true } : {}),
@@ -119,13 +141,28 @@ export class ArchiveService implements ArchiveJobs {
         job_id: 'dry-run',
         status: 'SUCCEEDED',
         request: req,
-        counters: { files_listed: counts.files, bytes_listed: counts.bytes, folder_markers: counts.folderMarkers, archived_class: counts.archivedClass, bundles_planned: counts.bundles, largest_object: counts.largestObject },
+        counters: {
+          files_listed: counts.files,
+          bytes_listed: counts.bytes,
+          folder_markers: counts.folderMarkers,
+          archived_class: counts.archivedClass,
+          bundles_planned: counts.bundles,
+          largest_object: counts.largestObject,
+        },
         created_at: now,
         updated_at: now,
         report: { dry_run: true, written: 'nothing' },
       };
     }
-    const job: JobItem = { job_id: newJobId(clock.now()), status: 'QUEUED', request: req, generation: now, created_at: now, updated_at: now, ...(key ? { idempotency_key: key } : {}) };
+    const job: JobItem = {
+      job_id: newJobId(clock.now()),
+      status: 'QUEUED',
+      request: req,
+      generation: now,
+      created_at: now,
+      updated_at: now,
+      ...(key ? { idempotency_key: key } : {}),
+    };
     const lock = sourceLock(job);
     await this.launcher().freeStaleLocks(lock);
     let created: CreateResult;
@@ -135,7 +172,8 @@ export class ArchiveService implements ArchiveJobs {
       if (err instanceof SourceLockedError) {
         const other = (await this.deps.jobs.overlappingLocks(lock))[0]?.job_id;
         // The lock is this very job's: a retried creation whose first attempt was written.
-        if (other !== job.job_id) throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
+        if (other !== job.job_id)
+          throw new ConflictError(`another job (${other ?? 'unknown'}) was just started for this source`, { job_id: other }, 'JOB_RUNNING');
         created = { created: true, job };
       } else throw err;
     }
@@ -160,7 +198,10 @@ export class ArchiveService implements ArchiveJobs {
       return { ...view, report: { report_key: job.report_key, ...report } };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      (this.deps.logger ?? silentLogger).warn({ err, job_id: jobId, report_key: job.report_key }, 'job report could not be read; the view shows the counters only');
+      (this.deps.logger ?? silentLogger).warn(
+        { err, job_id: jobId, report_key: job.report_key },
+        'job report could not be read; the view shows the counters only',
+      );
       return { ...view, report: { ...view.report, report_key: job.report_key, report_error: `the report could not be read: ${reason}` } };
     }
   }
@@ -183,7 +224,14 @@ export class ArchiveService implements ArchiveJobs {
 
   private launcher(): JobLauncher {
     const { jobs, starter, logger, clock, retry, staleAfterMs } = this.deps;
-    return new JobLauncher({ jobs, starter, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}), ...(retry ? { retry } : {}), ...(staleAfterMs === undefined ? {} : { staleAfterMs }) });
+    return new JobLauncher({
+      jobs,
+      starter,
+      ...(logger ? { logger } : {}),
+      ...(clock ? { clock } : {}),
+      ...(retry ? { retry } : {}),
+      ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
+    });
   }
 
   /** The buckets a job may not read or delete from (coldpack's own) and the allow-list, as the engine applies them. */
@@ -200,10 +248,15 @@ export class ArchiveService implements ArchiveJobs {
     const objectBucket = src.kind === 'inventory' ? undefined : src.bucket;
     if (objectBucket !== undefined && objectBucket !== '') {
       const reserved = this.bucketPolicy().reserved;
-      if (reserved.includes(objectBucket)) throw new ValidationError(`bucket ${objectBucket} is one of coldpack's own buckets and cannot be archived`, field, 'SOURCE_NOT_ALLOWED');
+      if (reserved.includes(objectBucket))
+        throw new ValidationError(`bucket ${objectBucket} is one of coldpack's own buckets and cannot be archived`, field, 'SOURCE_NOT_ALLOWED');
       const allowed = this.deps.allowedSourceBuckets ?? [];
       if (allowed.length > 0 && !allowed.includes(objectBucket)) {
-        throw new ValidationError(`bucket ${objectBucket} is not a source bucket of this deployment (allowed: ${allowed.join(', ')})`, field, 'SOURCE_NOT_ALLOWED');
+        throw new ValidationError(
+          `bucket ${objectBucket} is not a source bucket of this deployment (allowed: ${allowed.join(', ')})`,
+          field,
+          'SOURCE_NOT_ALLOWED',
+        );
       }
     }
     try {
@@ -213,17 +266,24 @@ export class ArchiveService implements ArchiveJobs {
           await this.deps.objects.headObject({ bucket: src.bucket, key: src.manifest });
         } catch (err) {
           if (err instanceof ObjectStoreError && (err.failure === 'NOT_FOUND' || err.failure === 'NO_SUCH_BUCKET')) {
-            throw new ValidationError(`s3://${src.bucket}/${src.manifest} does not exist (upload the ${src.kind === 'csv' ? 'CSV manifest' : 'S3 Inventory manifest.json'} first)`, field, 'SOURCE_NOT_FOUND');
+            throw new ValidationError(
+              `s3://${src.bucket}/${src.manifest} does not exist (upload the ${src.kind === 'csv' ? 'CSV manifest' : 'S3 Inventory manifest.json'} first)`,
+              field,
+              'SOURCE_NOT_FOUND',
+            );
           }
           throw err;
         }
         return;
       }
-      if (!(await this.hasObjects(src.bucket, src.prefix))) throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');
+      if (!(await this.hasObjects(src.bucket, src.prefix)))
+        throw new ValidationError(`no objects under s3://${src.bucket}/${src.prefix}: the prefix does not exist`, 'prefix', 'SOURCE_EMPTY');
     } catch (err) {
       if (!(err instanceof ObjectStoreError)) throw err;
-      if (err.failure === 'NO_SUCH_BUCKET' || err.failure === 'NOT_FOUND') throw new ValidationError(`bucket ${src.bucket} does not exist`, field, 'SOURCE_NOT_FOUND');
-      if (err.failure === 'ACCESS_DENIED') throw new ValidationError(`bucket ${src.bucket} cannot be read by coldpack (access denied)`, field, 'SOURCE_FORBIDDEN');
+      if (err.failure === 'NO_SUCH_BUCKET' || err.failure === 'NOT_FOUND')
+        throw new ValidationError(`bucket ${src.bucket} does not exist`, field, 'SOURCE_NOT_FOUND');
+      if (err.failure === 'ACCESS_DENIED')
+        throw new ValidationError(`bucket ${src.bucket} cannot be read by coldpack (access denied)`, field, 'SOURCE_FORBIDDEN');
       throw err;
     }
   }

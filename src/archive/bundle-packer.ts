@@ -119,10 +119,23 @@ export class BundlePacker {
     const keys = bundleKeys(ctx.project, ctx.jobId, ctx.shard, seq);
     const previous = await bundles.get(keys.bundle);
     if (previous?.upload_id) await this.abortPrevious(ctx, keys.bundle, previous.upload_id);
-    const base = { bundle_key: keys.bundle, archive_bucket: ctx.archiveBucket, job_id: ctx.jobId, project: ctx.project, shard: ctx.shard, seq, storage_class: ctx.storageClass };
+    const base = {
+      bundle_key: keys.bundle,
+      archive_bucket: ctx.archiveBucket,
+      job_id: ctx.jobId,
+      project: ctx.project,
+      shard: ctx.shard,
+      seq,
+      storage_class: ctx.storageClass,
+    };
     await bundles.markWriting({ ...base, state: 'WRITING' });
     const stats = new EntryStats();
-    const metadata = (bucket: string): Record<string, string> => ({ 'coldpack-project': ctx.project, 'coldpack-job': ctx.jobId, 'coldpack-generation': ctx.generation, 'coldpack-source-bucket': bucket });
+    const metadata = (bucket: string): Record<string, string> => ({
+      'coldpack-project': ctx.project,
+      'coldpack-job': ctx.jobId,
+      'coldpack-generation': ctx.generation,
+      'coldpack-source-bucket': bucket,
+    });
     let sourceBucket: string | undefined;
     const skipped: SkippedObject[] = [];
     let skippedCount = 0;
@@ -151,7 +164,9 @@ export class BundlePacker {
           });
           zip = new ZipBundleWriter(sink);
         } else if (item.obj.bucket !== sourceBucket) {
-          throw new IntegrityError(`bundle ${keys.bundle}: objects of buckets ${sourceBucket} and ${item.obj.bucket} in one bundle (the grouping rule keeps buckets apart)`);
+          throw new IntegrityError(
+            `bundle ${keys.bundle}: objects of buckets ${sourceBucket} and ${item.obj.bucket} in one bundle (the grouping rule keeps buckets apart)`,
+          );
         }
         const outcome = await writeEntry(zip, store, item);
         if ('skipped' in outcome) {
@@ -166,9 +181,27 @@ export class BundlePacker {
       if (!zip || !sink || sourceBucket === undefined) {
         // Every object of this key range was skipped: no bundle object, nothing to index or delete.
         manifest.destroy();
-        await bundles.markCommitted({ ...base, state: 'COMMITTED', entry_count: 0, bytes: 0, source_bytes: 0, committed_at: this.clock.now().toISOString(), skipped_count: skippedCount, skipped });
+        await bundles.markCommitted({
+          ...base,
+          state: 'COMMITTED',
+          entry_count: 0,
+          bytes: 0,
+          source_bytes: 0,
+          committed_at: this.clock.now().toISOString(),
+          skipped_count: skippedCount,
+          skipped,
+        });
         await sink?.abort(); // every object was skipped after the first (a streamed one changed between its reads)
-        return { bundleKey: keys.bundle, entries: 0, sourceBytes: 0, bundleBytes: 0, skippedCount, skipped, uploadRequests: 0, staleUploadsAborted: sink?.staleAborted ?? 0 };
+        return {
+          bundleKey: keys.bundle,
+          entries: 0,
+          sourceBytes: 0,
+          bundleBytes: 0,
+          skippedCount,
+          skipped,
+          uploadRequests: 0,
+          staleUploadsAborted: sink?.staleAborted ?? 0,
+        };
       }
       const finished = await manifest.finish();
       await zip.addStream({ name: MANIFEST_ENTRY_NAME, modified: new Date(ctx.generation) }, manifestCsvStream(finished), 8, finished.rawBytes);
@@ -188,7 +221,15 @@ export class BundlePacker {
       if (putManifest.versionId) written.manifest = { versionId: putManifest.versionId };
       if (ctx.catalog === 'per_file') await this.writeIndex(ctx, keys.bundle, finished);
       // A rewrite in a versioned bucket: the earlier attempt's versions go before the commit.
-      const superseded = previous && upload.versionId ? await deleteSuperseded(store, ctx.archiveBucket, [[keys.bundle, upload.versionId], ...(putManifest.versionId ? [[keys.manifest, putManifest.versionId] as const] : [])], this.logger) : undefined;
+      const superseded =
+        previous && upload.versionId
+          ? await deleteSuperseded(
+              store,
+              ctx.archiveBucket,
+              [[keys.bundle, upload.versionId], ...(putManifest.versionId ? [[keys.manifest, putManifest.versionId] as const] : [])],
+              this.logger,
+            )
+          : undefined;
       await bundles.markCommitted({
         ...base,
         state: 'COMMITTED',
@@ -223,9 +264,18 @@ export class BundlePacker {
         throw sink ? noted(err, `the upload of bundle s3://${ctx.archiveBucket}/${keys.bundle} was aborted; nothing of it was left`) : err;
       }
       // A commit whose answer was lost may have landed: never delete a bundle its record calls COMMITTED.
-      const state = await bundles.get(keys.bundle).then((b) => b?.state ?? 'NONE', () => 'UNKNOWN');
-      if (state !== 'WRITING' && state !== 'NONE') throw noted(err, `bundle s3://${ctx.archiveBucket}/${keys.bundle} kept: its record is ${state === 'UNKNOWN' ? 'unreadable' : state}`);
-      const left = await removeUncommitted(store, ctx.archiveBucket, [[keys.bundle, written.bundle], ...(written.manifest ? [[keys.manifest, written.manifest] as const] : [])], this.logger);
+      const state = await bundles.get(keys.bundle).then(
+        (b) => b?.state ?? 'NONE',
+        () => 'UNKNOWN',
+      );
+      if (state !== 'WRITING' && state !== 'NONE')
+        throw noted(err, `bundle s3://${ctx.archiveBucket}/${keys.bundle} kept: its record is ${state === 'UNKNOWN' ? 'unreadable' : state}`);
+      const left = await removeUncommitted(
+        store,
+        ctx.archiveBucket,
+        [[keys.bundle, written.bundle], ...(written.manifest ? [[keys.manifest, written.manifest] as const] : [])],
+        this.logger,
+      );
       throw noted(err, left);
     }
   }
@@ -248,7 +298,10 @@ export class BundlePacker {
     try {
       await this.deps.objects.abortMultipartUpload({ bucket: ctx.archiveBucket, key, uploadId });
     } catch (err) {
-      this.logger.warn({ err, job_id: ctx.jobId, bundle_key: key, upload_id: uploadId }, 'could not abort the upload of an earlier attempt; rewriting the bundle anyway');
+      this.logger.warn(
+        { err, job_id: ctx.jobId, bundle_key: key, upload_id: uploadId },
+        'could not abort the upload of an earlier attempt; rewriting the bundle anyway',
+      );
     }
   }
 

@@ -25,7 +25,12 @@ export function toRecord(item: Exclude<Fetched, { kind: 'skipped' }>, w: Written
 }
 
 /** The per-file index item of entry `e` (a manifest row) of bundle `bundleKey` archived from bucket `src`. */
-export function indexItem(ctx: Pick<BundleContext, 'archiveBucket' | 'storageClass' | 'jobId' | 'project' | 'generation'>, bundleKey: string, src: string, e: EntryRecord): FileIndexItem {
+export function indexItem(
+  ctx: Pick<BundleContext, 'archiveBucket' | 'storageClass' | 'jobId' | 'project' | 'generation'>,
+  bundleKey: string,
+  src: string,
+  e: EntryRecord,
+): FileIndexItem {
   return {
     ...e,
     pk: filePk(src, e.key),

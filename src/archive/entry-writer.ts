@@ -80,7 +80,12 @@ export async function writeEntry(zip: ZipBundleWriter, store: ObjectStore, item:
   for await (const chunk of all) crc = crc32(chunk, crc);
   let again;
   try {
-    again = await store.getObject({ bucket: item.obj.bucket, key: item.obj.key, ifMatch: item.meta.etag, ...(item.meta.versionId ? { versionId: item.meta.versionId } : {}) });
+    again = await store.getObject({
+      bucket: item.obj.bucket,
+      key: item.obj.key,
+      ifMatch: item.meta.etag,
+      ...(item.meta.versionId ? { versionId: item.meta.versionId } : {}),
+    });
   } catch (err) {
     const skip = await classifyReadFailure(store, item.obj, err);
     if (skip) return { skipped: skip };

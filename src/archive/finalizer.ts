@@ -118,7 +118,8 @@ export class Finalizer {
         if (b.manifest_key) committed.push(b.manifest_key); // a bundle whose objects were all skipped has no object
       }
       if (entries !== s.archived_files) problems.push(`shard ${s.shard}: bundles hold ${entries} entries, shard says ${s.archived_files}`);
-      if (entries + (s.skipped_count ?? 0) !== s.files) problems.push(`shard ${s.shard}: ${entries} archived + ${s.skipped_count ?? 0} skipped != ${s.files} planned`);
+      if (entries + (s.skipped_count ?? 0) !== s.files)
+        problems.push(`shard ${s.shard}: ${entries} archived + ${s.skipped_count ?? 0} skipped != ${s.files} planned`);
     }
     const sum = (f: (s: ShardItem) => number | undefined): number => shards.reduce((n, s) => n + (f(s) ?? 0), 0);
     const filesArchived = sum((s) => s.archived_files);

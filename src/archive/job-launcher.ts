@@ -3,7 +3,16 @@
  * FAILED, lock released, when the start fails), free the locks of jobs that no longer run, and take
  * a FAILED or stale job over for a resume. Used by `ArchiveService` (`archive-service.ts`).
  */
-import { JOB_STALE_AFTER_MS, SourceLockedError, isStale, jobErrorOf, lastSignOfLife, sourceLock, type JobItem, type SourceLock } from '../domain/archive-job.js';
+import {
+  JOB_STALE_AFTER_MS,
+  SourceLockedError,
+  isStale,
+  jobErrorOf,
+  lastSignOfLife,
+  sourceLock,
+  type JobItem,
+  type SourceLock,
+} from '../domain/archive-job.js';
 import { ConflictError, JobStartError, NotFoundError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/ports/clock.js';
 import type { JobStore } from '../domain/ports/job-store.js';
@@ -43,7 +52,11 @@ export class JobLauncher {
       logger.error({ err, job_id: job.job_id }, 'the job could not be started; marking it FAILED');
       const now = (this.deps.clock ?? systemClock).now().toISOString();
       try {
-        await retryWrite(`mark job ${job.job_id} FAILED`, () => this.deps.jobs.update(job.job_id, { status: 'FAILED', finished_at: now, errors: [jobErrorOf(err, 'start: ')] }), { logger, ...this.deps.retry });
+        await retryWrite(
+          `mark job ${job.job_id} FAILED`,
+          () => this.deps.jobs.update(job.job_id, { status: 'FAILED', finished_at: now, errors: [jobErrorOf(err, 'start: ')] }),
+          { logger, ...this.deps.retry },
+        );
         await retryWrite(`release the lock of job ${job.job_id}`, () => this.deps.jobs.releaseLock(lock, job.job_id), { logger, ...this.deps.retry });
       } catch (writeErr) {
         logger.error({ err: writeErr, job_id: job.job_id }, 'the job could not be marked FAILED either; it stays QUEUED until a resume takes it over');
@@ -85,7 +98,12 @@ export class JobLauncher {
       const other = (await this.deps.jobs.overlappingLocks(lock)).find((l) => l.job_id !== jobId)?.job_id;
       throw new ConflictError(`another job (${other ?? 'unknown'}) holds the source of job ${jobId}`, { job_id: other }, 'JOB_RUNNING');
     }
-    if (!taken) throw new ConflictError(`job ${jobId} changed while it was being taken over (a heartbeat or another resume); look at it again`, { job_id: jobId }, 'JOB_RUNNING');
+    if (!taken)
+      throw new ConflictError(
+        `job ${jobId} changed while it was being taken over (a heartbeat or another resume); look at it again`,
+        { job_id: jobId },
+        'JOB_RUNNING',
+      );
     await this.start(job, lock);
     return (await this.deps.jobs.get(jobId)) ?? job;
   }

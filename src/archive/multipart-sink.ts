@@ -203,7 +203,13 @@ export class MultipartSink implements ByteSink {
     if (parts.length !== this.partCount || parts.length > this.maxParts) {
       throw new ColdpackError('INTERNAL', `multipart upload ${this.where()}: ${parts.length} parts uploaded, ${this.partCount} sent (limit ${this.maxParts})`);
     }
-    const res = await this.objects.completeMultipartUpload({ bucket: this.options.bucket, key: this.options.key, uploadId: this.uploadId, parts, checksumCrc32: crc });
+    const res = await this.objects.completeMultipartUpload({
+      bucket: this.options.bucket,
+      key: this.options.key,
+      uploadId: this.uploadId,
+      parts,
+      checksumCrc32: crc,
+    });
     return { bytes: this.total, crc32: crc, mode: 'multipart', parts: parts.length, ...(res.versionId ? { versionId: res.versionId } : {}) };
   }
 
@@ -218,7 +224,10 @@ export class MultipartSink implements ByteSink {
     try {
       await this.objects.abortMultipartUpload({ bucket: this.options.bucket, key: this.options.key, uploadId: this.uploadId });
     } catch (err) {
-      this.logger.warn({ err, bucket: this.options.bucket, key: this.options.key, upload_id: this.uploadId }, 'abort of a failed multipart upload failed; the lifecycle rule will remove it');
+      this.logger.warn(
+        { err, bucket: this.options.bucket, key: this.options.key, upload_id: this.uploadId },
+        'abort of a failed multipart upload failed; the lifecycle rule will remove it',
+      );
     }
   }
 }

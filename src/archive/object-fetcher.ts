@@ -59,14 +59,19 @@ type Slot = { obj: SourceObject; promise?: Promise<Fetched> };
  * `attempts` times, then thrown (the job fails and can be resumed); a failure that concerns every
  * object (missing bucket, refused credentials, wrong region) is thrown at once.
  */
-export async function* fetchInOrder(store: ObjectStore, objects: AsyncIterable<SourceObject> | Iterable<SourceObject>, options: FetchOptions = {}): AsyncGenerator<Fetched> {
+export async function* fetchInOrder(
+  store: ObjectStore,
+  objects: AsyncIterable<SourceObject> | Iterable<SourceObject>,
+  options: FetchOptions = {},
+): AsyncGenerator<Fetched> {
   const concurrency = options.concurrency ?? 64;
   const maxBuffered = options.maxBufferedBytes ?? 128 * 1024 * 1024;
   const streamThreshold = options.streamThreshold ?? 8 * 1024 * 1024;
   const window: Slot[] = [];
   let buffered = 0;
   let active = 0;
-  const it = (Symbol.asyncIterator in objects ? objects[Symbol.asyncIterator]() : (objects as Iterable<SourceObject>)[Symbol.iterator]()) as AsyncIterator<SourceObject> | Iterator<SourceObject>;
+  const it = (Symbol.asyncIterator in objects ? objects[Symbol.asyncIterator]() : (objects as Iterable<SourceObject>)[Symbol.iterator]()) as
+    AsyncIterator<SourceObject> | Iterator<SourceObject>;
   let exhausted = false;
 
   const fill = async (): Promise<void> => {
@@ -129,7 +134,9 @@ async function get(objects: ObjectStore, obj: SourceObject, checksum: boolean): 
 }
 
 async function metaOf(objects: ObjectStore, obj: SourceObject, got: GotObject, options: FetchOptions): Promise<FetchedMeta> {
-  const tags = options.tags ? await objects.getObjectTagging({ bucket: obj.bucket, key: obj.key, ...(got.versionId ? { versionId: got.versionId } : {}) }) : undefined;
+  const tags = options.tags
+    ? await objects.getObjectTagging({ bucket: obj.bucket, key: obj.key, ...(got.versionId ? { versionId: got.versionId } : {}) })
+    : undefined;
   return {
     etag: got.etag || obj.etag || '',
     ...(got.versionId ? { versionId: got.versionId } : {}),

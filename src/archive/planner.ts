@@ -52,9 +52,14 @@ export interface BucketPolicy {
  */
 export function checkBucket(policy: BucketPolicy | undefined, bucket: string): void {
   if (!policy) return;
-  if (policy.reserved.includes(bucket)) throw new ValidationError(`the source names bucket ${bucket}, one of coldpack's own buckets; nothing was written`, 'bucket_name', 'SOURCE_NOT_ALLOWED');
+  if (policy.reserved.includes(bucket))
+    throw new ValidationError(`the source names bucket ${bucket}, one of coldpack's own buckets; nothing was written`, 'bucket_name', 'SOURCE_NOT_ALLOWED');
   if (policy.allowed.length > 0 && !policy.allowed.includes(bucket)) {
-    throw new ValidationError(`the source names bucket ${bucket}, which is not a source bucket of this deployment (${policy.allowed.join(', ')}); nothing was written`, 'bucket_name', 'SOURCE_NOT_ALLOWED');
+    throw new ValidationError(
+      `the source names bucket ${bucket}, which is not a source bucket of this deployment (${policy.allowed.join(', ')}); nothing was written`,
+      'bucket_name',
+      'SOURCE_NOT_ALLOWED',
+    );
   }
 }
 
@@ -129,7 +134,10 @@ export async function writeShardPlans(
   const counts = emptyCounts();
   const dropped: DuplicateCount = { count: 0, bytes: 0, sample: counts.duplicateSample };
   const runs = { objects, bucket: archiveBucket, prefix: sortRunPrefix(req.project, jobId) };
-  const listed = req.source.kind === 'list' ? dropRepeats(openSource(objects, req.source), dropped) : uniqueRows(checkedBuckets(openSource(objects, req.source), policy), runs, dropped, sort);
+  const listed =
+    req.source.kind === 'list'
+      ? dropRepeats(openSource(objects, req.source), dropped)
+      : uniqueRows(checkedBuckets(openSource(objects, req.source), policy), runs, dropped, sort);
   let writer: ShardPlanWriter | undefined;
   let current: { shard: number; files: number; bytes: number; first_key?: string; last_key?: string } | undefined;
   const closeShard = async (): Promise<void> => {

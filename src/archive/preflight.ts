@@ -22,7 +22,10 @@ export class PreflightError extends ColdpackError {
   /** @param what the resource checked (e.g. `archive bucket b`); @param cause the store's error */
   constructor(what: string, cause: unknown) {
     const e = asColdpackError(cause); // names the operation of an AWS error (and, for DynamoDB, the table)
-    super(isErrorCode(e.code) ? e.code : 'AWS_ERROR', `pre-flight check of the ${what} failed before anything was uploaded: ${e.message}`, { cause, expose: true });
+    super(isErrorCode(e.code) ? e.code : 'AWS_ERROR', `pre-flight check of the ${what} failed before anything was uploaded: ${e.message}`, {
+      cause,
+      expose: true,
+    });
   }
 }
 

@@ -49,8 +49,20 @@ export class ShardWorker {
     const planned = await jobs.getShard(jobId, shard);
     if (!planned) throw new ColdpackError('JOB_ERROR', `shard ${shard} of job ${jobId} is not planned`);
     if (planned.status === 'DONE') return planned;
-    const ctx = { archiveBucket, project: req.project, jobId, generation, storageClass: req.storage_class, shard, catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE, readTags: req.archive_tags === true };
-    const plan = new PlanBundles(readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))[Symbol.asyncIterator](), new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle));
+    const ctx = {
+      archiveBucket,
+      project: req.project,
+      jobId,
+      generation,
+      storageClass: req.storage_class,
+      shard,
+      catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE,
+      readTags: req.archive_tags === true,
+    };
+    const plan = new PlanBundles(
+      readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))[Symbol.asyncIterator](),
+      new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle),
+    );
     const totals = { bundles: 0, files: 0, bytes: 0 };
     const skipped: SkippedObject[] = [];
     let skippedCount = 0;
@@ -76,7 +88,12 @@ export class ShardWorker {
         const packed = await packer.pack(ctx, seq, plan.objects(seq), { partBytes });
         await plan.skip(seq);
         // Running totals for `status` while the job runs (the finalizer's counts are authoritative).
-        await jobs.addCounters(jobId, { files_packed: packed.entries, bundles_packed: packed.entries > 0 ? 1 : 0, files_skipped_so_far: packed.skippedCount, orphan_uploads_aborted: packed.staleUploadsAborted });
+        await jobs.addCounters(jobId, {
+          files_packed: packed.entries,
+          bundles_packed: packed.entries > 0 ? 1 : 0,
+          files_skipped_so_far: packed.skippedCount,
+          orphan_uploads_aborted: packed.staleUploadsAborted,
+        });
         totals.files += packed.entries;
         totals.bytes += packed.sourceBytes;
         skippedCount += packed.skippedCount;

@@ -23,7 +23,12 @@ export interface SupersededOutcome {
  * @param keep pairs of key and the version id just written (committed)
  * @throws ObjectStoreError for a failure other than a refused delete (the commit is then retried)
  */
-export async function deleteSuperseded(store: ObjectStore, bucket: string, keep: ReadonlyArray<readonly [string, string]>, logger: Logger): Promise<SupersededOutcome> {
+export async function deleteSuperseded(
+  store: ObjectStore,
+  bucket: string,
+  keep: ReadonlyArray<readonly [string, string]>,
+  logger: Logger,
+): Promise<SupersededOutcome> {
   const out: SupersededOutcome = { deleted: 0, left: 0 };
   for (const [key, versionId] of keep) {
     for await (const v of store.listObjectVersions(bucket, key)) {

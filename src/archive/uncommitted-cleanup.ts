@@ -23,7 +23,12 @@ export function noted(err: unknown, note: string): unknown {
  * @param written key and, in a versioned bucket, the version id written
  * @returns one sentence saying what was removed and what was not
  */
-export async function removeUncommitted(store: ObjectStore, bucket: string, written: ReadonlyArray<readonly [string, { versionId?: string }]>, logger: Logger): Promise<string> {
+export async function removeUncommitted(
+  store: ObjectStore,
+  bucket: string,
+  written: ReadonlyArray<readonly [string, { versionId?: string }]>,
+  logger: Logger,
+): Promise<string> {
   const said: string[] = [];
   for (const [key, { versionId }] of written) {
     const where = `s3://${bucket}/${key}`;
@@ -34,7 +39,9 @@ export async function removeUncommitted(store: ObjectStore, bucket: string, writ
     } catch (err) {
       if (!versionId || !(err instanceof ObjectStoreError) || err.failure !== 'ACCESS_DENIED') {
         logger.error({ err, bucket, key }, 'an uploaded, uncommitted bundle object could not be deleted');
-        said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`);
+        said.push(
+          `${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`,
+        );
         continue;
       }
     }
@@ -43,7 +50,9 @@ export async function removeUncommitted(store: ObjectStore, bucket: string, writ
       said.push(`${where} uploaded but not committed: hidden by a delete marker (deleting its version was refused); the noncurrent-version rule removes it`);
     } catch (err) {
       logger.error({ err, bucket, key }, 'an uploaded, uncommitted bundle object could not be deleted');
-      said.push(`${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`);
+      said.push(
+        `${where} uploaded but not committed: could not be deleted (${err instanceof Error ? err.message : String(err)}); resuming the job rewrites it and the superseded version expires with the noncurrent-version rule`,
+      );
     }
   }
   return said.join('; ');

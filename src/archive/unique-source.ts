@@ -79,7 +79,12 @@ const byKey = (a: Row, b: Row): number => compareCodePoints(a.k, b.k);
  * @param rows the source rows, in source order
  * @param runs where to spill runs when the source is larger than one run
  */
-export async function* uniqueRows(rows: AsyncIterable<SourceObject>, runs: RunLocation, dropped: DuplicateCount, options: UniqueRowsOptions = {}): AsyncGenerator<SourceObject> {
+export async function* uniqueRows(
+  rows: AsyncIterable<SourceObject>,
+  runs: RunLocation,
+  dropped: DuplicateCount,
+  options: UniqueRowsOptions = {},
+): AsyncGenerator<SourceObject> {
   const maxRows = options.runMaxRows ?? 200_000;
   const maxBytes = options.runMaxBytes ?? 64 * 1024 * 1024;
   const fanIn = Math.max(2, options.fanIn ?? 16);

@@ -56,7 +56,10 @@ export class UsageLedger {
       try {
         await this.deps.store.record(jobId, step, (this.deps.clock ?? systemClock).now().toISOString(), delta);
       } catch (err) {
-        (this.deps.logger ?? silentLogger).warn({ err, job_id: jobId, step }, 'could not record the usage of a job step; the job report will undercount its requests');
+        (this.deps.logger ?? silentLogger).warn(
+          { err, job_id: jobId, step },
+          'could not record the usage of a job step; the job report will undercount its requests',
+        );
       }
     }
   }

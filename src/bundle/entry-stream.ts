@@ -55,7 +55,8 @@ async function* verify(src: AsyncIterable<Buffer>, expected: ExpectedEntry): Asy
     }
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) throw new IntegrityError(`entry ${expected.key}: deflate stream is corrupt (${(err as Error).message})`);
+    if (typeof code === 'string' && code.startsWith('Z_'))
+      throw new IntegrityError(`entry ${expected.key}: deflate stream is corrupt (${(err as Error).message})`);
     throw err;
   }
   if (size !== expected.size) throw new IntegrityError(`entry ${expected.key}: size ${size} != indexed ${expected.size}`);

@@ -47,9 +47,26 @@ export function manifestHeader(): string {
 export function manifestRow(bucket: string, e: EntryRecord): string {
   return stringify([
     [
-      bucket, e.key, e.size, e.etag, e.version_id ?? '', e.last_modified, e.content_type ?? '', e.offset, e.length, e.compressed_size, e.method, e.crc32, e.sha256,
-      e.content_encoding ?? '', e.content_disposition ?? '', e.content_language ?? '', e.cache_control ?? '', e.expires ?? '',
-      e.user_metadata ? JSON.stringify(e.user_metadata) : '', e.tags ? JSON.stringify(e.tags) : '',
+      bucket,
+      e.key,
+      e.size,
+      e.etag,
+      e.version_id ?? '',
+      e.last_modified,
+      e.content_type ?? '',
+      e.offset,
+      e.length,
+      e.compressed_size,
+      e.method,
+      e.crc32,
+      e.sha256,
+      e.content_encoding ?? '',
+      e.content_disposition ?? '',
+      e.content_language ?? '',
+      e.cache_control ?? '',
+      e.expires ?? '',
+      e.user_metadata ? JSON.stringify(e.user_metadata) : '',
+      e.tags ? JSON.stringify(e.tags) : '',
     ],
   ]);
 }

@@ -5,15 +5,7 @@ import { promisify } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import type { ZipMethod } from '../domain/model.js';
 import { IntegrityError } from '../domain/errors.js';
-import {
-  FLAG_DATA_DESCRIPTOR,
-  FLAG_UTF8,
-  ZIP32_MAX,
-  centralDirectoryHeader,
-  dataDescriptor,
-  endOfCentralDirectory,
-  localFileHeader,
-} from './zip-format.js';
+import { FLAG_DATA_DESCRIPTOR, FLAG_UTF8, ZIP32_MAX, centralDirectoryHeader, dataDescriptor, endOfCentralDirectory, localFileHeader } from './zip-format.js';
 import { CentralDirectoryBuffer } from './central-directory-buffer.js';
 
 const deflateRawAsync = promisify(deflateRaw);
@@ -104,11 +96,11 @@ export class ZipBundleWriter {
     const zip64 = data.length >= ZIP32_MAX || payload.length >= ZIP32_MAX;
     const offset = this.position;
     const flags = FLAG_UTF8;
-    await this.emit(
-      localFileHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, zip64 }),
-    );
+    await this.emit(localFileHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, zip64 }));
     await this.emit(payload);
-    this.central.append(centralDirectoryHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, offset }));
+    this.central.append(
+      centralDirectoryHeader({ name, flags, method, modified: input.modified, crc32: crc, compressedSize: payload.length, size: data.length, offset }),
+    );
     return {
       name: input.name,
       offset,

@@ -171,16 +171,19 @@ export function planBundles(population: Population, options: BundlePlanOptions =
       packedBytes += b.bytes;
     }
   }
-  const shards = population.objects === 0 ? 0 : Math.max(
-    Math.ceil(population.objects / (options.shardMaxFiles ?? 1_000_000)),
-    Math.ceil(population.bytes / (options.shardMaxBytes ?? 100 * GIB)),
-  );
+  const shards =
+    population.objects === 0
+      ? 0
+      : Math.max(Math.ceil(population.objects / (options.shardMaxFiles ?? 1_000_000)), Math.ceil(population.bytes / (options.shardMaxBytes ?? 100 * GIB)));
   if (packedObjects > 0) {
     const avgSource = packedBytes / packedObjects;
     const perBundle = Math.max(1, Math.min(maxFiles, avgSource === 0 ? maxFiles : Math.floor(cap / avgSource)));
     const base = Math.floor(packedObjects / shards);
     const bigger = packedObjects % shards;
-    for (const [shardCount, objects] of [[shards - bigger, base], [bigger, base + 1]] as const) {
+    for (const [shardCount, objects] of [
+      [shards - bigger, base],
+      [bigger, base + 1],
+    ] as const) {
       if (shardCount === 0 || objects === 0) continue;
       const full = Math.floor(objects / perBundle);
       const rest = objects - full * perBundle;

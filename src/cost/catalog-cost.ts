@@ -62,14 +62,32 @@ export function catalogCost(input: CatalogCostInput, table: PriceTable): Catalog
   const dirStored = (input.bundles * (dirBytes + overhead)) / BILLED_GB_BYTES;
   const dirWru = input.bundles * writeUnits(dirBytes, wruBytes);
   const oneTime: CostItem[] = [
-    costItem('catalog_directory_writes', dirWru, 'WRU', priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6,
-      'dynamodb.on_demand.write_request_unit_per_million', `one ~${dirBytes}-byte directory item per bundle (${writeUnits(dirBytes, wruBytes)} WRU)`),
+    costItem(
+      'catalog_directory_writes',
+      dirWru,
+      'WRU',
+      priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6,
+      'dynamodb.on_demand.write_request_unit_per_million',
+      `one ~${dirBytes}-byte directory item per bundle (${writeUnits(dirBytes, wruBytes)} WRU)`,
+    ),
   ];
   const monthly: CostItem[] = [
-    costItem('catalog_directory_storage', dirStored, 'GiB-month', priceOf(table, 'dynamodb.storage_standard'),
-      'dynamodb.storage_standard, dynamodb.item_storage_overhead', `${dirBytes + overhead} bytes per bundle`),
-    costItem('catalog_directory_pitr', dirStored, 'GiB-month', priceOf(table, 'dynamodb.pitr_per_gb_month'),
-      'dynamodb.pitr_per_gb_month', 'point-in-time recovery of the directory table'),
+    costItem(
+      'catalog_directory_storage',
+      dirStored,
+      'GiB-month',
+      priceOf(table, 'dynamodb.storage_standard'),
+      'dynamodb.storage_standard, dynamodb.item_storage_overhead',
+      `${dirBytes + overhead} bytes per bundle`,
+    ),
+    costItem(
+      'catalog_directory_pitr',
+      dirStored,
+      'GiB-month',
+      priceOf(table, 'dynamodb.pitr_per_gb_month'),
+      'dynamodb.pitr_per_gb_month',
+      'point-in-time recovery of the directory table',
+    ),
   ];
   if (input.mode === 'compact') return { one_time: oneTime, monthly, directory_item_bytes: dirBytes, index_item_bytes: 0 };
 
@@ -79,18 +97,36 @@ export function catalogCost(input: CatalogCostInput, table: PriceTable): Catalog
   const tableGb = (input.objects * (item + overhead)) / BILLED_GB_BYTES;
   const gsiGb = (input.objects * (gsi + overhead)) / BILLED_GB_BYTES;
   oneTime.push(
-    costItem('index_writes', input.objects * wruPerFile, 'WRU', priceOf(table, 'dynamodb.standard_ia.on_demand.write_request_unit_per_million') / 1e6,
+    costItem(
+      'index_writes',
+      input.objects * wruPerFile,
+      'WRU',
+      priceOf(table, 'dynamodb.standard_ia.on_demand.write_request_unit_per_million') / 1e6,
       'dynamodb.standard_ia.on_demand.write_request_unit_per_million',
-      `${wruPerFile} WRU per file: ~${item}-byte item + ~${gsi}-byte keys-only by_name entry, Standard-IA table`),
+      `${wruPerFile} WRU per file: ~${item}-byte item + ~${gsi}-byte keys-only by_name entry, Standard-IA table`,
+    ),
   );
   monthly.push(
-    costItem('index_storage', tableGb + gsiGb, 'GiB-month', priceOf(table, 'dynamodb.standard_ia.storage'),
+    costItem(
+      'index_storage',
+      tableGb + gsiGb,
+      'GiB-month',
+      priceOf(table, 'dynamodb.standard_ia.storage'),
       'dynamodb.standard_ia.storage, dynamodb.item_storage_overhead',
-      `${item + overhead + gsi + overhead} bytes per file (table + keys-only GSI, 100 B overhead each), Standard-IA`),
+      `${item + overhead + gsi + overhead} bytes per file (table + keys-only GSI, 100 B overhead each), Standard-IA`,
+    ),
   );
   if (input.perFilePitr) {
-    monthly.push(costItem('index_pitr', tableGb, 'GiB-month', priceOf(table, 'dynamodb.pitr_per_gb_month'), 'dynamodb.pitr_per_gb_month',
-      `point-in-time recovery on the files table size: ${item + overhead} bytes per file (GSI not counted)`));
+    monthly.push(
+      costItem(
+        'index_pitr',
+        tableGb,
+        'GiB-month',
+        priceOf(table, 'dynamodb.pitr_per_gb_month'),
+        'dynamodb.pitr_per_gb_month',
+        `point-in-time recovery on the files table size: ${item + overhead} bytes per file (GSI not counted)`,
+      ),
+    );
   }
   return { one_time: oneTime, monthly, directory_item_bytes: dirBytes, index_item_bytes: item };
 }

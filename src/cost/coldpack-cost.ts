@@ -59,17 +59,32 @@ export interface ColdpackCost extends CostBreakdown {
 
 /** How S3 request keys are grouped into cost lines; each key goes to the first group that matches. */
 const S3_GROUPS: readonly { name: string; match: (key: string, cls: string) => boolean; detail: string }[] = [
-  { name: 'listing', match: (k) => k.startsWith('S3:ListObjectsV2') || k.startsWith('S3:HeadBucket'),
-    detail: 'source check + 2 listing passes (count, shard plans) of 1 LIST per 1,000 objects' },
+  {
+    name: 'listing',
+    match: (k) => k.startsWith('S3:ListObjectsV2') || k.startsWith('S3:HeadBucket'),
+    detail: 'source check + 2 listing passes (count, shard plans) of 1 LIST per 1,000 objects',
+  },
   { name: 'source_gets', match: (k) => k.startsWith('S3:GetObject:'), detail: 'one GET per object + shard plans and manifests read back' },
-  { name: 'bundle_part_uploads', match: (k, cls) => /^S3:(CreateMultipartUpload|UploadPart):/.test(k) && k.endsWith(`:${cls}`),
-    detail: 'per multipart bundle: CreateMultipartUpload + UploadPart × parts (GLACIER/DEEP_ARCHIVE: billed at the STANDARD PUT price)' },
-  { name: 'bundle_commits', match: (k, cls) => /^S3:(PutObject|CompleteMultipartUpload):/.test(k) && k.endsWith(`:${cls}`),
-    detail: 'per bundle: PutObject, or CompleteMultipartUpload (the class PUT price)' },
-  { name: 'bundle_verify_heads', match: (k, cls) => k === `S3:HeadObject:${cls}`,
-    detail: 'one HeadObject per bundle to verify its size and CRC-32 (GET-class price)' },
-  { name: 'standard_puts', match: (k) => k.endsWith(':STANDARD') && !k.startsWith('S3:DeleteObjects'),
-    detail: 'gzip manifests beside the bundles, shard plans, job report (STANDARD)' },
+  {
+    name: 'bundle_part_uploads',
+    match: (k, cls) => /^S3:(CreateMultipartUpload|UploadPart):/.test(k) && k.endsWith(`:${cls}`),
+    detail: 'per multipart bundle: CreateMultipartUpload + UploadPart × parts (GLACIER/DEEP_ARCHIVE: billed at the STANDARD PUT price)',
+  },
+  {
+    name: 'bundle_commits',
+    match: (k, cls) => /^S3:(PutObject|CompleteMultipartUpload):/.test(k) && k.endsWith(`:${cls}`),
+    detail: 'per bundle: PutObject, or CompleteMultipartUpload (the class PUT price)',
+  },
+  {
+    name: 'bundle_verify_heads',
+    match: (k, cls) => k === `S3:HeadObject:${cls}`,
+    detail: 'one HeadObject per bundle to verify its size and CRC-32 (GET-class price)',
+  },
+  {
+    name: 'standard_puts',
+    match: (k) => k.endsWith(':STANDARD') && !k.startsWith('S3:DeleteObjects'),
+    detail: 'gzip manifests beside the bundles, shard plans, job report (STANDARD)',
+  },
   { name: 'source_deletes', match: (k) => k.startsWith('S3:DeleteObjects'), detail: 'DeleteObjects, 1 per 1,000 objects (free)' },
   { name: 'other_requests', match: () => true, detail: 'other S3 requests' },
 ];
@@ -113,48 +128,85 @@ export function coldpackCost(input: ColdpackCostInput, table: PriceTable): Coldp
     const usd = lines.reduce((s, l) => s + l.usd, 0);
     return [{ ...costItem(g.name, n, 'requests', n === 0 ? 0 : usd / n, lines.map((l) => l.key).join(', ') || 'none', g.detail), usd }];
   });
-  const catalog = catalogCost({
-    mode,
-    objects: population.objects,
-    bundles: plan.bundles,
-    avgKeyBytes: population.avg_key_bytes,
-    ...(input.bucketNameBytes === undefined ? {} : { bucketNameBytes: input.bucketNameBytes }),
-    ...(input.perFilePitr === undefined ? {} : { perFilePitr: input.perFilePitr }),
-  }, table);
+  const catalog = catalogCost(
+    {
+      mode,
+      objects: population.objects,
+      bundles: plan.bundles,
+      avgKeyBytes: population.avg_key_bytes,
+      ...(input.bucketNameBytes === undefined ? {} : { bucketNameBytes: input.bucketNameBytes }),
+      ...(input.perFilePitr === undefined ? {} : { perFilePitr: input.perFilePitr }),
+    },
+    table,
+  );
   const wruPrice = priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6;
   const bookkeeping = plan.bundles > 0 ? BOOKKEEPING_WRU.perJob + BOOKKEEPING_WRU.perShard * plan.shards + BOOKKEEPING_WRU.perBundle * plan.bundles : 0;
   const deleting = input.deleteSource ?? true;
   oneTime.push(
     ...catalog.one_time,
-    costItem('bookkeeping_writes', bookkeeping, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
-      `job, shard and bundle items (${BOOKKEEPING_WRU.perJob} per job, ${BOOKKEEPING_WRU.perShard} per shard, ${BOOKKEEPING_WRU.perBundle} per bundle)`),
+    costItem(
+      'bookkeeping_writes',
+      bookkeeping,
+      'WRU',
+      wruPrice,
+      'dynamodb.on_demand.write_request_unit_per_million',
+      `job, shard and bundle items (${BOOKKEEPING_WRU.perJob} per job, ${BOOKKEEPING_WRU.perShard} per shard, ${BOOKKEEPING_WRU.perBundle} per bundle)`,
+    ),
     computeCostItem(table, population.objects, population.bytes, plan.shards, compute),
-    ...networkCostItems({
-      network: input.network ?? DEFAULT_NETWORK_MODE,
-      ...(input.gatewayEndpoints === undefined ? {} : { gatewayEndpoints: input.gatewayEndpoints }),
-      tasks: plan.shards === 0 ? 0 : plan.shards + STEP_TASKS_PER_JOB,
-      taskHours: jobTaskHours(population.objects, population.bytes, plan.shards, compute),
-      s3Bytes: population.bytes + plan.bundleBytes + plan.manifestBytes * (deleting ? 2 : 1),
-    }, table),
-    costItem('notification', plan.bundles > 0 ? 1 : 0, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6,
-      'sns.publish_per_million', 'one SNS summary per job (published by the Batch job-state Lambda)'),
+    ...networkCostItems(
+      {
+        network: input.network ?? DEFAULT_NETWORK_MODE,
+        ...(input.gatewayEndpoints === undefined ? {} : { gatewayEndpoints: input.gatewayEndpoints }),
+        tasks: plan.shards === 0 ? 0 : plan.shards + STEP_TASKS_PER_JOB,
+        taskHours: jobTaskHours(population.objects, population.bytes, plan.shards, compute),
+        s3Bytes: population.bytes + plan.bundleBytes + plan.manifestBytes * (deleting ? 2 : 1),
+      },
+      table,
+    ),
+    costItem(
+      'notification',
+      plan.bundles > 0 ? 1 : 0,
+      'publishes',
+      priceOf(table, 'sns.publish_per_million') / 1e6,
+      'sns.publish_per_million',
+      'one SNS summary per job (published by the Batch job-state Lambda)',
+    ),
   );
   const cls = classPrices(table, storageClass);
   const standard = classPrices(table, 'STANDARD');
   const p = classKeyPrefix(storageClass);
   const monthly: CostItem[] = [
-    costItem('bundle_storage', plan.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, `${p}.storage`,
-      `${plan.bundles} bundles incl. zip headers and manifest entries`),
+    costItem(
+      'bundle_storage',
+      plan.bundleBytes / BILLED_GB_BYTES,
+      'GiB-month',
+      cls.storagePerGbMonth,
+      `${p}.storage`,
+      `${plan.bundles} bundles incl. zip headers and manifest entries`,
+    ),
   ];
   if (cls.overheadStandardKb > 0 || cls.overheadArchiveKb > 0) {
     const perBundle = cls.overheadStandardKb * standard.storagePerGbMonth + cls.overheadArchiveKb * cls.storagePerGbMonth;
-    monthly.push(costItem('bundle_archive_overhead', plan.bundles, 'bundle-months', (perBundle * AWS_KB_BYTES) / BILLED_GB_BYTES,
-      `${p}.per_object_overhead_standard, ${p}.per_object_overhead_archive`,
-      `${cls.overheadStandardKb} KB at STANDARD + ${cls.overheadArchiveKb} KB at ${storageClass} per bundle`));
+    monthly.push(
+      costItem(
+        'bundle_archive_overhead',
+        plan.bundles,
+        'bundle-months',
+        (perBundle * AWS_KB_BYTES) / BILLED_GB_BYTES,
+        `${p}.per_object_overhead_standard, ${p}.per_object_overhead_archive`,
+        `${cls.overheadStandardKb} KB at STANDARD + ${cls.overheadArchiveKb} KB at ${storageClass} per bundle`,
+      ),
+    );
   }
   monthly.push(
-    costItem('manifest_storage', plan.manifestBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
-      's3.standard.storage_first_50tb', 'gzip CSV manifests beside the bundles'),
+    costItem(
+      'manifest_storage',
+      plan.manifestBytes / BILLED_GB_BYTES,
+      'GiB-month',
+      standard.storagePerGbMonth,
+      's3.standard.storage_first_50tb',
+      'gzip CSV manifests beside the bundles',
+    ),
     ...catalog.monthly,
   );
   return {

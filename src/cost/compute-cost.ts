@@ -62,10 +62,7 @@ export const STEP_TASKS_PER_JOB = 2;
  */
 export function workerSeconds(objects: number, bytes: number, shards: number, profile: ComputeProfile): number {
   if (!(profile.objectsPerSecond > 0) || !(profile.bytesPerSecond > 0)) {
-    throw new ValidationError(
-      `compute: throughput must be > 0, got ${profile.objectsPerSecond} objects/s and ${profile.bytesPerSecond} bytes/s`,
-      'compute',
-    );
+    throw new ValidationError(`compute: throughput must be > 0, got ${profile.objectsPerSecond} objects/s and ${profile.bytesPerSecond} bytes/s`, 'compute');
   }
   if (shards === 0) return 0;
   const perShard = Math.max(objects / shards / profile.objectsPerSecond, bytes / shards / profile.bytesPerSecond);
@@ -110,19 +107,18 @@ export function fargateHourlyUsd(table: PriceTable, profile: ComputeProfile = DE
  * AWS Batch adds nothing (`batch.service_charge`).
  * @returns a {@link CostItem} in task-hours
  */
-export function computeCostItem(
-  table: PriceTable,
-  objects: number,
-  bytes: number,
-  shards: number,
-  profile: ComputeProfile = DEFAULT_COMPUTE,
-): CostItem {
+export function computeCostItem(table: PriceTable, objects: number, bytes: number, shards: number, profile: ComputeProfile = DEFAULT_COMPUTE): CostItem {
   const arch = profile.arch === 'arm' ? 'linux_arm' : 'linux_x86';
   const discount = spotDiscountOf(table, profile);
   const spotKey = profile.capacity === 'FARGATE_SPOT' && profile.spotDiscount === undefined ? ', fargate.spot.assumed_discount' : '';
-  return costItem('compute', jobTaskHours(objects, bytes, shards, profile), 'task-hours', fargateHourlyUsd(table, profile),
+  return costItem(
+    'compute',
+    jobTaskHours(objects, bytes, shards, profile),
+    'task-hours',
+    fargateHourlyUsd(table, profile),
     `fargate.${arch}.per_vcpu_hour, fargate.${arch}.per_gb_hour${spotKey}`,
     `${shards} shard worker(s) + plan + finalize, ${profile.vcpu} vCPU / ${profile.memoryGb} GB ${profile.arch}, ` +
       `${profile.capacity === 'FARGATE_SPOT' ? `Fargate Spot −${Math.round(discount * 100)}%` : 'Fargate on demand'}; ` +
-      `ASSUMED ${profile.objectsPerSecond} objects/s, ${profile.bytesPerSecond / 1e6} MB/s per worker (measure with npm run bench)`);
+      `ASSUMED ${profile.objectsPerSecond} objects/s, ${profile.bytesPerSecond / 1e6} MB/s per worker (measure with npm run bench)`,
+  );
 }

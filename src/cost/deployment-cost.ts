@@ -143,20 +143,43 @@ export function deploymentCost(options: DeploymentOptions, table: PriceTable): D
       priceOf(table, 'eventbridge.scheduler.per_million_invocations') / 1e6;
     monthly = [];
     if (r.interfaceEndpointAzs > 0) {
-      monthly.push(costItem('interface_endpoints', r.interfaceEndpointAzs * HOURS_PER_MONTH, 'endpoint-AZ-hours',
-        priceOf(table, 'vpc.interface_endpoint.per_az_hour'), 'vpc.interface_endpoint.per_az_hour',
-        `${r.interfaceEndpoints} interface endpoints (${INTERFACE_ENDPOINTS_BY_MODE[network].join(', ')}) × ${azs} AZ(s) × ${HOURS_PER_MONTH} h`));
+      monthly.push(
+        costItem(
+          'interface_endpoints',
+          r.interfaceEndpointAzs * HOURS_PER_MONTH,
+          'endpoint-AZ-hours',
+          priceOf(table, 'vpc.interface_endpoint.per_az_hour'),
+          'vpc.interface_endpoint.per_az_hour',
+          `${r.interfaceEndpoints} interface endpoints (${INTERFACE_ENDPOINTS_BY_MODE[network].join(', ')}) × ${azs} AZ(s) × ${HOURS_PER_MONTH} h`,
+        ),
+      );
     }
     monthly.push(
-      costItem('kms_key', r.kmsKeys, 'key-months', priceOf(table, 'kms.customer_managed_key_per_month'), 'kms.customer_managed_key_per_month',
-        'one customer managed key (bucket, table and topic encryption); yearly rotation adds $1 a month per rotation, 2nd and 3rd year'),
-      costItem('cloudwatch_alarms', r.alarms, 'alarm-months', priceOf(table, 'cloudwatch.alarm_standard_per_month'),
-        'cloudwatch.alarm_standard_per_month', `${r.alarms} standard alarms (free tier not deducted)`),
-      costItem('worker_image', WORKER_IMAGE_GB, 'GiB-month', priceOf(table, 'ecr.storage_per_gb_month'), 'ecr.storage_per_gb_month',
-        'worker image in ECR'),
-      costItem('reconciler_runs', RECONCILER_RUNS_PER_MONTH, 'runs', lambdaRun,
+      costItem(
+        'kms_key',
+        r.kmsKeys,
+        'key-months',
+        priceOf(table, 'kms.customer_managed_key_per_month'),
+        'kms.customer_managed_key_per_month',
+        'one customer managed key (bucket, table and topic encryption); yearly rotation adds $1 a month per rotation, 2nd and 3rd year',
+      ),
+      costItem(
+        'cloudwatch_alarms',
+        r.alarms,
+        'alarm-months',
+        priceOf(table, 'cloudwatch.alarm_standard_per_month'),
+        'cloudwatch.alarm_standard_per_month',
+        `${r.alarms} standard alarms (free tier not deducted)`,
+      ),
+      costItem('worker_image', WORKER_IMAGE_GB, 'GiB-month', priceOf(table, 'ecr.storage_per_gb_month'), 'ecr.storage_per_gb_month', 'worker image in ECR'),
+      costItem(
+        'reconciler_runs',
+        RECONCILER_RUNS_PER_MONTH,
+        'runs',
+        lambdaRun,
         'lambda.arm64.per_gb_second, lambda.requests_per_million, eventbridge.scheduler.per_million_invocations',
-        'hourly reconciler Lambda (arm64, 1,024 MB, ~1 s) and its schedule'),
+        'hourly reconciler Lambda (arm64, 1,024 MB, ~1 s) and its schedule',
+      ),
     );
   }
   const monthlyUsd = monthly.reduce((s, i) => s + i.usd, 0);
@@ -170,7 +193,9 @@ export function deploymentCost(options: DeploymentOptions, table: PriceTable): D
     monthly_usd: monthlyUsd,
     charged_monthly_usd: monthlyUsd * share,
     free_items: [
-      gatewayEndpoints ? 'gateway endpoints (S3, DynamoDB), VPC, subnets, security groups' : 'VPC, subnets, security groups (imported VPC without gateway endpoints)',
+      gatewayEndpoints
+        ? 'gateway endpoints (S3, DynamoDB), VPC, subnets, security groups'
+        : 'VPC, subnets, security groups (imported VPC without gateway endpoints)',
       'no NAT gateway, Elastic IP, Secrets Manager secret or load balancer',
       'empty tables, buckets, topic, queues, schedules and the Batch job-state rule',
     ],

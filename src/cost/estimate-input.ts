@@ -39,7 +39,10 @@ const bucketSchema = z.strictObject({
   min_bytes: z.number().nonnegative().max(MAX_HISTOGRAM_EDGE_BYTES),
   max_bytes: z.number().positive().max(MAX_HISTOGRAM_EDGE_BYTES).nullable(),
   objects: z.number().int().nonnegative().max(MAX_ESTIMATE_OBJECTS),
-  bytes: z.number().nonnegative().max(MAX_ESTIMATE_OBJECTS * MAX_HISTOGRAM_EDGE_BYTES),
+  bytes: z
+    .number()
+    .nonnegative()
+    .max(MAX_ESTIMATE_OBJECTS * MAX_HISTOGRAM_EDGE_BYTES),
 });
 
 /** RestoreObject `Days` of `coldpack restore` (3, `DEFAULT_DAYS` in src/restore/views.ts; a unit test keeps them equal). */

@@ -218,7 +218,9 @@ export function estimate(input: EstimateInput, prices: PriceTable): EstimateResu
         : `per-file index: ~${index_item_bytes}-byte item per file on a Standard-IA table + keys-only by_name GSI, ` +
           `point-in-time recovery ${input.catalogPitr ? 'on' : 'off'}; plus the bundle directory`,
       ...(deployment.network === 'existing'
-        ? [`imported VPC: its egress is assumed to be a NAT gateway (${deployment.gateway_endpoints ? 'only image pulls go through it' : 'S3 traffic goes through it: no gateway endpoints'})`]
+        ? [
+            `imported VPC: its egress is assumed to be a NAT gateway (${deployment.gateway_endpoints ? 'only image pulls go through it' : 'S3 traffic goes through it: no gateway endpoints'})`,
+          ]
         : []),
       'free tiers not deducted (DynamoDB 25 GB, S3, Lambda, CloudWatch alarms)',
       `bundles are packed from objects of the average size per shard; stored/source ratio ${input.compressionRatio}`,

@@ -66,7 +66,14 @@ export function jobCostReport(input: JobCostInput, table: PriceTable): JobCostRe
     ...(input.writeUnitsPerItem ? { writeUnitsPerItem: input.writeUnitsPerItem } : {}),
   });
   const oneTime: CostItem[] = [
-    costItem('requests', 1, 'job', priced.requests.reduce((s, l) => s + l.usd, 0), 'see request_lines', 'S3 requests counted by the meter'),
+    costItem(
+      'requests',
+      1,
+      'job',
+      priced.requests.reduce((s, l) => s + l.usd, 0),
+      'see request_lines',
+      'S3 requests counted by the meter',
+    ),
     ...priced.dynamodb_writes,
   ];
   if (input.workerSeconds !== undefined) {
@@ -81,9 +88,13 @@ export function jobCostReport(input: JobCostInput, table: PriceTable): JobCostRe
   );
   const monthly: CostItem[] = [
     costItem('bundle_storage', input.bundleBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, 'storage of the class'),
-    costItem('bundle_archive_overhead', input.bundles, 'bundle-months',
+    costItem(
+      'bundle_archive_overhead',
+      input.bundles,
+      'bundle-months',
       ((cls.overheadStandardKb * std.storagePerGbMonth + cls.overheadArchiveKb * cls.storagePerGbMonth) * AWS_KB_BYTES) / BILLED_GB_BYTES,
-      'per_object_overhead_*'),
+      'per_object_overhead_*',
+    ),
     ...catalog.monthly,
   ];
   const measured = breakdown(oneTime, monthly, months);

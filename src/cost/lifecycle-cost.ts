@@ -65,27 +65,56 @@ export function lifecycleCost(input: LifecycleCostInput, table: PriceTable): Cos
     billedBytes += avg >= minBillable ? b.bytes : b.objects * minBillable;
   }
   const oneTime: CostItem[] = [
-    costItem('transition_requests', objects, 'requests', (cls.transitionPer1000 ?? 0) / 1000, `${p}.lifecycle_transition_per_1000`,
-      `one lifecycle transition request per transitioned object`),
+    costItem(
+      'transition_requests',
+      objects,
+      'requests',
+      (cls.transitionPer1000 ?? 0) / 1000,
+      `${p}.lifecycle_transition_per_1000`,
+      `one lifecycle transition request per transitioned object`,
+    ),
   ];
   const monthly: CostItem[] = [
-    costItem('archive_storage', billedBytes / BILLED_GB_BYTES, 'GiB-month', cls.storagePerGbMonth, `${p}.storage`,
-      minBillable > 0 ? `objects billed at least ${cls.minBillableKb} KB each` : 'transitioned bytes'),
+    costItem(
+      'archive_storage',
+      billedBytes / BILLED_GB_BYTES,
+      'GiB-month',
+      cls.storagePerGbMonth,
+      `${p}.storage`,
+      minBillable > 0 ? `objects billed at least ${cls.minBillableKb} KB each` : 'transitioned bytes',
+    ),
   ];
   if (cls.overheadStandardKb > 0 || cls.overheadArchiveKb > 0) {
     monthly.push(
-      costItem('overhead_at_standard', (objects * cls.overheadStandardKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GiB-month',
-        standard.storagePerGbMonth, `${p}.per_object_overhead_standard, s3.standard.storage_first_50tb`,
-        `${cls.overheadStandardKb} KB per archived object at the STANDARD rate`),
-      costItem('overhead_at_archive_rate', (objects * cls.overheadArchiveKb * AWS_KB_BYTES) / BILLED_GB_BYTES, 'GiB-month',
-        cls.storagePerGbMonth, `${p}.per_object_overhead_archive, ${p}.storage`,
-        `${cls.overheadArchiveKb} KB per archived object at the ${input.storageClass} rate`),
+      costItem(
+        'overhead_at_standard',
+        (objects * cls.overheadStandardKb * AWS_KB_BYTES) / BILLED_GB_BYTES,
+        'GiB-month',
+        standard.storagePerGbMonth,
+        `${p}.per_object_overhead_standard, s3.standard.storage_first_50tb`,
+        `${cls.overheadStandardKb} KB per archived object at the STANDARD rate`,
+      ),
+      costItem(
+        'overhead_at_archive_rate',
+        (objects * cls.overheadArchiveKb * AWS_KB_BYTES) / BILLED_GB_BYTES,
+        'GiB-month',
+        cls.storagePerGbMonth,
+        `${p}.per_object_overhead_archive, ${p}.storage`,
+        `${cls.overheadArchiveKb} KB per archived object at the ${input.storageClass} rate`,
+      ),
     );
   }
   if (leftObjects > 0) {
-    monthly.push(costItem('left_in_standard', leftBytes / BILLED_GB_BYTES, 'GiB-month', standard.storagePerGbMonth,
-      's3.standard.storage_first_50tb, s3.lifecycle.default_min_transition_object_size',
-      `${leftObjects} objects below ${threshold} bytes are not transitioned (S3's default minimum; a size filter in the rule would decide instead)`));
+    monthly.push(
+      costItem(
+        'left_in_standard',
+        leftBytes / BILLED_GB_BYTES,
+        'GiB-month',
+        standard.storagePerGbMonth,
+        's3.standard.storage_first_50tb, s3.lifecycle.default_min_transition_object_size',
+        `${leftObjects} objects below ${threshold} bytes are not transitioned (S3's default minimum; a size filter in the rule would decide instead)`,
+      ),
+    );
   }
   return breakdown(oneTime, monthly, input.months);
 }

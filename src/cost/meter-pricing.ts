@@ -53,8 +53,14 @@ export function priceMeterSnapshot(usage: MeteredUsage, table: PriceTable, optio
     const reported = usage.dynamodb_write_units[t];
     const items = usage.dynamodb_items_written[t] ?? 0;
     const units = reported ?? items * (options.writeUnitsPerItem?.[t] ?? 1);
-    return costItem(`writes:${t}`, units, 'WRU', wruPrice, 'dynamodb.on_demand.write_request_unit_per_million',
-      reported === undefined ? `${items} items × ${options.writeUnitsPerItem?.[t] ?? 1} WRU` : 'ConsumedCapacity reported by DynamoDB');
+    return costItem(
+      `writes:${t}`,
+      units,
+      'WRU',
+      wruPrice,
+      'dynamodb.on_demand.write_request_unit_per_million',
+      reported === undefined ? `${items} items × ${options.writeUnitsPerItem?.[t] ?? 1} WRU` : 'ConsumedCapacity reported by DynamoDB',
+    );
   });
   return { requests: requests.lines, dynamodb_writes: writes, total_usd: requests.total_usd + writes.reduce((s, w) => s + w.usd, 0) };
 }

@@ -37,18 +37,41 @@ export function networkCostItems(input: NetworkTrafficInput, table: PriceTable):
   if (input.tasks === 0) return [];
   const imageGb = input.tasks * WORKER_IMAGE_GB;
   if (input.network === 'private') {
-    return [costItem('endpoint_data_processing', imageGb, 'GiB', priceOf(table, 'vpc.interface_endpoint.data_processed_per_gb'),
-      'vpc.interface_endpoint.data_processed_per_gb',
-      `upper bound: the ${WORKER_IMAGE_GB} GB worker image per task (${input.tasks} tasks) through the ECR interface endpoints`)];
+    return [
+      costItem(
+        'endpoint_data_processing',
+        imageGb,
+        'GiB',
+        priceOf(table, 'vpc.interface_endpoint.data_processed_per_gb'),
+        'vpc.interface_endpoint.data_processed_per_gb',
+        `upper bound: the ${WORKER_IMAGE_GB} GB worker image per task (${input.tasks} tasks) through the ECR interface endpoints`,
+      ),
+    ];
   }
   if (input.network === 'public') {
-    return [costItem('public_ipv4', input.taskHours, 'address-hours', priceOf(table, 'vpc.public_ipv4.per_hour'), 'vpc.public_ipv4.per_hour',
-      'one public IPv4 address per running task')];
+    return [
+      costItem(
+        'public_ipv4',
+        input.taskHours,
+        'address-hours',
+        priceOf(table, 'vpc.public_ipv4.per_hour'),
+        'vpc.public_ipv4.per_hour',
+        'one public IPv4 address per running task',
+      ),
+    ];
   }
   const gateway = input.gatewayEndpoints ?? true;
   const gb = imageGb + (gateway ? 0 : input.s3Bytes / BILLED_GB_BYTES);
-  return [costItem('nat_data_processing', gb, 'GiB', priceOf(table, 'vpc.nat_gateway.data_processed_per_gb'), 'vpc.nat_gateway.data_processed_per_gb',
-    gateway
-      ? `assumed NAT egress of the imported VPC: the worker image per task (${input.tasks} tasks); S3 and DynamoDB use the gateway endpoints`
-      : `assumed NAT egress of the imported VPC, no gateway endpoints: worker images + ${(input.s3Bytes / BILLED_GB_BYTES).toFixed(1)} GiB of S3 traffic`)];
+  return [
+    costItem(
+      'nat_data_processing',
+      gb,
+      'GiB',
+      priceOf(table, 'vpc.nat_gateway.data_processed_per_gb'),
+      'vpc.nat_gateway.data_processed_per_gb',
+      gateway
+        ? `assumed NAT egress of the imported VPC: the worker image per task (${input.tasks} tasks); S3 and DynamoDB use the gateway endpoints`
+        : `assumed NAT egress of the imported VPC, no gateway endpoints: worker images + ${(input.s3Bytes / BILLED_GB_BYTES).toFixed(1)} GiB of S3 traffic`,
+    ),
+  ];
 }

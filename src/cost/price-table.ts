@@ -100,7 +100,7 @@ export function mergePriceOverride(base: PriceTable, rawOverride: unknown, label
     region: override.region ?? base.region,
     currency: base.currency,
     as_of: override.as_of ?? base.as_of,
-    ...(override.as_of_note ?? base.as_of_note ? { as_of_note: override.as_of_note ?? base.as_of_note } : {}),
+    ...((override.as_of_note ?? base.as_of_note) ? { as_of_note: override.as_of_note ?? base.as_of_note } : {}),
     prices,
   };
 }

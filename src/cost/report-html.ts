@@ -32,8 +32,7 @@ export function renderCostChartSvg(points: readonly ChartPoint[]): string {
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(...ys, 1)));
   const x = logScale(Math.min(...xs), Math.max(...xs), PAD.left, W - PAD.right);
   const y = logScale(yMin, yMax, H - PAD.bottom, PAD.top);
-  const line = (pick: (p: ChartPoint) => number): string =>
-    points.map((p) => `${x(p.objects).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+  const line = (pick: (p: ChartPoint) => number): string => points.map((p) => `${x(p.objects).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
   const yTicks: string[] = [];
   for (let v = yMin; v <= yMax * 1.0001; v *= 10) {
     yTicks.push(
@@ -80,15 +79,14 @@ export function renderEstimateHtml(r: EstimateResult): string {
     `${i.objects.toLocaleString('en-US')} objects, ${formatBytes(i.bytes)}, ${i.storage_class}, ${i.months} months: ` +
     `lifecycle ${formatUsd(r.lifecycle.total_usd)}, coldpack ${formatUsd(r.coldpack.total_usd)} ` +
     `(variable ${formatUsd(r.coldpack.variable_total_usd)} + fixed ${formatUsd(r.coldpack.fixed_total_usd)}), ` +
-    (r.savings_usd >= 0
-      ? `saving ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}%)`
-      : `coldpack costs ${formatUsd(-r.savings_usd)} more`);
+    (r.savings_usd >= 0 ? `saving ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}%)` : `coldpack costs ${formatUsd(-r.savings_usd)} more`);
   const stack =
     r.stack_break_even_objects_per_month === null
       ? `The stack (${formatUsd(r.deployment.monthly_usd)} per month) never pays for itself with objects of this size.`
       : `The stack (${formatUsd(r.deployment.monthly_usd)} per month) pays for itself above ` +
         `${r.stack_break_even_objects_per_month.toLocaleString('en-US')} objects of this size archived per month.`;
-  const breakEven = r.break_even_object_bytes === null ? 'none up to 5 TiB' : r.break_even_object_bytes === 0 ? 'bundling never pays' : formatBytes(r.break_even_object_bytes);
+  const breakEven =
+    r.break_even_object_bytes === null ? 'none up to 5 TiB' : r.break_even_object_bytes === 0 ? 'bundling never pays' : formatBytes(r.break_even_object_bytes);
   const rs = r.restore;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>coldpack estimate</title>

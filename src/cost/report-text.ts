@@ -13,8 +13,7 @@ function quantity(item: CostItem): string {
 
 function row(name: string, qty: string, oneTime: string, monthly: string, total: string): string {
   return (
-    `  ${name.padEnd(NAME_WIDTH)}${qty.padStart(QTY_WIDTH)}` +
-    `${oneTime.padStart(USD_WIDTH)}${monthly.padStart(USD_WIDTH)}${total.padStart(USD_WIDTH)}`
+    `  ${name.padEnd(NAME_WIDTH)}${qty.padStart(QTY_WIDTH)}` + `${oneTime.padStart(USD_WIDTH)}${monthly.padStart(USD_WIDTH)}${total.padStart(USD_WIDTH)}`
   ).trimEnd();
 }
 
@@ -37,9 +36,10 @@ export function lifecycleTitle(): string {
 function deploymentSection(r: EstimateResult): string[] {
   const d = r.deployment;
   const months = r.input.months;
-  const where = d.network === 'existing'
-    ? `imported VPC, ${d.gateway_endpoints ? 'S3 + DynamoDB gateway endpoints' : 'no gateway endpoints'}`
-    : `${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s)`;
+  const where =
+    d.network === 'existing'
+      ? `imported VPC, ${d.gateway_endpoints ? 'S3 + DynamoDB gateway endpoints' : 'no gateway endpoints'}`
+      : `${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s)`;
   const lines = [`Deployed stack, fixed cost (network ${d.network}: ${where}; charged share ${d.share})`];
   for (const i of d.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)));
   lines.push(row('total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)));

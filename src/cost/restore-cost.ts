@@ -98,18 +98,42 @@ export function restoreCosts(input: RestoreCostInput, table: PriceTable): Restor
     if (cls.needsRestore) {
       items.push(
         costItem('restore_requests', touched, 'requests', retrieval.requestPer1000 / 1000, reqKey, 'one RestoreObject per bundle'),
-        costItem('restored_copy_storage', (bytes / BILLED_GB_BYTES) * copyMonths, 'GiB-month', std.storagePerGbMonth,
-          's3.standard.storage_first_50tb', `restored bundle copies kept ${days} day(s)`),
+        costItem(
+          'restored_copy_storage',
+          (bytes / BILLED_GB_BYTES) * copyMonths,
+          'GiB-month',
+          std.storagePerGbMonth,
+          's3.standard.storage_first_50tb',
+          `restored bundle copies kept ${days} day(s)`,
+        ),
       );
     }
     items.push(
-      costItem('retrieval', bytes / BILLED_GB_BYTES, 'GiB', retrieval.perGb, gbKey,
-        cls.needsRestore ? 'whole bundles are retrieved' : 'no restore step: the ranged GETs are billed on the bytes they return'),
+      costItem(
+        'retrieval',
+        bytes / BILLED_GB_BYTES,
+        'GiB',
+        retrieval.perGb,
+        gbKey,
+        cls.needsRestore ? 'whole bundles are retrieved' : 'no restore step: the ranged GETs are billed on the bytes they return',
+      ),
       costItem('ranged_gets', files, 'requests', cls.getPer1000 / 1000, `${p}.get_per_1000`, 'one ranged GET per file'),
-      costItem('restore_bucket_puts', files, 'requests', std.putPer1000 / 1000, 's3.standard.put_copy_post_list_per_1000',
-        'extracted files written to the restore bucket'),
-      costItem('restore_bucket_storage', (fileBytes / BILLED_GB_BYTES) * bucketMonths, 'GiB-month', std.storagePerGbMonth,
-        's3.standard.storage_first_50tb', `extracted files kept ${bucketDays} day(s) (RestoreExpiryDays)`),
+      costItem(
+        'restore_bucket_puts',
+        files,
+        'requests',
+        std.putPer1000 / 1000,
+        's3.standard.put_copy_post_list_per_1000',
+        'extracted files written to the restore bucket',
+      ),
+      costItem(
+        'restore_bucket_storage',
+        (fileBytes / BILLED_GB_BYTES) * bucketMonths,
+        'GiB-month',
+        std.storagePerGbMonth,
+        's3.standard.storage_first_50tb',
+        `extracted files kept ${bucketDays} day(s) (RestoreExpiryDays)`,
+      ),
       costItem('notification', 1, 'publishes', priceOf(table, 'sns.publish_per_million') / 1e6, 'sns.publish_per_million'),
     );
     return scenario(items, touched, bytes);
@@ -121,8 +145,14 @@ export function restoreCosts(input: RestoreCostInput, table: PriceTable): Restor
   if (cls.needsRestore) {
     individualItems.push(
       costItem('restore_requests', files, 'requests', retrieval.requestPer1000 / 1000, reqKey, 'one RestoreObject per file'),
-      costItem('restored_copy_storage', (fileBytes / BILLED_GB_BYTES) * copyMonths, 'GiB-month', std.storagePerGbMonth,
-        's3.standard.storage_first_50tb', `restored copies kept ${days} day(s)`),
+      costItem(
+        'restored_copy_storage',
+        (fileBytes / BILLED_GB_BYTES) * copyMonths,
+        'GiB-month',
+        std.storagePerGbMonth,
+        's3.standard.storage_first_50tb',
+        `restored copies kept ${days} day(s)`,
+      ),
     );
   }
   individualItems.push(

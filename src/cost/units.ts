@@ -47,10 +47,7 @@ export function parseByteSize(text: string, field: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const factor = match ? SIZE_UNITS[(match[2] ?? '').toLowerCase()] : undefined;
   if (!match || factor === undefined) {
-    throw new ValidationError(
-      `${field}: expected a byte size such as 100000, 100KB, 1.5MB or 1MiB, got ${JSON.stringify(text)}`,
-      field,
-    );
+    throw new ValidationError(`${field}: expected a byte size such as 100000, 100KB, 1.5MB or 1MiB, got ${JSON.stringify(text)}`, field);
   }
   return Math.round(Number(match[1]) * factor);
 }

@@ -115,7 +115,8 @@ export function jobErrorOf(err: unknown, context = ''): JobError {
     const translated = asColdpackError(err);
     if (translated.code !== 'INTERNAL') return { code: translated.code, message: `${context}${translated.message}`.slice(0, 2000) };
   }
-  const code = err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
+  const code =
+    err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'INTERNAL';
   const message = err instanceof Error ? (code === 'INTERNAL' ? `${err.name}: ${err.message}` : err.message) : String(err);
   return { code, message: `${context}${message}`.slice(0, 2000) };
 }

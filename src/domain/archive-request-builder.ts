@@ -4,12 +4,7 @@
  * body, `src/api/mapping.ts`), the schedule and the CLI (`coldpack archive` flags) all call
  * {@link buildArchiveRequest}; each names its own fields in the errors ({@link ArchiveFieldNames}).
  */
-import {
-  DEFAULT_ARCHIVE_SIZE_MB,
-  DEFAULT_MAX_FILES_PER_BUNDLE,
-  type ArchiveRequest,
-  type ArchiveSource,
-} from './archive-request.js';
+import { DEFAULT_ARCHIVE_SIZE_MB, DEFAULT_MAX_FILES_PER_BUNDLE, type ArchiveRequest, type ArchiveSource } from './archive-request.js';
 import { ValidationError } from './errors.js';
 import { ARCHIVE_STORAGE_CLASSES, type ArchiveStorageClass } from './model.js';
 import { MAX_KEY_BYTES, bucketNameProblem } from './s3-names.js';
@@ -147,7 +142,10 @@ export function buildArchiveRequest(input: ArchiveRequestInput, names: ArchiveFi
   const expectedBytes = wholeNumber(input.expectedTotalBytes, names.expectedTotalBytes, 1, Number.MAX_SAFE_INTEGER);
   const storageClass = input.storageClass ?? 'DEEP_ARCHIVE';
   if (!(ARCHIVE_STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
-    throw new ValidationError(`${names.storageClass} must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}, got ${JSON.stringify(storageClass)}`, names.storageClass);
+    throw new ValidationError(
+      `${names.storageClass} must be one of ${ARCHIVE_STORAGE_CLASSES.join(', ')}, got ${JSON.stringify(storageClass)}`,
+      names.storageClass,
+    );
   }
   if (input.outputPrefix !== undefined && (input.outputPrefix.length < 1 || input.outputPrefix.length > MAX_OUTPUT_PREFIX_LENGTH)) {
     throw new ValidationError(`${names.outputPrefix} must be 1-${MAX_OUTPUT_PREFIX_LENGTH} characters`, names.outputPrefix);

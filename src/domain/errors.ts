@@ -72,7 +72,11 @@ export class JobStartError extends ColdpackError {
   readonly details: { readonly job_id: string; readonly status: string };
   /** @param jobId the job; @param status the state it was left in; @param cause the starter's error */
   constructor(jobId: string, status: string, cause: unknown) {
-    super('JOB_START_FAILED', `job ${jobId} was recorded but could not be started (${cause instanceof Error ? cause.name : 'error'}; the cause is logged); it is ${status}: resume it with POST /archive/${jobId}/resume or coldpack archive --job ${jobId}`, { expose: true, cause });
+    super(
+      'JOB_START_FAILED',
+      `job ${jobId} was recorded but could not be started (${cause instanceof Error ? cause.name : 'error'}; the cause is logged); it is ${status}: resume it with POST /archive/${jobId}/resume or coldpack archive --job ${jobId}`,
+      { expose: true, cause },
+    );
     this.details = { job_id: jobId, status };
   }
 }

@@ -23,7 +23,16 @@ export interface ArchivedAttributes {
 }
 
 /** Names of the attribute fields, in manifest column order. */
-export const ATTRIBUTE_FIELDS = ['content_type', 'content_encoding', 'content_disposition', 'content_language', 'cache_control', 'expires', 'user_metadata', 'tags'] as const;
+export const ATTRIBUTE_FIELDS = [
+  'content_type',
+  'content_encoding',
+  'content_disposition',
+  'content_language',
+  'cache_control',
+  'expires',
+  'user_metadata',
+  'tags',
+] as const;
 
 const nonEmpty = (m: Readonly<Record<string, string>> | undefined): m is Readonly<Record<string, string>> => m !== undefined && Object.keys(m).length > 0;
 

@@ -96,27 +96,23 @@ function messageOf(err: unknown): string {
  */
 export function asColdpackError(err: unknown, fallbackEndpoint?: string): ColdpackError {
   if (err instanceof ColdpackError) return err;
-  const site = errorChain(err).map(awsCallSiteOf).find((s) => s !== undefined);
+  const site = errorChain(err)
+    .map(awsCallSiteOf)
+    .find((s) => s !== undefined);
   const operation = operationName(site);
   const lost = connectionFailure(err);
   if (lost) {
     const address = typeof lost.address === 'string' ? `${lost.address}${typeof lost.port === 'number' ? `:${lost.port}` : ''}` : undefined;
     const endpoint = site?.endpoint ?? fallbackEndpoint ?? address ?? 'the AWS endpoint';
-    return new ColdpackError(
-      'AWS_UNREACHABLE',
-      `${operation ? `${operation}: ` : ''}cannot reach ${endpoint}: ${messageOf(lost)}`,
-      { cause: err },
-    );
+    return new ColdpackError('AWS_UNREACHABLE', `${operation ? `${operation}: ` : ''}cannot reach ${endpoint}: ${messageOf(lost)}`, { cause: err });
   }
   const sdk = errorChain(err).find((e) => e !== null && typeof e === 'object' && '$metadata' in e);
   if (sdk !== undefined) {
     const name = (sdk as Loose).name;
     const what = operation ?? 'an AWS call';
-    return new ColdpackError(
-      'AWS_ERROR',
-      `${what} failed: ${typeof name === 'string' && name !== 'Error' ? `${name}: ` : ''}${messageOf(sdk)}`,
-      { cause: err },
-    );
+    return new ColdpackError('AWS_ERROR', `${what} failed: ${typeof name === 'string' && name !== 'Error' ? `${name}: ` : ''}${messageOf(sdk)}`, {
+      cause: err,
+    });
   }
   return new ColdpackError('INTERNAL', `unexpected error: ${err instanceof Error ? `${err.name}: ` : ''}${messageOf(err)}`, { cause: err });
 }

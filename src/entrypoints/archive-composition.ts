@@ -45,7 +45,11 @@ export interface ArchiveCompositionOptions {
  * report gets the requests it made (by operation and storage class), their cost, the
  * lifecycle-equivalent cost and the saving.
  */
-export function meteredEngine(config: ColdpackConfig, clients: AwsClients, options: Pick<ArchiveCompositionOptions, 'onFinished' | 'prices' | 'logger'> = {}): ArchiveEngine {
+export function meteredEngine(
+  config: ColdpackConfig,
+  clients: AwsClients,
+  options: Pick<ArchiveCompositionOptions, 'onFinished' | 'prices' | 'logger'> = {},
+): ArchiveEngine {
   const tables = tableNames(config.tablePrefix);
   const meter = new RequestMeter().attach(clients.s3).attach(clients.dynamo);
   const logger = options.logger ?? silentLogger;

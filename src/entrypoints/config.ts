@@ -112,10 +112,7 @@ function jobRunnerOf(env: Environment): BatchRunnerConfig | undefined {
  * Defaults: {@link CONFIG_DEFAULTS}; variables: {@link ENV}.
  * @throws ColdpackError `CONFIG_ERROR` (HTTP 500, exit 1) naming the bad variables
  */
-export function readProcessConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  overrides: Partial<ColdpackConfig> = {},
-): ProcessConfig {
+export function readProcessConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<ColdpackConfig> = {}): ProcessConfig {
   const parsed = parseEnvironment(env);
   const schedule = scheduleOf(parsed);
   const presignSeconds = parsed[ENV.PRESIGN_EXPIRES_SECONDS];
@@ -144,10 +141,7 @@ export function readProcessConfig(
  * environment is validated on the way.
  * @throws ColdpackError `CONFIG_ERROR` naming the bad variables
  */
-export function loadConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  overrides: Partial<ColdpackConfig> = {},
-): ColdpackConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, overrides: Partial<ColdpackConfig> = {}): ColdpackConfig {
   return readProcessConfig(env, overrides).coldpack;
 }
 

@@ -20,12 +20,23 @@ const integer = (min: number, max: number) =>
       .trim()
       .regex(/^\d+$/, { error: `must be a whole number of decimal digits from ${min} to ${max}` })
       .transform(Number)
-      .pipe(z.int().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
+      .pipe(
+        z
+          .int()
+          .min(min, { error: `must be at least ${min}` })
+          .max(max, { error: `must be at most ${max}` }),
+      )
       .optional(),
   );
 const list = (item: z.ZodString) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
     z.array(item),
   );
 const isTimeZone = (zone: string): boolean => {
@@ -52,13 +63,33 @@ const LAMBDA_FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:f
  */
 export const EnvironmentSchema = z
   .object({
-    [ENV.REGION]: text.pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).optional()),
-    [ENV.DEFAULT_REGION]: text.pipe(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' }).optional()),
+    [ENV.REGION]: text.pipe(
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' })
+        .optional(),
+    ),
+    [ENV.DEFAULT_REGION]: text.pipe(
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'must be an AWS region such as us-east-1' })
+        .optional(),
+    ),
     [ENV.ENDPOINT_URL]: text.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:5000' }).optional()),
-    [ENV.ACCOUNT]: text.pipe(z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional()),
+    [ENV.ACCOUNT]: text.pipe(
+      z
+        .string()
+        .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+        .optional(),
+    ),
     [ENV.ARCHIVE_BUCKET]: text,
     [ENV.RESTORE_BUCKET]: text,
-    [ENV.TABLE_PREFIX]: text.pipe(z.string().regex(/^[A-Za-z0-9_.-]{0,200}$/, { error: 'may hold only letters, digits, "_", "-" and "." (DynamoDB table names)' }).optional()),
+    [ENV.TABLE_PREFIX]: text.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{0,200}$/, { error: 'may hold only letters, digits, "_", "-" and "." (DynamoDB table names)' })
+        .optional(),
+    ),
     [ENV.TOPIC_ARN]: text.pipe(z.string().startsWith('arn:', { error: 'must be an SNS topic ARN (arn:...)' }).optional()),
     [ENV.ALLOWED_TOPIC_ARNS]: list(z.string().startsWith('arn:', { error: 'must be comma-separated SNS topic ARNs (arn:...)' })),
     [ENV.SOURCE_BUCKETS]: list(z.string()),
@@ -78,8 +109,15 @@ export const EnvironmentSchema = z
     [ENV.SCHEDULE_TIMEZONE]: text.pipe(z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' }).optional()),
     [ENV.SCHEDULE_CRON]: text,
     [ENV.SCHEDULE_PREFIX_TEMPLATE]: text,
-    [ENV.SCHEDULE_MONTH_OFFSET]: text.pipe(z.string().regex(/^-?\d+$/, { error: 'must be a whole number of months, e.g. -1' }).optional()),
-    [ENV.RESTORE_WORKER_FUNCTION]: text.pipe(z.string().regex(LAMBDA_FUNCTION, { error: 'must be a Lambda function name (1-64 letters, digits, "-", "_") or its ARN' }).optional()),
+    [ENV.SCHEDULE_MONTH_OFFSET]: text.pipe(
+      z
+        .string()
+        .regex(/^-?\d+$/, { error: 'must be a whole number of months, e.g. -1' })
+        .optional(),
+    ),
+    [ENV.RESTORE_WORKER_FUNCTION]: text.pipe(
+      z.string().regex(LAMBDA_FUNCTION, { error: 'must be a Lambda function name (1-64 letters, digits, "-", "_") or its ARN' }).optional(),
+    ),
     [ENV.API_TOKEN]: text.pipe(z.string().min(16, { error: 'must be at least 16 characters' }).optional()),
   })
   .superRefine((env, ctx) => {

@@ -15,7 +15,9 @@ import type { ProcessConfig } from './config.js';
 export function archiveServiceForLambda(settings: Pick<ProcessConfig, 'coldpack' | 'jobRunner'>, clients: AwsClients): ArchiveJobs {
   const runner = batchRunnerOf(settings.coldpack, settings.jobRunner);
   if (!runner) {
-    throw new ColdpackError('CONFIG_ERROR', `${ENV.JOB_RUNNER}=${JOB_RUNNERS.AWS_BATCH} and the COLDPACK_JOB_* variables must be set for Lambda handlers`, { field: ENV.JOB_RUNNER });
+    throw new ColdpackError('CONFIG_ERROR', `${ENV.JOB_RUNNER}=${JOB_RUNNERS.AWS_BATCH} and the COLDPACK_JOB_* variables must be set for Lambda handlers`, {
+      field: ENV.JOB_RUNNER,
+    });
   }
   return composeArchive(settings.coldpack, clients, { starter: batchStarter(runner) }).service;
 }

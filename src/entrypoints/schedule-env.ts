@@ -91,5 +91,8 @@ export function scheduleFromEnv(env: Readonly<Record<string, string | undefined>
  * mapped as an API request (`toArchiveRequest`) asked by `schedule`.
  */
 export function scheduledArchiveRequest(body: ScheduledRequest, run: ScheduledRun): ArchiveRequest {
-  return toArchiveRequest({ ...body, prefix: run.plan.prefix, period: run.plan.period }, { now: run.fireTime, timeZone: run.timeZone, requestedBy: 'schedule' });
+  return toArchiveRequest(
+    { ...body, prefix: run.plan.prefix, period: run.plan.period },
+    { now: run.fireTime, timeZone: run.timeZone, requestedBy: 'schedule' },
+  );
 }

@@ -29,7 +29,13 @@ export interface VerifyResult {
  * @param bundlesTable the bundles table (its COMMITTED items are the directory)
  * @param originals key -> SHA-256 hex of the uploaded bytes
  */
-export async function verifyArchive(s3: S3Client, dynamo: DynamoDBDocumentClient, bundlesTable: string, bucket: string, originals: Map<string, string>): Promise<VerifyResult> {
+export async function verifyArchive(
+  s3: S3Client,
+  dynamo: DynamoDBDocumentClient,
+  bundlesTable: string,
+  bucket: string,
+  originals: Map<string, string>,
+): Promise<VerifyResult> {
   const byBundle = new Map<string, { archiveBucket: string; rows: ManifestEntry[] }>();
   const result: VerifyResult = { indexed: 0, byteExact: 0, bundles: 0, unzipOk: null, problems: [] };
   let start: Record<string, unknown> | undefined;
@@ -59,7 +65,9 @@ export async function verifyArchive(s3: S3Client, dynamo: DynamoDBDocumentClient
   const dir = await mkdtemp(join(tmpdir(), 'coldpack-verify-'));
   try {
     for (const [bundleKey, { archiveBucket, rows: items }] of byBundle) {
-      await s3.send(new RestoreObjectCommand({ Bucket: archiveBucket, Key: bundleKey, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } })).catch(() => undefined);
+      await s3
+        .send(new RestoreObjectCommand({ Bucket: archiveBucket, Key: bundleKey, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }))
+        .catch(() => undefined);
       const res = await s3.send(new GetObjectCommand({ Bucket: archiveBucket, Key: bundleKey }));
       const bundle = Buffer.from(await res.Body!.transformToByteArray());
       result.bundles++;

@@ -53,7 +53,20 @@ async function uploadAll(s3: S3Client, bucket: string, prefix: string, files: re
         const f = files[next++]!;
         const body = typeof f.source === 'string' ? await readFile(f.source) : f.source;
         const key = prefix + f.key;
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: key.endsWith('.csv') ? 'text/csv' : key.endsWith('.json') ? 'application/json' : key.endsWith('.js') ? 'text/javascript' : 'application/octet-stream' }));
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: key.endsWith('.csv')
+              ? 'text/csv'
+              : key.endsWith('.json')
+                ? 'application/json'
+                : key.endsWith('.js')
+                  ? 'text/javascript'
+                  : 'application/octet-stream',
+          }),
+        );
         hashes.set(key, createHash('sha256').update(body).digest('hex'));
       }
     }),
@@ -72,7 +85,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const moto: MotoServer = await startMoto();
   process.env.AWS_ACCESS_KEY_ID ??= 'demo';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'demo';
-  const config: ColdpackConfig = Object.freeze({ region: 'us-east-1', endpoint: moto.endpoint, archiveBucket: 'coldpack-archive', restoreBucket: 'coldpack-restore', tablePrefix: 'coldpack-', allowedTopicArns: [], concurrency: 32 });
+  const config: ColdpackConfig = Object.freeze({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    archiveBucket: 'coldpack-archive',
+    restoreBucket: 'coldpack-restore',
+    tablePrefix: 'coldpack-',
+    allowedTopicArns: [],
+    concurrency: 32,
+  });
   const clients = createAwsClients({ region: config.region, endpoint: moto.endpoint, maxSockets: 32 });
   try {
     const sourceBucket = 'coldpack-demo-src';
@@ -115,7 +136,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     log('verifying: manifest SHA-256 of every original, and every original read back from its restored bundle ...');
     const verify = await verifyArchive(clients.s3, clients.dynamo, tableNames(config.tablePrefix).bundles, sourceBucket, originals);
     const extra = options.after ? await options.after({ config, clients, sourceBucket, prefix, files, report }) : {};
-    return { report, verify, upload_s: uploadS, archive_s: archiveS, objects_per_s: report.files_archived / archiveS, mb_per_s: report.bytes_archived / 1e6 / archiveS, extra };
+    return {
+      report,
+      verify,
+      upload_s: uploadS,
+      archive_s: archiveS,
+      objects_per_s: report.files_archived / archiveS,
+      mb_per_s: report.bytes_archived / 1e6 / archiveS,
+      extra,
+    };
   } finally {
     clients.destroy();
     await moto.stop();

@@ -52,8 +52,7 @@ export function findMotoPython(): string {
   }
   throw new ColdpackError(
     'MOTO_MISSING',
-    'The moto AWS emulator is not installed. Install it with: pip install "moto[server]==5.2.1" ' +
-      '(or set COLDPACK_PYTHON to a Python that has it).',
+    'The moto AWS emulator is not installed. Install it with: pip install "moto[server]==5.2.1" ' + '(or set COLDPACK_PYTHON to a Python that has it).',
     { expose: true },
   );
 }

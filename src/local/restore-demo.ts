@@ -46,7 +46,10 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
     if (f && !picks.some((p) => p.key === env.prefix + f.key)) picks.push({ why, key: env.prefix + f.key, source: f.source, size: f.size });
   };
   add('deepest folder', [...files].sort((a, b) => depth(b.key) - depth(a.key))[0]);
-  add('non-ASCII key', files.find((f) => /[^\x20-\x7e]/.test(f.key)));
+  add(
+    'non-ASCII key',
+    files.find((f) => /[^\x20-\x7e]/.test(f.key)),
+  );
   add('largest file', [...files].sort((a, b) => b.size - a.size)[0]);
 
   const reads: { key: string; range: string; bytes: number }[] = [];
@@ -64,7 +67,14 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
   );
   try {
     const submitted = await service.submit(
-      { selection: { kind: 'keys', keys: picks.map((p) => p.key) }, bucket: env.sourceBucket, tier: 'Standard', days: 1, all_matches: false, requested_by: 'demo' },
+      {
+        selection: { kind: 'keys', keys: picks.map((p) => p.key) },
+        bucket: env.sourceBucket,
+        tier: 'Standard',
+        days: 1,
+        all_matches: false,
+        requested_by: 'demo',
+      },
       {},
     );
     let view = submitted;
@@ -88,7 +98,16 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
       const item = (await service.byKey(env.sourceBucket, p.key, { limit: 100 })).items.at(-1);
       const range = item ? `bytes=${item.offset}-${item.offset + item.length - 1}` : '';
       const read = reads.filter((r) => r.key === f.bundle_key && r.range === range).reduce((s, r) => s + r.bytes, 0);
-      out.push({ why: p.why, key: p.key, status: f.status, size: p.size, bytes_read: read, bundle_bytes: bundle?.bytes ?? 0, sha256_ok: ok, ...(f.location ? { location: String(f.location) } : {}) });
+      out.push({
+        why: p.why,
+        key: p.key,
+        status: f.status,
+        size: p.size,
+        bytes_read: read,
+        bundle_bytes: bundle?.bytes ?? 0,
+        sha256_ok: ok,
+        ...(f.location ? { location: String(f.location) } : {}),
+      });
     }
     const msg = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, WaitTimeSeconds: 2, MaxNumberOfMessages: 1 }));
     const body = msg.Messages?.[0]?.Body;
@@ -97,7 +116,9 @@ export async function restoreDemo(env: DemoEnv): Promise<Record<string, unknown>
       restore_id: submitted.restore_id,
       restore_status: view.status,
       restored_files: out,
-      notification: note ? { event: note.event, status: note.status, files: (note.files as unknown[]).length, url_expires_in: note.url_expires_in } : 'none received',
+      notification: note
+        ? { event: note.event, status: note.status, files: (note.files as unknown[]).length, url_expires_in: note.url_expires_in }
+        : 'none received',
     };
   } finally {
     s3.middlewareStack.remove(name);

@@ -64,7 +64,10 @@ function fromEventBridge(e: Json, out: ParsedRestoreEvents): void {
   const bucket = str(obj(detail?.bucket)?.name);
   const key = str(obj(detail?.object)?.key);
   if (!bucket || key === undefined) {
-    out.unreadable.push({ reason: 'Object Restore Completed event without detail.bucket.name or detail.object.key', excerpt: excerpt(JSON.stringify(detail ?? null)) });
+    out.unreadable.push({
+      reason: 'Object Restore Completed event without detail.bucket.name or detail.object.key',
+      excerpt: excerpt(JSON.stringify(detail ?? null)),
+    });
     return;
   }
   completed(out, bucket, key, date(detail?.['restore-expiry-time']));

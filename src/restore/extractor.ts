@@ -99,7 +99,11 @@ export class Extractor {
     const restoreKey = restoreKeyFor(restoreId, file.key);
     // The archived object's headers, user metadata and tags come back as they were; coldpack's own
     // metadata is added where S3's 2 KB metadata limit leaves room.
-    const { metadata } = restoredMetadata(file, { 'coldpack-restore-id': restoreId, 'coldpack-sha256': file.sha256!, ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}) });
+    const { metadata } = restoredMetadata(file, {
+      'coldpack-restore-id': restoreId,
+      'coldpack-sha256': file.sha256!,
+      ...(file.etag ? { 'coldpack-source-etag': file.etag } : {}),
+    });
     const target = {
       bucket: this.options.restoreBucket,
       key: restoreKey,

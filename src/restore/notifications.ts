@@ -66,7 +66,8 @@ export class Notifications {
       else if (f.status === 'FAILED') counts.failed++;
       else if (f.status === 'NOT_FOUND') counts.not_found++;
       let url: string | undefined;
-      if (f.status === 'AVAILABLE' && f.restore_key && signed++ < MAX_SIGNED) url = await this.objects.presignGet(this.options.restoreBucket, f.restore_key, this.presignSeconds);
+      if (f.status === 'AVAILABLE' && f.restore_key && signed++ < MAX_SIGNED)
+        url = await this.objects.presignGet(this.options.restoreBucket, f.restore_key, this.presignSeconds);
       out.push({
         key: f.key,
         status: f.status,

@@ -62,7 +62,12 @@ export class Resolver {
     for await (const f of this.lookup.byPrefix(input.bucket, sel.prefix, filter)) {
       all.push(f);
       seen.add(objectId(f));
-      if (seen.size > this.maxFiles) throw new ValidationError(`prefix ${JSON.stringify(sel.prefix)} matches more than ${this.maxFiles} files; split it or pass a key list (keys_manifest)`, 'prefix', 'TOO_MANY_FILES');
+      if (seen.size > this.maxFiles)
+        throw new ValidationError(
+          `prefix ${JSON.stringify(sel.prefix)} matches more than ${this.maxFiles} files; split it or pass a key list (keys_manifest)`,
+          'prefix',
+          'TOO_MANY_FILES',
+        );
     }
     if (all.length === 0) return { found: [], notFound: [{ asked: sel.prefix, message: `no archived file under prefix ${JSON.stringify(sel.prefix)}` }] };
     return { found: newestPerObject(all), notFound: [] };
@@ -114,7 +119,8 @@ export class Resolver {
       }
     }
     if (ambiguous.length > 0) throw new AmbiguousNameError('file name matches several archived keys', 'filename', ambiguous);
-    if (found.length > this.maxFiles) throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
+    if (found.length > this.maxFiles)
+      throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
     return { found, notFound };
   }
 
@@ -130,7 +136,8 @@ export class Resolver {
     try {
       got = await this.objects.getObject({ bucket, key, range: { start: 0, end: KEY_LIST_MAX_BYTES } });
     } catch (err) {
-      if (isObjectStoreFailure(err, 'NOT_FOUND', 'NO_SUCH_BUCKET')) throw new ValidationError(`s3://${bucket}/${key} does not exist (upload the key list first)`, 'keys_manifest', 'SOURCE_NOT_FOUND');
+      if (isObjectStoreFailure(err, 'NOT_FOUND', 'NO_SUCH_BUCKET'))
+        throw new ValidationError(`s3://${bucket}/${key} does not exist (upload the key list first)`, 'keys_manifest', 'SOURCE_NOT_FOUND');
       throw err;
     }
     if (got.totalSize > KEY_LIST_MAX_BYTES) {
@@ -140,7 +147,15 @@ export class Resolver {
     const chunks: Buffer[] = [];
     for await (const c of got.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
     const text = Buffer.concat(chunks).toString('utf8');
-    const keys = [...new Set(text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l !== ''))];
+    const keys = [
+      ...new Set(
+        text
+          .replace(/^\uFEFF/, '')
+          .split('\n')
+          .map((l) => l.replace(/\r$/, ''))
+          .filter((l) => l !== ''),
+      ),
+    ];
     if (keys.length === 0) throw new ValidationError(`s3://${bucket}/${key} holds no key (expected one key per line)`, 'keys_manifest');
     return keys;
   }

@@ -20,7 +20,8 @@ export function isRefusal(err: unknown): boolean {
 export function extractionFailure(err: unknown): { error_code: string; message: string } {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof ObjectStoreError) {
-    const hint = err.failure === 'ACCESS_DENIED' ? " (access denied: check the role's S3 and KMS permissions on the restore bucket, e.g. kms:GenerateDataKey)" : '';
+    const hint =
+      err.failure === 'ACCESS_DENIED' ? " (access denied: check the role's S3 and KMS permissions on the restore bucket, e.g. kms:GenerateDataKey)" : '';
     return { error_code: err.awsCode ?? err.failure, message: `${message}${hint}` };
   }
   return { error_code: err instanceof ColdpackError ? err.code : 'EXTRACTION_FAILED', message };

@@ -55,7 +55,10 @@ export interface TopicPolicy {
  */
 export function checkRequest(req: RestoreRequestInput, topics: TopicPolicy, restoreBucket: string): string[] {
   if (!Number.isInteger(req.days) || req.days < 1 || req.days > MAX_RESTORE_DAYS) {
-    throw new ValidationError(`days must be an integer from 1 to ${MAX_RESTORE_DAYS} (default ${DEFAULT_RESTORE_DAYS}), got ${JSON.stringify(req.days)}`, 'days');
+    throw new ValidationError(
+      `days must be an integer from 1 to ${MAX_RESTORE_DAYS} (default ${DEFAULT_RESTORE_DAYS}), got ${JSON.stringify(req.days)}`,
+      'days',
+    );
   }
   if (req.selection.kind === 'prefix' && req.selection.prefix.length === 0) {
     throw new ValidationError('prefix must not be empty (restoring a whole bucket is not supported)', 'prefix');
@@ -85,6 +88,9 @@ function checkKeyListLocation(req: RestoreRequestInput, restoreBucket: string): 
   const sel = req.selection;
   if (sel.kind !== 'manifest') return;
   if (sel.bucket !== restoreBucket || !sel.key.startsWith(KEY_LIST_PREFIX) || sel.key.includes('..')) {
-    throw new ValidationError(`keys_manifest must be an object under s3://${restoreBucket}/${KEY_LIST_PREFIX} (upload the key list there first), got s3://${sel.bucket}/${sel.key}`, 'keys_manifest');
+    throw new ValidationError(
+      `keys_manifest must be an object under s3://${restoreBucket}/${KEY_LIST_PREFIX} (upload the key list there first), got s3://${sel.bucket}/${sel.key}`,
+      'keys_manifest',
+    );
   }
 }

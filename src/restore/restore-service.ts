@@ -142,7 +142,10 @@ export class RestoreService implements RestoreRequests, FileLookup {
       {
         store: this.store,
         bundles: new BundleRestores(ports.bundles, ports.objects, this.clock),
-        extractor: new Extractor(ports.objects, { restoreBucket: options.restoreBucket, ...(options.bufferedMaxBytes ? { bufferedMaxBytes: options.bufferedMaxBytes } : {}) }),
+        extractor: new Extractor(ports.objects, {
+          restoreBucket: options.restoreBucket,
+          ...(options.bufferedMaxBytes ? { bufferedMaxBytes: options.bufferedMaxBytes } : {}),
+        }),
         notifications,
         clock: this.clock,
         logger: this.logger,
@@ -168,7 +171,8 @@ export class RestoreService implements RestoreRequests, FileLookup {
    */
   async submit(req: RestoreRequestInput, opts: SubmitOptions = {}): Promise<RestoreView> {
     const topics = checkRequest(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] }, this.options.restoreBucket);
-    const restoreId = opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.clock.now());
+    const restoreId =
+      opts.idempotencyKey !== undefined ? `rst-${createHash('sha256').update(opts.idempotencyKey).digest('hex').slice(0, 24)}` : newRestoreId(this.clock.now());
     if (opts.idempotencyKey !== undefined) {
       const existing = await this.store.getRequest(restoreId);
       if (existing) return this.viewOf(existing);
@@ -214,7 +218,10 @@ export class RestoreService implements RestoreRequests, FileLookup {
     try {
       await this.options.dispatch!(restoreId);
     } catch (err) {
-      this.logger.warn({ restore_id: restoreId, err }, `waking a worker for the restore request failed; it stays RESOLVING for the reconciler's next pass: ${(err as Error).message}`);
+      this.logger.warn(
+        { restore_id: restoreId, err },
+        `waking a worker for the restore request failed; it stays RESOLVING for the reconciler's next pass: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -232,7 +239,10 @@ export class RestoreService implements RestoreRequests, FileLookup {
     try {
       await this.resolution.run(restoreId);
     } catch (err) {
-      this.logger.warn({ restore_id: restoreId, err }, `resolving the restore request failed for now; it stays RESOLVING for the reconciler: ${(err as Error).message}`);
+      this.logger.warn(
+        { restore_id: restoreId, err },
+        `resolving the restore request failed for now; it stays RESOLVING for the reconciler: ${(err as Error).message}`,
+      );
     }
   }
 

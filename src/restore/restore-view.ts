@@ -29,7 +29,8 @@ export function toView(req: RestoreRequestRecord, files: readonly RestoreFileRec
   const counts = new Map<string, number>();
   for (const f of files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const count = (s: string): number => counts.get(s) ?? 0;
-  const status = req.status ?? (req.resolution === 'RESOLVING' ? 'RESOLVING' : count('EXTRACTING') > 0 ? 'EXTRACTING' : count('RESTORING') > 0 ? 'RESTORING' : 'PENDING');
+  const status =
+    req.status ?? (req.resolution === 'RESOLVING' ? 'RESOLVING' : count('EXTRACTING') > 0 ? 'EXTRACTING' : count('RESTORING') > 0 ? 'RESTORING' : 'PENDING');
   const errors = [...(req.resolve_error ? [req.resolve_error] : []), ...(req.notify_error ? [{ code: 'NOTIFY_FAILED', message: req.notify_error }] : [])];
   return {
     restore_id: req.restore_id,

@@ -81,7 +81,15 @@ export class RestoreWorker {
     parts: WorkerParts,
     private readonly options: WorkerOptions = {},
   ) {
-    ({ store: this.store, bundles: this.bundles, extractor: this.extractor, notifications: this.notifications, clock: this.clock, logger: this.logger, restoreBucket: this.restoreBucket } = parts);
+    ({
+      store: this.store,
+      bundles: this.bundles,
+      extractor: this.extractor,
+      notifications: this.notifications,
+      clock: this.clock,
+      logger: this.logger,
+      restoreBucket: this.restoreBucket,
+    } = parts);
   }
 
   /** Now, from the injected clock (the reconciler uses it too). */
@@ -93,7 +101,14 @@ export class RestoreWorker {
    * Files of one bundle of one request: start, join or use the bundle restore, extract if readable
    * (unless `extract` is false: readable files then stay PENDING for the reconciler).
    */
-  async startBundle(restoreId: string, tier: RetrievalTier, days: number, bundleKey: string, files: readonly RestoreFileRecord[], extract = true): Promise<void> {
+  async startBundle(
+    restoreId: string,
+    tier: RetrievalTier,
+    days: number,
+    bundleKey: string,
+    files: readonly RestoreFileRecord[],
+    extract = true,
+  ): Promise<void> {
     const first = files[0];
     if (!first) return;
     if (!needsRestore(first.storage_class)) return extract ? this.extractFiles(restoreId, files) : undefined;
@@ -110,7 +125,10 @@ export class RestoreWorker {
       // Throttling, server-side or network failures (after the SDK's retries): the files stay
       // RESTORING and the reconciler claims the bundle again. Refusals (403, 404, 400) fail the files.
       if (!isRefusal(err)) {
-        this.logger.warn({ restore_id: restoreId, bundle_key: bundleKey, err }, `RestoreObject failed for now, files stay RESTORING for the reconciler: ${(err as Error).message}`);
+        this.logger.warn(
+          { restore_id: restoreId, bundle_key: bundleKey, err },
+          `RestoreObject failed for now, files stay RESTORING for the reconciler: ${(err as Error).message}`,
+        );
         return;
       }
       return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${(err as Error).message}`);
@@ -143,7 +161,13 @@ export class RestoreWorker {
   private async extractOne(restoreId: string, file: RestoreFileRecord): Promise<void> {
     const started = this.now();
     const stale = new Date(started.getTime() - (this.options.staleExtractingMs ?? 900_000)).toISOString();
-    const claimed = await this.store.transition(file, ['PENDING', 'RESTORING'], 'EXTRACTING', { extracting_since: started.toISOString(), updated_at: started.toISOString() }, stale);
+    const claimed = await this.store.transition(
+      file,
+      ['PENDING', 'RESTORING'],
+      'EXTRACTING',
+      { extracting_since: started.toISOString(), updated_at: started.toISOString() },
+      stale,
+    );
     if (!claimed) return;
     // The file's terminal status and the request's counter change in one write (RestoreStore.settle):
     // a crash between two separate writes would leave the counter short and the request unfinished.
@@ -151,7 +175,14 @@ export class RestoreWorker {
     try {
       const out = await this.extractor.extract(restoreId, file);
       const now = this.now().toISOString();
-      req = await this.store.settle(file, ['EXTRACTING'], 'AVAILABLE', { restore_key: out.restoreKey, location: `s3://${this.restoreBucket}/${out.restoreKey}`, updated_at: now }, 'files_available', now);
+      req = await this.store.settle(
+        file,
+        ['EXTRACTING'],
+        'AVAILABLE',
+        { restore_key: out.restoreKey, location: `s3://${this.restoreBucket}/${out.restoreKey}`, updated_at: now },
+        'files_available',
+        now,
+      );
     } catch (err) {
       if (err instanceof BundleNotReadableError) {
         // The restored copy is gone: back to RESTORING; the reconciler restores the bundle again.

@@ -71,7 +71,7 @@ export function daysInMonth(year: number, month: number): number {
 export function addMonths(date: { year: number; month: number; day: number }, months: number): { year: number; month: number; day: number } {
   const index = date.year * 12 + (date.month - 1) + months;
   const year = Math.floor(index / 12);
-  const month = (index % 12 + 12) % 12 + 1;
+  const month = (((index % 12) + 12) % 12) + 1;
   return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
 }
 
@@ -111,10 +111,7 @@ export function templateProblem(template: string): string | undefined {
 export function renderTemplate(template: string, date: { year: number; month: number; day: number }): string {
   const problem = templateProblem(template);
   if (problem) throw new ValidationError(`prefix_template ${JSON.stringify(template)} ${problem}`, 'prefix_template');
-  return template
-    .replaceAll('{yyyy}', pad(date.year, 4))
-    .replaceAll('{MM}', pad(date.month, 2))
-    .replaceAll('{dd}', pad(date.day, 2));
+  return template.replaceAll('{yyyy}', pad(date.year, 4)).replaceAll('{MM}', pad(date.month, 2)).replaceAll('{dd}', pad(date.day, 2));
 }
 
 /** What one scheduled run archives. */
@@ -135,10 +132,7 @@ export interface RunPlan {
  *   previous month); `prefixTemplate` e.g. `{yyyy}{MM}{dd}`
  * @throws ValidationError for an unknown zone or a bad template
  */
-export function planRun(
-  fireTime: Date,
-  opts: { readonly timeZone: string; readonly monthOffset: number; readonly prefixTemplate: string },
-): RunPlan {
+export function planRun(fireTime: Date, opts: { readonly timeZone: string; readonly monthOffset: number; readonly prefixTemplate: string }): RunPlan {
   const local = zonedParts(fireTime, opts.timeZone);
   const target = addMonths(local, opts.monthOffset);
   return {

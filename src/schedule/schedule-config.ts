@@ -82,11 +82,7 @@ export function cronerPattern(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_o
  * The next `count` fire times (UTC instants) strictly after `from`, computed by croner in the
  * schedule's zone (the same pattern `coldpack serve` runs).
  */
-export function nextFireTimes(
-  c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>,
-  count: number,
-  from: Date,
-): Date[] {
+export function nextFireTimes(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_month' | 'time_zone'>, count: number, from: Date): Date[] {
   const cron = new Cron(cronerPattern(c), { timezone: c.time_zone, paused: true });
   try {
     return cron.nextRuns(count, from);

@@ -35,7 +35,13 @@ test('bundle past 4 GiB: stored 4.25 GiB entry, then an entry whose local header
     const range = Buffer.alloc(after.length);
     await fh.read(range, 0, after.length, after.offset);
     await fh.close();
-    const out = extractEntry(range, { key: 'big/1100', size: after.size, compressed_size: after.compressedSize, crc32: crc32Hex(after.crc32), sha256: after.sha256 });
+    const out = extractEntry(range, {
+      key: 'big/1100',
+      size: after.size,
+      compressed_size: after.compressedSize,
+      crc32: crc32Hex(after.crc32),
+      sha256: after.sha256,
+    });
     assert.ok(out.equals(tail));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -55,7 +55,10 @@ describe('REST API', () => {
   });
 
   it('validates required path parameters', () => {
-    for (const [route, param] of [['GET /archive/{job_id}', 'job_id'], ['GET /restore/{restore_id}', 'restore_id']] as const) {
+    for (const [route, param] of [
+      ['GET /archive/{job_id}', 'job_id'],
+      ['GET /restore/{restore_id}', 'restore_id'],
+    ] as const) {
       const m = methods.find((x) => x.route === route)!;
       assert.deepEqual(m.props.RequestParameters, { [`method.request.path.${param}`]: true }, route);
       const validator = resources[(m.props.RequestValidatorId as { Ref: string }).Ref]!;
@@ -70,7 +73,14 @@ describe('REST API', () => {
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
       MethodSettings: Match.arrayWith([
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        }),
       ]),
     });
   });
@@ -137,7 +147,13 @@ describe('Lambda functions', () => {
         // the Batch job-state handler schedules nothing
         ...(id.startsWith('JobChain')
           ? []
-          : ['COLDPACK_SCHEDULE_TIMEZONE', 'COLDPACK_SCHEDULE_REQUEST', 'COLDPACK_SCHEDULE_CRON', 'COLDPACK_SCHEDULE_PREFIX_TEMPLATE', 'COLDPACK_SCHEDULE_MONTH_OFFSET']),
+          : [
+              'COLDPACK_SCHEDULE_TIMEZONE',
+              'COLDPACK_SCHEDULE_REQUEST',
+              'COLDPACK_SCHEDULE_CRON',
+              'COLDPACK_SCHEDULE_PREFIX_TEMPLATE',
+              'COLDPACK_SCHEDULE_MONTH_OFFSET',
+            ]),
         'COLDPACK_SOURCE_BUCKETS',
       ]) {
         assert.ok(name in vars, `${id} lacks ${name}`);

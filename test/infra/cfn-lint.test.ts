@@ -66,9 +66,7 @@ describe('npm run synth output', { skip: existsSync(fromCli) ? false : 'cdk.out/
     };
     // coldpack's five functions (esbuild output); CDK's own custom-resource provider
     // (restrictDefaultSecurityGroup) ships prebuilt with an __entrypoint__.js.
-    const bundles = Object.values(assets.files).filter(
-      (f) => f.source.packaging === 'zip' && !existsSync(join(CDK_OUT, f.source.path, '__entrypoint__.js')),
-    );
+    const bundles = Object.values(assets.files).filter((f) => f.source.packaging === 'zip' && !existsSync(join(CDK_OUT, f.source.path, '__entrypoint__.js')));
     assert.equal(bundles.length, 5);
     for (const b of bundles) {
       const dir = join(CDK_OUT, b.source.path);

@@ -49,7 +49,9 @@ describe('AWS Batch on Fargate', () => {
     assert.equal(defs.length, 3);
     assert.deepEqual(
       defs.map((d) => (d.Properties!.ContainerProperties as { Command: string[] }).Command).sort(),
-      Object.values(WORKER_COMMANDS).map((c) => [...c]).sort(),
+      Object.values(WORKER_COMMANDS)
+        .map((c) => [...c])
+        .sort(),
     );
     const taskRoles = new Set<string>();
     for (const d of defs) {
@@ -73,7 +75,14 @@ describe('AWS Batch on Fargate', () => {
       assert.equal((c.LogConfiguration as { LogDriver: string }).LogDriver, 'awslogs');
       assert.ok(JSON.stringify(c.Image).includes('container-assets'), 'image from the CDK image asset');
       const env = Object.fromEntries((c.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
-      for (const name of ['AWS_REGION', 'COLDPACK_ARCHIVE_BUCKET', 'COLDPACK_RESTORE_BUCKET', 'COLDPACK_TABLE_PREFIX', 'COLDPACK_TOPIC_ARN', 'COLDPACK_ALLOWED_TOPIC_ARNS']) {
+      for (const name of [
+        'AWS_REGION',
+        'COLDPACK_ARCHIVE_BUCKET',
+        'COLDPACK_RESTORE_BUCKET',
+        'COLDPACK_TABLE_PREFIX',
+        'COLDPACK_TOPIC_ARN',
+        'COLDPACK_ALLOWED_TOPIC_ARNS',
+      ]) {
         assert.ok(name in env, name);
       }
       assert.deepEqual(env.COLDPACK_SOURCE_BUCKETS, { 'Fn::Join': [',', { Ref: 'SourceBucketNames' }] });
@@ -91,7 +100,10 @@ describe('AWS Batch on Fargate', () => {
     for (const d of defs) {
       const names = (d.Properties!.ContainerProperties as { Environment: Array<{ Name: string }> }).Environment.map((e) => e.Name);
       for (const name of ['COLDPACK_JOB_RUNNER', 'COLDPACK_JOB_QUEUE', 'COLDPACK_JOB_DEFINITION_SHARD']) assert.equal(names.includes(name), false, name);
-      assert.deepEqual((d.Properties!.ContainerProperties as { RuntimePlatform: unknown }).RuntimePlatform, { CpuArchitecture: WORKER_DEFAULTS.cpuArchitecture, OperatingSystemFamily: 'LINUX' });
+      assert.deepEqual((d.Properties!.ContainerProperties as { RuntimePlatform: unknown }).RuntimePlatform, {
+        CpuArchitecture: WORKER_DEFAULTS.cpuArchitecture,
+        OperatingSystemFamily: 'LINUX',
+      });
     }
     // the parameters' defaults are the ones the cost model prices
     t.hasParameter('ComputeType', { Default: WORKER_DEFAULTS.computeType });
@@ -119,7 +131,13 @@ describe('network private (default)', () => {
   const iface = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
 
   it('gateway endpoints for S3 and DynamoDB; interface endpoints only for ECR API, ECR Docker and Logs, with private DNS', () => {
-    assert.deepEqual(endpoints.filter((e) => e.VpcEndpointType === 'Gateway').map(serviceOf).sort(), ['dynamodb', 's3']);
+    assert.deepEqual(
+      endpoints
+        .filter((e) => e.VpcEndpointType === 'Gateway')
+        .map(serviceOf)
+        .sort(),
+      ['dynamodb', 's3'],
+    );
     assert.deepEqual(iface.map(serviceOf).sort(), ['ecr.api', 'ecr.dkr', 'logs']);
     assert.deepEqual(Object.keys(INTERFACE_ENDPOINT_SERVICES).sort(), ['EcrApi', 'EcrDkr', 'Logs']);
     for (const e of iface) assert.equal(e.PrivateDnsEnabled, true);
@@ -130,8 +148,13 @@ describe('network private (default)', () => {
     for (const [kind, role] of Object.entries(s.stack.compute.taskRoles)) {
       const policy = t.toJSON().Resources[s.stack.getLogicalId(role.node.findChild('DefaultPolicy').node.defaultChild as never)];
       const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => [st.Action].flat());
-      for (const service of new Set(actions.map((a) => a.split(':')[0]!))) assert.ok(reachable.has(service), `${kind} task calls ${service} without an endpoint`);
-      assert.equal(actions.some((a) => a.startsWith('sns:') || a.startsWith('batch:')), false, kind);
+      for (const service of new Set(actions.map((a) => a.split(':')[0]!)))
+        assert.ok(reachable.has(service), `${kind} task calls ${service} without an endpoint`);
+      assert.equal(
+        actions.some((a) => a.startsWith('sns:') || a.startsWith('batch:')),
+        false,
+        kind,
+      );
     }
   });
 
@@ -195,13 +218,15 @@ describe('network public', () => {
 
   it('the trade-off DEPLOY.md states: NIST 800-53 rev 5 checks flag the route to the internet gateway in public mode only', () => {
     const flagged = (context: Record<string, string>) =>
-      new NIST80053R5Checks(undefined, { verbose: false }).validateScope(synth(context).app).violations.some((v) => v.ruleName === 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW');
+      new NIST80053R5Checks(undefined, { verbose: false })
+        .validateScope(synth(context).app)
+        .violations.some((v) => v.ruleName === 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW');
     assert.deepEqual(Object.values(NETWORK_CONTEXTS).map(flagged), [false, true, false]); // private, public, existing
   });
 });
 
 describe('network (gatewayPrefixListIds context)', () => {
-  it('tasks: HTTPS egress only to the S3/DynamoDB prefix lists and the interface endpoints\' security group', () => {
+  it("tasks: HTTPS egress only to the S3/DynamoDB prefix lists and the interface endpoints' security group", () => {
     const pl = synth({ gatewayPrefixListIds: 'pl-63a5400a,pl-02cd2c6b' }).template;
     const groups = Object.entries(resourcesOf(pl, 'AWS::EC2::SecurityGroup'));
     const [taskId, tasks] = groups.find(([, g]) => String(g.Properties!.GroupDescription).includes('Batch tasks'))!;

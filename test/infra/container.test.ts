@@ -10,7 +10,15 @@ const root = process.cwd();
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
 /** Variables that change what code node loads or where the AWS SDK sends signed requests. */
-const INJECTABLE = ['NODE_OPTIONS', 'NODE_PATH', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SNS', 'AWS_ENDPOINT_URL_BATCH'];
+const INJECTABLE = [
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_SNS',
+  'AWS_ENDPOINT_URL_BATCH',
+];
 
 /** The runtime stage's exec-form ENTRYPOINT. */
 function entrypoint(): string[] {
@@ -39,7 +47,10 @@ describe('worker image (Dockerfile)', () => {
     assert.ok(nodeAt > 0);
     assert.equal(entry[nodeAt + entry.slice(nodeAt).findIndex((a) => a.endsWith('.mjs'))], 'dist/coldpack.mjs');
     const unset = new Set(entry.slice(1, nodeAt).filter((_, i) => i % 2 === 1));
-    assert.ok(entry.slice(1, nodeAt).every((a, i) => (i % 2 === 0 ? a === '-u' : true)), 'only -u NAME pairs before node');
+    assert.ok(
+      entry.slice(1, nodeAt).every((a, i) => (i % 2 === 0 ? a === '-u' : true)),
+      'only -u NAME pairs before node',
+    );
     for (const name of INJECTABLE) assert.ok(unset.has(name), `ENTRYPOINT does not unset ${name}`);
   });
 

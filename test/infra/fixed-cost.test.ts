@@ -14,22 +14,51 @@ import { IMPORTED_VPC, resourcesOf, synth } from './support.js';
 /** Resource types that cost nothing while idle (usage only: requests, storage, invocations), by why. */
 const NO_IDLE_COST = new Set([
   // API Gateway REST API without a cache cluster (checked below): per request
-  'AWS::ApiGateway::Account', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse', 'AWS::ApiGateway::Method',
-  'AWS::ApiGateway::Model', 'AWS::ApiGateway::RequestValidator', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Account',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGateway::GatewayResponse',
+  'AWS::ApiGateway::Method',
+  'AWS::ApiGateway::Model',
+  'AWS::ApiGateway::RequestValidator',
+  'AWS::ApiGateway::Resource',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Stage',
   // AWS Batch is free; Fargate is billed per running task (priced per job by the compute line)
-  'AWS::Batch::ComputeEnvironment', 'AWS::Batch::JobDefinition', 'AWS::Batch::JobQueue',
+  'AWS::Batch::ComputeEnvironment',
+  'AWS::Batch::JobDefinition',
+  'AWS::Batch::JobQueue',
   // on-demand tables (checked below): per request and stored byte
   'AWS::DynamoDB::Table',
   // VPC plumbing; gateway endpoints are free; flow logs are billed per GB ingested
-  'AWS::EC2::FlowLog', 'AWS::EC2::InternetGateway', 'AWS::EC2::Route', 'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup',
-  'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation',
-  'AWS::EC2::VPC', 'AWS::EC2::VPCGatewayAttachment',
-  'AWS::Events::Rule', 'AWS::IAM::Policy', 'AWS::IAM::Role',
+  'AWS::EC2::FlowLog',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::Route',
+  'AWS::EC2::RouteTable',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::SubnetRouteTableAssociation',
+  'AWS::EC2::VPC',
+  'AWS::EC2::VPCGatewayAttachment',
+  'AWS::Events::Rule',
+  'AWS::IAM::Policy',
+  'AWS::IAM::Role',
   // the Glue table over the manifests: Data Catalog storage is free up to a million objects, Athena bills per query
-  'AWS::Glue::Database', 'AWS::Glue::Table',
-  'AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Logs::LogGroup',
-  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy',
-  'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'Custom::VpcRestrictDefaultSG',
+  'AWS::Glue::Database',
+  'AWS::Glue::Table',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
+  'AWS::Logs::LogGroup',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
+  'Custom::VpcRestrictDefaultSG',
   // the hourly reconciler schedule is priced (reconciler_runs); the monthly one is 1 invocation a month
   'AWS::Scheduler::Schedule',
 ]);
@@ -88,7 +117,11 @@ describe('the fixed cost the model prices is the cost of the synthesized stack',
     for (const mode of MODES) {
       const t = synth(mode.context).template;
       const types = new Set(Object.values(t.toJSON().Resources as Record<string, { Type: string }>).map((r) => r.Type));
-      assert.deepEqual([...types].filter((type) => !NO_IDLE_COST.has(type) && !PRICED.has(type)), [], mode.name);
+      assert.deepEqual(
+        [...types].filter((type) => !NO_IDLE_COST.has(type) && !PRICED.has(type)),
+        [],
+        mode.name,
+      );
       for (const table of Object.values(resourcesOf(t, 'AWS::DynamoDB::Table'))) assert.equal(table.Properties!.BillingMode, 'PAY_PER_REQUEST');
       for (const stage of Object.values(resourcesOf(t, 'AWS::ApiGateway::Stage'))) assert.notEqual(stage.Properties!.CacheClusterEnabled, true);
     }

@@ -83,7 +83,9 @@ function trustProblems(f: Found): string[] {
   const services = [(f.statement.Principal as { Service?: unknown } | undefined)?.Service].flat().map(String);
   if (services.every((svc) => NO_SOURCE_KEYS.includes(svc))) return [];
   const cond = JSON.stringify(f.statement.Condition ?? {});
-  return /"aws:SourceAccount":\{"Ref":"AWS::AccountId"\}|"aws:SourceArn"/.test(cond) ? [] : [`${f.where}: ${services.join(',')} without aws:SourceAccount/SourceArn`];
+  return /"aws:SourceAccount":\{"Ref":"AWS::AccountId"\}|"aws:SourceArn"/.test(cond)
+    ? []
+    : [`${f.where}: ${services.join(',')} without aws:SourceAccount/SourceArn`];
 }
 
 /** Actions no coldpack role needs on its data, whatever the resource. */
@@ -151,34 +153,53 @@ describe('IAM policies', () => {
 
   it('no resource policy allows any principal ("*") to do anything', () => {
     const bad = found.filter((f) => f.statement.Effect === 'Allow' && JSON.stringify(f.statement.Principal ?? null).includes('"*"'));
-    assert.deepEqual(bad.map((f) => f.where), []);
+    assert.deepEqual(
+      bad.map((f) => f.where),
+      [],
+    );
   });
 
-  it('attaches no managed policy except the account-level API Gateway logging role\'s and CDK\'s default-security-group cleaner\'s logging', () => {
+  it("attaches no managed policy except the account-level API Gateway logging role's and CDK's default-security-group cleaner's logging", () => {
     const managed = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .flatMap(([id, r]) => list(r.Properties?.ManagedPolicyArns).map((arn) => `${id}: ${JSON.stringify(arn)}`))
       .sort();
     assert.equal(managed.length, 2, managed.join('\n'));
-    assert.match(managed.find((m) => m.startsWith('Api'))!, /AmazonAPIGatewayPushToCloudWatchLogs/);
-    assert.match(managed.find((m) => m.startsWith('CustomVpcRestrictDefaultSG'))!, /service-role\/AWSLambdaBasicExecutionRole"/);
+    assert.match(
+      managed.find((m) => m.startsWith('Api'))!,
+      /AmazonAPIGatewayPushToCloudWatchLogs/,
+    );
+    assert.match(
+      managed.find((m) => m.startsWith('CustomVpcRestrictDefaultSG'))!,
+      /service-role\/AWSLambdaBasicExecutionRole"/,
+    );
   });
 
   it('every service trust policy is limited to this account or a named source (confused deputy); Scheduler roles to their schedule', () => {
     const trusts = found.filter((f) => f.type === 'AWS::IAM::Role' && JSON.stringify(f.statement.Principal ?? null).includes('"Service"'));
     assert.ok(trusts.length >= 13, `${trusts.length} trust statements`);
-    assert.deepEqual(trusts.flatMap((f) => trustProblems(f)), []);
+    assert.deepEqual(
+      trusts.flatMap((f) => trustProblems(f)),
+      [],
+    );
     const scheduler = trusts.filter((f) => JSON.stringify(f.statement.Principal).includes('scheduler.amazonaws.com'));
     assert.equal(scheduler.length, 2);
-    for (const f of scheduler) assert.match(JSON.stringify(f.statement.Condition), /"aws:SourceArn":\{"Fn::Join":\["",\["arn:",.*":schedule\/default\/"/, f.where);
+    for (const f of scheduler)
+      assert.match(JSON.stringify(f.statement.Condition), /"aws:SourceArn":\{"Fn::Join":\["",\["arn:",.*":schedule\/default\/"/, f.where);
   });
 
   it('no Allow of a dangerous action (bucket/table/key administration, deleting versions or archive objects) for any role', () => {
-    assert.deepEqual(found.filter((f) => f.type !== 'AWS::KMS::Key').flatMap((f) => dangerousActions(f)), []);
+    assert.deepEqual(
+      found.filter((f) => f.type !== 'AWS::KMS::Key').flatMap((f) => dangerousActions(f)),
+      [],
+    );
   });
 
   it('no wildcard resource that spans buckets, tables, keys or accounts', () => {
-    assert.deepEqual(found.flatMap((f) => wideResources(f)), []);
+    assert.deepEqual(
+      found.flatMap((f) => wideResources(f)),
+      [],
+    );
   });
 
   it('the checks above catch what they are meant to (fixtures)', () => {
@@ -188,7 +209,15 @@ describe('IAM policies', () => {
     assert.equal(wideResources(f({ Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' })).length, 1);
     assert.equal(wideResources(f({ Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:*:key/*' })).length, 1);
     assert.equal(wideResources(f({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/restores/*' })).length, 0);
-    for (const a of ['s3:PutBucketPolicy', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration', 'dynamodb:DeleteTable', 'kms:ScheduleKeyDeletion', 'kms:Encrypt', 's3:BypassGovernanceRetention']) {
+    for (const a of [
+      's3:PutBucketPolicy',
+      's3:DeleteObjectVersion',
+      's3:PutLifecycleConfiguration',
+      'dynamodb:DeleteTable',
+      'kms:ScheduleKeyDeletion',
+      'kms:Encrypt',
+      's3:BypassGovernanceRetention',
+    ]) {
       assert.equal(dangerousActions(f({ Action: a, Resource: 'x' })).length, 1, a);
     }
     assert.equal(dangerousActions(f({ Action: 's3:DeleteObject', Resource: { 'Fn::GetAtt': ['StorageArchiveX', 'Arn'] } })).length, 1);
@@ -220,7 +249,10 @@ for (const [mode, context] of Object.entries(NETWORK_CONTEXTS)) {
     });
 
     it('has zero unacknowledged warnings', () => {
-      assert.deepEqual(report.violations.map((v) => v.ruleName), []);
+      assert.deepEqual(
+        report.violations.map((v) => v.ruleName),
+        [],
+      );
     });
 
     it('every acknowledgement states a reason of at least a sentence', () => {
@@ -262,7 +294,9 @@ describe('who may invoke which function', () => {
     const invokes = statements().filter((f) => f.type === 'AWS::IAM::Policy' && list(f.statement.Action).some((a) => String(a).startsWith('lambda:')));
     // Besides the EventBridge Scheduler roles (each invokes its own function; checked in schedule-alarms.test.ts).
     const schedulerRole = /^Schedules(Monthly|Reconcile)ScheduleRole/;
-    const byRole = invokes.filter((f) => !schedulerRole.test(f.where)).map((f) => [f.where.replace(/[A-F0-9]{8}$/, ''), f.statement.Action, f.statement.Resource]);
+    const byRole = invokes
+      .filter((f) => !schedulerRole.test(f.where))
+      .map((f) => [f.where.replace(/[A-F0-9]{8}$/, ''), f.statement.Action, f.statement.Resource]);
     assert.deepEqual(byRole, [['ApiHandlerRoleDefaultPolicy', 'lambda:InvokeFunction', { 'Fn::GetAtt': [reconcileFnId, 'Arn'] }]]);
   });
 });
@@ -323,7 +357,11 @@ describe('archive bucket writes, per role', () => {
   it('the API and the monthly schedule write no bucket at all; the monthly schedule does not touch the archive', () => {
     for (const p of [POLICIES.api, POLICIES.monthly]) {
       const putters = (byPolicy().get(p) ?? []).filter((st) => list(st.Action).some((a) => /^s3:(Put|Delete|AbortMultipart)/.test(String(a))));
-      assert.deepEqual(putters.map((st) => st.Sid), [], p);
+      assert.deepEqual(
+        putters.map((st) => st.Sid),
+        [],
+        p,
+      );
     }
     const monthly = JSON.stringify(byPolicy().get(POLICIES.monthly));
     assert.equal(monthly.includes(`"${archiveId}"`), false);
@@ -388,7 +426,10 @@ describe('table access, per role', () => {
   });
 
   it('only Lambda functions publish to SNS: no Batch task role has sns:Publish (the tasks have no route to SNS)', () => {
-    const publishers = [...byPolicy()].filter(([, sts]) => sts.some((st) => list(st.Action).includes('sns:Publish'))).map(([name]) => name).sort();
+    const publishers = [...byPolicy()]
+      .filter(([, sts]) => sts.some((st) => list(st.Action).includes('sns:Publish')))
+      .map(([name]) => name)
+      .sort();
     // AllowedTopicsPublish: the caller-named topics policy on the API, reconciler and restore-event roles (not the restore task's any more)
     assert.deepEqual(publishers, ['AllowedTopicsPublish', POLICIES.api, POLICIES.jobChain, POLICIES.monthly, POLICIES.reconcile, POLICIES.restoreEvent].sort());
     const allowed = Object.values(resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties?.PolicyName === 'coldpack-allowed-topics-publish');
@@ -405,13 +446,19 @@ describe('table access, per role', () => {
     const files = pf.template.toJSON().Resources[ids.files!] as { Properties: Record<string, unknown> };
     assert.equal(files.Properties.TableClass, 'STANDARD_INFREQUENT_ACCESS');
     assert.deepEqual(files.Properties.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: false });
-    assert.deepEqual((files.Properties.GlobalSecondaryIndexes as Array<{ Projection: unknown }>).map((g) => g.Projection), [{ ProjectionType: 'KEYS_ONLY' }]);
+    assert.deepEqual(
+      (files.Properties.GlobalSecondaryIndexes as Array<{ Projection: unknown }>).map((g) => g.Projection),
+      [{ ProjectionType: 'KEYS_ONLY' }],
+    );
     type Policy = { Type: string; Properties?: { PolicyDocument?: { Statement: Array<{ Action: unknown; Resource: unknown }> } } };
     const statements = Object.values(pf.template.toJSON().Resources as Record<string, Policy>)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((r) => r.Properties?.PolicyDocument?.Statement ?? []);
     const onFiles = statements.filter((st) => JSON.stringify(st.Resource).includes(`"${ids.files}"`));
-    assert.ok(onFiles.some((st) => list(st.Action).includes('dynamodb:BatchWriteItem')), 'the shard task writes the index');
+    assert.ok(
+      onFiles.some((st) => list(st.Action).includes('dynamodb:BatchWriteItem')),
+      'the shard task writes the index',
+    );
     assert.ok(onFiles.length >= 4, 'the restore roles read it too');
   });
 });

@@ -111,12 +111,21 @@ describe('alarms', () => {
         'detail-type': ['Batch Job State Change'],
         detail: { status: ['FAILED'], jobQueue: [Match.anyValue()] },
       },
-      Targets: [Match.objectLike({ Arn: topicRef, InputTransformer: Match.objectLike({ InputPathsMap: Match.objectLike({ 'detail-statusReason': '$.detail.statusReason' }) }) })],
+      Targets: [
+        Match.objectLike({
+          Arn: topicRef,
+          InputTransformer: Match.objectLike({ InputPathsMap: Match.objectLike({ 'detail-statusReason': '$.detail.statusReason' }) }),
+        }),
+      ],
     });
     t.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } }),
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
         ]),
       },
     });

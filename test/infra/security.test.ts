@@ -38,10 +38,17 @@ describe('KMS key', () => {
     let checked = 0;
     for (const [id, pol] of Object.entries(resourcesOf(t, 'AWS::IAM::Policy'))) {
       for (const st of (pol.Properties!.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement) {
-        const actions = [st.Action].flat().map(String).filter((a) => a.startsWith('kms:'));
+        const actions = [st.Action]
+          .flat()
+          .map(String)
+          .filter((a) => a.startsWith('kms:'));
         if (actions.length === 0) continue;
         checked += 1;
-        assert.deepEqual(actions.filter((a) => !['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'].includes(a)), [], id);
+        assert.deepEqual(
+          actions.filter((a) => !['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'].includes(a)),
+          [],
+          id,
+        );
         const via = JSON.stringify((st.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['kms:ViaService']);
         assert.ok(via, `${id} ${String(st.Sid)} has no kms:ViaService`);
         for (const svc of via.match(/"[a-z0-9]+\.",\{"Ref":"AWS::Region"/g) ?? []) assert.match(svc, /"(s3|dynamodb|sns|sqs|lambda)\./, id);
@@ -75,8 +82,20 @@ describe('buckets', () => {
         Bucket: { Ref: id },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: everything(id), Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-            Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: everything(id), Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:*',
+              Resource: everything(id),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:*',
+              Resource: everything(id),
+              Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+            }),
           ]),
         },
       });
@@ -84,7 +103,9 @@ describe('buckets', () => {
   });
 
   it('archive: only the break-glass principal (default the account root) and the CDK deploy role may delete versions or change policy, versioning, lifecycle', () => {
-    const policy = Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties!.Bucket) === JSON.stringify({ Ref: archiveId }))!;
+    const policy = Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy')).find(
+      (p) => JSON.stringify(p.Properties!.Bucket) === JSON.stringify({ Ref: archiveId }),
+    )!;
     const deny = (policy.Properties!.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.find((st) =>
       [st.Action].flat().includes('s3:PutBucketPolicy'),
     );
@@ -104,16 +125,17 @@ describe('buckets', () => {
 
   it('access logs keep overwritten or deleted versions at least 90 days', () => {
     const rules = (buckets[logsId]!.Properties!.LifecycleConfiguration as { Rules: Array<{ NoncurrentVersionExpiration?: { NoncurrentDays: number } }> }).Rules;
-    assert.ok(rules.every((r) => (r.NoncurrentVersionExpiration?.NoncurrentDays ?? Infinity) >= 90), JSON.stringify(rules));
+    assert.ok(
+      rules.every((r) => (r.NoncurrentVersionExpiration?.NoncurrentDays ?? Infinity) >= 90),
+      JSON.stringify(rules),
+    );
   });
 
   it('archive: versioned, SSE-KMS with the stack key and bucket keys, access logs, EventBridge, aborts uploads, expires noncurrent versions', () => {
     t.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } },
-        ],
+        ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } }],
       },
       LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'archive/' },
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
@@ -142,14 +164,15 @@ describe('buckets', () => {
 
   it('restore: SSE-KMS, restored copies under restores/ expire after RestoreExpiryDays', () => {
     const restore = buckets[restoreId]!.Properties!;
-    assert.equal((restore.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string } }> })
-      .ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms');
+    assert.equal(
+      (restore.BucketEncryption as { ServerSideEncryptionConfiguration: Array<{ ServerSideEncryptionByDefault: { SSEAlgorithm: string } }> })
+        .ServerSideEncryptionConfiguration[0]!.ServerSideEncryptionByDefault.SSEAlgorithm,
+      'aws:kms',
+    );
     t.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'restore/' },
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([
-          Match.objectLike({ Prefix: 'restores/', ExpirationInDays: { Ref: 'RestoreExpiryDays' }, Status: 'Enabled' }),
-        ]),
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'restores/', ExpirationInDays: { Ref: 'RestoreExpiryDays' }, Status: 'Enabled' })]),
       },
     });
   });
@@ -180,7 +203,11 @@ describe('parameters that widen access', () => {
 
   it('AllowedTopicArns: topic ARNs or empty (no wildcards)', () => {
     assert.equal(params.AllowedTopicArns!.Default, '');
-    for (const ok of ['', 'arn:aws:sns:us-east-1:123456789012:alerts', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:a_b-c.fifo,arn:aws:sns:eu-west-1:123456789012:x']) {
+    for (const ok of [
+      '',
+      'arn:aws:sns:us-east-1:123456789012:alerts',
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:a_b-c.fifo,arn:aws:sns:eu-west-1:123456789012:x',
+    ]) {
       assert.ok(accepts('AllowedTopicArns', ok), ok);
     }
     for (const bad of ['*', 'arn:aws:sns:*:*:*', 'arn:aws:sns:us-east-1:123456789012:*', 'arn:aws:sqs:us-east-1:123456789012:q']) {
@@ -237,7 +264,13 @@ describe('SNS topic', () => {
       Topics: [{ Ref: topicId }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Principal: Match.anyValue(), Action: 'sns:Publish', Resource: { Ref: topicId }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: Match.anyValue(),
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -262,7 +295,12 @@ describe('dead-letter queues', () => {
         Queues: [{ Ref: id }],
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Resource: { 'Fn::GetAtt': [id, 'Arn'] }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Resource: { 'Fn::GetAtt': [id, 'Arn'] },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
           ]),
         },
       });

@@ -48,7 +48,12 @@ async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs
 
 before(async () => {
   moto = await startMotoFixture();
-  const config = loadConfig({ AWS_REGION: moto.region, COLDPACK_TABLE_PREFIX: 'e2e-', COLDPACK_ARCHIVE_BUCKET: 'e2e-archive', COLDPACK_RESTORE_BUCKET: 'e2e-restore' });
+  const config = loadConfig({
+    AWS_REGION: moto.region,
+    COLDPACK_TABLE_PREFIX: 'e2e-',
+    COLDPACK_ARCHIVE_BUCKET: 'e2e-archive',
+    COLDPACK_RESTORE_BUCKET: 'e2e-restore',
+  });
   await ensureTables(moto.clients.dynamo, tableNames(config.tablePrefix));
   for (const b of [config.archiveBucket, config.restoreBucket, SRC]) await moto.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
   for (const f of FILES) await moto.clients.s3.send(new PutObjectCommand({ Bucket: SRC, Key: `20240410/${f}`, Body: content(f) }));
@@ -89,7 +94,11 @@ describe('source application flow over HTTP on moto', () => {
     assert.equal(counters.files_archived, FILES.length);
 
     const left = await moto.clients.s3.send(new ListObjectsV2Command({ Bucket: SRC }));
-    assert.deepEqual((left.Contents ?? []).map((o) => o.Key), ['202404101/not-this-folder.csv'], 'only the sibling folder remains');
+    assert.deepEqual(
+      (left.Contents ?? []).map((o) => o.Key),
+      ['202404101/not-this-folder.csv'],
+      'only the sibling folder remains',
+    );
 
     const where = await call('GET', `/files?name=${encodeURIComponent(FILES[3]!)}`);
     assert.equal((where.body.items as { key: string }[])[0]?.key, `20240410/${FILES[3]}`);

@@ -53,7 +53,10 @@ class Raw {
 function toJson(v: unknown): string {
   if (v instanceof Raw) return v.text;
   if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`).join(',')}}`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`)
+      .join(',')}}`;
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   return JSON.stringify(v) ?? 'null';
 }
@@ -73,8 +76,33 @@ class Fuzzer {
 
   number(): unknown {
     return this.pick<unknown>([
-      0, -1, 1, 2, 7, 1000, -0.5, 0.5, 1e308, -1e308, 1e16, 1e12 + 1, 2 ** 53 + 2, 5e-324, 1e-300, 12.75, 59, 24, 366, 100_000, 5_000_001,
-      new Raw('1e400'), new Raw('-1e400'), new Raw('123456789012345678901234567890'), new Raw('-0'), new Raw('1E+2'), new Raw('0.0000001'),
+      0,
+      -1,
+      1,
+      2,
+      7,
+      1000,
+      -0.5,
+      0.5,
+      1e308,
+      -1e308,
+      1e16,
+      1e12 + 1,
+      2 ** 53 + 2,
+      5e-324,
+      1e-300,
+      12.75,
+      59,
+      24,
+      366,
+      100_000,
+      5_000_001,
+      new Raw('1e400'),
+      new Raw('-1e400'),
+      new Raw('123456789012345678901234567890'),
+      new Raw('-0'),
+      new Raw('1E+2'),
+      new Raw('0.0000001'),
     ]);
   }
 
@@ -125,7 +153,9 @@ class Fuzzer {
       case 3:
         return this.pick([true, false, null]);
       case 4:
-        return this.chance(0.2) ? Array.from({ length: 10_001 }, (_, i) => `k/${i}`) : Array.from({ length: this.pick([0, 1, 3]) }, () => this.value(depth + 1));
+        return this.chance(0.2)
+          ? Array.from({ length: 10_001 }, (_, i) => `k/${i}`)
+          : Array.from({ length: this.pick([0, 1, 3]) }, () => this.value(depth + 1));
       case 5:
         return { [this.string().slice(0, 20)]: this.value(depth + 1) };
       case 6:
@@ -181,7 +211,12 @@ class Fuzzer {
         return this.pick([
           { objects: 1000, avg_size_bytes: 100_000 },
           { objects: 1_000_000, avg_size_bytes: 1e308 },
-          { histogram: [{ min_bytes: 0, max_bytes: 1024, objects: 10, bytes: 5000 }, { min_bytes: 1024, max_bytes: null, objects: 1, bytes: 1e15 }] },
+          {
+            histogram: [
+              { min_bytes: 0, max_bytes: 1024, objects: 10, bytes: 5000 },
+              { min_bytes: 1024, max_bytes: null, objects: 1, bytes: 1e15 },
+            ],
+          },
           { objects: 1000, avg_size_bytes: 1e16, compute: { objects_per_second: 1e-300 }, deployment: { azs: 6, share: 0.5 } },
         ]);
       default:
@@ -268,7 +303,19 @@ function generate(f: Fuzzer, restoreId: string): FuzzRequest {
   if (f.chance(0.1)) headers['idempotency-key'] = f.pick(['', ' ', 'k'.repeat(256), 'fuzz key', 'fuzz-key-1', '\u00e9']);
   if (f.chance(0.01)) headers['x-fuzz-padding'] = 'h'.repeat(20_000); // over Node's 16 KiB header limit
   if (f.chance(0.1)) return generic(f, restoreId, headers);
-  const route = f.pick(['/archive', '/archive/{id}', '/restore', '/restore/{id}', '/files', '/estimate', '/estimate', '/health', '/schedule', '/schedule/preview', '/odd']);
+  const route = f.pick([
+    '/archive',
+    '/archive/{id}',
+    '/restore',
+    '/restore/{id}',
+    '/files',
+    '/estimate',
+    '/estimate',
+    '/health',
+    '/schedule',
+    '/schedule/preview',
+    '/odd',
+  ]);
   const post = ['/archive', '/restore', '/estimate', '/schedule/preview'].includes(route);
   let method = post ? 'POST' : 'GET';
   if (f.chance(0.06)) method = f.pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'FOO', post ? 'GET' : 'POST']);
@@ -279,7 +326,8 @@ function generate(f: Fuzzer, restoreId: string): FuzzRequest {
     let body: string | Buffer;
     if (kind === 0) body = f.pick(['', '{', '{"a":', 'null', '[]', '"x"', '1e400', 'NaN', '{"days": NaN}', '{"a":1,}', "{'a':1}", '\u0000']);
     else if (kind === 1) body = toJson(f.nested());
-    else if (kind === 2) body = Buffer.from([0x7b, 0x22, 0x6b, 0x65, 0x79, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]); // {"key":"<WTF-8 lone surrogate>"}
+    else if (kind === 2)
+      body = Buffer.from([0x7b, 0x22, 0x6b, 0x65, 0x79, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]); // {"key":"<WTF-8 lone surrogate>"}
     else {
       const text = toJson(f.body(route, restoreId));
       body = kind === 3 ? text.slice(0, f.int(text.length)) : text;
@@ -288,7 +336,11 @@ function generate(f: Fuzzer, restoreId: string): FuzzRequest {
   }
   if (route === '/archive/{id}') return { method, path: `/archive/${id()}`, headers };
   if (route === '/odd') {
-    return { method, path: f.pick(['/', '//', '/archive/', '/archive/a/b', '/ARCHIVE', `/${'z'.repeat(5000)}`, '/files/', '/health/x', '/%ZZ', '/restore/%ED%A0%80/x']), headers };
+    return {
+      method,
+      path: f.pick(['/', '//', '/archive/', '/archive/a/b', '/ARCHIVE', `/${'z'.repeat(5000)}`, '/files/', '/health/x', '/%ZZ', '/restore/%ED%A0%80/x']),
+      headers,
+    };
   }
   const query = new Map<string, string>();
   const qv = () => (f.chance(0.5) ? f.string().slice(0, 3000) : f.pick(['a.csv', 'never/a.csv', EMPTY_SRC, '1', '1000', '0', '-1', '1001', 'abc', '1e3']));
@@ -387,7 +439,12 @@ function problem(method: string, status: number, text: string): string | undefin
 
 describe('API fuzz against coldpack serve on moto (issue 12)', () => {
   it(`${COUNT} seeded hostile requests (seed ${SEED}) answer 2xx/4xx JSON, and /health stays live`, { timeout: 180_000 }, async () => {
-    const created = await send({ method: 'POST', path: '/restore', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"keys":["never/1.csv","never/2.csv","never/3.csv"]}' });
+    const created = await send({
+      method: 'POST',
+      path: '/restore',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{"keys":["never/1.csv","never/2.csv","never/3.csv"]}',
+    });
     assert.equal(created.status, 202, created.text);
     const restoreId = (JSON.parse(created.text) as { restore_id: string }).restore_id;
     const f = new Fuzzer(prng(SEED));
@@ -417,12 +474,22 @@ describe('API fuzz against coldpack serve on moto (issue 12)', () => {
       }
     }
     const seconds = (Date.now() - started) / 1000;
-    const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    const summary = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(' ');
     console.log(`api fuzz: seed ${SEED}, ${COUNT} requests (${bodies} with a body) in ${seconds.toFixed(1)} s: ${summary}`);
     assert.deepEqual(failures.slice(0, 15), [], `${failures.length} bad answers`);
-    assert.deepEqual(DOCUMENTED_ROUTES.map((r) => `${r.method} ${r.template}`).filter((r) => !covered.has(r)), [], 'every documented route is fuzzed');
+    assert.deepEqual(
+      DOCUMENTED_ROUTES.map((r) => `${r.method} ${r.template}`).filter((r) => !covered.has(r)),
+      [],
+      'every documented route is fuzzed',
+    );
     assert.ok((statuses.get(400) ?? 0) > COUNT / 3, `mostly 400s expected: ${summary}`);
-    assert.ok([...statuses.keys()].some((s) => s >= 200 && s < 300), `some valid requests expected: ${summary}`);
+    assert.ok(
+      [...statuses.keys()].some((s) => s >= 200 && s < 300),
+      `some valid requests expected: ${summary}`,
+    );
     if (COUNT >= 2500) assert.ok(bodies >= 1000, `${bodies} bodies`);
     assert.ok(seconds < 90, `took ${seconds} s`);
   });

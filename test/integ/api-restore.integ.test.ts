@@ -31,7 +31,12 @@ async function call(method: string, path: string, body?: object) {
 
 before(async () => {
   moto = await startMotoFixture();
-  const config = loadConfig({ AWS_REGION: moto.region, COLDPACK_TABLE_PREFIX: 'apitest-', COLDPACK_ARCHIVE_BUCKET: 'apitest-archive', COLDPACK_RESTORE_BUCKET: 'apitest-restore' });
+  const config = loadConfig({
+    AWS_REGION: moto.region,
+    COLDPACK_TABLE_PREFIX: 'apitest-',
+    COLDPACK_ARCHIVE_BUCKET: 'apitest-archive',
+    COLDPACK_RESTORE_BUCKET: 'apitest-restore',
+  });
   await ensureTables(moto.clients.dynamo, tableNames(config.tablePrefix));
   for (const b of [config.archiveBucket, config.restoreBucket]) await moto.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
   const restore = createRestoreService(config, moto.clients);
@@ -59,14 +64,17 @@ describe('API + restore pipeline on moto', () => {
     const s = await call('GET', `/restore/${encodeURIComponent(String(r.body.restore_id))}`);
     assert.equal(s.status, 200, JSON.stringify(s.body));
     const files = s.body.files as { key: string; status: string }[];
-    assert.deepEqual(files.map((f) => f.status), ['NOT_FOUND', 'NOT_FOUND']);
+    assert.deepEqual(
+      files.map((f) => f.status),
+      ['NOT_FOUND', 'NOT_FOUND'],
+    );
   });
 
   it('an Idempotency-Key returns the same restore', async () => {
     const body = { key: 'missing/key.txt' };
     const headers = { authorization: `Bearer ${TOKEN}`, 'idempotency-key': 'restore-once' };
-    const a = await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json() as { restore_id: string };
-    const b = await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json() as { restore_id: string };
+    const a = (await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { restore_id: string };
+    const b = (await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { restore_id: string };
     assert.equal(a.restore_id, b.restore_id);
   });
 

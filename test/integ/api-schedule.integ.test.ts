@@ -21,7 +21,12 @@ let archive: ArchiveComposition;
 
 before(async () => {
   moto = await startMotoFixture();
-  const config = loadConfig({ AWS_REGION: moto.region, COLDPACK_TABLE_PREFIX: 'sched-', COLDPACK_ARCHIVE_BUCKET: 'sched-archive', COLDPACK_RESTORE_BUCKET: 'sched-restore' });
+  const config = loadConfig({
+    AWS_REGION: moto.region,
+    COLDPACK_TABLE_PREFIX: 'sched-',
+    COLDPACK_ARCHIVE_BUCKET: 'sched-archive',
+    COLDPACK_RESTORE_BUCKET: 'sched-restore',
+  });
   await ensureTables(moto.clients.dynamo, tableNames(config.tablePrefix));
   for (const b of [config.archiveBucket, SRC]) await moto.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
   for (const day of ['20250410', '20250510']) {

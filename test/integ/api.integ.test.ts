@@ -189,9 +189,15 @@ describe('API over HTTP (coldpack serve adapter)', () => {
   it('GET /files: a percent-encoded "+" finds q/a+b.txt, not "q/a b.txt"', async () => {
     const r = await call('GET', `/files?key=${encodeURIComponent('q/a+b.txt')}`);
     assert.equal(r.status, 200);
-    assert.deepEqual((r.body.items as { key: string }[]).map((i) => i.key), ['q/a+b.txt']);
+    assert.deepEqual(
+      (r.body.items as { key: string }[]).map((i) => i.key),
+      ['q/a+b.txt'],
+    );
     const s = await call('GET', `/files?key=${encodeURIComponent('q/a b.txt')}`);
-    assert.deepEqual((s.body.items as { key: string }[]).map((i) => i.key), ['q/a b.txt']);
+    assert.deepEqual(
+      (s.body.items as { key: string }[]).map((i) => i.key),
+      ['q/a b.txt'],
+    );
   });
 
   it('POST /estimate answers with the cost model', async () => {

@@ -48,7 +48,10 @@ test('a CSV row given twice (apart, in any order) is archived once and counted; 
   await seed(fx.clients.s3, 'src', { 'd/1.txt': 'twelve bytes', 'd/2.txt': 'two', 'd/3.txt': 'three' });
   const path = join(dir, 'dups.csv');
   await writeFile(path, 'src,d/3.txt,5\nsrc,d/1.txt,12\nsrc,d/2.txt,3\nsrc,d/1.txt,12\n');
-  const view = await fx.archive.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, expected_file_count: 4, storage_class: 'STANDARD' }), {});
+  const view = await fx.archive.service.submit(
+    listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, expected_file_count: 4, storage_class: 'STANDARD' }),
+    {},
+  );
   const report = await fx.archive.engine.run(view.job_id);
   assert.equal(report.status, 'SUCCEEDED', JSON.stringify({ problems: report.problems, skipped: report.skipped }));
   assert.equal(rule.refused(), 0, 'no BatchWriteItem held two writes to one key');
@@ -64,11 +67,22 @@ test('an S3 Inventory report listing a key in two data files is archived once', 
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: 'dup-inventory' }));
   await seed(fx.clients.s3, 'src', { 'inv/a.txt': 'aaaa', 'inv/b.txt': 'bbbb' });
   const file = (rows: string[]): Buffer => gzipSync(Buffer.from(rows.map((r) => `${r}\n`).join('')));
-  await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'dup-inventory', Key: 'src/data/1.csv.gz', Body: file(['"src","inv/b.txt","4"', '"src","inv/a.txt","4"']) }));
+  await fx.clients.s3.send(
+    new PutObjectCommand({ Bucket: 'dup-inventory', Key: 'src/data/1.csv.gz', Body: file(['"src","inv/b.txt","4"', '"src","inv/a.txt","4"']) }),
+  );
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'dup-inventory', Key: 'src/data/2.csv.gz', Body: file(['"src","inv/a.txt","4"']) }));
-  const manifest = { sourceBucket: 'src', destinationBucket: 'arn:aws:s3:::dup-inventory', fileFormat: 'CSV', fileSchema: 'Bucket, Key, Size', files: [{ key: 'src/data/1.csv.gz' }, { key: 'src/data/2.csv.gz' }] };
+  const manifest = {
+    sourceBucket: 'src',
+    destinationBucket: 'arn:aws:s3:::dup-inventory',
+    fileFormat: 'CSV',
+    fileSchema: 'Bucket, Key, Size',
+    files: [{ key: 'src/data/1.csv.gz' }, { key: 'src/data/2.csv.gz' }],
+  };
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'dup-inventory', Key: 'src/manifest.json', Body: JSON.stringify(manifest) }));
-  const view = await fx.archive.service.submit(listRequest('', { source: { kind: 'inventory', bucket: 'dup-inventory', manifest: 'src/manifest.json', prefix: 'inv/' } }), {});
+  const view = await fx.archive.service.submit(
+    listRequest('', { source: { kind: 'inventory', bucket: 'dup-inventory', manifest: 'src/manifest.json', prefix: 'inv/' } }),
+    {},
+  );
   const report = await fx.archive.engine.run(view.job_id);
   assert.equal(report.status, 'SUCCEEDED', JSON.stringify(report.problems));
   assert.equal(report.duplicates_dropped, 1);

@@ -108,7 +108,12 @@ test('503 SlowDown on GETs and on a part upload is retried; the job completes', 
   for (let i = 0; i < 300; i++) objs[`t/${String(i).padStart(4, '0')}`] = 'x'.repeat(100);
   objs['t/zz-big.jpg'] = randomBytes(17 * 1024 * 1024); // stored, > one 16 MiB part: a multipart bundle
   await seed(fx.clients.s3, 'src', objs);
-  const gets = injectFault(fx.clients.s3, { command: 'GetObjectCommand', when: (i) => String(i.Key).startsWith('t/'), times: 3, error: () => awsError('SlowDown', 503) });
+  const gets = injectFault(fx.clients.s3, {
+    command: 'GetObjectCommand',
+    when: (i) => String(i.Key).startsWith('t/'),
+    times: 3,
+    error: () => awsError('SlowDown', 503),
+  });
   const part = injectFault(fx.clients.s3, { command: 'UploadPartCommand', times: 1, error: () => awsError('SlowDown', 503) });
   try {
     const view = await fx.archive.service.submit(listRequest('t/', { max_bundle_bytes: 64_000_000 }), {});
@@ -125,13 +130,21 @@ test('503 SlowDown on GETs and on a part upload is retried; the job completes', 
 
 test('a GET denied (e.g. SSE-KMS without kms:Decrypt) is reported as ACCESS_DENIED; the rest is archived', async () => {
   await seed(fx.clients.s3, 'src', { 's/one.txt': 'one', 's/two.txt': 'two', 's/secret.bin': 'secret' });
-  const denied = injectFault(fx.clients.s3, { command: 'GetObjectCommand', when: (i) => i.Key === 's/secret.bin', times: 100, error: () => awsError('AccessDenied', 403) });
+  const denied = injectFault(fx.clients.s3, {
+    command: 'GetObjectCommand',
+    when: (i) => i.Key === 's/secret.bin',
+    times: 100,
+    error: () => awsError('AccessDenied', 403),
+  });
   try {
     const view = await fx.archive.service.submit(listRequest('s/'), {});
     const report = await fx.archive.engine.run(view.job_id);
     assert.equal(report.status, 'PARTIAL');
     assert.equal(report.files_archived, 2);
-    assert.deepEqual(report.skipped.map((s) => [s.key, s.reason]), [['s/secret.bin', 'ACCESS_DENIED']]);
+    assert.deepEqual(
+      report.skipped.map((s) => [s.key, s.reason]),
+      [['s/secret.bin', 'ACCESS_DENIED']],
+    );
     assert.ok(denied.count() >= 1 && denied.count() <= 5, `GET tried ${denied.count()} times (retry policy bound)`);
     assert.deepEqual(await keysUnder('src', 's/'), ['s/secret.bin'], 'the unreadable object is kept');
     assert.equal((await indexItems('s/')).length, 2, 'no placeholder index item');
@@ -143,13 +156,19 @@ test('a GET denied (e.g. SSE-KMS without kms:Decrypt) is reported as ACCESS_DENI
 test('a second job for the same source while one is queued is refused with 409 and the running id', async () => {
   await seed(fx.clients.s3, 'src', files('lock/', 2));
   const first = await fx.archive.service.submit(listRequest('lock/'), {});
-  await assert.rejects(fx.archive.service.submit(listRequest('lock/'), {}), (err: Error & { status?: number; details?: { job_id?: string } }) => err.status === 409 && err.details?.job_id === first.job_id);
+  await assert.rejects(
+    fx.archive.service.submit(listRequest('lock/'), {}),
+    (err: Error & { status?: number; details?: { job_id?: string } }) => err.status === 409 && err.details?.job_id === first.job_id,
+  );
 });
 
 test('an overlapping prefix (k3 vs k3/) is refused while the other job runs; a disjoint one is not', async () => {
   await seed(fx.clients.s3, 'src', { ...files('k3/', 2), 'k3/sub/x.csv': 'x' });
   const first = await fx.archive.service.submit(listRequest('k3/'), {});
-  await assert.rejects(fx.archive.service.submit(listRequest('k3'), {}), (err: Error & { details?: { job_id?: string } }) => err.details?.job_id === first.job_id && /overlaps/.test(err.message));
+  await assert.rejects(
+    fx.archive.service.submit(listRequest('k3'), {}),
+    (err: Error & { details?: { job_id?: string } }) => err.details?.job_id === first.job_id && /overlaps/.test(err.message),
+  );
   await assert.rejects(fx.archive.service.submit(listRequest('k3/sub/'), {}), /overlaps/);
   await seed(fx.clients.s3, 'src', files('k4/', 1));
   const other = await fx.archive.service.submit(listRequest('k4/'), {});
@@ -175,7 +194,10 @@ test('a repeated idempotency key returns the same job', async () => {
   const a = await fx.archive.service.submit(listRequest('idem/'), { idempotencyKey: 'key-1' });
   const b = await fx.archive.service.submit(listRequest('idem/'), { idempotencyKey: 'key-1' });
   assert.equal(a.job_id, b.job_id);
-  await assert.rejects(fx.archive.service.submit(listRequest('idem/', { expected_file_count: 99 }), { idempotencyKey: 'key-1' }), (err: Error & { code?: string; status?: number }) => err.code === 'IDEMPOTENCY_KEY_REUSED' && err.status === 409);
+  await assert.rejects(
+    fx.archive.service.submit(listRequest('idem/', { expected_file_count: 99 }), { idempotencyKey: 'key-1' }),
+    (err: Error & { code?: string; status?: number }) => err.code === 'IDEMPOTENCY_KEY_REUSED' && err.status === 409,
+  );
 });
 
 test('a bucket that does not exist is a 400 naming bucket_name', async () => {

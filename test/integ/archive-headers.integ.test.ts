@@ -27,13 +27,19 @@ const HEADERS = {
   Expires: EXPIRES,
   Metadata: { owner: 'team-a', 'review-state': 'approved ok' },
 };
-const bodies = { 'h/page.html.gz': gzipSync(Buffer.from('<p>hallo</p>'.repeat(100))), 'h/big.bin': randomBytes(300_000), 'h/plain.txt': Buffer.from('no headers') };
+const bodies = {
+  'h/page.html.gz': gzipSync(Buffer.from('<p>hallo</p>'.repeat(100))),
+  'h/big.bin': randomBytes(300_000),
+  'h/plain.txt': Buffer.from('no headers'),
+};
 
 before(async () => {
   fx = await startArchiveFixture('hd-');
   for (const [key, body] of Object.entries(bodies)) {
     const decorated = key !== 'h/plain.txt';
-    await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'src', Key: key, Body: body, ...(decorated ? { ...HEADERS, Tagging: 'tier=gold&note=a%20b%2Bc' } : {}) }));
+    await fx.clients.s3.send(
+      new PutObjectCommand({ Bucket: 'src', Key: key, Body: body, ...(decorated ? { ...HEADERS, Tagging: 'tier=gold&note=a%20b%2Bc' } : {}) }),
+    );
   }
   const view = await fx.archive.service.submit(listRequest('h/', { archive_tags: true }), {});
   report = await fx.archive.engine.run(view.job_id);
@@ -64,7 +70,10 @@ test('the manifest records every header, the user metadata and (asked for) the t
 
 test('restored copies carry the headers, the user metadata and the tags again (PutObject and streamed upload)', async () => {
   const svc = createRestoreService(fx.config, fx.clients, { bufferedMaxBytes: 100_000 });
-  const r = await svc.submit({ selection: { kind: 'keys', keys: Object.keys(bodies) }, bucket: 'src', tier: 'Standard', days: 1, all_matches: false, requested_by: 'test' }, {});
+  const r = await svc.submit(
+    { selection: { kind: 'keys', keys: Object.keys(bodies) }, bucket: 'src', tier: 'Standard', days: 1, all_matches: false, requested_by: 'test' },
+    {},
+  );
   await svc.reconcile(r.restore_id);
   const done = (await svc.get(r.restore_id))!;
   assert.equal(done.status, 'AVAILABLE', JSON.stringify(done.files));

@@ -64,7 +64,11 @@ test('a DeleteObjects batch refused with 400 MalformedXML (as S3 answers) is del
   const keys = ['mx/1.txt', 'mx/2.txt', 'mx/3.txt'];
   await seed(fx.clients.s3, 'src', Object.fromEntries(keys.map((k) => [k, `content of ${k}`])));
   const view = await fx.archive.service.submit(listRequest('mx/'), {});
-  const malformed = injectFault(fx.clients.s3, { command: 'DeleteObjectsCommand', times: 1, error: () => awsError('MalformedXML', 400, 'The XML you provided was not well-formed') });
+  const malformed = injectFault(fx.clients.s3, {
+    command: 'DeleteObjectsCommand',
+    times: 1,
+    error: () => awsError('MalformedXML', 400, 'The XML you provided was not well-formed'),
+  });
   const singles = recordCalls(fx.clients.s3, 'DeleteObjectCommand');
   try {
     const report = await fx.archive.engine.run(view.job_id);
@@ -73,7 +77,10 @@ test('a DeleteObjects batch refused with 400 MalformedXML (as S3 answers) is del
     assert.equal(report.files_deleted, 3);
     const mine = singles.inputs.filter((i) => String(i.Key).startsWith('mx/'));
     assert.equal(mine.length, 3, 'one DeleteObject per key');
-    assert.ok(mine.every((i) => typeof i.IfMatch === 'string' && /^".+"$/.test(i.IfMatch as string)), 'each conditional on the archived ETag');
+    assert.ok(
+      mine.every((i) => typeof i.IfMatch === 'string' && /^".+"$/.test(i.IfMatch as string)),
+      'each conditional on the archived ETag',
+    );
     assert.deepEqual(await sourceKeys('mx/'), []);
   } finally {
     malformed.remove();

@@ -86,7 +86,12 @@ test('in a versioned archive bucket a rewritten bundle keeps no superseded versi
     },
     { step: 'finalizeRequest', priority: 'low', name },
   );
-  const del = injectFault(fx.clients.s3, { command: 'DeleteObjectCommand', when: (i) => i.Bucket === 'varchive', times: 2, error: () => awsError('InjectedCrash', 400) });
+  const del = injectFault(fx.clients.s3, {
+    command: 'DeleteObjectCommand',
+    when: (i) => i.Bucket === 'varchive',
+    times: 2,
+    error: () => awsError('InjectedCrash', 400),
+  });
   await assert.rejects(archive.engine.run(view.job_id), /could not be deleted/);
   del.remove();
   const report = await archive.engine.run(view.job_id);

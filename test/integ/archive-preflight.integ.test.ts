@@ -40,7 +40,10 @@ test('a missing archive bucket fails the job at its first write, naming PutObjec
   assert.deepEqual((await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'nb/' }))).KeyCount, 1, 'no source deleted');
 });
 
-for (const [catalog, missing] of [['compact', 'bundles'], ['per_file', 'files']] as const) {
+for (const [catalog, missing] of [
+  ['compact', 'bundles'],
+  ['per_file', 'files'],
+] as const) {
   test(`a missing ${missing} table (catalog ${catalog}) fails the job before any bundle is uploaded, naming the operation and the table`, async () => {
     const prefix = `pf-${missing}-`;
     const tables = tableNames(prefix);
@@ -61,7 +64,12 @@ for (const [catalog, missing] of [['compact', 'bundles'], ['per_file', 'files']]
 test('a write the archive bucket refuses names PutObject and the key; nothing is left behind', async () => {
   await seed(fx.clients.s3, 'src', { 'wr/a.txt': 'a' });
   const view = await fx.archive.service.submit(listRequest('wr/'), {});
-  const denied = injectFault(fx.clients.s3, { command: 'PutObjectCommand', when: (i) => i.Bucket === 'archive', times: 1, error: () => awsError('AccessDenied', 403, 'Access Denied') });
+  const denied = injectFault(fx.clients.s3, {
+    command: 'PutObjectCommand',
+    when: (i) => i.Bucket === 'archive',
+    times: 1,
+    error: () => awsError('AccessDenied', 403, 'Access Denied'),
+  });
   try {
     await assert.rejects(fx.archive.engine.run(view.job_id), new RegExp(`PutObject s3://archive/plans/test/${view.job_id}/00000.csv.gz: AccessDenied`));
   } finally {

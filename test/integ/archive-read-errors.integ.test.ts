@@ -24,7 +24,11 @@ async function keysUnder(prefix: string): Promise<string[]> {
 const REFUSALS: Record<string, [string, number, string]> = {
   'e/kms-disabled.bin': ['KMS.DisabledException', 400, 'The request was rejected because the specified KMS key is not enabled.'],
   'e/kms-pending.bin': ['KMS.KMSInvalidStateException', 400, 'arn:aws:kms:us-east-1:111122223333:key/abc is pending deletion.'],
-  'e/sse-c.bin': ['InvalidRequest', 400, 'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.'],
+  'e/sse-c.bin': [
+    'InvalidRequest',
+    400,
+    'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
+  ],
   'e/denied.bin': ['AccessDenied', 403, 'Access Denied'],
   'e/range.bin': ['InvalidRange', 416, 'The requested range is not satisfiable'],
 };
@@ -35,7 +39,12 @@ test('every permanent per-object GET refusal is a skip with its own reason; the 
   const faults = Object.entries(REFUSALS).map(([key, [code, status, message]]) =>
     injectFault(fx.clients.s3, { command: 'GetObjectCommand', when: (input) => input.Key === key, times: 1000, error: () => awsError(code, status, message) }),
   );
-  const slow = injectFault(fx.clients.s3, { command: 'GetObjectCommand', when: (input) => input.Key === 'e/slow.txt', times: 2, error: () => awsError('SlowDown', 503, 'Please reduce your request rate.') });
+  const slow = injectFault(fx.clients.s3, {
+    command: 'GetObjectCommand',
+    when: (input) => input.Key === 'e/slow.txt',
+    times: 2,
+    error: () => awsError('SlowDown', 503, 'Please reduce your request rate.'),
+  });
   try {
     const view = await fx.archive.service.submit(listRequest('e/'), {});
     const report = await fx.archive.engine.run(view.job_id);

@@ -53,7 +53,11 @@ test('every object round-trips byte-exact through its manifest byte range; direc
   assert.equal(typeof cost.savings_usd, 'number');
 
   const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'rt/' }));
-  assert.deepEqual((left.Contents ?? []).map((o) => o.Key), ['rt/folder/'], 'sources deleted, folder marker kept');
+  assert.deepEqual(
+    (left.Contents ?? []).map((o) => o.Key),
+    ['rt/folder/'],
+    'sources deleted, folder marker kept',
+  );
 
   // The compact catalog: one directory entry per bundle (min/max key in UTF-8 byte order), the rows in the manifests.
   const entries = await directoryEntries(fx.clients.dynamo, fx.tables.bundles);
@@ -61,7 +65,10 @@ test('every object round-trips byte-exact through its manifest byte range; direc
   const items = await catalogFiles(fx.clients, fx.tables.bundles, 'rt/');
   assert.equal(items.length, files.length, 'one manifest row per archived object');
   for (const e of entries) {
-    const keys = items.filter((i) => i.bundle_key === e.bundle_key).map((i) => i.key).sort(compareKeys);
+    const keys = items
+      .filter((i) => i.bundle_key === e.bundle_key)
+      .map((i) => i.key)
+      .sort(compareKeys);
     assert.deepEqual([e.min_key, e.max_key, e.entry_count, e.source_bucket], [keys[0], keys.at(-1), keys.length, 'src'], e.bundle_key);
   }
   const bundleKeys = new Set<string>();

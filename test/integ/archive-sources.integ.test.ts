@@ -31,7 +31,9 @@ test('S3 Inventory source: keys URL-decoded exactly once (+ is a space); four di
   await seed(fx.clients.s3, 'src', Object.fromEntries(Object.entries(trickyKeys).map(([k, v]) => [`inv-${k}`, v])));
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: 'inventory' }));
   const encode = (k: string): string => encodeURIComponent(k).replace(/%2F/g, '/').replace(/%20/g, '+');
-  const rows = Object.keys(trickyKeys).map((k) => `"src","${encode(`inv-${k}`)}","${Buffer.byteLength(trickyKeys[k as keyof typeof trickyKeys])}","2024-04-10T00:00:00.000Z","","STANDARD"`);
+  const rows = Object.keys(trickyKeys).map(
+    (k) => `"src","${encode(`inv-${k}`)}","${Buffer.byteLength(trickyKeys[k as keyof typeof trickyKeys])}","2024-04-10T00:00:00.000Z","","STANDARD"`,
+  );
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'inventory', Key: 'src/daily/data/part-0.csv.gz', Body: gzipSync(rows.join('\n') + '\n') }));
   const manifest = {
     sourceBucket: 'src',
@@ -41,7 +43,10 @@ test('S3 Inventory source: keys URL-decoded exactly once (+ is a space); four di
     files: [{ key: 'src/daily/data/part-0.csv.gz', size: 1 }],
   };
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'inventory', Key: 'src/daily/manifest.json', Body: JSON.stringify(manifest) }));
-  const view = await fx.archive.service.submit(listRequest('', { source: { kind: 'inventory', bucket: 'inventory', manifest: 'src/daily/manifest.json', prefix: 'inv-q/' } }), {});
+  const view = await fx.archive.service.submit(
+    listRequest('', { source: { kind: 'inventory', bucket: 'inventory', manifest: 'src/daily/manifest.json', prefix: 'inv-q/' } }),
+    {},
+  );
   const report = await fx.archive.engine.run(view.job_id);
   assert.equal(report.status, 'SUCCEEDED', JSON.stringify(report));
   const items = await indexOf('inv-q/');
@@ -107,7 +112,10 @@ test('sources are deleted only if unchanged: DeleteObjects carries each archived
       const stale = input.Delete.Objects.filter((o) => o.Key === 'cd/b.txt' && o.ETag !== current.ETag);
       input.Delete.Objects = input.Delete.Objects.filter((o) => !stale.includes(o));
       const out = (await next(args)) as { output: { Errors?: unknown[] } };
-      out.output.Errors = [...(out.output.Errors ?? []), ...stale.map((o) => ({ Key: o.Key, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' }))];
+      out.output.Errors = [
+        ...(out.output.Errors ?? []),
+        ...stale.map((o) => ({ Key: o.Key, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' })),
+      ];
       return out as never;
     },
     { step: 'initialize', name, priority: 'low' },
@@ -116,7 +124,10 @@ test('sources are deleted only if unchanged: DeleteObjects carries each archived
     const report = await fx.archive.engine.finalize(job);
     assert.equal(report.status, 'PARTIAL');
     assert.equal(report.files_deleted, 2);
-    assert.deepEqual(report.kept.map((k) => [k.key, k.code]), [['cd/b.txt', 'PreconditionFailed']]);
+    assert.deepEqual(
+      report.kept.map((k) => [k.key, k.code]),
+      [['cd/b.txt', 'PreconditionFailed']],
+    );
     const sent = rec.inputs[0] as { Delete: { Objects: Array<{ Key: string; ETag: string }> } };
     assert.equal(sent.Delete.Objects.length, 3);
     for (const o of sent.Delete.Objects) assert.match(o.ETag, /^"[0-9a-f]{32}"$/, `ETag sent for ${o.Key}`);
@@ -162,18 +173,25 @@ test('a dry run refuses what the real run refuses: a CSV row naming the archive 
       await writeFile(path, `src,csv/plain.txt,5\n${bucket},bundles/victim.zip,8\n`);
       await assert.rejects(
         fx.archive.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, dry_run: true }), {}),
-        (err: Error & { code?: string }) => err.code === 'SOURCE_NOT_ALLOWED' && new RegExp(`bucket ${bucket}, one of coldpack's own buckets`).test(err.message),
+        (err: Error & { code?: string }) =>
+          err.code === 'SOURCE_NOT_ALLOWED' && new RegExp(`bucket ${bucket}, one of coldpack's own buckets`).test(err.message),
       );
     }
     const { composeArchive } = await import('../../src/entrypoints/archive-composition.js');
     const limited = composeArchive({ ...fx.config, sourceBuckets: ['src'] }, fx.clients, { starter: { start: async () => undefined } });
     const other = join(dir, 'other.csv');
     await writeFile(other, 'src,csv/plain.txt,5\nvsrc,v/c.txt,1\n');
-    await assert.rejects(limited.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: other }, dry_run: true }), {}), /vsrc, which is not a source bucket of this deployment/);
+    await assert.rejects(
+      limited.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: other }, dry_run: true }), {}),
+      /vsrc, which is not a source bucket of this deployment/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   await seed(fx.clients.s3, 'src', { 'drylock/a.txt': 'a' });
   const running = await fx.archive.service.submit(listRequest('drylock/'), {});
-  await assert.rejects(fx.archive.service.submit(listRequest('drylock/', { dry_run: true }), {}), (err: Error & { code?: string; details?: { job_id?: string } }) => err.code === 'JOB_RUNNING' && err.details?.job_id === running.job_id);
+  await assert.rejects(
+    fx.archive.service.submit(listRequest('drylock/', { dry_run: true }), {}),
+    (err: Error & { code?: string; details?: { job_id?: string } }) => err.code === 'JOB_RUNNING' && err.details?.job_id === running.job_id,
+  );
 });

@@ -16,7 +16,14 @@ after(async () => fx.close());
 function cli(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' },
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL: fx.moto.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      COLDPACK_TABLE_PREFIX: 'cli-',
+    },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -24,7 +31,8 @@ function cli(args: string[]): { code: number; stdout: string; stderr: string } {
 test('init, archive --json, status, ls through the CLI; bad input exits 2 and writes nothing', async () => {
   assert.equal(cli(['init']).code, 0);
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: 'cli-src' }));
-  for (let i = 0; i < 5; i++) await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'cli-src', Key: `20240410/${i}_20240410_001.csv`, Body: `row,${i}\n`.repeat(50) }));
+  for (let i = 0; i < 5; i++)
+    await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'cli-src', Key: `20240410/${i}_20240410_001.csv`, Body: `row,${i}\n`.repeat(50) }));
 
   const bad = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--archive-size', '0']);
   assert.equal(bad.code, 2, bad.stderr);
@@ -53,7 +61,10 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
 
   const status = cli(['status', report.job_id, '--json']);
   assert.equal(status.code, 0);
-  const shown = JSON.parse(status.stdout) as { status: string; report?: { files_archived?: number; cost?: { savings_usd?: number }; requests?: Record<string, number> } };
+  const shown = JSON.parse(status.stdout) as {
+    status: string;
+    report?: { files_archived?: number; cost?: { savings_usd?: number }; requests?: Record<string, number> };
+  };
   assert.equal(shown.status, 'SUCCEEDED');
   assert.equal(shown.report?.files_archived, 5, 'status shows the stored report');
   assert.equal(typeof shown.report?.cost?.savings_usd, 'number');
@@ -94,9 +105,20 @@ test('archive --csv with a local manifest file', async () => {
 });
 
 test('restore --wait prints the restore id on stderr as soon as the request is recorded, before waiting', async () => {
-  const child = spawn(process.execPath, ['bin/coldpack.js', 'restore', '--key', 'csv/0.txt', '--bucket', 'cli-src', '--wait', '--interval', '1', '--timeout', '30', '--json'], {
-    env: { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/coldpack.js', 'restore', '--key', 'csv/0.txt', '--bucket', 'cli-src', '--wait', '--interval', '1', '--timeout', '30', '--json'],
+    {
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: fx.moto.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        COLDPACK_TABLE_PREFIX: 'cli-',
+      },
+    },
+  );
   let stdout = '';
   let stderr = '';
   let stdoutWhenIdShown: string | undefined;
@@ -121,8 +143,19 @@ test('ls | head -1 ends quietly with exit 0 when the reader closes the pipe', as
   const run = cli(['archive', '--bucket', 'cli-src', '--prefix', 'pipe/', '--json', '--no-delete-source']);
   assert.equal(run.code, 0, run.stderr);
   const { job_id: jobId } = JSON.parse(run.stdout) as { job_id: string };
-  const env = { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'cli-' };
-  const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/coldpack.js ls bundles/default/${jobId}/00000/000000.zip | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', env });
+  const env = {
+    ...process.env,
+    AWS_ENDPOINT_URL: fx.moto.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    COLDPACK_TABLE_PREFIX: 'cli-',
+  };
+  const r = spawnSync(
+    'bash',
+    ['-c', `"${process.execPath}" bin/coldpack.js ls bundles/default/${jobId}/00000/000000.zip | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`],
+    { encoding: 'utf8', env },
+  );
   assert.match(r.stdout, /^# bundles\/default\//);
   assert.equal(r.stdout.trim().split('\n').length, 1);
   assert.match(r.stderr, /rc=0/);

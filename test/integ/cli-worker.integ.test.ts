@@ -12,7 +12,15 @@ let fx: MotoFixture;
 let config: ColdpackConfig;
 before(async () => {
   fx = await startMotoFixture();
-  config = Object.freeze({ region: 'us-east-1', endpoint: fx.moto.endpoint, archiveBucket: 'wk-archive', restoreBucket: 'wk-restore', tablePrefix: 'wk-', allowedTopicArns: [], concurrency: 8 });
+  config = Object.freeze({
+    region: 'us-east-1',
+    endpoint: fx.moto.endpoint,
+    archiveBucket: 'wk-archive',
+    restoreBucket: 'wk-restore',
+    tablePrefix: 'wk-',
+    allowedTopicArns: [],
+    concurrency: 8,
+  });
   for (const b of ['src', 'wk-archive', 'wk-restore']) await fx.clients.s3.send(new CreateBucketCommand({ Bucket: b }));
   await ensureTables(fx.clients.dynamo, tableNames('wk-'));
 });
@@ -21,7 +29,17 @@ after(async () => fx.close());
 function worker(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/coldpack.js', 'worker', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_ENDPOINT_URL: fx.moto.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', COLDPACK_TABLE_PREFIX: 'wk-', COLDPACK_ARCHIVE_BUCKET: 'wk-archive', COLDPACK_RESTORE_BUCKET: 'wk-restore', ...env },
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL: fx.moto.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      COLDPACK_TABLE_PREFIX: 'wk-',
+      COLDPACK_ARCHIVE_BUCKET: 'wk-archive',
+      COLDPACK_RESTORE_BUCKET: 'wk-restore',
+      ...env,
+    },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,7 +57,12 @@ test('worker plan, shard and finalize run a job step by step, as AWS Batch does'
   assert.equal(shard.code, 0, shard.stderr);
   const fin = worker(['finalize', '--job', job, '--json']);
   assert.equal(fin.code, 0, fin.stderr);
-  const report = JSON.parse(fin.stdout.split('\n').filter((l) => !l.includes('"_aws"')).join('\n')) as { status: string; files_archived: number };
+  const report = JSON.parse(
+    fin.stdout
+      .split('\n')
+      .filter((l) => !l.includes('"_aws"'))
+      .join('\n'),
+  ) as { status: string; files_archived: number };
   assert.equal(report.status, 'SUCCEEDED');
   assert.equal(report.files_archived, 4);
   const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'steps/' }));
@@ -57,7 +80,12 @@ test('a shard failing on its last Batch attempt records the failure and exits 0;
   assert.equal(last.code, 0, last.stderr);
   assert.match(last.stdout, /"JobsFailed":1/, 'EMF metric line for the JobsFailed alarm');
   const fin = worker(['finalize', '--job', job, '--json']);
-  const report = JSON.parse(fin.stdout.split('\n').filter((l) => !l.includes('"_aws"')).join('\n')) as { status: string; problems: string[] };
+  const report = JSON.parse(
+    fin.stdout
+      .split('\n')
+      .filter((l) => !l.includes('"_aws"'))
+      .join('\n'),
+  ) as { status: string; problems: string[] };
   assert.equal(report.status, 'FAILED');
   assert.match(report.problems.join(' '), /shard 0 is not done/);
   const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'src', Prefix: 'fail/' }));

@@ -15,7 +15,12 @@ let fx: ArchiveFixture;
 let contents: Map<string, Buffer>;
 
 const input = (selection: RestoreRequestInput['selection'], extra: Partial<RestoreRequestInput> = {}): RestoreRequestInput => ({
-  selection, tier: 'Standard', days: 3, all_matches: false, requested_by: 'test', ...extra,
+  selection,
+  tier: 'Standard',
+  days: 3,
+  all_matches: false,
+  requested_by: 'test',
+  ...extra,
 });
 
 before(async () => {
@@ -29,7 +34,10 @@ before(async () => {
     '20240410/blob.bin': randomBytes(400_000),
   };
   contents = await seed(fx.clients.s3, 'src', objects);
-  const view = await fx.archive.service.submit(listRequest('20240410/', { project: 'amazon', expected_file_count: contents.size, max_bundle_bytes: 300_000 }), {});
+  const view = await fx.archive.service.submit(
+    listRequest('20240410/', { project: 'amazon', expected_file_count: contents.size, max_bundle_bytes: 300_000 }),
+    {},
+  );
   const report = await fx.archive.engine.run(view.job_id);
   assert.ok(report, 'archive job ran');
 });
@@ -40,10 +48,14 @@ async function restored(restoreId: string, key: string): Promise<Buffer> {
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 
-test('the source application\'s comma-separated filename (no bucket) restores both files byte-exact', async () => {
+test("the source application's comma-separated filename (no bucket) restores both files byte-exact", async () => {
   const svc = createRestoreService(fx.config, fx.clients);
   const r = await svc.submit(input({ kind: 'names', names: ['5000_20240517_003.csv', '5000_20240517_004.csv'] }, { project: 'amazon' }), {});
-  assert.deepEqual(r.files.map((f) => f.status === 'NOT_FOUND'), [false, false], JSON.stringify(r.files));
+  assert.deepEqual(
+    r.files.map((f) => f.status === 'NOT_FOUND'),
+    [false, false],
+    JSON.stringify(r.files),
+  );
   await svc.reconcile(r.restore_id);
   const done = (await svc.get(r.restore_id))!;
   assert.equal(done.status, 'AVAILABLE', JSON.stringify(done.files));
@@ -63,7 +75,9 @@ test('a prefix and a nested unicode key restore byte-exact; one ranged GET per f
       assert.equal(done.status, 'AVAILABLE', JSON.stringify(done.files));
       for (const f of done.files) assert.deepEqual(await restored(r.restore_id, f.key), contents.get(f.key));
     }
-    const rangedGets = counter.inputs.filter((i) => i.command === 'GetObject' && i.input.Bucket === fx.config.archiveBucket && String(i.input.Key).endsWith('.zip'));
+    const rangedGets = counter.inputs.filter(
+      (i) => i.command === 'GetObject' && i.input.Bucket === fx.config.archiveBucket && String(i.input.Key).endsWith('.zip'),
+    );
     assert.equal(rangedGets.length, 3);
     assert.ok(rangedGets.every((g) => /^bytes=\d+-\d+$/.test(String(g.input.Range))));
   } finally {

@@ -8,7 +8,17 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
-import { countS3, drainNotifications, injectS3, putBundle, s3Error, serializeDynamo, setupRestoreEnv, type PutBundleOptions, type RestoreEnv } from '../support/restore-fixtures.js';
+import {
+  countS3,
+  drainNotifications,
+  injectS3,
+  putBundle,
+  s3Error,
+  serializeDynamo,
+  setupRestoreEnv,
+  type PutBundleOptions,
+  type RestoreEnv,
+} from '../support/restore-fixtures.js';
 import type { RestoreRequestInput } from '../../src/domain/restore-request.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
@@ -17,13 +27,23 @@ let env: RestoreEnv;
 let seq = 0;
 
 const input = (keys: string[], extra: Partial<RestoreRequestInput> = {}): RestoreRequestInput => ({
-  selection: { kind: 'keys', keys }, bucket: env.sourceBucket, tier: 'Standard', days: 3, all_matches: false, requested_by: 'test', ...extra,
+  selection: { kind: 'keys', keys },
+  bucket: env.sourceBucket,
+  tier: 'Standard',
+  days: 3,
+  all_matches: false,
+  requested_by: 'test',
+  ...extra,
 });
 
 /** A fresh bundle of small text files `<p>/<name>` (each test its own bundle). */
 async function bundle(names: string[], storageClass: 'DEEP_ARCHIVE' | 'GLACIER' | 'STANDARD' = 'DEEP_ARCHIVE', mutate?: PutBundleOptions['mutate']) {
   const p = `t${seq++}`;
-  const b = await putBundle(env, names.map((n) => ({ key: `${p}/${n}`, data: Buffer.from(`content of ${p}/${n}\n`.repeat(20)) })), { storageClass, seq, ...(mutate ? { mutate } : {}) });
+  const b = await putBundle(
+    env,
+    names.map((n) => ({ key: `${p}/${n}`, data: Buffer.from(`content of ${p}/${n}\n`.repeat(20)) })),
+    { storageClass, seq, ...(mutate ? { mutate } : {}) },
+  );
   return { ...b, keys: names.map((n) => `${p}/${n}`) };
 }
 
@@ -58,7 +78,7 @@ test('two concurrent requests for files in one bundle make exactly one RestoreOb
   }
 });
 
-test('a request arriving while the first one\'s RestoreObject is in flight joins it (deterministic interleaving)', async () => {
+test("a request arriving while the first one's RestoreObject is in flight joins it (deterministic interleaving)", async () => {
   const b = await bundle(['one.txt', 'two.txt']);
   const counter = countS3(fx.clients.s3);
   let release!: () => void;
@@ -126,7 +146,10 @@ test('C15a: in a multi-file request only the Deep Archive file fails; the GLACIE
     assert.equal(one.error_code, 'TIER_NOT_ALLOWED');
     assert.match(String(one.message), /Standard, Bulk/);
     const restores = counter.inputs.filter((i) => i.command === 'RestoreObject');
-    assert.deepEqual(restores.map((i) => i.input.Key), [glacier.bundleKey]);
+    assert.deepEqual(
+      restores.map((i) => i.input.Key),
+      [glacier.bundleKey],
+    );
     assert.equal((restores[0]!.input.RestoreRequest as { GlacierJobParameters: { Tier: string } }).GlacierJobParameters.Tier, 'Expedited');
     await env.service().reconcile(r.restore_id);
     const done = (await env.service().get(r.restore_id))!;
@@ -156,14 +179,21 @@ test('a corrupted byte in a bundle gives FAILED with a checksum error and writes
   // Stored entries: a flipped data byte always changes the content (a flip inside deflated data of
   // a repetitive text can decode to the same bytes, which would make this test unable to fail).
   const p = `t${seq++}`;
-  const b0 = await putBundle(env, [{ key: `${p}/good.txt`, data: Buffer.from('good'), method: 0 }, { key: `${p}/bad.txt`, data: Buffer.from('bad bytes here'), method: 0 }], {
-    seq,
-    mutate: (buf, entries) => {
-      const bad = entries.find((e) => e.name.endsWith('/bad.txt'))!;
-      const at = bad.offset + bad.length - bad.compressedSize + 2; // third byte of the data
-      buf[at] = buf[at]! ^ 0xff;
+  const b0 = await putBundle(
+    env,
+    [
+      { key: `${p}/good.txt`, data: Buffer.from('good'), method: 0 },
+      { key: `${p}/bad.txt`, data: Buffer.from('bad bytes here'), method: 0 },
+    ],
+    {
+      seq,
+      mutate: (buf, entries) => {
+        const bad = entries.find((e) => e.name.endsWith('/bad.txt'))!;
+        const at = bad.offset + bad.length - bad.compressedSize + 2; // third byte of the data
+        buf[at] = buf[at]! ^ 0xff;
+      },
     },
-  });
+  );
   const b = { ...b0, keys: [`${p}/good.txt`, `${p}/bad.txt`] };
   const svc = env.service();
   const r = await svc.submit(input(b.keys), {});
@@ -179,8 +209,12 @@ test('a corrupted byte in a bundle gives FAILED with a checksum error and writes
 
 test('an injected 409 RestoreAlreadyInProgress joins the restore in flight; the reconciler completes it', async () => {
   const b = await bundle(['one.txt']);
-  await fx.clients.s3.send(new RestoreObjectCommand({ Bucket: env.archiveBucket, Key: b.bundleKey, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }));
-  const remove = injectS3(fx.clients.s3, { fault: (c) => (c === 'RestoreObject' ? s3Error('RestoreAlreadyInProgress', 409, 'Object restore is already in progress') : undefined) });
+  await fx.clients.s3.send(
+    new RestoreObjectCommand({ Bucket: env.archiveBucket, Key: b.bundleKey, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } }),
+  );
+  const remove = injectS3(fx.clients.s3, {
+    fault: (c) => (c === 'RestoreObject' ? s3Error('RestoreAlreadyInProgress', 409, 'Object restore is already in progress') : undefined),
+  });
   const counter = countS3(fx.clients.s3);
   try {
     const r = await env.service().submit(input(b.keys), {});
@@ -221,8 +255,15 @@ test('C06: the EventBridge "Object Restore Completed" event completes the restor
   await drainNotifications(env);
   const encoded = encodeURIComponent(b.bundleKey).replace(/%2F/g, '/');
   const handled = await svc.handleEvent({
-    version: '0', 'detail-type': 'Object Restore Completed', source: 'aws.s3',
-    detail: { bucket: { name: env.archiveBucket }, object: { key: encoded }, 'restore-expiry-time': '2099-01-01T00:00:00Z', 'source-storage-class': 'DEEP_ARCHIVE' },
+    version: '0',
+    'detail-type': 'Object Restore Completed',
+    source: 'aws.s3',
+    detail: {
+      bucket: { name: env.archiveBucket },
+      object: { key: encoded },
+      'restore-expiry-time': '2099-01-01T00:00:00Z',
+      'source-storage-class': 'DEEP_ARCHIVE',
+    },
   });
   assert.deepEqual(handled, [b.bundleKey]);
   assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
@@ -236,7 +277,8 @@ test('C11: one 503 SlowDown on the restore PutObject is retried; the restore com
   const svc = env.service();
   let puts = 0;
   const remove = injectS3(fx.clients.s3, {
-    fault: (c, i) => (c === 'PutObject' && i.Bucket === env.restoreBucket && puts++ === 0 ? s3Error('SlowDown', 503, 'Please reduce your request rate.') : undefined),
+    fault: (c, i) =>
+      c === 'PutObject' && i.Bucket === env.restoreBucket && puts++ === 0 ? s3Error('SlowDown', 503, 'Please reduce your request rate.') : undefined,
   });
   try {
     await drainNotifications(env);
@@ -245,7 +287,10 @@ test('C11: one 503 SlowDown on the restore PutObject is retried; the restore com
     assert.equal(puts, 2, 'the PutObject was attempted twice');
     assert.equal((await svc.get(r.restore_id))!.status, 'AVAILABLE');
     const notes = await drainNotifications(env);
-    assert.deepEqual(notes.map((n) => [n.message.restore_id, n.attributes.status?.Value]), [[r.restore_id, 'AVAILABLE']]);
+    assert.deepEqual(
+      notes.map((n) => [n.message.restore_id, n.attributes.status?.Value]),
+      [[r.restore_id, 'AVAILABLE']],
+    );
   } finally {
     remove();
   }
@@ -254,7 +299,9 @@ test('C11: one 503 SlowDown on the restore PutObject is retried; the restore com
 test('C10: AccessDenied writing to the restore bucket fails the file and sends an SNS failure notification', async () => {
   const b = await bundle(['one.txt']);
   const svc = env.service();
-  const remove = injectS3(fx.clients.s3, { fault: (c, i) => (c === 'PutObject' && i.Bucket === env.restoreBucket ? s3Error('AccessDenied', 403, 'Access Denied') : undefined) });
+  const remove = injectS3(fx.clients.s3, {
+    fault: (c, i) => (c === 'PutObject' && i.Bucket === env.restoreBucket ? s3Error('AccessDenied', 403, 'Access Denied') : undefined),
+  });
   try {
     await drainNotifications(env);
     const r = await svc.submit(input(b.keys), {});
@@ -264,7 +311,10 @@ test('C10: AccessDenied writing to the restore bucket fails the file and sends a
     assert.equal(done.files[0]!.error_code, 'AccessDenied');
     assert.match(String(done.files[0]!.message), /kms:GenerateDataKey/);
     const notes = await drainNotifications(env);
-    assert.deepEqual(notes.map((n) => [n.message.event, n.attributes.event?.Value]), [['restore.failed', 'restore.failed']]);
+    assert.deepEqual(
+      notes.map((n) => [n.message.event, n.attributes.event?.Value]),
+      [['restore.failed', 'restore.failed']],
+    );
   } finally {
     remove();
   }
@@ -316,7 +366,10 @@ test('a corrupted byte in a streamed (multipart) entry fails the file and leaves
   assert.equal(done.files[0]!.error_code, 'INTEGRITY_ERROR');
   assert.deepEqual(await restoredKeys(r.restore_id), []);
   const uploads = await fx.clients.s3.send(new ListMultipartUploadsCommand({ Bucket: env.restoreBucket }));
-  assert.deepEqual((uploads.Uploads ?? []).map((u) => u.Key), []);
+  assert.deepEqual(
+    (uploads.Uploads ?? []).map((u) => u.Key),
+    [],
+  );
   assert.ok(b.bytes > 0);
 });
 
@@ -327,7 +380,7 @@ test('an expired restored copy (GET answers 403 InvalidObjectState) sends the fi
   const remove = injectS3(fx.clients.s3, {
     fault: (c, i) =>
       c === 'GetObject' && i.Bucket === env.archiveBucket && String(i.Key).startsWith('bundles/') && gets++ === 0
-        ? s3Error('InvalidObjectState', 403, 'The operation is not valid for the object\'s storage class')
+        ? s3Error('InvalidObjectState', 403, "The operation is not valid for the object's storage class")
         : undefined,
   });
   const counter = countS3(fx.clients.s3);

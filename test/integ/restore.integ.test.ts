@@ -32,7 +32,12 @@ const files: Record<string, Buffer> = {
 };
 
 const input = (selection: RestoreRequestInput['selection'], extra: Partial<RestoreRequestInput> = {}): RestoreRequestInput => ({
-  selection, tier: 'Standard', days: 3, all_matches: false, requested_by: 'test', ...extra,
+  selection,
+  tier: 'Standard',
+  days: 3,
+  all_matches: false,
+  requested_by: 'test',
+  ...extra,
 });
 
 async function body(bucket: string, key: string): Promise<Buffer> {
@@ -44,7 +49,12 @@ before(async () => {
   fx = await startMotoFixture();
   env = await setupRestoreEnv(fx);
   main = await putBundle(env, [
-    ...Object.entries(files).map(([key, data]) => ({ key, data, method: key.endsWith('.bin') ? (0 as const) : (8 as const), contentType: key.endsWith('.csv') ? 'text/csv' : 'text/plain' })),
+    ...Object.entries(files).map(([key, data]) => ({
+      key,
+      data,
+      method: key.endsWith('.bin') ? (0 as const) : (8 as const),
+      contentType: key.endsWith('.csv') ? 'text/csv' : 'text/plain',
+    })),
     { key: 'big/streamed.bin', data: BIG, method: 0, stream: true, contentType: 'application/octet-stream' },
   ]);
 });
@@ -141,7 +151,12 @@ test('a prefix restores exactly the keys under it (read from manifests), not q0/
   assert.equal(done.status, 'AVAILABLE');
   for (const f of done.files) assert.deepEqual(await body(env.restoreBucket, `restores/${r.restore_id}/${f.key}`), files[f.key]);
   const listed = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: env.restoreBucket, Prefix: `restores/${r.restore_id}/` }));
-  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key!.slice(`restores/${r.restore_id}/`.length)).sort(), ['q/a b.txt', 'q/a%2Bb.txt', 'q/a+b.txt', 'q/x?y#z.txt']);
+  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key!.slice(`restores/${r.restore_id}/`.length)).sort(), [
+    'q/a b.txt',
+    'q/a%2Bb.txt',
+    'q/a+b.txt',
+    'q/x?y#z.txt',
+  ]);
 });
 
 test('a key archived twice restores the newest generation unless one is named', async () => {

@@ -33,7 +33,13 @@ test('errors name the operation and the resource and carry a domain failure', as
 });
 
 test('If-Match on a changed ETag is PRECONDITION_FAILED; ranged GET returns the range and the total size', async () => {
-  const put = await store.putObject({ bucket: 'objstore', key: 'a.txt', body: 'hello world', headers: { contentType: 'text/plain', cacheControl: 'max-age=60' }, metadata: { owner: 'team-a' } });
+  const put = await store.putObject({
+    bucket: 'objstore',
+    key: 'a.txt',
+    body: 'hello world',
+    headers: { contentType: 'text/plain', cacheControl: 'max-age=60' },
+    metadata: { owner: 'team-a' },
+  });
   const stale = await store.getObject({ bucket: 'objstore', key: 'a.txt', ifMatch: 'deadbeef' }).catch((e: unknown) => e);
   assert.ok(stale instanceof ObjectStoreError && stale.failure === 'PRECONDITION_FAILED');
   const got = await store.getObject({ bucket: 'objstore', key: 'a.txt', ifMatch: put.etag!, range: { start: 6, end: 10 } });

@@ -48,7 +48,9 @@ before(async () => {
   fx = await startArchiveFixture('zs-');
   dir = await mkdtemp(join(tmpdir(), 'zs-'));
   for (const [key, body] of Object.entries(bodies)) {
-    await fx.clients.s3.send(new PutObjectCommand({ Bucket: 'src', Key: key, Body: body, ...(key === 'z/random-crc.bin' ? { ChecksumAlgorithm: 'CRC32' } : {}) }));
+    await fx.clients.s3.send(
+      new PutObjectCommand({ Bucket: 'src', Key: key, Body: body, ...(key === 'z/random-crc.bin' ? { ChecksumAlgorithm: 'CRC32' } : {}) }),
+    );
   }
   const gets = recordCalls(fx.clients.s3, 'GetObjectCommand');
   const view = await fx.archive.service.submit(listRequest('z/', { storage_class: 'STANDARD', max_bundle_bytes: 100_000_000, delete_source: false }), {});
@@ -87,11 +89,18 @@ test('Info-ZIP unzip -t (central directory) passes', () => {
 
 test('bsdtar reads the bundle as a stream from a pipe: every entry listed and extracted byte-exact', () => {
   const listing = run('bsdtar', ['-tvf', '-'], bundlePath).toString('utf8');
-  const names = listing.trim().split('\n').map((l) => l.slice(l.indexOf(' z/') + 1 || l.lastIndexOf(' ') + 1));
+  const names = listing
+    .trim()
+    .split('\n')
+    .map((l) => l.slice(l.indexOf(' z/') + 1 || l.lastIndexOf(' ') + 1));
   for (const key of Object.keys(bodies)) assert.ok(names.includes(key), `bsdtar lists ${key}:\n${listing}`);
   const all = run('bsdtar', ['-xOf', '-'], bundlePath);
   const expected = Buffer.concat(entries.map((e) => bodies[e.key]!));
-  assert.equal(createHash('sha256').update(all.subarray(0, expected.length)).digest('hex'), createHash('sha256').update(expected).digest('hex'), 'entries extracted in order, byte-exact');
+  assert.equal(
+    createHash('sha256').update(all.subarray(0, expected.length)).digest('hex'),
+    createHash('sha256').update(expected).digest('hex'),
+    'entries extracted in order, byte-exact',
+  );
 });
 
 test("Java 17's ZipInputStream reads every entry, sizes and CRC-32 as archived", () => {

@@ -46,7 +46,9 @@ export async function seed(s3: S3Client, bucket: string, objects: Record<string,
 
 /** Bytes `offset..offset+length-1` of a bundle, restoring it first (moto completes restores at once). */
 export async function rangeOf(s3: S3Client, bucket: string, key: string, offset: number, length: number): Promise<Buffer> {
-  await s3.send(new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Standard' } } })).catch(() => undefined);
+  await s3
+    .send(new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Standard' } } }))
+    .catch(() => undefined);
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}` }));
   return Buffer.from(await res.Body!.transformToByteArray());
 }

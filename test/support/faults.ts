@@ -58,14 +58,22 @@ export function recordCalls(client: S3Client, command: string): { inputs: Record
  * @param keyAttributes the key attribute names of each table, e.g. `{ files: ['pk', 'sk'] }`
  * @returns the number of calls refused and a function removing the rule
  */
-export function enforceBatchWriteKeyRule(client: DynamoDBDocumentClient, keyAttributes: Record<string, readonly string[]>): { refused: () => number; remove: () => void } {
+export function enforceBatchWriteKeyRule(
+  client: DynamoDBDocumentClient,
+  keyAttributes: Record<string, readonly string[]>,
+): { refused: () => number; remove: () => void } {
   const name = `ddb-rule-${++seq}`;
   let refused = 0;
   const scalar = (v: unknown): string => (v && typeof v === 'object' ? JSON.stringify(Object.values(v)[0]) : JSON.stringify(v));
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'BatchWriteItemCommand') {
-        const items = (args.input as { RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }>> }).RequestItems ?? {};
+        const items =
+          (
+            args.input as {
+              RequestItems?: Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Record<string, unknown> } }>>;
+            }
+          ).RequestItems ?? {};
         for (const [table, requests] of Object.entries(items)) {
           const attrs = keyAttributes[table];
           if (!attrs) continue;

@@ -7,7 +7,10 @@ import type { ByteSink } from '../../src/bundle/zip-bundle-writer.js';
  */
 export class FileSink implements ByteSink {
   private position = 0;
-  private constructor(private readonly fh: FileHandle, private readonly sparse: boolean) {}
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly sparse: boolean,
+  ) {}
 
   static async create(path: string, sparse = false): Promise<FileSink> {
     return new FileSink(await open(path, 'w'), sparse);

@@ -4,7 +4,15 @@
  * SourceLockedError, counters are added atomically), but refuses to update a job that does not
  * exist (DynamoDB would create a stub item). Faults: `failNext(method, error)`.
  */
-import { SourceLockedError, type CreateResult, type HeldLock, type JobChanges, type JobItem, type ShardItem, type SourceLock } from '../../src/domain/archive-job.js';
+import {
+  SourceLockedError,
+  type CreateResult,
+  type HeldLock,
+  type JobChanges,
+  type JobItem,
+  type ShardItem,
+  type SourceLock,
+} from '../../src/domain/archive-job.js';
 import { ColdpackError } from '../../src/domain/errors.js';
 import type { JobStore } from '../../src/domain/ports/job-store.js';
 

@@ -141,8 +141,10 @@ export class MemoryObjectStore implements ObjectStore {
   async getObject(input: GetObjectInput): Promise<GotObject> {
     this.enter('GetObject', input.bucket, input.key);
     const o = this.found('GetObject', input.bucket, input.key);
-    if (input.ifMatch !== undefined && input.ifMatch !== o.etag) throw this.error('PRECONDITION_FAILED', 'GetObject', input.bucket, input.key, 'At least one of the pre-conditions you specified did not hold');
-    if (ARCHIVE_CLASSES.has(o.storageClass) && !o.restored) throw this.error('INVALID_OBJECT_STATE', 'GetObject', input.bucket, input.key, 'The operation is not valid for the object\u2019s storage class');
+    if (input.ifMatch !== undefined && input.ifMatch !== o.etag)
+      throw this.error('PRECONDITION_FAILED', 'GetObject', input.bucket, input.key, 'At least one of the pre-conditions you specified did not hold');
+    if (ARCHIVE_CLASSES.has(o.storageClass) && !o.restored)
+      throw this.error('INVALID_OBJECT_STATE', 'GetObject', input.bucket, input.key, 'The operation is not valid for the object\u2019s storage class');
     const bytes = input.range ? o.body.subarray(input.range.start, input.range.end + 1) : o.body;
     return { ...this.head(o, bytes.length), totalSize: o.body.length, body: Readable.from([bytes]) };
   }
@@ -154,7 +156,9 @@ export class MemoryObjectStore implements ObjectStore {
 
   async *listObjects(bucket: string, prefix: string): AsyncIterable<SourceObject> {
     this.enter('ListObjectsV2', bucket, prefix);
-    const keys = [...this.bucket('ListObjectsV2', bucket).keys()].filter((k) => k.startsWith(prefix)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const keys = [...this.bucket('ListObjectsV2', bucket).keys()]
+      .filter((k) => k.startsWith(prefix))
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     for (const key of keys) {
       const o = this.buckets.get(bucket)!.get(key);
       if (o) yield { bucket, key, size: o.body.length, etag: o.etag, last_modified: o.lastModified, storage_class: o.storageClass };
@@ -205,7 +209,14 @@ export class MemoryObjectStore implements ObjectStore {
     return { uploadId: id, staleAborted: 0 };
   }
 
-  async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
+  async uploadPart(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    body: Uint8Array;
+    checksumCrc32: string;
+  }): Promise<UploadedPart> {
     this.enter('UploadPart', input.bucket, input.key);
     const u = this.uploads.get(input.uploadId);
     if (!u) throw this.error('NOT_FOUND', 'UploadPart', input.bucket, input.key, 'NoSuchUpload');
@@ -275,7 +286,8 @@ export class MemoryObjectStore implements ObjectStore {
   async restoreObject(input: { bucket: string; key: string; days: number; tier: string }): Promise<RestoreStart> {
     this.enter('RestoreObject', input.bucket, input.key);
     const o = this.found('RestoreObject', input.bucket, input.key);
-    if (!ARCHIVE_CLASSES.has(o.storageClass)) throw this.error('INVALID_OBJECT_STATE', 'RestoreObject', input.bucket, input.key, 'Restore is not allowed for the object\u2019s current storage class');
+    if (!ARCHIVE_CLASSES.has(o.storageClass))
+      throw this.error('INVALID_OBJECT_STATE', 'RestoreObject', input.bucket, input.key, 'Restore is not allowed for the object\u2019s current storage class');
     if (o.restored) return 'ALREADY_RESTORED';
     o.restored = true;
     return 'STARTED';

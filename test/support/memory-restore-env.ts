@@ -135,21 +135,45 @@ export async function putMemoryBundle(env: MemoryRestoreEnv, files: readonly Mem
   const entries: EntryRecord[] = ordered.map((f, i) => {
     const w = written[i]!;
     return {
-      key: f.key, size: w.size, etag: `etag-${i}`, last_modified: modified.toISOString(), offset: w.offset, length: w.length,
-      compressed_size: w.compressedSize, method: w.method, crc32: crc32Hex(w.crc32), sha256: w.sha256,
+      key: f.key,
+      size: w.size,
+      etag: `etag-${i}`,
+      last_modified: modified.toISOString(),
+      offset: w.offset,
+      length: w.length,
+      compressed_size: w.compressedSize,
+      method: w.method,
+      crc32: crc32Hex(w.crc32),
+      sha256: w.sha256,
     };
   });
   env.objects.seed(ARCHIVE, keys.manifest, gzipSync(manifestHeader() + entries.map((e) => manifestRow(bucket, e)).join('')));
   const min = byKey[0]?.key ?? '';
   const max = byKey[byKey.length - 1]?.key ?? '';
   await env.bundleItems.markCommitted({
-    bundle_key: keys.bundle, archive_bucket: ARCHIVE, job_id: jobId, project: 'proj', shard: 0, seq, state: 'COMMITTED', storage_class: storageClass,
-    source_bucket: bucket, generation: archivedAt, min_key: min, max_key: max, entry_count: entries.length, bytes: bundle.length,
-    source_bytes: entries.reduce((n, e) => n + e.size, 0), manifest_key: keys.manifest,
+    bundle_key: keys.bundle,
+    archive_bucket: ARCHIVE,
+    job_id: jobId,
+    project: 'proj',
+    shard: 0,
+    seq,
+    state: 'COMMITTED',
+    storage_class: storageClass,
+    source_bucket: bucket,
+    generation: archivedAt,
+    min_key: min,
+    max_key: max,
+    entry_count: entries.length,
+    bytes: bundle.length,
+    source_bytes: entries.reduce((n, e) => n + e.size, 0),
+    manifest_key: keys.manifest,
   });
   const prior = env.directory.scopeItems.get(bucket)?.get(jobId);
   await env.directory.putScope({
-    bucket, job_id: jobId, project: 'proj', generation: archivedAt,
+    bucket,
+    job_id: jobId,
+    project: 'proj',
+    generation: archivedAt,
     min_key: prior && compareKeys(prior.min_key, min) < 0 ? prior.min_key : min,
     max_key: prior && compareKeys(prior.max_key, max) > 0 ? prior.max_key : max,
     sorted: !o.unsorted && (prior?.sorted ?? true) && (!prior || compareKeys(prior.max_key, min) < 0),
@@ -159,8 +183,17 @@ export async function putMemoryBundle(env: MemoryRestoreEnv, files: readonly Mem
   env.directory.calls.length = 0;
   env.bundles.add(keys.bundle);
   const items: FileIndexItem[] = entries.map((e) => ({
-    ...e, pk: filePk(bucket, e.key), sk: `${archivedAt}#${jobId}`, name_key: nameKey(bucket, e.key), bucket, archive_bucket: ARCHIVE,
-    bundle_key: keys.bundle, storage_class: storageClass, job_id: jobId, project: 'proj', archived_at: archivedAt,
+    ...e,
+    pk: filePk(bucket, e.key),
+    sk: `${archivedAt}#${jobId}`,
+    name_key: nameKey(bucket, e.key),
+    bucket,
+    archive_bucket: ARCHIVE,
+    bundle_key: keys.bundle,
+    storage_class: storageClass,
+    job_id: jobId,
+    project: 'proj',
+    archived_at: archivedAt,
   }));
   if (o.perFile) await env.index.putMany(items);
   return { bundleKey: keys.bundle, bytes: bundle, items };

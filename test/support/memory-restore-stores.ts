@@ -84,7 +84,13 @@ export class MemoryRestoreStore implements RestoreStore {
     return (await this.files(restoreId)).filter((f) => f.bundle_key === bundleKey);
   }
 
-  async transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean> {
+  async transition(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: RestoreFileStatus,
+    changes: RestoreFileChanges,
+    staleBefore?: string,
+  ): Promise<boolean> {
     const m = this.fileRecords.get(file.restore_id);
     const cur = m?.get(fileId(file));
     if (!m || !cur) return false;
@@ -101,7 +107,14 @@ export class MemoryRestoreStore implements RestoreStore {
     return r;
   }
 
-  async settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined> {
+  async settle(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: 'AVAILABLE' | 'FAILED',
+    changes: RestoreFileChanges,
+    counter: RestoreCounter,
+    now: string,
+  ): Promise<RestoreRequestRecord | undefined> {
     // Atomic like the DynamoDB transaction: both changes or neither, no other method called.
     const r = this.request(file.restore_id);
     const m = this.fileRecords.get(file.restore_id);
@@ -180,7 +193,14 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
     if (!s) return false;
     const claimable = s.state === 'NONE' || s.state === 'EXPIRED' || (s.state === 'READY' && (s.expiresAt === undefined || s.expiresAt < claim.renewBefore));
     if (!claimable) return false;
-    this.states.set(bundleKey, { state: 'REQUESTED', tier: claim.tier, days: claim.days, requestedAt: claim.now, claim: claim.restoreId, waiting: [claim.restoreId] });
+    this.states.set(bundleKey, {
+      state: 'REQUESTED',
+      tier: claim.tier,
+      days: claim.days,
+      requestedAt: claim.now,
+      claim: claim.restoreId,
+      waiting: [claim.restoreId],
+    });
     return true;
   }
 

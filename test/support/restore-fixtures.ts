@@ -59,7 +59,13 @@ export async function setupRestoreEnv(fx: MotoFixture): Promise<RestoreEnv> {
     queueUrl: queue.QueueUrl!,
     scopes: new Map(),
     service(options = {}) {
-      return composeRestoreService(fx.clients, { tables, archiveBucket: env.archiveBucket, restoreBucket: env.restoreBucket, topicArn: topic.TopicArn!, ...options });
+      return composeRestoreService(fx.clients, {
+        tables,
+        archiveBucket: env.archiveBucket,
+        restoreBucket: env.restoreBucket,
+        topicArn: topic.TopicArn!,
+        ...options,
+      });
     },
   };
 }
@@ -120,7 +126,11 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
   const modified = new Date('2024-04-10T00:00:00Z');
   for (const f of sorted) {
     const method = f.method ?? 8;
-    written.push(f.stream ? await writer.addStream({ name: f.key, modified }, once(f.data), method, f.data.length) : await writer.addBuffer({ name: f.key, modified }, f.data, method));
+    written.push(
+      f.stream
+        ? await writer.addStream({ name: f.key, modified }, once(f.data), method, f.data.length)
+        : await writer.addBuffer({ name: f.key, modified }, f.data, method),
+    );
   }
   await writer.finish();
   const bundle = Buffer.concat(chunks);
@@ -130,27 +140,62 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
   const entries: EntryRecord[] = sorted.map((f, i) => {
     const w = written[i]!;
     return {
-      key: f.key, size: w.size, etag: `etag-${i}`, last_modified: modified.toISOString(), ...(f.contentType ? { content_type: f.contentType } : {}),
-      offset: w.offset, length: w.length, compressed_size: w.compressedSize, method: w.method, crc32: crc32Hex(w.crc32), sha256: w.sha256,
+      key: f.key,
+      size: w.size,
+      etag: `etag-${i}`,
+      last_modified: modified.toISOString(),
+      ...(f.contentType ? { content_type: f.contentType } : {}),
+      offset: w.offset,
+      length: w.length,
+      compressed_size: w.compressedSize,
+      method: w.method,
+      crc32: crc32Hex(w.crc32),
+      sha256: w.sha256,
     };
   });
   const manifest = gzipSync(manifestHeader() + entries.map((e) => manifestRow(bucket, e)).join(''));
   await s3.send(new PutObjectCommand({ Bucket: env.archiveBucket, Key: keys.manifest, Body: manifest }));
   const items: FileIndexItem[] = entries.map((e) => ({
-    ...e, pk: filePk(bucket, e.key), sk: `${archivedAt}#${jobId}`, name_key: nameKey(bucket, e.key), bucket, archive_bucket: env.archiveBucket,
-    bundle_key: keys.bundle, storage_class: storageClass, job_id: jobId, project, archived_at: archivedAt,
+    ...e,
+    pk: filePk(bucket, e.key),
+    sk: `${archivedAt}#${jobId}`,
+    name_key: nameKey(bucket, e.key),
+    bucket,
+    archive_bucket: env.archiveBucket,
+    bundle_key: keys.bundle,
+    storage_class: storageClass,
+    job_id: jobId,
+    project,
+    archived_at: archivedAt,
   }));
   if (o.perFile) await new DynamoFileIndexStore(dynamo, env.tables.files).putMany(items);
   const min = sorted[0]?.key ?? '';
   const max = sorted[sorted.length - 1]?.key ?? '';
   await new DynamoBundleStore(dynamo, env.tables.bundles).markCommitted({
-    bundle_key: keys.bundle, archive_bucket: env.archiveBucket, job_id: jobId, project, shard, seq, state: 'COMMITTED', storage_class: storageClass,
-    source_bucket: bucket, generation: archivedAt, min_key: min, max_key: max, entry_count: entries.length, bytes: bundle.length,
-    source_bytes: entries.reduce((n, e) => n + e.size, 0), manifest_key: keys.manifest, restore_state: 'NONE',
+    bundle_key: keys.bundle,
+    archive_bucket: env.archiveBucket,
+    job_id: jobId,
+    project,
+    shard,
+    seq,
+    state: 'COMMITTED',
+    storage_class: storageClass,
+    source_bucket: bucket,
+    generation: archivedAt,
+    min_key: min,
+    max_key: max,
+    entry_count: entries.length,
+    bytes: bundle.length,
+    source_bytes: entries.reduce((n, e) => n + e.size, 0),
+    manifest_key: keys.manifest,
+    restore_state: 'NONE',
   });
   const prior = env.scopes.get(`${bucket}#${jobId}`);
   const scope: JobScope = {
-    bucket, job_id: jobId, project, generation: archivedAt,
+    bucket,
+    job_id: jobId,
+    project,
+    generation: archivedAt,
     min_key: prior && compareKeys(prior.min_key, min) < 0 ? prior.min_key : min,
     max_key: prior && compareKeys(prior.max_key, max) > 0 ? prior.max_key : max,
     sorted: (prior?.sorted ?? true) && (!prior || compareKeys(prior.max_key, min) < 0),
@@ -189,7 +234,10 @@ export function countS3(s3: S3Client): S3Counter {
     (next, context) => async (args) => {
       const command = String(context.commandName).replace(/Command$/, '');
       counter.commands.set(command, (counter.commands.get(command) ?? 0) + 1);
-      const entry: { command: string; input: Record<string, unknown>; bytes?: number } = { command, input: structuredClone(args.input as Record<string, unknown>) };
+      const entry: { command: string; input: Record<string, unknown>; bytes?: number } = {
+        command,
+        input: structuredClone(args.input as Record<string, unknown>),
+      };
       counter.inputs.push(entry);
       const res = await next(args);
       if (command === 'GetObject') {
@@ -210,7 +258,10 @@ export function countS3(s3: S3Client): S3Counter {
  */
 export function injectS3(
   s3: S3Client,
-  hooks: { fault?: (command: string, input: Record<string, unknown>) => Error | undefined; output?: (command: string, output: Record<string, unknown>) => void },
+  hooks: {
+    fault?: (command: string, input: Record<string, unknown>) => Error | undefined;
+    output?: (command: string, output: Record<string, unknown>) => void;
+  },
 ): () => void {
   const a = `test-fault-${mwSeq++}`;
   const b = `test-output-${mwSeq++}`;

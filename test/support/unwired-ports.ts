@@ -13,7 +13,12 @@ const fail = (what: string) => async (): Promise<never> => {
 
 /** {@link ArchiveJobs} that answers 501. */
 export function unwiredArchiveJobs(): ArchiveJobs {
-  return { submit: fail('the archive service'), get: fail('the archive service'), findForPeriod: fail('the archive service'), resume: fail('the archive service') };
+  return {
+    submit: fail('the archive service'),
+    get: fail('the archive service'),
+    findForPeriod: fail('the archive service'),
+    resume: fail('the archive service'),
+  };
 }
 
 /** {@link RestoreRequests} that answers 501. */

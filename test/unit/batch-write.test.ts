@@ -33,6 +33,8 @@ test('batchPut writes every item once, 25 per call, retrying UnprocessedItems', 
 });
 
 test('batchPut gives up with UNPROCESSED_ITEMS after maxRetries', async () => {
-  const client = { send: async (cmd: { input: { RequestItems: Record<string, unknown[]> } }) => ({ UnprocessedItems: cmd.input.RequestItems }) } as unknown as DynamoDBDocumentClient;
+  const client = {
+    send: async (cmd: { input: { RequestItems: Record<string, unknown[]> } }) => ({ UnprocessedItems: cmd.input.RequestItems }),
+  } as unknown as DynamoDBDocumentClient;
   await assert.rejects(batchPut(client, 't', [{ id: 'x' }], { maxRetries: 2, sleep: async () => undefined }), /stayed unprocessed after 2 retries/);
 });

@@ -5,19 +5,28 @@ import { preferredMethod, keepDeflated, extensionOf } from '../../src/bundle/com
 
 test('bundles close at the byte cap, in order, without splitting files', () => {
   const c = new BundleCutter(100, 1000);
-  assert.deepEqual([40, 40, 30, 100, 1, 250, 5].map((s) => c.assign(s)), [0, 0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    [40, 40, 30, 100, 1, 250, 5].map((s) => c.assign(s)),
+    [0, 0, 1, 2, 3, 4, 5],
+  );
   // 40+40=80; +30 > 100 -> new; 30+100 > 100 -> new; 100+1 > 100 -> new; 1+250 -> new (250 alone); then new
   assert.equal(c.bundleCount, 6);
 });
 
 test('bundles close at the file cap; zero-byte objects count as files', () => {
   const c = new BundleCutter(1_000_000, 3);
-  assert.deepEqual([0, 0, 0, 0, 0, 0, 0].map((s) => c.assign(s)), [0, 0, 0, 1, 1, 1, 2]);
+  assert.deepEqual(
+    [0, 0, 0, 0, 0, 0, 0].map((s) => c.assign(s)),
+    [0, 0, 0, 1, 1, 1, 2],
+  );
 });
 
 test('an object larger than the cap gets a bundle of its own even when it comes first', () => {
   const c = new BundleCutter(10, 10);
-  assert.deepEqual([50, 1, 2].map((s) => c.assign(s)), [0, 1, 1]);
+  assert.deepEqual(
+    [50, 1, 2].map((s) => c.assign(s)),
+    [0, 1, 1],
+  );
 });
 
 test('invalid limits are refused', () => {

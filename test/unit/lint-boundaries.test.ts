@@ -32,7 +32,10 @@ async function restrictedImports(code: string, filePath: string, lint = eslint):
 
 describe('import boundaries (no-restricted-imports)', () => {
   it('a core file importing the AWS SDK fails lint', async () => {
-    const messages = await restrictedImports("import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n", 'src/archive/boundary-probe.ts');
+    const messages = await restrictedImports(
+      "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n",
+      'src/archive/boundary-probe.ts',
+    );
     assert.equal(messages.length, 1);
     assert.match(messages[0]!, /'@aws-sdk\/client-s3' import is restricted.*only src\/adapters\/ may call AWS/);
   });
@@ -49,7 +52,10 @@ describe('import boundaries (no-restricted-imports)', () => {
   });
 
   it('adapters may import the SDK but not the edges; composition roots may import anything', async () => {
-    assert.equal((await restrictedImports("import { S3Client } from '@aws-sdk/client-s3';\nexport const c = S3Client;\n", 'src/adapters/boundary-probe.ts')).length, 0);
+    assert.equal(
+      (await restrictedImports("import { S3Client } from '@aws-sdk/client-s3';\nexport const c = S3Client;\n", 'src/adapters/boundary-probe.ts')).length,
+      0,
+    );
     assert.equal((await restrictedImports("import { json } from '../api/http.js';\nexport const j = json;\n", 'src/adapters/boundary-probe.ts')).length, 1);
     const root = "import { S3Client } from '@aws-sdk/client-s3';\nimport { json } from '../api/http.js';\nexport const x = [S3Client, json];\n";
     assert.equal((await restrictedImports(root, 'src/entrypoints/boundary-probe.ts')).length, 0);

@@ -121,6 +121,12 @@ test('priceMeterSnapshot prefers reported write units, else items × units per i
     { writeUnitsPerItem: { files: 2 } },
   );
   // files: 30 items × 2 WRU = 60 WRU; jobs: 5 WRU reported; 65 × $0.625 / 1e6
-  assert.deepEqual(priced.dynamodb_writes.map((w) => [w.name, w.quantity]), [['writes:files', 60], ['writes:jobs', 5]]);
+  assert.deepEqual(
+    priced.dynamodb_writes.map((w) => [w.name, w.quantity]),
+    [
+      ['writes:files', 60],
+      ['writes:jobs', 5],
+    ],
+  );
   assert.ok(Math.abs(priced.total_usd - (65 * 0.625) / 1e6) < 1e-15);
 });

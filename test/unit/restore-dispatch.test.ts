@@ -75,7 +75,10 @@ describe('deferred resolution with dispatch', () => {
     const svc = env.service({ resolution: 'deferred', dispatch: restoreDispatch(new LambdaInvoker(client, 'coldpack-reconcile')) });
     const view = await svc.submit(restoreInput({ kind: 'keys', keys: ['d/a.csv'] }, { bucket: SOURCE }), {});
     assert.equal(view.status, 'RESOLVING');
-    assert.deepEqual(inputs.map((i) => JSON.parse(new TextDecoder().decode(i.Payload as Uint8Array)) as unknown), [{ restore_id: view.restore_id }]);
+    assert.deepEqual(
+      inputs.map((i) => JSON.parse(new TextDecoder().decode(i.Payload as Uint8Array)) as unknown),
+      [{ restore_id: view.restore_id }],
+    );
     // What the woken reconcile function does with {restore_id}: a pass over that request.
     await svc.reconcile(view.restore_id);
     assert.equal((await svc.get(view.restore_id))?.status, 'AVAILABLE');
@@ -111,7 +114,10 @@ describe('reconcile handler event', () => {
 
   it('a restore_id that is not a restore id is refused (the event goes to the dead-letter queue)', () => {
     for (const bad of [42, '', 'job-1', 'rst-../x', null]) {
-      assert.throws(() => restoreIdOf({ restore_id: bad }), (err: unknown) => err instanceof ColdpackError && err.code === 'VALIDATION_ERROR' && err.field === 'restore_id');
+      assert.throws(
+        () => restoreIdOf({ restore_id: bad }),
+        (err: unknown) => err instanceof ColdpackError && err.code === 'VALIDATION_ERROR' && err.field === 'restore_id',
+      );
     }
   });
 });

@@ -11,7 +11,12 @@ export const BATCH_GET_MAX = 100;
  * @returns the items found (any order)
  * @throws ColdpackError `UNPROCESSED_ITEMS` when keys stay unprocessed after the retries
  */
-export async function batchGet<T>(dynamo: DynamoDBDocumentClient, table: string, keys: readonly Record<string, unknown>[], options: RetryOptions = {}): Promise<T[]> {
+export async function batchGet<T>(
+  dynamo: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  options: RetryOptions = {},
+): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
     await retryUnprocessed(

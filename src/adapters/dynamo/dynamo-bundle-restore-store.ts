@@ -43,7 +43,12 @@ export class DynamoBundleRestoreStore implements BundleRestoreStore {
    * One UpdateItem on an existing bundle item, guarded by `condition` too when given (over {@link NAMES} and `values`).
    * @returns the item after the change, or undefined when the condition failed
    */
-  private async update(bundleKey: string, parts: UpdateParts, condition?: string, values: Record<string, unknown> = {}): Promise<Record<string, unknown> | undefined> {
+  private async update(
+    bundleKey: string,
+    parts: UpdateParts,
+    condition?: string,
+    values: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown> | undefined> {
     const cond = condition === undefined ? 'attribute_exists(#c_key)' : `attribute_exists(#c_key) AND (${condition})`;
     // DynamoDB refuses names that no expression uses: pass only those of the condition.
     const names = Object.fromEntries(Object.entries(NAMES).filter(([k]) => cond.includes(k)));
@@ -74,7 +79,9 @@ export class DynamoBundleRestoreStore implements BundleRestoreStore {
 
   /** @inheritdoc */
   async join(bundleKey: string, restoreId: string): Promise<boolean> {
-    const after = await this.update(bundleKey, updateExpression({ append: { waiting_restores: [restoreId] } }), '#c_state = :c_requested', { ':c_requested': 'REQUESTED' });
+    const after = await this.update(bundleKey, updateExpression({ append: { waiting_restores: [restoreId] } }), '#c_state = :c_requested', {
+      ':c_requested': 'REQUESTED',
+    });
     return after !== undefined;
   }
 
@@ -102,7 +109,10 @@ export class DynamoBundleRestoreStore implements BundleRestoreStore {
 
   /** @inheritdoc */
   async release(bundleKey: string, restoreId: string): Promise<void> {
-    await this.update(bundleKey, updateExpression({ set: { restore_state: 'NONE' } }), '#c_state = :c_requested AND #c_claim = :c_id', { ':c_requested': 'REQUESTED', ':c_id': restoreId });
+    await this.update(bundleKey, updateExpression({ set: { restore_state: 'NONE' } }), '#c_state = :c_requested AND #c_claim = :c_id', {
+      ':c_requested': 'REQUESTED',
+      ':c_id': restoreId,
+    });
   }
 
   /** @inheritdoc */

@@ -136,7 +136,9 @@ export class DynamoJobStore implements JobStore {
       return true;
     } catch (err) {
       if (awsErrorName(err) !== 'TransactionCanceledException') throw err;
-      const holder = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConsistentRead: true }));
+      const holder = await this.dynamo.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConsistentRead: true }),
+      );
       const other = holder.Item?.job_id as string | undefined;
       if (other !== undefined && other !== jobId) throw new SourceLockedError(lock, err);
       return false;
@@ -147,7 +149,12 @@ export class DynamoJobStore implements JobStore {
   async releaseLock(lock: SourceLock, jobId: string): Promise<void> {
     try {
       await this.dynamo.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope }, ConditionExpression: 'job_id = :j', ExpressionAttributeValues: { ':j': jobId } }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `LOCK#${lock.bucket}`, sk: lock.scope },
+          ConditionExpression: 'job_id = :j',
+          ExpressionAttributeValues: { ':j': jobId },
+        }),
       );
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
@@ -156,23 +163,40 @@ export class DynamoJobStore implements JobStore {
 
   /** @inheritdoc */
   async jobsForPeriod(project: string, period: string): Promise<string[]> {
-    const items = await queryAll<{ job_id: string }>(this.dynamo, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERIOD#${project}#${period}` } });
+    const items = await queryAll<{ job_id: string }>(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `PERIOD#${project}#${period}` },
+    });
     return items.map((i) => i.job_id);
   }
 
   /** @inheritdoc */
   async update(jobId: string, changes: JobChanges): Promise<void> {
     await this.dynamo.send(
-      new UpdateCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: 'JOB' }, ...updateExpression({ set: { ...changes, updated_at: new Date().toISOString() } }) }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: jobPk(jobId), sk: 'JOB' },
+        ...updateExpression({ set: { ...changes, updated_at: new Date().toISOString() } }),
+      }),
     );
   }
 
   /** UpdateItem ADD on `n_<name>`, conditional on the job existing. @inheritdoc */
   async addCounters(jobId: string, counters: Readonly<Record<string, number>>): Promise<void> {
-    const add = Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0).map(([k, v]) => [`n_${k}`, v]));
+    const add = Object.fromEntries(
+      Object.entries(counters)
+        .filter(([, v]) => v !== 0)
+        .map(([k, v]) => [`n_${k}`, v]),
+    );
     if (Object.keys(add).length === 0) return;
     await this.dynamo.send(
-      new UpdateCommand({ TableName: this.table, Key: { pk: jobPk(jobId), sk: 'JOB' }, ...updateExpression({ add }), ConditionExpression: 'attribute_exists(pk)' }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: jobPk(jobId), sk: 'JOB' },
+        ...updateExpression({ add }),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
     );
   }
 

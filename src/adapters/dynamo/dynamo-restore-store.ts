@@ -15,7 +15,15 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import { awsErrorName, isConditionalCheckFailed } from '../../domain/errors.js';
 import type { RestoreStore } from '../../domain/ports/restore-store.js';
 import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../domain/restore-request.js';
-import type { OpenRestore, ResolvedCounts, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../../domain/restore-records.js';
+import type {
+  OpenRestore,
+  ResolvedCounts,
+  RestoreCounter,
+  RestoreFileChanges,
+  RestoreFileRecord,
+  RestoreFileRef,
+  RestoreRequestRecord,
+} from '../../domain/restore-records.js';
 import { batchPut } from './batch-write.js';
 import { queryAll, queryPrefix } from './query-all.js';
 import { updateExpression } from './update-expression.js';
@@ -41,7 +49,13 @@ export class DynamoRestoreStore implements RestoreStore {
   ) {}
 
   /** One conditional UpdateItem; false when the condition failed. */
-  private async update(key: { pk: string; sk: string }, parts: ReturnType<typeof updateExpression>, condition: string, names: Record<string, string>, values: Record<string, unknown>): Promise<boolean> {
+  private async update(
+    key: { pk: string; sk: string },
+    parts: ReturnType<typeof updateExpression>,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     try {
       await this.dynamo.send(
         new UpdateCommand({
@@ -63,7 +77,13 @@ export class DynamoRestoreStore implements RestoreStore {
   /** @inheritdoc */
   async createRequest(request: RestoreRequestRecord): Promise<boolean> {
     try {
-      await this.dynamo.send(new PutCommand({ TableName: this.table, Item: { pk: restorePk(request.restore_id), sk: REQUEST_SK, ...request }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: restorePk(request.restore_id), sk: REQUEST_SK, ...request },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (err) {
       if (isConditionalCheckFailed(err)) return false;
@@ -86,13 +106,25 @@ export class DynamoRestoreStore implements RestoreStore {
   /** @inheritdoc */
   async recordResolution(restoreId: string, counts: ResolvedCounts, now: string): Promise<boolean> {
     const parts = updateExpression({ set: { ...counts, resolution: 'RESOLVED', updated_at: now }, remove: ['resolving_since'] });
-    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND #c_res = :c_resolving', { '#c_res': 'resolution' }, { ':c_resolving': 'RESOLVING' });
+    return this.update(
+      { pk: restorePk(restoreId), sk: REQUEST_SK },
+      parts,
+      'attribute_exists(pk) AND #c_res = :c_resolving',
+      { '#c_res': 'resolution' },
+      { ':c_resolving': 'RESOLVING' },
+    );
   }
 
   /** @inheritdoc */
   async failResolution(restoreId: string, error: RestoreProblem, now: string): Promise<boolean> {
     const parts = updateExpression({ set: { resolution: 'FAILED', resolve_error: error, updated_at: now }, remove: ['resolving_since'] });
-    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND #c_res = :c_resolving', { '#c_res': 'resolution' }, { ':c_resolving': 'RESOLVING' });
+    return this.update(
+      { pk: restorePk(restoreId), sk: REQUEST_SK },
+      parts,
+      'attribute_exists(pk) AND #c_res = :c_resolving',
+      { '#c_res': 'resolution' },
+      { ':c_resolving': 'RESOLVING' },
+    );
   }
 
   /** @inheritdoc */
@@ -123,7 +155,13 @@ export class DynamoRestoreStore implements RestoreStore {
   }
 
   /** @inheritdoc */
-  async transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean> {
+  async transition(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: RestoreFileStatus,
+    changes: RestoreFileChanges,
+    staleBefore?: string,
+  ): Promise<boolean> {
     const names: Record<string, string> = { '#c_status': 'status' };
     const values: Record<string, unknown> = {};
     const conds = from.map((s, i) => {
@@ -137,7 +175,13 @@ export class DynamoRestoreStore implements RestoreStore {
       conds.push('(#c_status = :c_extracting AND #c_since < :c_stale)');
     }
     const parts = updateExpression({ set: { ...changes, status: to } });
-    return this.update({ pk: restorePk(file.restore_id), sk: fileSk(file.bundle_key, file.n) }, parts, `attribute_exists(pk) AND (${conds.join(' OR ')})`, names, values);
+    return this.update(
+      { pk: restorePk(file.restore_id), sk: fileSk(file.bundle_key, file.n) },
+      parts,
+      `attribute_exists(pk) AND (${conds.join(' OR ')})`,
+      names,
+      values,
+    );
   }
 
   /**
@@ -145,7 +189,14 @@ export class DynamoRestoreStore implements RestoreStore {
    * A cancelled transaction whose file condition failed wrote nothing (the file moved on).
    * @inheritdoc
    */
-  async settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined> {
+  async settle(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: 'AVAILABLE' | 'FAILED',
+    changes: RestoreFileChanges,
+    counter: RestoreCounter,
+    now: string,
+  ): Promise<RestoreRequestRecord | undefined> {
     const values: Record<string, unknown> = {};
     const conds = from.map((s, i) => {
       values[`:c_from${i}`] = s;
@@ -167,7 +218,14 @@ export class DynamoRestoreStore implements RestoreStore {
                 ExpressionAttributeValues: { ...fileParts.ExpressionAttributeValues, ...values },
               },
             },
-            { Update: { TableName: this.table, Key: { pk: restorePk(file.restore_id), sk: REQUEST_SK }, ...countParts, ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: restorePk(file.restore_id), sk: REQUEST_SK },
+                ...countParts,
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
           ],
         }),
       );
@@ -181,24 +239,40 @@ export class DynamoRestoreStore implements RestoreStore {
   /** @inheritdoc */
   async count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord> {
     const parts = updateExpression({ set: { updated_at: now }, add: { [counter]: 1 } });
-    const res = await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...parts, ReturnValues: 'ALL_NEW' }));
+    const res = await this.dynamo.send(
+      new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...parts, ReturnValues: 'ALL_NEW' }),
+    );
     return record<RestoreRequestRecord>(res.Attributes ?? {});
   }
 
   /** @inheritdoc */
   async finish(restoreId: string, status: RestoreFinalStatus, now: string): Promise<boolean> {
     const parts = updateExpression({ set: { status, finished_at: now, updated_at: now } });
-    return this.update({ pk: restorePk(restoreId), sk: REQUEST_SK }, parts, 'attribute_exists(pk) AND attribute_not_exists(#c_finished)', { '#c_finished': 'finished_at' }, {});
+    return this.update(
+      { pk: restorePk(restoreId), sk: REQUEST_SK },
+      parts,
+      'attribute_exists(pk) AND attribute_not_exists(#c_finished)',
+      { '#c_finished': 'finished_at' },
+      {},
+    );
   }
 
   /** @inheritdoc */
   async markNotified(restoreId: string, now: string): Promise<void> {
-    await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notified_at: now }, remove: ['notify_error'] }) }));
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: restorePk(restoreId), sk: REQUEST_SK },
+        ...updateExpression({ set: { notified_at: now }, remove: ['notify_error'] }),
+      }),
+    );
   }
 
   /** @inheritdoc */
   async markNotifyFailed(restoreId: string, error: string): Promise<void> {
-    await this.dynamo.send(new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notify_error: error } }) }));
+    await this.dynamo.send(
+      new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notify_error: error } }) }),
+    );
   }
 
   /** @inheritdoc */
@@ -213,7 +287,11 @@ export class DynamoRestoreStore implements RestoreStore {
 
   /** @inheritdoc */
   async openRequests(): Promise<OpenRestore[]> {
-    const items = await queryAll<{ sk: string; opened_at?: string }>(this.dynamo, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': OPEN_PK } });
+    const items = await queryAll<{ sk: string; opened_at?: string }>(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': OPEN_PK },
+    });
     return items.map((it) => ({ restoreId: String(it.sk), openedAt: String(it.opened_at ?? '') }));
   }
 }

@@ -25,7 +25,12 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * @returns the number of calls made
  * @throws ColdpackError `UNPROCESSED_ITEMS` naming `what` and how many are left after the retries
  */
-export async function retryUnprocessed<T>(work: readonly T[], round: (pending: readonly T[]) => Promise<readonly T[]>, what: string, options: RetryOptions = {}): Promise<number> {
+export async function retryUnprocessed<T>(
+  work: readonly T[],
+  round: (pending: readonly T[]) => Promise<readonly T[]>,
+  what: string,
+  options: RetryOptions = {},
+): Promise<number> {
   const maxRetries = options.maxRetries ?? 10;
   const sleep = options.sleep ?? defaultSleep;
   let pending = work;

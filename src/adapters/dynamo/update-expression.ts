@@ -48,7 +48,11 @@ export function updateExpression(changes: {
     return `#r${i}`;
   });
   const setClauses = [...sets, ...appends];
-  const clauses = [setClauses.length ? `SET ${setClauses.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean);
+  const clauses = [
+    setClauses.length ? `SET ${setClauses.join(', ')}` : '',
+    adds.length ? `ADD ${adds.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ].filter(Boolean);
   if (clauses.length === 0) throw new RangeError('updateExpression: nothing to update');
   return { UpdateExpression: clauses.join(' '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }

@@ -241,7 +241,10 @@ export class S3ObjectStore implements ObjectStore {
   /** ListObjectsV2 with `Delimiter: '/'` and `EncodingType=url` (prefixes decoded once, as keys). @inheritdoc */
   async *listCommonPrefixes(bucket: string, prefix: string): AsyncIterable<string> {
     try {
-      for await (const page of paginateListObjectsV2({ client: this.s3, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix, Delimiter: '/', EncodingType: 'url' })) {
+      for await (const page of paginateListObjectsV2(
+        { client: this.s3, pageSize: 1000 },
+        { Bucket: bucket, Prefix: prefix, Delimiter: '/', EncodingType: 'url' },
+      )) {
         for (const p of page.CommonPrefixes ?? []) if (p.Prefix) yield listedKey(p.Prefix, page.EncodingType, 'ListObjectsV2', bucket);
       }
     } catch (err) {
@@ -305,7 +308,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
+  async uploadPart(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    body: Uint8Array;
+    checksumCrc32: string;
+  }): Promise<UploadedPart> {
     const res = await s3Call(`UploadPart #${input.partNumber}`, input.bucket, input.key, () =>
       this.s3.send(
         new UploadPartCommand({
@@ -324,7 +334,13 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  async completeMultipartUpload(input: { bucket: string; key: string; uploadId: string; parts: readonly UploadedPart[]; checksumCrc32: string }): Promise<PutObjectResult> {
+  async completeMultipartUpload(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    parts: readonly UploadedPart[];
+    checksumCrc32: string;
+  }): Promise<PutObjectResult> {
     const res = await s3Call('CompleteMultipartUpload', input.bucket, input.key, () =>
       this.s3.send(
         new CompleteMultipartUploadCommand({
@@ -359,7 +375,12 @@ export class S3ObjectStore implements ObjectStore {
       for (;;) {
         const page = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, EncodingType: 'url', ...marker }));
         for (const u of page.Uploads ?? []) {
-          if (u.Key && u.UploadId) yield { key: listedKey(u.Key, page.EncodingType, 'ListMultipartUploads', bucket), uploadId: u.UploadId, initiated: (u.Initiated ?? new Date(0)).toISOString() };
+          if (u.Key && u.UploadId)
+            yield {
+              key: listedKey(u.Key, page.EncodingType, 'ListMultipartUploads', bucket),
+              uploadId: u.UploadId,
+              initiated: (u.Initiated ?? new Date(0)).toISOString(),
+            };
         }
         if (!page.IsTruncated) return;
         marker = {
@@ -379,8 +400,10 @@ export class S3ObjectStore implements ObjectStore {
       for (;;) {
         const page = await this.s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, EncodingType: 'url', ...marker }));
         const key = (raw: string): string => listedKey(raw, page.EncodingType, 'ListObjectVersions', bucket);
-        for (const v of page.Versions ?? []) if (v.Key && v.VersionId) yield { key: key(v.Key), versionId: v.VersionId, isLatest: v.IsLatest === true, deleteMarker: false };
-        for (const m of page.DeleteMarkers ?? []) if (m.Key && m.VersionId) yield { key: key(m.Key), versionId: m.VersionId, isLatest: m.IsLatest === true, deleteMarker: true };
+        for (const v of page.Versions ?? [])
+          if (v.Key && v.VersionId) yield { key: key(v.Key), versionId: v.VersionId, isLatest: v.IsLatest === true, deleteMarker: false };
+        for (const m of page.DeleteMarkers ?? [])
+          if (m.Key && m.VersionId) yield { key: key(m.Key), versionId: m.VersionId, isLatest: m.IsLatest === true, deleteMarker: true };
         if (!page.IsTruncated) return;
         marker = {
           ...(page.NextKeyMarker ? { KeyMarker: key(page.NextKeyMarker) } : {}),
@@ -453,7 +476,12 @@ export class S3ObjectStore implements ObjectStore {
   async deleteObject(bucket: string, target: DeleteTarget): Promise<void> {
     await s3Call('DeleteObject', bucket, target.key, () =>
       this.s3.send(
-        new DeleteObjectCommand({ Bucket: bucket, Key: target.key, ...(target.etag ? { IfMatch: `"${target.etag}"` } : {}), ...(target.versionId ? { VersionId: target.versionId } : {}) }),
+        new DeleteObjectCommand({
+          Bucket: bucket,
+          Key: target.key,
+          ...(target.etag ? { IfMatch: `"${target.etag}"` } : {}),
+          ...(target.versionId ? { VersionId: target.versionId } : {}),
+        }),
       ),
     );
   }
@@ -462,7 +490,11 @@ export class S3ObjectStore implements ObjectStore {
   async restoreObject(input: { bucket: string; key: string; days: number; tier: string }): Promise<RestoreStart> {
     try {
       const res = await this.s3.send(
-        new RestoreObjectCommand({ Bucket: input.bucket, Key: input.key, RestoreRequest: { Days: input.days, GlacierJobParameters: { Tier: input.tier as Tier } } }),
+        new RestoreObjectCommand({
+          Bucket: input.bucket,
+          Key: input.key,
+          RestoreRequest: { Days: input.days, GlacierJobParameters: { Tier: input.tier as Tier } },
+        }),
       );
       return res.$metadata.httpStatusCode === 200 ? 'ALREADY_RESTORED' : 'STARTED';
     } catch (err) {
@@ -474,7 +506,9 @@ export class S3ObjectStore implements ObjectStore {
 
   /** @inheritdoc */
   async presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string> {
-    return s3Call('PresignGetObject', bucket, key, () => getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds }));
+    return s3Call('PresignGetObject', bucket, key, () =>
+      getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds }),
+    );
   }
 }
 

@@ -10,8 +10,7 @@ import { RestoreBody } from '../schemas.js';
 import { PageToken } from '../fields.js';
 
 /** Hint in 413 answers: where long key lists go instead. */
-export const RESTORE_BULK_HINT =
-  'For long key lists, upload them to S3 (one key per line) and send {"keys_manifest": "s3://bucket/key"} instead.';
+export const RESTORE_BULK_HINT = 'For long key lists, upload them to S3 (one key per line) and send {"keys_manifest": "s3://bucket/key"} instead.';
 
 const RestoreQuery = z.strictObject({ limit: LimitParam, nextToken: PageToken.optional() });
 

@@ -17,7 +17,6 @@ export interface InventoryManifest {
   readonly files: ReadonlyArray<{ readonly key: string; readonly size?: number }>;
 }
 
-
 /** Parse and check a manifest.json body. @throws ValidationError for a non-CSV or malformed manifest */
 export function parseInventoryManifest(text: string, where: string): InventoryManifest {
   let m: Partial<InventoryManifest>;
@@ -27,7 +26,8 @@ export function parseInventoryManifest(text: string, where: string): InventoryMa
     throw new ValidationError(`${where}: manifest.json is not JSON (${(err as Error).message})`, 'inventory');
   }
   if (m.fileFormat !== 'CSV') throw new ValidationError(`${where}: only CSV inventories are supported, got ${String(m.fileFormat)}`, 'inventory');
-  if (!m.fileSchema || !Array.isArray(m.files) || !m.destinationBucket) throw new ValidationError(`${where}: manifest.json lacks fileSchema, files or destinationBucket`, 'inventory');
+  if (!m.fileSchema || !Array.isArray(m.files) || !m.destinationBucket)
+    throw new ValidationError(`${where}: manifest.json lacks fileSchema, files or destinationBucket`, 'inventory');
   return m as InventoryManifest;
 }
 
@@ -44,7 +44,16 @@ export async function* readS3Inventory(objects: ObjectStore, manifestBucket: str
   const manifest = parseInventoryManifest(await text(res.body), where);
   const columns = manifest.fileSchema.split(',').map((c) => c.trim());
   const col = (name: string): number => columns.indexOf(name);
-  const [iBucket, iKey, iSize, iEtag, iModified, iClass, iLatest, iMarker] = ['Bucket', 'Key', 'Size', 'ETag', 'LastModifiedDate', 'StorageClass', 'IsLatest', 'IsDeleteMarker'].map(col);
+  const [iBucket, iKey, iSize, iEtag, iModified, iClass, iLatest, iMarker] = [
+    'Bucket',
+    'Key',
+    'Size',
+    'ETag',
+    'LastModifiedDate',
+    'StorageClass',
+    'IsLatest',
+    'IsDeleteMarker',
+  ].map(col);
   if (iKey! < 0 || iSize! < 0) throw new ValidationError(`${where}: fileSchema must include Key and Size`, 'inventory');
   const destBucket = manifest.destinationBucket.replace(/^arn:aws:s3:::/, '');
   for (const file of manifest.files) {

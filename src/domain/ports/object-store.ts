@@ -190,7 +190,13 @@ export interface ObjectStore {
   /** UploadPart with the part's CRC-32. */
   uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart>;
   /** CompleteMultipartUpload (full-object CRC-32 of all parts). */
-  completeMultipartUpload(input: { bucket: string; key: string; uploadId: string; parts: readonly UploadedPart[]; checksumCrc32: string }): Promise<PutObjectResult>;
+  completeMultipartUpload(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    parts: readonly UploadedPart[];
+    checksumCrc32: string;
+  }): Promise<PutObjectResult>;
   /** AbortMultipartUpload; an upload that no longer exists is not an error. */
   abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
   /** ListMultipartUploads under a prefix (all pages). */

@@ -5,7 +5,15 @@
  * fake: `test/support/memory-restore-stores.ts`.
  */
 import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../restore-request.js';
-import type { OpenRestore, ResolvedCounts, RestoreCounter, RestoreFileChanges, RestoreFileRecord, RestoreFileRef, RestoreRequestRecord } from '../restore-records.js';
+import type {
+  OpenRestore,
+  ResolvedCounts,
+  RestoreCounter,
+  RestoreFileChanges,
+  RestoreFileRecord,
+  RestoreFileRef,
+  RestoreRequestRecord,
+} from '../restore-records.js';
 
 /** Restore requests, their files, and the list of open requests the reconciler reads. */
 export interface RestoreStore {
@@ -33,13 +41,26 @@ export interface RestoreStore {
    * EXTRACTING since before that ISO 8601 time), setting `changes` too.
    * @returns whether the change was made (false: the file moved on meanwhile, or does not exist)
    */
-  transition(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: RestoreFileStatus, changes: RestoreFileChanges, staleBefore?: string): Promise<boolean>;
+  transition(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: RestoreFileStatus,
+    changes: RestoreFileChanges,
+    staleBefore?: string,
+  ): Promise<boolean>;
   /**
    * Move a file to a terminal status (if its status is one of `from`) and add 1 to the request's
    * `counter` in one atomic write, so a crash can never leave one done without the other.
    * @returns the request after the change, or undefined when the file had moved on (nothing written)
    */
-  settle(file: RestoreFileRef, from: readonly RestoreFileStatus[], to: 'AVAILABLE' | 'FAILED', changes: RestoreFileChanges, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord | undefined>;
+  settle(
+    file: RestoreFileRef,
+    from: readonly RestoreFileStatus[],
+    to: 'AVAILABLE' | 'FAILED',
+    changes: RestoreFileChanges,
+    counter: RestoreCounter,
+    now: string,
+  ): Promise<RestoreRequestRecord | undefined>;
   /** Add 1 to a counter of the request. @returns the request after the change */
   count(restoreId: string, counter: RestoreCounter, now: string): Promise<RestoreRequestRecord>;
   /** Record the final status once. @returns false when one was already recorded */

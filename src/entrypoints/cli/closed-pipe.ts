@@ -14,7 +14,10 @@ export interface ErrorEmitter {
  * Make EPIPE on the given streams (default stdout and stderr) end the process with `exit(0)`.
  * @param exit injected for tests; default `process.exit`
  */
-export function endQuietlyOnClosedPipe(streams: readonly ErrorEmitter[] = [process.stdout, process.stderr], exit: (code: number) => void = (code) => process.exit(code)): void {
+export function endQuietlyOnClosedPipe(
+  streams: readonly ErrorEmitter[] = [process.stdout, process.stderr],
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
   for (const s of streams) {
     s.on('error', (err) => {
       if (err.code === 'EPIPE') exit(0);

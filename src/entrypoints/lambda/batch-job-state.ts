@@ -28,7 +28,10 @@ function wire(env: NodeJS.ProcessEnv): JobChainPorts {
   const plan = settings.jobRunner?.planJobDefinition;
   const finalize = settings.jobRunner?.finalizeJobDefinition;
   if (!runner || !plan || !finalize) {
-    throw new ColdpackError('CONFIG_ERROR', 'COLDPACK_JOB_RUNNER=aws-batch and COLDPACK_JOB_DEFINITION_PLAN/_FINALIZE must be set for the Batch job-state handler');
+    throw new ColdpackError(
+      'CONFIG_ERROR',
+      'COLDPACK_JOB_RUNNER=aws-batch and COLDPACK_JOB_DEFINITION_PLAN/_FINALIZE must be set for the Batch job-state handler',
+    );
   }
   const repo = new DynamoJobStore(clients.dynamo, tableNames(config.tablePrefix).jobs);
   return {

@@ -19,7 +19,12 @@ test('every way S3 refuses a GET of one object maps to a per-object failure; buc
     ['KMS.NotFoundException', 400, 'KMS_KEY_UNUSABLE'],
     ['KMS.AccessDeniedException', 403, 'KMS_KEY_UNUSABLE'],
     ['KMS.ThrottlingException', 400, 'THROTTLED'],
-    ['InvalidRequest', 400, 'ENCRYPTION_KEY_REQUIRED', 'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.'],
+    [
+      'InvalidRequest',
+      400,
+      'ENCRYPTION_KEY_REQUIRED',
+      'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
+    ],
     ['InvalidRequest', 400, 'INVALID_REQUEST', 'something else'],
     ['InvalidRange', 416, 'INVALID_REQUEST'],
     ['MethodNotAllowed', 405, 'INVALID_REQUEST'],

@@ -119,7 +119,10 @@ export class MemoryFileLookup implements FileLookup {
   }
 
   async byKey(bucket: string | undefined, key: string, page: PageRequest): Promise<Page<FileIndexItem>> {
-    return this.page(this.items.filter((i) => i.key === key && (bucket === undefined || i.bucket === bucket)), page);
+    return this.page(
+      this.items.filter((i) => i.key === key && (bucket === undefined || i.bucket === bucket)),
+      page,
+    );
   }
 
   async byName(bucket: string | undefined, name: string, page: PageRequest): Promise<Page<FileIndexItem>> {

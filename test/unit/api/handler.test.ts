@@ -131,7 +131,10 @@ describe('API handler', () => {
   it('GET /files by key and by name, exactly one of them', async () => {
     const { handler } = setup();
     const k = parse(await handler(proxyEvent('GET', '/files', { query: { key: 'q/a+b.txt' } }))) as { items: { key: string }[] };
-    assert.deepEqual(k.items.map((i) => i.key), ['q/a+b.txt']);
+    assert.deepEqual(
+      k.items.map((i) => i.key),
+      ['q/a+b.txt'],
+    );
     const n = parse(await handler(proxyEvent('GET', '/files', { query: { name: 'x.csv', limit: '1' } }))) as { items: unknown[]; nextToken?: string };
     assert.equal(n.items.length, 1);
     assert.ok(n.nextToken);
@@ -225,10 +228,15 @@ describe('API handler', () => {
     assert.equal(parse(bad).field, 'day_of_month');
     assert.match(String(parse(bad).message), /"L" for the last day/);
     const ok = parse(
-      await handler(proxyEvent('POST', '/schedule/preview', { body: { day_of_month: 'L', hour: 2, time_zone: 'Europe/London', count: 3, from: '2025-01-15T00:00:00Z' } })),
+      await handler(
+        proxyEvent('POST', '/schedule/preview', { body: { day_of_month: 'L', hour: 2, time_zone: 'Europe/London', count: 3, from: '2025-01-15T00:00:00Z' } }),
+      ),
     ) as { expression: string; next_runs: { utc: string; local: string }[] };
     assert.equal(ok.expression, 'cron(0 2 L * ? *)');
-    assert.deepEqual(ok.next_runs.map((r) => r.local), ['2025-01-31T02:00', '2025-02-28T02:00', '2025-03-31T02:00']);
+    assert.deepEqual(
+      ok.next_runs.map((r) => r.local),
+      ['2025-01-31T02:00', '2025-02-28T02:00', '2025-03-31T02:00'],
+    );
     assert.equal(ok.next_runs[2]?.utc, '2025-03-31T01:00:00.000Z');
   });
 });

@@ -90,12 +90,25 @@ describe('hostile input (issue 12)', () => {
     }
     // the file lookup across buckets (GET /files) uses the same codec
     const env = memoryRestoreEnv();
-    await putMemoryBundle(env, [{ key: 'a/x.csv', data: Buffer.from('1') }, { key: 'b/x.csv', data: Buffer.from('2') }], { sourceBucket: 'b1' });
+    await putMemoryBundle(
+      env,
+      [
+        { key: 'a/x.csv', data: Buffer.from('1') },
+        { key: 'b/x.csv', data: Buffer.from('2') },
+      ],
+      { sourceBucket: 'b1' },
+    );
     const lookup = env.service();
     const crafted = [b64({ b: 0, t: 'zz' }), b64({ o: 'x' }), b64({ o: -1 }), b64({ o: 1, extra: 1 }), b64([]), '%%%'];
     for (const token of crafted) {
-      await assert.rejects(lookup.byKey(undefined, 'a/x.csv', { limit: 10, nextToken: token }), (e: unknown) => e instanceof ValidationError && e.field === 'nextToken');
-      await assert.rejects(lookup.byName(undefined, 'x.csv', { limit: 10, nextToken: token }), (e: unknown) => e instanceof ValidationError && e.field === 'nextToken');
+      await assert.rejects(
+        lookup.byKey(undefined, 'a/x.csv', { limit: 10, nextToken: token }),
+        (e: unknown) => e instanceof ValidationError && e.field === 'nextToken',
+      );
+      await assert.rejects(
+        lookup.byName(undefined, 'x.csv', { limit: 10, nextToken: token }),
+        (e: unknown) => e instanceof ValidationError && e.field === 'nextToken',
+      );
     }
     const first = await lookup.byName(undefined, 'x.csv', { limit: 1 });
     assert.equal(first.items.length, 1);

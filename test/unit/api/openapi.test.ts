@@ -11,13 +11,30 @@ describe('OpenAPI and request models', () => {
   });
 
   it('documents the source application prefix meaning and every route', () => {
-    const doc = buildOpenApi() as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> } };
-    assert.deepEqual(Object.keys(doc.paths).sort(), ['/archive', '/archive/{job_id}', '/archive/{job_id}/resume', '/estimate', '/files', '/health', '/restore', '/restore/{restore_id}', '/schedule', '/schedule/preview']);
+    const doc = buildOpenApi() as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+    };
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/archive',
+      '/archive/{job_id}',
+      '/archive/{job_id}/resume',
+      '/estimate',
+      '/files',
+      '/health',
+      '/restore',
+      '/restore/{restore_id}',
+      '/schedule',
+      '/schedule/preview',
+    ]);
     assert.match(doc.components.schemas.ArchiveRequest!.properties.prefix!.description!, /WITHOUT a trailing slash.*"20240410\/"/);
   });
 
   it('request models are self-contained draft-04 schemas that reject unknown fields', () => {
-    const models = requestModels() as Record<string, { $schema: string; type: string; additionalProperties: boolean; properties: Record<string, unknown>; $ref?: string }>;
+    const models = requestModels() as Record<
+      string,
+      { $schema: string; type: string; additionalProperties: boolean; properties: Record<string, unknown>; $ref?: string }
+    >;
     assert.deepEqual(Object.keys(models).sort(), ['archive', 'estimate', 'restore']);
     for (const [name, m] of Object.entries(models)) {
       assert.equal(m.$schema, 'http://json-schema.org/draft-04/schema#', name);

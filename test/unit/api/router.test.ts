@@ -26,7 +26,10 @@ describe('router', () => {
     }
   });
   it('answers 404 for unknown paths and 405 with the allowed methods for known ones', () => {
-    assert.throws(() => matchRoute(routes, 'GET', '/nope'), (e: unknown) => e instanceof RouteNotFoundError && e.status === 404);
+    assert.throws(
+      () => matchRoute(routes, 'GET', '/nope'),
+      (e: unknown) => e instanceof RouteNotFoundError && e.status === 404,
+    );
     assert.throws(() => matchRoute(routes, 'GET', '/archive/x/y'), RouteNotFoundError);
     assert.throws(
       () => matchRoute(routes, 'DELETE', '/archive'),

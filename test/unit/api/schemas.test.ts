@@ -21,7 +21,11 @@ function fieldOf(fn: () => unknown): { field: string | undefined; message: strin
 
 describe('archive body', () => {
   it('maps the source application fields onto an ArchiveRequest with the documented defaults', () => {
-    const body = validate(ArchiveBody, { ...base, account: '1234567890', region: 'us-east-1', storage_class: 'GLACIER', output_prefix: 'amazon-20240410' }, 'x');
+    const body = validate(
+      ArchiveBody,
+      { ...base, account: '1234567890', region: 'us-east-1', storage_class: 'GLACIER', output_prefix: 'amazon-20240410' },
+      'x',
+    );
     const req = toArchiveRequest(body, ctx);
     assert.deepEqual(req.source, { kind: 'list', bucket: 'src-bucket', prefix: '20240410/' });
     assert.equal(req.max_bundle_bytes, 500_000_000);
@@ -70,7 +74,14 @@ describe('archive body', () => {
     const t = fieldOf(() => validate(ArchiveBody, { ...base, file_count: '50000' }, 'x'));
     assert.equal(t.field, 'file_count');
     assert.match(t.message, /expected number, received string \(got "50000"\)/);
-    for (const [f, v] of [['archive_size', 0], ['archive_size', -5], ['file_count', 0], ['total_size', -1], ['max_files_per_bundle', 0], ['archive_size', 1.5]] as const) {
+    for (const [f, v] of [
+      ['archive_size', 0],
+      ['archive_size', -5],
+      ['file_count', 0],
+      ['total_size', -1],
+      ['max_files_per_bundle', 0],
+      ['archive_size', 1.5],
+    ] as const) {
       assert.equal(fieldOf(() => validate(ArchiveBody, { ...base, [f]: v }, 'x')).field, f, `${f}=${v}`);
     }
     assert.equal(fieldOf(() => validate(ArchiveBody, { ...base, storage_class: 'GLACIER_DEEP' }, 'x')).field, 'storage_class');
@@ -85,7 +96,23 @@ describe('archive body', () => {
 describe('bucket names', () => {
   it('follows the S3 general purpose bucket naming rules', () => {
     for (const ok of ['abc', 'my.bucket-1', 'a'.repeat(63), 'amazon-1234567890-us-east-1-src']) assert.equal(bucketNameProblem(ok), undefined, ok);
-    for (const bad of ['ab', 'a'.repeat(64), 'Upper', 'under_score', '-start', 'end-', 'a..b', '192.168.5.4', 'xn--abc', 'sthree-x', 'amzn-s3-demo-x', 'x-s3alias', 'x--ol-s3', 'x.mrap', 'x--x-s3']) {
+    for (const bad of [
+      'ab',
+      'a'.repeat(64),
+      'Upper',
+      'under_score',
+      '-start',
+      'end-',
+      'a..b',
+      '192.168.5.4',
+      'xn--abc',
+      'sthree-x',
+      'amzn-s3-demo-x',
+      'x-s3alias',
+      'x--ol-s3',
+      'x.mrap',
+      'x--x-s3',
+    ]) {
       assert.ok(bucketNameProblem(bad), bad);
     }
   });

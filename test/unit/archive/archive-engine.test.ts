@@ -13,7 +13,10 @@ describe('archive engine on in-memory ports', () => {
     const report = await a.engine.run(job);
     assert.equal(report.status, 'SUCCEEDED');
     assert.equal(report.files_archived, 9);
-    assert.deepEqual(a.usage.records.map((r) => r.step), ['plan', 'shard-0', 'shard-1', 'shard-2']);
+    assert.deepEqual(
+      a.usage.records.map((r) => r.step),
+      ['plan', 'shard-0', 'shard-1', 'shard-2'],
+    );
     assert.ok(report.requests && typeof report.requests === 'object');
     assert.equal(a.jobs.jobs.get(job)?.n_files_archived, 9);
   });

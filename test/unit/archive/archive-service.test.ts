@@ -51,7 +51,10 @@ describe('archive service on in-memory ports', () => {
     const a = memoryArchive();
     seedSource(a.objects, textFiles('p/', 1));
     const job = await a.submit(listRequest('p/', { period: '2024-04' }));
-    assert.deepEqual((await a.service.findForPeriod('test', '2024-04')).map((v) => v.job_id), [job]);
+    assert.deepEqual(
+      (await a.service.findForPeriod('test', '2024-04')).map((v) => v.job_id),
+      [job],
+    );
     assert.deepEqual(await a.service.findForPeriod('test', '2024-05'), []);
   });
 });

@@ -16,7 +16,14 @@ import { MemoryBundleStore, MemoryFileIndexStore } from '../../support/memory-st
 import { listRequest } from '../../support/archive-request.js';
 import { memoryArchive, seedSource, textFiles } from '../../support/memory-archive.js';
 
-const ctx: BundleContext = { archiveBucket: 'archive', project: 'p', jobId: 'job-1', generation: '2024-04-10T03:00:00.000Z', storageClass: 'DEEP_ARCHIVE', shard: 0 };
+const ctx: BundleContext = {
+  archiveBucket: 'archive',
+  project: 'p',
+  jobId: 'job-1',
+  generation: '2024-04-10T03:00:00.000Z',
+  storageClass: 'DEEP_ARCHIVE',
+  shard: 0,
+};
 const keys = bundleKeys('p', 'job-1', 0, 0);
 
 async function listed(store: MemoryObjectStore, prefix: string): Promise<SourceObject[]> {
@@ -51,7 +58,10 @@ describe('bundle packer', () => {
     const bundle = store.object('archive', keys.bundle)!;
     assert.equal(bundle.storageClass, 'DEEP_ARCHIVE');
     const items = index.all();
-    assert.deepEqual(items.map((i) => i.key), ['d/a.csv', 'd/b.jpg', 'd/c.txt']);
+    assert.deepEqual(
+      items.map((i) => i.key),
+      ['d/a.csv', 'd/b.jpg', 'd/c.txt'],
+    );
     for (const item of items) {
       const original = Buffer.from(contents[item.key as keyof typeof contents]);
       assert.equal(item.crc32, crc32Hex(crc32(original)), `CRC-32 of ${item.key}`);
@@ -105,9 +115,18 @@ describe('bundle cut', () => {
     const report = await a.engine.run(job);
     assert.equal(report.status, 'SUCCEEDED');
     const committed = [...a.bundles.items.values()].sort((x, y) => x.seq - y.seq);
-    assert.deepEqual(committed.map((b) => b.entry_count), [3, 3, 3, 1, 1]);
-    assert.deepEqual(committed.map((b) => b.source_bytes), [3000, 3000, 3000, 1000, 5000]);
-    assert.ok(committed.every((b, i) => i === 0 || committed[i - 1]!.max_key! < b.min_key!), 'bundles hold contiguous, ordered key ranges');
+    assert.deepEqual(
+      committed.map((b) => b.entry_count),
+      [3, 3, 3, 1, 1],
+    );
+    assert.deepEqual(
+      committed.map((b) => b.source_bytes),
+      [3000, 3000, 3000, 1000, 5000],
+    );
+    assert.ok(
+      committed.every((b, i) => i === 0 || committed[i - 1]!.max_key! < b.min_key!),
+      'bundles hold contiguous, ordered key ranges',
+    );
   });
 
   it('closes a bundle at max_files_per_bundle', async () => {

@@ -23,7 +23,11 @@ describe('finalizer', () => {
     assert.deepEqual([report.files_archived, report.files_deleted, report.bundles], [7, 7, 3]);
     assert.deepEqual(sourceKeys(a, 'ok/'), []);
     assert.equal(a.index.all().length, 0, 'no per-file items in the compact catalog');
-    assert.equal([...a.bundles.items.values()].reduce((n, b) => n + (b.entry_count ?? 0), 0), 7, 'the directory entries hold every file');
+    assert.equal(
+      [...a.bundles.items.values()].reduce((n, b) => n + (b.entry_count ?? 0), 0),
+      7,
+      'the directory entries hold every file',
+    );
     assert.equal(a.jobs.jobs.get(job)?.status, 'SUCCEEDED');
     assert.deepEqual(a.jobs.locks.get('src')?.size, 0);
     assert.ok(a.objects.object('archive', `reports/test/${job}.json`), 'report stored');
@@ -73,8 +77,14 @@ describe('finalizer', () => {
     const report = await a.engine.run(job);
     assert.equal(report.status, 'PARTIAL');
     assert.deepEqual([report.files_archived, report.files_skipped, report.files_deleted], [5, 1, 5]);
-    assert.deepEqual(report.skipped.map((s) => [s.key, s.reason]), [['gone/0003.csv', 'GONE']]);
-    assert.equal([...a.bundles.items.values()].reduce((n, b) => n + (b.entry_count ?? 0), 0), 5);
+    assert.deepEqual(
+      report.skipped.map((s) => [s.key, s.reason]),
+      [['gone/0003.csv', 'GONE']],
+    );
+    assert.equal(
+      [...a.bundles.items.values()].reduce((n, b) => n + (b.entry_count ?? 0), 0),
+      5,
+    );
   });
 
   it('keeps the sources when delete_source is false', async () => {

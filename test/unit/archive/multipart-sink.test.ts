@@ -14,7 +14,14 @@ const PART = S3_MIN_PART_BYTES;
 /** Records the CRC-32 the sink sends with each part. */
 class PartRecordingStore extends MemoryObjectStore {
   readonly sent: Array<{ partNumber: number; checksumCrc32: string; bodyCrc: string }> = [];
-  override async uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart> {
+  override async uploadPart(input: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    body: Uint8Array;
+    checksumCrc32: string;
+  }): Promise<UploadedPart> {
     this.sent.push({ partNumber: input.partNumber, checksumCrc32: input.checksumCrc32, bodyCrc: crc32Base64(crc32(input.body)) });
     return super.uploadPart(input);
   }
@@ -35,8 +42,14 @@ describe('multipart sink', () => {
     const res = await sink.complete();
     assert.deepEqual([res.mode, res.parts, res.bytes], ['multipart', 3, data.length]);
     assert.equal(res.crc32, crc32Base64(crc32(data)));
-    assert.deepEqual(store.sent.map((p) => p.partNumber), [1, 2, 3]);
-    assert.ok(store.sent.every((p) => p.checksumCrc32 === p.bodyCrc), 'each part carries its own CRC-32');
+    assert.deepEqual(
+      store.sent.map((p) => p.partNumber),
+      [1, 2, 3],
+    );
+    assert.ok(
+      store.sent.every((p) => p.checksumCrc32 === p.bodyCrc),
+      'each part carries its own CRC-32',
+    );
     const obj = store.object('b', 'k.zip')!;
     assert.deepEqual([obj.body.equals(data), obj.storageClass], [true, 'DEEP_ARCHIVE']);
   });
@@ -55,7 +68,8 @@ describe('multipart sink', () => {
     await writeAll(sink, randomBytes(2 * PART));
     await assert.rejects(
       writeAll(sink, randomBytes(PART)),
-      (err: unknown) => err instanceof ColdpackError && err.code === 'TOO_MANY_PARTS' && /part 3 .* limit of 2 parts/.test(err.message) && /qfacts/.test(err.message),
+      (err: unknown) =>
+        err instanceof ColdpackError && err.code === 'TOO_MANY_PARTS' && /part 3 .* limit of 2 parts/.test(err.message) && /qfacts/.test(err.message),
     );
     assert.equal(count(store, 'UploadPart'), 2, 'part 3 was never uploaded');
     await sink.abort();

@@ -54,7 +54,10 @@ describe('object fetcher', () => {
     const { store, objects } = seeded(20);
     objects.forEach((o, i) => store.delays.set(o.key, (20 - i) * 2)); // later keys answer first
     const got = await drain(fetchInOrder(store, objects, { concurrency: 8 }));
-    assert.deepEqual(got.map((g) => g.obj.key), objects.map((o) => o.key));
+    assert.deepEqual(
+      got.map((g) => g.obj.key),
+      objects.map((o) => o.key),
+    );
     assert.ok(got.every((g) => g.kind === 'buffer' && g.data.toString() === `body of ${g.obj.key}`));
   });
 
@@ -71,7 +74,10 @@ describe('object fetcher', () => {
     store.buckets.get('src')!.delete('k/000');
     store.seed('src', 'k/001', 'rewritten');
     const got = await drain(fetchInOrder(store, objects));
-    assert.deepEqual(got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)), ['GONE', 'CHANGED', 'buffer']);
+    assert.deepEqual(
+      got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)),
+      ['GONE', 'CHANGED', 'buffer'],
+    );
   });
 
   it('skips archive-class and access-denied objects, naming SSE-KMS when HeadObject tells', async () => {
@@ -82,7 +88,10 @@ describe('object fetcher', () => {
     store.failures.set('k/002', 'ACCESS_DENIED');
     const got = await drain(fetchInOrder(store, objects));
     const skips = got.filter((g) => g.kind === 'skipped');
-    assert.deepEqual(skips.map((s) => s.reason), ['ARCHIVED_CLASS', 'ACCESS_DENIED', 'ACCESS_DENIED']);
+    assert.deepEqual(
+      skips.map((s) => s.reason),
+      ['ARCHIVED_CLASS', 'ACCESS_DENIED', 'ACCESS_DENIED'],
+    );
     assert.match(skips[1]!.detail, /SSE-KMS \(key key-1\).*kms:Decrypt/);
     assert.equal(skips[2]!.detail, 'access denied on GetObject');
     assert.equal(got[3]!.kind, 'buffer');
@@ -93,7 +102,10 @@ describe('object fetcher', () => {
     store.failures.set('k/000', 'ACCESS_DENIED');
     store.headFails = true;
     const [only] = await drain(fetchInOrder(store, objects));
-    assert.match(only?.kind === 'skipped' ? only.detail : '', /^access denied on GetObject \(HeadObject failed too: ACCESS_DENIED; if the bucket is Requester Pays/);
+    assert.match(
+      only?.kind === 'skipped' ? only.detail : '',
+      /^access denied on GetObject \(HeadObject failed too: ACCESS_DENIED; if the bucket is Requester Pays/,
+    );
   });
 
   it('skips every per-object refusal S3 can answer a GET with, each with its own reason; the rest is read', async () => {
@@ -122,7 +134,10 @@ describe('object fetcher', () => {
     const wrong = objects.map((o) => ({ ...o, size: o.size + 1 }));
     for (const threshold of [1000, 1]) {
       const got = await drain(fetchInOrder(store, wrong, { streamThreshold: threshold }));
-      assert.deepEqual(got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)), ['SIZE_CHANGED', 'SIZE_CHANGED']);
+      assert.deepEqual(
+        got.map((g) => (g.kind === 'skipped' ? g.reason : g.kind)),
+        ['SIZE_CHANGED', 'SIZE_CHANGED'],
+      );
     }
   });
 
@@ -132,16 +147,28 @@ describe('object fetcher', () => {
     let cut = 1;
     const base = store.getObject.bind(store);
     store.getObject = async (input) => {
-      if (input.key === 'k/000' && throttled-- > 0) throw new ObjectStoreError('THROTTLED', { operation: 'GetObject', bucket: 'src', key: input.key }, { awsCode: 'SlowDown', httpStatus: 503, message: 'slow down' });
+      if (input.key === 'k/000' && throttled-- > 0)
+        throw new ObjectStoreError(
+          'THROTTLED',
+          { operation: 'GetObject', bucket: 'src', key: input.key },
+          { awsCode: 'SlowDown', httpStatus: 503, message: 'slow down' },
+        );
       if (input.key === 'k/001' && cut-- > 0) {
         const got = await base(input);
-        const body = new Readable({ read() { this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })); } });
+        const body = new Readable({
+          read() {
+            this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+          },
+        });
         return { ...got, body };
       }
       return base(input);
     };
     const got = await drain(fetchInOrder(store, objects, { backoffMs: 1 }));
-    assert.deepEqual(got.map((g) => g.kind), ['buffer', 'buffer', 'buffer']);
+    assert.deepEqual(
+      got.map((g) => g.kind),
+      ['buffer', 'buffer', 'buffer'],
+    );
   });
 
   it('throws, never skips, what concerns every object: a missing bucket, refused credentials, a wrong region', async () => {
@@ -155,15 +182,27 @@ describe('object fetcher', () => {
   it('records content headers and user metadata from the GET, and tags only when asked', async () => {
     const store = new ScriptedStore();
     const o = store.seed('src', 'h/page.html.gz', 'gzipped', {
-      headers: { contentType: 'text/html', contentEncoding: 'gzip', cacheControl: 'max-age=60', contentDisposition: 'attachment', contentLanguage: 'de', expires: 'Wed, 21 Oct 2099 07:28:00 GMT' },
+      headers: {
+        contentType: 'text/html',
+        contentEncoding: 'gzip',
+        cacheControl: 'max-age=60',
+        contentDisposition: 'attachment',
+        contentLanguage: 'de',
+        expires: 'Wed, 21 Oct 2099 07:28:00 GMT',
+      },
       metadata: { owner: 'team-a' },
       tags: { tier: 'gold' },
     });
     const objs = [{ bucket: 'src', key: 'h/page.html.gz', size: o.body.length, etag: o.etag }];
     const [plain] = await drain(fetchInOrder(store, objs));
     assert.deepEqual(plain?.kind === 'buffer' && plain.meta.attributes, {
-      content_type: 'text/html', content_encoding: 'gzip', cache_control: 'max-age=60', content_disposition: 'attachment', content_language: 'de',
-      expires: 'Wed, 21 Oct 2099 07:28:00 GMT', user_metadata: { owner: 'team-a' },
+      content_type: 'text/html',
+      content_encoding: 'gzip',
+      cache_control: 'max-age=60',
+      content_disposition: 'attachment',
+      content_language: 'de',
+      expires: 'Wed, 21 Oct 2099 07:28:00 GMT',
+      user_metadata: { owner: 'team-a' },
     });
     assert.equal(store.calls.filter((c) => c.op === 'GetObjectTagging').length, 0, 'no tagging request unless asked');
     const [tagged] = await drain(fetchInOrder(store, objs, { tags: true }));
@@ -173,7 +212,10 @@ describe('object fetcher', () => {
   it('throws a transient failure (throttling past the retries) instead of skipping the object', async () => {
     const { store, objects } = seeded(3);
     store.failures.set('k/001', 'THROTTLED');
-    await assert.rejects(drain(fetchInOrder(store, objects, { backoffMs: 0 })), (err: unknown) => err instanceof ObjectStoreError && err.failure === 'THROTTLED' && err.key === 'k/001');
+    await assert.rejects(
+      drain(fetchInOrder(store, objects, { backoffMs: 0 })),
+      (err: unknown) => err instanceof ObjectStoreError && err.failure === 'THROTTLED' && err.key === 'k/001',
+    );
   });
 
   it('throws an error that is not an object store failure', async () => {

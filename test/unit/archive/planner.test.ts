@@ -18,7 +18,11 @@ describe('planner', () => {
     const job = await a.submit(listRequest('qc/', { expected_file_count: 6 }));
     const before = a.objects.calls.length;
     await assert.rejects(a.engine.plan(job), (err: unknown) => err instanceof QcMismatchError && /expected 6, listed 5/.test(err.message));
-    assert.deepEqual(a.objects.calls.slice(before).filter((c) => WRITES.has(c.op)), [], 'no object written');
+    assert.deepEqual(
+      a.objects.calls.slice(before).filter((c) => WRITES.has(c.op)),
+      [],
+      'no object written',
+    );
     assert.deepEqual([...a.objects.buckets.get('archive')!.keys()], []);
     assert.equal(a.jobs.shardsOf.get(job), undefined, 'no shard written');
     assert.equal(a.jobs.jobs.get(job)?.shard_count, undefined);
@@ -26,7 +30,17 @@ describe('planner', () => {
   });
 
   it('QC guard: a total size that differs is refused; allow_mismatch lets it through', () => {
-    const counts = { files: 5, bytes: 500, folderMarkers: 0, archivedClass: 0, bundles: 1, largestObject: 100, duplicates: 0, duplicateBytes: 0, duplicateSample: [] };
+    const counts = {
+      files: 5,
+      bytes: 500,
+      folderMarkers: 0,
+      archivedClass: 0,
+      bundles: 1,
+      largestObject: 100,
+      duplicates: 0,
+      duplicateBytes: 0,
+      duplicateSample: [],
+    };
     assert.throws(() => checkQc(listRequest('x/', { expected_total_bytes: 501 }), counts), /total_size: expected 501 bytes, listed 500/);
     assert.doesNotThrow(() => checkQc(listRequest('x/', { expected_total_bytes: 501, allow_mismatch: true }), counts));
     assert.doesNotThrow(() => checkQc(listRequest('x/', { expected_file_count: 5, expected_total_bytes: 500 }), counts));
@@ -38,13 +52,26 @@ describe('planner', () => {
     store.seed('src', 'm/a.csv', 'aaaa');
     store.seed('src', 'm/cold.csv', 'cccc', { storageClass: 'DEEP_ARCHIVE' });
     const counts = await countSource(store, listRequest('m/'));
-    assert.deepEqual(counts, { files: 1, bytes: 4, folderMarkers: 1, archivedClass: 1, bundles: 1, largestObject: 4, duplicates: 0, duplicateBytes: 0, duplicateSample: [] });
+    assert.deepEqual(counts, {
+      files: 1,
+      bytes: 4,
+      folderMarkers: 1,
+      archivedClass: 1,
+      bundles: 1,
+      largestObject: 4,
+      duplicates: 0,
+      duplicateBytes: 0,
+      duplicateSample: [],
+    });
   });
 
   it('refuses a source naming one of coldpack\u2019s own buckets', async () => {
     const store = new MemoryObjectStore();
     store.seed('archive', 'x/a', 'a');
-    await assert.rejects(countSource(store, listRequest('x/', { source: { kind: 'list', bucket: 'archive', prefix: 'x/' } }), { reserved: ['archive'], allowed: [] }), ValidationError);
+    await assert.rejects(
+      countSource(store, listRequest('x/', { source: { kind: 'list', bucket: 'archive', prefix: 'x/' } }), { reserved: ['archive'], allowed: [] }),
+      ValidationError,
+    );
   });
 
   it('cuts the listing into contiguous shards: every object in exactly one, in order', async () => {
@@ -53,8 +80,14 @@ describe('planner', () => {
     seedSource(store, textFiles('s/', 10, 100));
     const req = listRequest('s/', { shard_max_files: 3 });
     const { shards, counts } = await writeShardPlans(store, 'archive', 'job-1', req);
-    assert.deepEqual(shards.map((s) => s.files), [3, 3, 3, 1]);
-    assert.deepEqual(shards.map((s) => s.shard), [0, 1, 2, 3]);
+    assert.deepEqual(
+      shards.map((s) => s.files),
+      [3, 3, 3, 1],
+    );
+    assert.deepEqual(
+      shards.map((s) => s.shard),
+      [0, 1, 2, 3],
+    );
     assert.equal(counts.files, 10);
     const planned: SourceObject[][] = [];
     for (const s of shards) {
@@ -62,11 +95,20 @@ describe('planner', () => {
       for await (const o of readShardPlan(store, 'archive', shardPlanKey('test', 'job-1', s.shard))) rows.push(o);
       assert.equal(rows[0]!.key, s.first_key);
       assert.equal(rows.at(-1)!.key, s.last_key);
-      assert.equal(rows.reduce((n, o) => n + o.size, 0), s.bytes);
+      assert.equal(
+        rows.reduce((n, o) => n + o.size, 0),
+        s.bytes,
+      );
       planned.push(rows);
     }
-    assert.deepEqual(planned.flat().map((o) => o.key), Object.keys(textFiles('s/', 10, 100)));
-    assert.ok(planned.flat().every((o) => o.etag && o.bucket === 'src'), 'plans keep the listed ETag for the conditional GET');
+    assert.deepEqual(
+      planned.flat().map((o) => o.key),
+      Object.keys(textFiles('s/', 10, 100)),
+    );
+    assert.ok(
+      planned.flat().every((o) => o.etag && o.bucket === 'src'),
+      'plans keep the listed ETag for the conditional GET',
+    );
   });
 
   it('cuts shards by bytes too', async () => {
@@ -74,6 +116,9 @@ describe('planner', () => {
     store.createBucket('archive');
     seedSource(store, textFiles('b/', 6, 100));
     const { shards } = await writeShardPlans(store, 'archive', 'job-2', listRequest('b/', { shard_max_bytes: 250 }));
-    assert.deepEqual(shards.map((s) => s.bytes), [200, 200, 200]);
+    assert.deepEqual(
+      shards.map((s) => s.bytes),
+      [200, 200, 200],
+    );
   });
 });

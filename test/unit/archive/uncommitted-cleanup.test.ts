@@ -10,7 +10,15 @@ test('an uncommitted bundle is deleted by its version; a refused version delete 
   store.seed('archive', 'bundles/b.zip', 'zip');
   store.seed('archive', 'manifests/b.csv.gz', 'csv');
   store.failNext('DeleteObject', 'ACCESS_DENIED');
-  const said = await removeUncommitted(store, 'archive', [['bundles/b.zip', { versionId: 'v1' }], ['manifests/b.csv.gz', {}]], silentLogger);
+  const said = await removeUncommitted(
+    store,
+    'archive',
+    [
+      ['bundles/b.zip', { versionId: 'v1' }],
+      ['manifests/b.csv.gz', {}],
+    ],
+    silentLogger,
+  );
   assert.match(said, /bundles\/b\.zip uploaded but not committed: hidden by a delete marker/);
   assert.match(said, /manifests\/b\.csv\.gz uploaded but not committed: deleted/);
   assert.equal(store.object('archive', 'bundles/b.zip'), undefined);

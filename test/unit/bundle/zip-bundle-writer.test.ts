@@ -49,7 +49,10 @@ test('varied entries round-trip through their byte ranges and pass unzip -t', as
     const file = await readFile(path);
     assert.equal(file.length, bytes);
     unzipTest(path);
-    assert.deepEqual(unzipNames(path), cases.map((c) => c[0]));
+    assert.deepEqual(
+      unzipNames(path),
+      cases.map((c) => c[0]),
+    );
     for (let i = 0; i < cases.length; i++) {
       const [name, data] = cases[i]!;
       const e = written[i]!;
@@ -84,7 +87,10 @@ test('a stored streamed entry with a known CRC-32 has sizes and CRC in its local
   assert.equal(e.length, local.length, 'nothing after the data');
   assert.equal(local.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08]), 30 + 5), -1, 'no descriptor signature');
   const bad = new ZipBundleWriter({ write: async () => undefined });
-  await assert.rejects(bad.addStream({ name: 'r.bin', modified: when }, chunks(data, 4096), 0, data.length, (crc32(data) + 1) >>> 0), /CRC-32 of the bytes read/);
+  await assert.rejects(
+    bad.addStream({ name: 'r.bin', modified: when }, chunks(data, 4096), 0, data.length, (crc32(data) + 1) >>> 0),
+    /CRC-32 of the bytes read/,
+  );
 });
 
 test('streamed method rule: stored by extension or when the first MiB does not shrink to 97 %, else deflated', () => {

@@ -63,13 +63,25 @@ test('1,000,000 objects of 100,000 bytes pack into 195 full bundles and one of 1
 test('the entry cap, shards and objects larger than the cap', () => {
   // 250,000 objects of 1 KB: 1,214 B entries -> 421,746 per 512 MB, capped at 100,000 entries
   const small = planBundles(populationFromAverage(250_000, 1000));
-  assert.deepEqual(small.groups.map((g) => [g.count, g.entries]), [[2, 100_000], [1, 50_000]]);
+  assert.deepEqual(
+    small.groups.map((g) => [g.count, g.entries]),
+    [
+      [2, 100_000],
+      [1, 50_000],
+    ],
+  );
   // 2,500,000 objects -> 3 shards (1,000,000 max each): 833,334 + 833,333 + 833,333 objects
   const sharded = planBundles(populationFromAverage(2_500_000, 1000));
   assert.equal(sharded.shards, 3);
-  assert.equal(sharded.groups.reduce((n, g) => n + g.count * g.entries, 0), 2_500_000);
+  assert.equal(
+    sharded.groups.reduce((n, g) => n + g.count * g.entries, 0),
+    2_500_000,
+  );
   // objects of 600 MB exceed the 512 MB cap: one bundle each
   const big = planBundles(populationFromAverage(3, 600_000_000));
-  assert.deepEqual(big.groups.map((g) => [g.count, g.entries]), [[3, 1]]);
+  assert.deepEqual(
+    big.groups.map((g) => [g.count, g.entries]),
+    [[3, 1]],
+  );
   assert.equal(planBundles(populationFromAverage(0, 0)).bundles, 0);
 });

@@ -70,7 +70,10 @@ test('README example: coldpack archives 1,000,000 objects of 100 KB for $0.500 o
   assert.equal(item(c.one_time, 'source_deletes').usd, 0); // DELETE requests are free
   // compact catalog: 196 directory items of 540 B, 1 WRU each: 196 × $0.625 / 1e6; no per-file index lines
   close(item(c.one_time, 'catalog_directory_writes').usd, 196 * 0.625e-6, 'directory');
-  assert.equal(c.one_time.find((i) => i.name === 'index_writes'), undefined);
+  assert.equal(
+    c.one_time.find((i) => i.name === 'index_writes'),
+    undefined,
+  );
   close(item(c.one_time, 'bookkeeping_writes').usd, 599 * 0.625e-6, 'bookkeeping'); // (8 + 3 + 3 × 196) WRU
   // (5,000 s shard + 2 × 60 s plan/finalize) = 1.4222 h × $0.02913 (1 vCPU + 4 GB, Spot −50%) = $0.0414293
   close(item(c.one_time, 'compute').usd, (5120 / 3600) * 0.02913, 'compute');
@@ -94,7 +97,10 @@ test('per-file catalog: Standard-IA table, keys-only GSI, no PITR by default', (
   close(item(c.one_time, 'index_writes').usd, 1.5625, 'IA writes');
   // (800 + 100 + 260 + 100) B × 1e6 = 1.1735 GiB × $0.10 = $0.11735 a month
   close(item(c.monthly, 'index_storage').usd, ((1e6 * 1260) / GIB) * 0.1, 'IA storage');
-  assert.equal(c.monthly.find((i) => i.name === 'index_pitr'), undefined);
+  assert.equal(
+    c.monthly.find((i) => i.name === 'index_pitr'),
+    undefined,
+  );
   assert.equal(c.requests['DynamoDB:BatchWriteItem'], 195 * 205 + 64);
   const pitr = coldpackCost({ population, storageClass: 'DEEP_ARCHIVE', months: 12, catalog: 'per_file', perFilePitr: true }, prices);
   close(item(pitr.monthly, 'index_pitr').usd, ((1e6 * 900) / GIB) * 0.2, 'PITR on the table size only'); // $0.1676
@@ -104,7 +110,10 @@ test('network lines: public pays a public IPv4 address per task-hour; existing w
   const base = { population, storageClass: 'DEEP_ARCHIVE', months: 12 } as const;
   const pub = coldpackCost({ ...base, network: 'public' }, prices);
   close(item(pub.one_time, 'public_ipv4').usd, (5120 / 3600) * 0.005, 'public IPv4'); // 1.4222 h × $0.005 = $0.0071
-  assert.equal(pub.one_time.find((i) => i.name === 'endpoint_data_processing'), undefined);
+  assert.equal(
+    pub.one_time.find((i) => i.name === 'endpoint_data_processing'),
+    undefined,
+  );
   const existing = coldpackCost({ ...base, network: 'existing' }, prices);
   close(item(existing.one_time, 'nat_data_processing').usd, 0.6 * 0.045, 'image pulls through NAT'); // 3 × 0.2 GB × $0.045
   const noGateway = coldpackCost({ ...base, network: 'existing', gatewayEndpoints: false }, prices);

@@ -31,19 +31,33 @@ test('default (private) stack idles at $23.63 a month: 3 endpoints × 1 AZ × 73
 test('public and existing networks idle at $1.73 a month (no interface endpoints, no NAT); maxAzs multiplies private endpoints', () => {
   for (const network of ['public', 'existing'] as const) {
     const d = deploymentCost({ network }, prices);
-    assert.equal(d.monthly.find((i) => i.name === 'interface_endpoints'), undefined, network);
+    assert.equal(
+      d.monthly.find((i) => i.name === 'interface_endpoints'),
+      undefined,
+      network,
+    );
     close(d.monthly_usd, COMMON, network); // ≤ $2 (issue 10's target)
   }
   assert.equal(deploymentCost({ network: 'existing' }, prices).azs, 0); // an imported VPC's zones are not the stack's
   close(deploymentCost({ azs: 2 }, prices).monthly_usd, 43.8 + COMMON, 'two AZs'); // 3 × 2 × 730 × $0.01 = $43.80
   close(deploymentCost({ network: 'public', azs: 3 }, prices).monthly_usd, COMMON, 'public: AZs cost nothing');
-  assert.deepEqual(stackFixedResources('private', 2), { interfaceEndpoints: 3, interfaceEndpointAzs: 6, natGateways: 0, idlePublicIpv4: 0, kmsKeys: 1, alarms: 7 });
+  assert.deepEqual(stackFixedResources('private', 2), {
+    interfaceEndpoints: 3,
+    interfaceEndpointAzs: 6,
+    natGateways: 0,
+    idlePublicIpv4: 0,
+    kmsKeys: 1,
+    alarms: 7,
+  });
 });
 
 test('share and override; gateway endpoints can be left out only with an imported VPC', () => {
   close(deploymentCost({ share: 0.1 }, prices).charged_monthly_usd, (21.9 + COMMON) / 10, 'a tenth');
   const measured = deploymentCost({ fixedMonthlyUsd: 42 }, prices);
-  assert.deepEqual(measured.monthly.map((i) => i.name), ['fixed_monthly_override']);
+  assert.deepEqual(
+    measured.monthly.map((i) => i.name),
+    ['fixed_monthly_override'],
+  );
   close(measured.monthly_usd, 42, 'override');
   assert.equal(deploymentCost({ network: 'existing', gatewayEndpoints: false }, prices).gateway_endpoints, false);
   assert.throws(() => deploymentCost({ gatewayEndpoints: false }, prices), ValidationError);

@@ -36,8 +36,25 @@ test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the est
 
 test('CLI network, catalog, deployment and restore options reach the estimate', async () => {
   const r = await run([
-    '--json', 'estimate', '--objects', '1000', '--avg-size', '100KB', '--network', 'existing', '--no-gateway-endpoints',
-    '--catalog', 'per_file', '--shared-stack', '0.5', '--restore-tier', 'Bulk', '--restore-days', '2', '--spot-discount', '0.7',
+    '--json',
+    'estimate',
+    '--objects',
+    '1000',
+    '--avg-size',
+    '100KB',
+    '--network',
+    'existing',
+    '--no-gateway-endpoints',
+    '--catalog',
+    'per_file',
+    '--shared-stack',
+    '0.5',
+    '--restore-tier',
+    'Bulk',
+    '--restore-days',
+    '2',
+    '--spot-discount',
+    '0.7',
   ]);
   assert.equal(r.code, 0, r.err);
   const json = JSON.parse(r.out) as {

@@ -33,8 +33,7 @@ test('a job report prices what the meter counted and compares it with a lifecycl
   close(r.measured.one_time_usd, 0.004115 + 0.0125 + 0.05826, 'one-time');
   // monthly: 501e6 B × $0.00099 / GB + 2 × 40 KB overhead + the per-file catalog: 2 directory items × 640 B × ($0.25 + PITR $0.20)
   // + 10,000 × 1,260 B (item + keys-only GSI entry, Standard-IA) × $0.10 / GB
-  const monthly =
-    (501e6 / GIB) * 0.00099 + (2 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB + ((2 * 640) / GIB) * 0.45 + ((10_000 * 1260) / GIB) * 0.1;
+  const monthly = (501e6 / GIB) * 0.00099 + (2 * (8 * 0.023 + 32 * 0.00099) * 1024) / GIB + ((2 * 640) / GIB) * 0.45 + ((10_000 * 1260) / GIB) * 0.1;
   close(r.measured.monthly_usd, monthly, 'monthly');
   // lifecycle: 10,000 transitions × $0.00005 = $0.50 once
   close(r.lifecycle_equivalent.one_time_usd, 0.5, 'transitions');

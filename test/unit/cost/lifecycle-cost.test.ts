@@ -24,17 +24,14 @@ test("S3's default 128 KB minimum leaves small objects in STANDARD and transitio
   const builder = new PopulationBuilder();
   for (let i = 0; i < 1000; i++) builder.add(65_536); // 64 KiB: stays
   for (let i = 0; i < 1000; i++) builder.add(1_048_576); // 1 MiB: transitioned
-  const b = lifecycleCost(
-    { population: builder.build(), storageClass: 'DEEP_ARCHIVE', months: 1, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES },
-    prices,
-  );
+  const b = lifecycleCost({ population: builder.build(), storageClass: 'DEEP_ARCHIVE', months: 1, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES }, prices);
   close(usd(b.one_time, 'transition_requests'), 0.05, 'transitions'); // 1,000 × $0.00005
-  close(usd(b.monthly, 'archive_storage'), (1000 * 1_048_576 / GIB) * 0.00099, 'storage'); // 0.9766 GB × $0.00099
-  close(usd(b.monthly, 'left_in_standard'), (1000 * 65_536 / GIB) * 0.023, 'left'); // 0.06104 GB × $0.023 = $0.001404
-  close(usd(b.monthly, 'overhead_at_standard'), (1000 * 8192 / GIB) * 0.023, 'overhead counts transitioned objects only');
+  close(usd(b.monthly, 'archive_storage'), ((1000 * 1_048_576) / GIB) * 0.00099, 'storage'); // 0.9766 GB × $0.00099
+  close(usd(b.monthly, 'left_in_standard'), ((1000 * 65_536) / GIB) * 0.023, 'left'); // 0.06104 GB × $0.023 = $0.001404
+  close(usd(b.monthly, 'overhead_at_standard'), ((1000 * 8192) / GIB) * 0.023, 'overhead counts transitioned objects only');
 });
 
-test('size filters decide for every class: GLACIER_IR and STANDARD_IA take objects under 128 KB and bill them as 128 KB; S3\'s default keeps them in STANDARD', () => {
+test("size filters decide for every class: GLACIER_IR and STANDARD_IA take objects under 128 KB and bill them as 128 KB; S3's default keeps them in STANDARD", () => {
   for (const storageClass of ['GLACIER_IR', 'STANDARD_IA'] as const) {
     // a rule with its own size filter transitions them: 1,000 transitions, each object billed as 128 KiB in the class
     const filtered = lifecycleCost({ population: populationFromAverage(1000, 65_536), storageClass, months: 1 }, prices);
@@ -42,7 +39,10 @@ test('size filters decide for every class: GLACIER_IR and STANDARD_IA take objec
     const rate = storageClass === 'GLACIER_IR' ? 0.004 : 0.0125;
     close(usd(filtered.monthly, 'archive_storage'), ((1000 * 131_072) / GIB) * rate, `${storageClass} min billable size`);
     // the default minimum (all_storage_classes_128K) keeps them in STANDARD: 1,000 × 64 KiB × $0.023
-    const byDefault = lifecycleCost({ population: populationFromAverage(1000, 65_536), storageClass, months: 1, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES }, prices);
+    const byDefault = lifecycleCost(
+      { population: populationFromAverage(1000, 65_536), storageClass, months: 1, minTransitionBytes: DEFAULT_MIN_TRANSITION_BYTES },
+      prices,
+    );
     assert.equal(byDefault.one_time[0]?.quantity, 0, storageClass);
     close(usd(byDefault.monthly, 'left_in_standard'), ((1000 * 65_536) / GIB) * 0.023, `${storageClass} left in STANDARD`);
   }
@@ -52,4 +52,3 @@ test('size filters decide for every class: GLACIER_IR and STANDARD_IA take objec
   close(usd(big.monthly, 'archive_storage'), ((1000 * 204_800) / GIB) * 0.004, 'storage');
   assert.equal(big.monthly.length, 1);
 });
-

@@ -44,6 +44,12 @@ test('a population from an average is one bucket that sits on the side of its av
 test('bad sizes and counts are validation errors', () => {
   assert.throws(() => new PopulationBuilder().add(-1), ValidationError);
   assert.throws(() => new PopulationBuilder().add(1.5), ValidationError);
-  assert.throws(() => populationFromAverage(-1, 10), (e: unknown) => e instanceof ValidationError && e.field === 'objects');
-  assert.throws(() => populationFromAverage(1, -10), (e: unknown) => e instanceof ValidationError && e.field === 'avg_size');
+  assert.throws(
+    () => populationFromAverage(-1, 10),
+    (e: unknown) => e instanceof ValidationError && e.field === 'objects',
+  );
+  assert.throws(
+    () => populationFromAverage(1, -10),
+    (e: unknown) => e instanceof ValidationError && e.field === 'avg_size',
+  );
 });

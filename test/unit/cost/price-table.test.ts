@@ -46,7 +46,10 @@ test('loadPriceTable reads an override file and reports unreadable ones as bad i
   const table = loadPriceTable(file);
   assert.equal(priceOf(table, 's3.deep_archive.put_per_1000'), 0.04);
   assert.equal(table.prices['s3.deep_archive.put_per_1000']?.source, 'contract 2026');
-  assert.throws(() => loadPriceTable(join(dir, 'missing.json')), (e: unknown) => e instanceof ValidationError && e.field === 'prices');
+  assert.throws(
+    () => loadPriceTable(join(dir, 'missing.json')),
+    (e: unknown) => e instanceof ValidationError && e.field === 'prices',
+  );
   writeFileSync(file, '{not json');
   assert.throws(() => loadPriceTable(file), ValidationError);
 });

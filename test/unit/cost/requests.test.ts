@@ -10,22 +10,22 @@ const MIB = 1_048_576;
 
 test('predictRequests for 2,500 listed objects in one 10 MiB bundle (per-file catalog)', () => {
   const bundles = [{ count: 1, entries: 2500, bytes: 10 * MIB }];
-  assert.deepEqual(
-    predictRequests({ objects: 2500, bundles, catalog: 'per_file' }),
-    {
-      'S3:ListObjectsV2:STANDARD': 7, // 1 source check + 2 passes × ceil(2,500 / 1,000)
-      'S3:PutObject:STANDARD': 3, // shard plan (2,500 × 170 × 0.25 = 106 kB < 16 MiB) + manifest + report
-      'S3:GetObject:STANDARD': 2502, // one per object + shard plan read back + manifest read back before deleting
-      'S3:PutObject:DEEP_ARCHIVE': 1, // 10 MiB < 16 MiB part: one PutObject
-      'S3:HeadObject:DEEP_ARCHIVE': 1, // verify size and CRC-32
-      'S3:DeleteObjects:STANDARD': 3, // ceil(2,500 / 1,000)
-      'DynamoDB:BatchWriteItem': 100, // 2,500 / 25
-    },
-  );
+  assert.deepEqual(predictRequests({ objects: 2500, bundles, catalog: 'per_file' }), {
+    'S3:ListObjectsV2:STANDARD': 7, // 1 source check + 2 passes × ceil(2,500 / 1,000)
+    'S3:PutObject:STANDARD': 3, // shard plan (2,500 × 170 × 0.25 = 106 kB < 16 MiB) + manifest + report
+    'S3:GetObject:STANDARD': 2502, // one per object + shard plan read back + manifest read back before deleting
+    'S3:PutObject:DEEP_ARCHIVE': 1, // 10 MiB < 16 MiB part: one PutObject
+    'S3:HeadObject:DEEP_ARCHIVE': 1, // verify size and CRC-32
+    'S3:DeleteObjects:STANDARD': 3, // ceil(2,500 / 1,000)
+    'DynamoDB:BatchWriteItem': 100, // 2,500 / 25
+  });
   // the compact catalog (default) writes no per-file rows: the same S3 requests, no BatchWriteItem
   const compact = predictRequests({ objects: 2500, bundles });
   assert.equal(compact['DynamoDB:BatchWriteItem'], undefined);
-  assert.deepEqual(compact, Object.fromEntries(Object.entries(predictRequests({ objects: 2500, bundles, catalog: 'per_file' })).filter(([k]) => k.startsWith('S3:'))));
+  assert.deepEqual(
+    compact,
+    Object.fromEntries(Object.entries(predictRequests({ objects: 2500, bundles, catalog: 'per_file' })).filter(([k]) => k.startsWith('S3:'))),
+  );
 });
 
 test('predictRequests for multipart bundles, a CSV source and no deletion', () => {

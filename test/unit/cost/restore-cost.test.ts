@@ -18,7 +18,7 @@ test('restoring 100 individually archived 100 KB objects (Bulk, 1 day, given exp
   const r = restoreCosts({ files: 100, avgFileBytes: 100_000, storageClass: 'DEEP_ARCHIVE', tier: 'Bulk', days: 1, plan }, prices);
   // 100 × $0.025/1000 = $0.0025; 1e7 B = 0.009313 GiB × $0.0025 = $0.0000233;
   // copies 0.009313 GiB × $0.023 × 1/30 month = $0.00000714; 100 GETs × $0.0004/1000 = $0.00004
-  close(r.individual_objects.total_usd, 0.0025 + (1e7 / GIB) * 0.0025 + (1e7 / GIB) * 0.023 / 30 + 0.00004, 'individual');
+  close(r.individual_objects.total_usd, 0.0025 + (1e7 / GIB) * 0.0025 + ((1e7 / GIB) * 0.023) / 30 + 0.00004, 'individual');
   assert.equal(r.tier, 'Bulk');
 });
 
@@ -44,8 +44,14 @@ test('GLACIER_IR has no restore step: N files cost N ranged GETs and the retriev
   for (const s of [r.coldpack_spread, r.coldpack_clustered]) {
     assert.equal(s.bytes_retrieved, 1e7);
     close(s.items.find((i) => i.name === 'retrieval')?.usd ?? NaN, (1e7 / GIB) * 0.03, 'retrieval of the files only');
-    assert.equal(s.items.find((i) => i.name === 'restore_requests'), undefined);
-    assert.equal(s.items.find((i) => i.name === 'restored_copy_storage'), undefined);
+    assert.equal(
+      s.items.find((i) => i.name === 'restore_requests'),
+      undefined,
+    );
+    assert.equal(
+      s.items.find((i) => i.name === 'restored_copy_storage'),
+      undefined,
+    );
   }
   // + 100 ranged GETs × $0.01/1000 = $0.001; 100 PUTs × $0.005/1000 = $0.0005; files 7 days $0.00004998; SNS → $0.0018299
   const expected = (1e7 / GIB) * 0.03 + 0.001 + 0.0005 + (1e7 / GIB) * 0.023 * (7 / 30) + 0.5e-6;

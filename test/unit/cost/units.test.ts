@@ -14,7 +14,10 @@ test('parseByteSize reads plain numbers, decimal and binary units', () => {
 
 test('parseByteSize rejects unknown units and negative numbers with the field name', () => {
   for (const bad of ['1x', '-5', 'KB', '', '1.2.3MB']) {
-    assert.throws(() => parseByteSize(bad, 'avg-size'), (err: unknown) => err instanceof ValidationError && err.field === 'avg-size');
+    assert.throws(
+      () => parseByteSize(bad, 'avg-size'),
+      (err: unknown) => err instanceof ValidationError && err.field === 'avg-size',
+    );
   }
 });
 

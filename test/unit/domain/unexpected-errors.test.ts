@@ -40,7 +40,10 @@ describe('asColdpackError', () => {
   it('the cause chain lists each cause with its code, HTTP status and request id', () => {
     const sdk = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, requestId: 'R-1', attempts: 5 } });
     const outer = new ColdpackError('AWS_THROTTLED', 'DynamoDB Query on jobs throttled', { cause: sdk });
-    assert.deepEqual(causeChain(outer).map((l) => l.name), ['ColdpackError', 'ThrottlingException']);
+    assert.deepEqual(
+      causeChain(outer).map((l) => l.name),
+      ['ColdpackError', 'ThrottlingException'],
+    );
     assert.deepEqual(formatCauseChain(outer), [
       'error: ColdpackError: DynamoDB Query on jobs throttled (code AWS_THROTTLED)',
       'caused by: ThrottlingException: Rate exceeded (HTTP 400, request id R-1, 5 attempts)',
@@ -84,7 +87,10 @@ describe('AWS clients record where a failed call went', () => {
       assert.equal(e.status, 502);
       // The table is named too (src/adapters/dynamo/dynamo-errors.ts).
       assert.equal(e.message, 'DynamoDB GetItem failed: ResourceNotFoundException: table missing: Requested resource not found');
-      assert.match(formatCauseChain(e)[1]!, /ResourceNotFoundException: table missing: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-42, 1 attempt\)/);
+      assert.match(
+        formatCauseChain(e)[1]!,
+        /ResourceNotFoundException: table missing: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-42, 1 attempt\)/,
+      );
     } finally {
       clients.destroy();
     }

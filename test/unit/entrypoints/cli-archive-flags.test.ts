@@ -16,7 +16,8 @@ describe('intFlag', () => {
     for (const bad of ['0x10', '1e3', '2.5', '-1', 'abc', '', '11', '9007199254740993']) {
       assert.throws(
         () => intFlag('--archive-size', { min: 1, max: 10 })(bad),
-        (err: unknown) => err instanceof InvalidArgumentError && /^--archive-size must be a whole number of decimal digits from 1 to 10, got /.test(err.message),
+        (err: unknown) =>
+          err instanceof InvalidArgumentError && /^--archive-size must be a whole number of decimal digits from 1 to 10, got /.test(err.message),
         bad,
       );
     }
@@ -25,11 +26,23 @@ describe('intFlag', () => {
 
 describe('coldpack archive flags -> ArchiveRequest', () => {
   const now = new Date('2024-04-10T03:00:00Z');
-  const flags: ArchiveFlags = { bucket: 'src-bucket', prefix: '20240410/', project: 'amazon', archiveSize: 500, maxFilesPerBundle: 100_000, storageClass: 'DEEP_ARCHIVE', deleteSource: true, progress: true };
+  const flags: ArchiveFlags = {
+    bucket: 'src-bucket',
+    prefix: '20240410/',
+    project: 'amazon',
+    archiveSize: 500,
+    maxFilesPerBundle: 100_000,
+    storageClass: 'DEEP_ARCHIVE',
+    deleteSource: true,
+    progress: true,
+  };
 
   it('builds the same request as POST /archive with the same values', () => {
     const cli = requestFromFlags({ ...flags, fileCount: 5 }, now);
-    const api = toArchiveRequest({ project_name: 'amazon', bucket_name: 'src-bucket', s3_prefix: '20240410/', archive_size: 500, file_count: 5 }, { now, timeZone: 'UTC', requestedBy: 'cli' });
+    const api = toArchiveRequest(
+      { project_name: 'amazon', bucket_name: 'src-bucket', s3_prefix: '20240410/', archive_size: 500, file_count: 5 },
+      { now, timeZone: 'UTC', requestedBy: 'cli' },
+    );
     assert.deepEqual(cli, api);
   });
 
@@ -52,7 +65,12 @@ describe('coldpack archive flags -> ArchiveRequest', () => {
   it('reads --csv and --inventory sources without placeholders', () => {
     assert.deepEqual(sourceFromFlags({ csv: 's3://m-bucket/lists/a.csv' }), { kind: 'csv', bucket: 'm-bucket', manifest: 'lists/a.csv' });
     assert.deepEqual(sourceFromFlags({ csv: './a.csv' }), { kind: 'csv', bucket: '', manifest: './a.csv' });
-    assert.deepEqual(sourceFromFlags({ inventory: 's3://inv-bucket/x/manifest.json', prefix: '2024' }), { kind: 'inventory', bucket: 'inv-bucket', manifest: 'x/manifest.json', prefix: '2024' });
+    assert.deepEqual(sourceFromFlags({ inventory: 's3://inv-bucket/x/manifest.json', prefix: '2024' }), {
+      kind: 'inventory',
+      bucket: 'inv-bucket',
+      manifest: 'x/manifest.json',
+      prefix: '2024',
+    });
     const { bucket: _b, prefix: _p, ...rest } = flags;
     const r = requestFromFlags({ ...rest, csv: './a.csv' }, now);
     assert.deepEqual(r.source, { kind: 'csv', bucket: '', manifest: './a.csv' });

@@ -75,7 +75,10 @@ describe('CLI errors: coldpack: <CODE>: <message>, exit code from the table', ()
       const r = await run(['--debug', 'status', 'job-1'], { AWS_ENDPOINT_URL: endpoint });
       assert.equal(r.code, 1, r.err);
       assert.match(r.err, /^coldpack: AWS_ERROR: DynamoDB GetItem failed: ResourceNotFoundException: table coldpack-jobs: Requested resource not found$/m); // the table named (dynamo-errors.ts)
-      assert.match(r.err, /caused by: ResourceNotFoundException: table coldpack-jobs: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-7, 1 attempt\)/);
+      assert.match(
+        r.err,
+        /caused by: ResourceNotFoundException: table coldpack-jobs: Requested resource not found \(DynamoDB GetItem, HTTP 400, request id REQ-7, 1 attempt\)/,
+      );
     });
   });
 });

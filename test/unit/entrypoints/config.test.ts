@@ -75,10 +75,16 @@ describe('readProcessConfig', () => {
 
   it('COLDPACK_RESTORE_WORKER_FUNCTION: a Lambda function name or ARN, unset by default, anything else a CONFIG_ERROR', () => {
     assert.equal(readProcessConfig({}).restoreWorkerFunction, undefined);
-    assert.equal(readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'Coldpack-SchedulesReconcileFunction-AbC_12' }).restoreWorkerFunction, 'Coldpack-SchedulesReconcileFunction-AbC_12');
+    assert.equal(
+      readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'Coldpack-SchedulesReconcileFunction-AbC_12' }).restoreWorkerFunction,
+      'Coldpack-SchedulesReconcileFunction-AbC_12',
+    );
     const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:coldpack-reconcile:live';
     assert.equal(readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: arn }).restoreWorkerFunction, arn);
-    configError(() => readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'no spaces allowed' }), /COLDPACK_RESTORE_WORKER_FUNCTION must be a Lambda function name/);
+    configError(
+      () => readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'no spaces allowed' }),
+      /COLDPACK_RESTORE_WORKER_FUNCTION must be a Lambda function name/,
+    );
     configError(() => readProcessConfig({ [ENV.RESTORE_WORKER_FUNCTION]: 'x'.repeat(65) }), /COLDPACK_RESTORE_WORKER_FUNCTION/);
   });
 
@@ -105,7 +111,10 @@ describe('readProcessConfig', () => {
   });
 
   it('lists every bad variable in one message', () => {
-    configError(() => loadConfig({ [ENV.CONCURRENCY]: 'x', [ENV.ACCOUNT]: '12' }), /COLDPACK_ACCOUNT must be a 12-digit.*; COLDPACK_CONCURRENCY|COLDPACK_CONCURRENCY.*; COLDPACK_ACCOUNT/);
+    configError(
+      () => loadConfig({ [ENV.CONCURRENCY]: 'x', [ENV.ACCOUNT]: '12' }),
+      /COLDPACK_ACCOUNT must be a 12-digit.*; COLDPACK_CONCURRENCY|COLDPACK_CONCURRENCY.*; COLDPACK_ACCOUNT/,
+    );
   });
 
   it('aws-batch needs the queue and the shard and finalize definitions', () => {
@@ -117,11 +126,17 @@ describe('readProcessConfig', () => {
 
   it('a malformed schedule is a CONFIG_ERROR with the schedule problem in it', () => {
     configError(() => readProcessConfig({ [ENV.SCHEDULE_REQUEST]: '{not json' }), /invalid schedule configuration: .*malformed JSON/);
-    configError(() => readProcessConfig({ [ENV.SCHEDULE_CRON]: 'rate(1 day)', [ENV.SCHEDULE_REQUEST]: '{"project_name":"a","bucket_name":"src-1"}' }), /COLDPACK_SCHEDULE_CRON must look like cron/);
+    configError(
+      () => readProcessConfig({ [ENV.SCHEDULE_CRON]: 'rate(1 day)', [ENV.SCHEDULE_REQUEST]: '{"project_name":"a","bucket_name":"src-1"}' }),
+      /COLDPACK_SCHEDULE_CRON must look like cron/,
+    );
   });
 
   it('never echoes the API token', () => {
     configError(() => readProcessConfig({ [ENV.API_TOKEN]: 'short-secret' }), /COLDPACK_API_TOKEN must be at least 16 characters, got 12 characters/);
-    assert.throws(() => readProcessConfig({ [ENV.API_TOKEN]: 'short-secret' }), (err: Error) => !err.message.includes('short-secret'));
+    assert.throws(
+      () => readProcessConfig({ [ENV.API_TOKEN]: 'short-secret' }),
+      (err: Error) => !err.message.includes('short-secret'),
+    );
   });
 });

@@ -15,7 +15,10 @@ const restoreCalls = (objects: MemoryObjectStore) => objects.calls.filter((c) =>
 
 test('two requests for files of one bundle make one RestoreObject; the second joins the first', async () => {
   const env = memoryRestoreEnv();
-  const b = await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }, { key: 'p/two.txt', data: Buffer.from('two') }]);
+  const b = await putMemoryBundle(env, [
+    { key: 'p/one.txt', data: Buffer.from('one') },
+    { key: 'p/two.txt', data: Buffer.from('two') },
+  ]);
   const svc = env.service();
   const r1 = await svc.submit(keys(['p/one.txt']), {});
   const r2 = await svc.submit(keys(['p/two.txt']), {});
@@ -40,7 +43,10 @@ test('RestoreObject answering that a restore is in flight (409) leaves the files
   await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }]);
   const r = await env.service().submit(keys(['p/one.txt']), {});
   assert.equal(r.status, 'RESTORING');
-  assert.deepEqual(r.files.map((f) => f.status), ['RESTORING']);
+  assert.deepEqual(
+    r.files.map((f) => f.status),
+    ['RESTORING'],
+  );
   assert.equal(restoreCalls(env.objects).length, 1);
   assert.equal((await env.bundles.get(r.files[0]!.bundle_key!))?.state, 'REQUESTED', 'the restore in flight is waited for');
 });
@@ -55,7 +61,11 @@ test('Expedited for a Deep Archive file alone is TIER_NOT_ALLOWED naming Standar
     assert.match(err.message, /allowed tiers: Standard, Bulk/);
     return true;
   });
-  assert.deepEqual(env.objects.calls.filter((c) => c.op !== 'GetObject' || !c.key?.startsWith('manifests/')), [], 'only the manifest was read');
+  assert.deepEqual(
+    env.objects.calls.filter((c) => c.op !== 'GetObject' || !c.key?.startsWith('manifests/')),
+    [],
+    'only the manifest was read',
+  );
   const [req] = [...env.restores.requests.values()];
   assert.equal(req?.status, 'FAILED');
   assert.equal(req?.resolve_error?.code, 'TIER_NOT_ALLOWED');
@@ -70,7 +80,10 @@ test('Expedited in a mixed request fails only the Deep Archive file; the GLACIER
   const byKey = new Map(r.files.map((f) => [f.key, f]));
   assert.equal(byKey.get('deep/one.txt')?.status, 'FAILED');
   assert.equal(byKey.get('deep/one.txt')?.error_code, 'TIER_NOT_ALLOWED');
-  assert.deepEqual(restoreCalls(env.objects).map((c) => c.key), [glacier.bundleKey]);
+  assert.deepEqual(
+    restoreCalls(env.objects).map((c) => c.key),
+    [glacier.bundleKey],
+  );
   assert.equal((await env.bundles.get(glacier.bundleKey))?.tier, 'Expedited');
 });
 
@@ -98,7 +111,11 @@ test('a refused RestoreObject (AccessDenied) fails the files and releases the cl
   const s = await svc.submit(keys(['p/slow.txt']), {});
   assert.equal(s.status, 'RESTORING');
   assert.equal((await env.bundles.get(slow.bundleKey))?.state, 'NONE', 'released, so the reconciler claims it again');
-  assert.ok(env.logger.entries.some((e) => e.level === 'warn' && /RestoreObject failed for now/.test(e.msg) && (e.obj as { bundle_key?: string }).bundle_key === slow.bundleKey));
+  assert.ok(
+    env.logger.entries.some(
+      (e) => e.level === 'warn' && /RestoreObject failed for now/.test(e.msg) && (e.obj as { bundle_key?: string }).bundle_key === slow.bundleKey,
+    ),
+  );
   await svc.reconcile(s.restore_id); // claims again, sends RestoreObject (the fake restores at once)
   await svc.reconcile(s.restore_id); // sees the restored copy and extracts
   assert.equal((await svc.get(s.restore_id))?.status, 'AVAILABLE');

@@ -19,7 +19,10 @@ const FILES = [
   { key: 'd/big.bin', data: BIG, method: 8 as const },
 ];
 
-for (const [mode, bufferedMaxBytes] of [['in memory', undefined], ['streamed', 16]] as const) {
+for (const [mode, bufferedMaxBytes] of [
+  ['in memory', undefined],
+  ['streamed', 16],
+] as const) {
   test(`extraction ${mode}: byte-exact, one ranged GET of the entry only, metadata with the SHA-256`, async () => {
     const env = memoryRestoreEnv();
     const b = await putMemoryBundle(env, FILES, { storageClass: 'STANDARD' });
@@ -34,7 +37,10 @@ for (const [mode, bufferedMaxBytes] of [['in memory', undefined], ['streamed', 1
       assert.equal(sha(stored.body), sha(original), item.key);
       assert.equal(stored.metadata['coldpack-sha256'], item.sha256);
       const calls = env.objects.calls.slice(before);
-      assert.deepEqual(calls.map((c) => c.op), ['GetObject', bufferedMaxBytes ? 'Upload' : 'PutObject']);
+      assert.deepEqual(
+        calls.map((c) => c.op),
+        ['GetObject', bufferedMaxBytes ? 'Upload' : 'PutObject'],
+      );
     }
   });
 
@@ -49,7 +55,10 @@ for (const [mode, bufferedMaxBytes] of [['in memory', undefined], ['streamed', 1
       },
     });
     const extractor = new Extractor(env.objects, { restoreBucket: RESTORE, ...(bufferedMaxBytes ? { bufferedMaxBytes } : {}) });
-    await assert.rejects(extractor.extract('rst-1', fileRecordOf('rst-1', 0, b.items[0]!, '')), (err: unknown) => err instanceof IntegrityError && /CRC-32|SHA-256/.test(err.message));
+    await assert.rejects(
+      extractor.extract('rst-1', fileRecordOf('rst-1', 0, b.items[0]!, '')),
+      (err: unknown) => err instanceof IntegrityError && /CRC-32|SHA-256/.test(err.message),
+    );
     assert.deepEqual([...env.objects.buckets.get(RESTORE)!.keys()], []);
   });
 }
@@ -63,15 +72,24 @@ test('a bundle without a restored copy (INVALID_OBJECT_STATE) is BundleNotReadab
 
 test('through the service: a corrupted file is FAILED with INTEGRITY_ERROR, its neighbour AVAILABLE, the request PARTIAL', async () => {
   const env = memoryRestoreEnv();
-  await putMemoryBundle(env, [{ key: 'p/good.txt', data: Buffer.from('good'), method: 0 }, { key: 'p/bad.txt', data: Buffer.from('bad bytes here'), method: 0 }], {
-    storageClass: 'STANDARD',
-    mutate: (buf, entries) => {
-      const e = entries.find((x) => x.name === 'p/bad.txt')!;
-      const at = e.offset + e.length - e.compressedSize + 2;
-      buf[at] = buf[at]! ^ 0xff;
+  await putMemoryBundle(
+    env,
+    [
+      { key: 'p/good.txt', data: Buffer.from('good'), method: 0 },
+      { key: 'p/bad.txt', data: Buffer.from('bad bytes here'), method: 0 },
+    ],
+    {
+      storageClass: 'STANDARD',
+      mutate: (buf, entries) => {
+        const e = entries.find((x) => x.name === 'p/bad.txt')!;
+        const at = e.offset + e.length - e.compressedSize + 2;
+        buf[at] = buf[at]! ^ 0xff;
+      },
     },
-  });
-  const r = await env.service().submit({ selection: { kind: 'keys', keys: ['p/good.txt', 'p/bad.txt'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' }, {});
+  );
+  const r = await env
+    .service()
+    .submit({ selection: { kind: 'keys', keys: ['p/good.txt', 'p/bad.txt'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' }, {});
   const byKey = new Map(r.files.map((f) => [f.key, f]));
   assert.equal(r.status, 'PARTIAL');
   assert.equal(byKey.get('p/good.txt')?.status, 'AVAILABLE');
@@ -84,9 +102,14 @@ test('through the service: access denied on the restore bucket fails the file wi
   const env = memoryRestoreEnv();
   await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }], { storageClass: 'STANDARD' });
   env.objects.failNext('PutObject', 'ACCESS_DENIED');
-  const r = await env.service().submit({ selection: { kind: 'keys', keys: ['p/one.txt'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' }, {});
+  const r = await env
+    .service()
+    .submit({ selection: { kind: 'keys', keys: ['p/one.txt'] }, tier: 'Standard', days: 3, all_matches: false, requested_by: 't' }, {});
   assert.equal(r.status, 'FAILED');
   assert.equal(r.files[0]?.error_code, 'ACCESS_DENIED');
   assert.match(String(r.files[0]?.message), /PutObject s3:\/\/mem-restore\/restores\/.+kms:GenerateDataKey/);
-  assert.deepEqual(env.notifier.sent.map((n) => n.message.event), ['restore.failed']);
+  assert.deepEqual(
+    env.notifier.sent.map((n) => n.message.event),
+    ['restore.failed'],
+  );
 });

@@ -14,7 +14,10 @@ const DATA = { 'p/one.txt': Buffer.from('one\n'.repeat(100)), 'p/two.csv': Buffe
 
 async function twoWaitingRequests() {
   const env = memoryRestoreEnv();
-  const b = await putMemoryBundle(env, Object.entries(DATA).map(([key, data]) => ({ key, data })));
+  const b = await putMemoryBundle(
+    env,
+    Object.entries(DATA).map(([key, data]) => ({ key, data })),
+  );
   const svc = env.service();
   const r1 = await svc.submit(keys(['p/one.txt', 'p/two.csv']), {});
   const r2 = await svc.submit(keys(['p/three.bin', 'missing.txt']), {});
@@ -32,17 +35,28 @@ test('a pass finds the restored bundle with one HeadObject, extracts every waiti
   const v2 = (await svc.get(r2.restore_id))!;
   assert.equal(v1.status, 'AVAILABLE');
   assert.equal(v2.status, 'PARTIAL');
-  const restored = [...v1.files.map((f) => [r1.restore_id, f] as const), ...v2.files.map((f) => [r2.restore_id, f] as const)].filter(([, f]) => f.status === 'AVAILABLE');
+  const restored = [...v1.files.map((f) => [r1.restore_id, f] as const), ...v2.files.map((f) => [r2.restore_id, f] as const)].filter(
+    ([, f]) => f.status === 'AVAILABLE',
+  );
   assert.equal(restored.length, 3);
   for (const [id, f] of restored) {
     const stored = env.objects.object(RESTORE, `restores/${id}/${f.key}`)!;
-    assert.equal(createHash('sha256').update(stored.body).digest('hex'), createHash('sha256').update(DATA[f.key as keyof typeof DATA]).digest('hex'), f.key);
+    assert.equal(
+      createHash('sha256').update(stored.body).digest('hex'),
+      createHash('sha256')
+        .update(DATA[f.key as keyof typeof DATA])
+        .digest('hex'),
+      f.key,
+    );
     assert.equal(f.location, `s3://${RESTORE}/restores/${id}/${f.key}`);
   }
   assert.equal((await env.bundles.get(b.bundleKey))?.state, 'READY');
   assert.deepEqual(
     env.notifier.sent.map((n) => [n.message.restore_id, n.message.event, n.topics]).sort(),
-    [[r1.restore_id, 'restore.completed', [TOPIC]], [r2.restore_id, 'restore.partial', [TOPIC]]].sort(),
+    [
+      [r1.restore_id, 'restore.completed', [TOPIC]],
+      [r2.restore_id, 'restore.partial', [TOPIC]],
+    ].sort(),
   );
   const note = env.notifier.sent.find((n) => n.message.restore_id === r1.restore_id)!.message;
   assert.deepEqual(note.counts, { files: 2, available: 2, failed: 0, not_found: 0 });
@@ -90,8 +104,14 @@ test('the completion event extracts the waiting requests without the reconciler;
   assert.equal((await svc.get(r2.restore_id))?.status, 'PARTIAL');
   assert.equal(env.notifier.sent.length, 2);
   const warnings = env.logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg);
-  assert.ok(warnings.some((m) => /not a bundle/.test(m)), warnings.join('\n'));
-  assert.ok(warnings.some((m) => /envelope body is not JSON/.test(m)), warnings.join('\n'));
+  assert.ok(
+    warnings.some((m) => /not a bundle/.test(m)),
+    warnings.join('\n'),
+  );
+  assert.ok(
+    warnings.some((m) => /envelope body is not JSON/.test(m)),
+    warnings.join('\n'),
+  );
 });
 
 test('a failed notification is recorded, logged, keeps the request open, and is retried once by the next pass', async () => {
@@ -104,10 +124,16 @@ test('a failed notification is recorded, logged, keeps the request open, and is 
   assert.equal(env.notifier.sent.length, 0);
   const view = (await svc.get(failed.restore_id))!;
   assert.equal(view.status, 'AVAILABLE');
-  assert.deepEqual(view.errors?.map((e) => e.code), ['NOTIFY_FAILED']);
+  assert.deepEqual(
+    view.errors?.map((e) => e.code),
+    ['NOTIFY_FAILED'],
+  );
   assert.match(String(view.errors?.[0]?.message), /NOTIFY_FAILED: Publish arn:topic: ThrottledException/);
   assert.ok(env.logger.entries.some((e) => e.level === 'warn' && /restore notification failed/.test(e.msg)));
-  assert.deepEqual((await env.restores.openRequests()).map((o) => o.restoreId), [failed.restore_id]);
+  assert.deepEqual(
+    (await env.restores.openRequests()).map((o) => o.restoreId),
+    [failed.restore_id],
+  );
   await svc.reconcile();
   assert.equal(env.notifier.sent.length, 1);
   assert.equal(env.notifier.sent[0]!.message.restore_id, failed.restore_id);

@@ -19,7 +19,10 @@ async function populated(): Promise<MemoryRestoreEnv> {
     { key: 'q0/outside.txt', data: text('not under q/') },
     { key: 'a/index.js', data: text('one') },
   ]);
-  await putMemoryBundle(env, [{ key: 'b/index.js', data: text('two') }, { key: 'z/other.csv', data: text('x') }]);
+  await putMemoryBundle(env, [
+    { key: 'b/index.js', data: text('two') },
+    { key: 'z/other.csv', data: text('x') },
+  ]);
   return env;
 }
 
@@ -46,7 +49,10 @@ test('prefix: exactly the keys under it, read from the manifests, never q0/...',
 test('prefix: one whose bundles hold nothing under it is a single NOT_FOUND entry', async () => {
   const env = await populated();
   const view = await env.service({ extractOnSubmit: false }).submit(restoreInput({ kind: 'prefix', prefix: 'nothing/' }), {});
-  assert.deepEqual(view.files.map((f) => [f.key, f.status]), [['nothing/', 'NOT_FOUND']]);
+  assert.deepEqual(
+    view.files.map((f) => [f.key, f.status]),
+    [['nothing/', 'NOT_FOUND']],
+  );
   assert.equal(view.status, 'FAILED');
 });
 
@@ -72,7 +78,13 @@ test('names: an ambiguous base name is AMBIGUOUS_NAME listing every candidate; a
 test('names: looked up in every archived bucket when none is given; an unknown name is NOT_FOUND', async () => {
   const env = await populated();
   const view = await env.service({ extractOnSubmit: false }).submit(restoreInput({ kind: 'names', names: ['other.csv', 'nope.csv'] }), {});
-  assert.deepEqual(view.files.map((f) => [f.key, f.status]), [['z/other.csv', 'RESTORING'], ['nope.csv', 'NOT_FOUND']]);
+  assert.deepEqual(
+    view.files.map((f) => [f.key, f.status]),
+    [
+      ['z/other.csv', 'RESTORING'],
+      ['nope.csv', 'NOT_FOUND'],
+    ],
+  );
 });
 
 test('generations: the newest unless one is named by job id', async () => {
@@ -91,8 +103,18 @@ test('key lists: keys read from key-lists/ in the restore bucket; a missing list
   const svc = env.service({ extractOnSubmit: false });
   env.objects.seed(RESTORE, 'key-lists/mine.txt', '\uFEFFq/a b.txt\r\nz/other.csv\n\nmissing.txt\n');
   const view = await svc.submit(restoreInput({ kind: 'manifest', bucket: RESTORE, key: 'key-lists/mine.txt' }), {});
-  assert.deepEqual(view.files.map((f) => [f.key, f.status]), [['q/a b.txt', 'RESTORING'], ['z/other.csv', 'RESTORING'], ['missing.txt', 'NOT_FOUND']]);
-  await assert.rejects(svc.submit(restoreInput({ kind: 'manifest', bucket: RESTORE, key: 'key-lists/none.txt' }), {}), (err: unknown) => err instanceof ValidationError && err.code === 'SOURCE_NOT_FOUND');
+  assert.deepEqual(
+    view.files.map((f) => [f.key, f.status]),
+    [
+      ['q/a b.txt', 'RESTORING'],
+      ['z/other.csv', 'RESTORING'],
+      ['missing.txt', 'NOT_FOUND'],
+    ],
+  );
+  await assert.rejects(
+    svc.submit(restoreInput({ kind: 'manifest', bucket: RESTORE, key: 'key-lists/none.txt' }), {}),
+    (err: unknown) => err instanceof ValidationError && err.code === 'SOURCE_NOT_FOUND',
+  );
   env.objects.seed(RESTORE, 'key-lists/huge.txt', Buffer.alloc(KEY_LIST_MAX_BYTES + 1, 'a'));
   await assert.rejects(svc.submit(restoreInput({ kind: 'manifest', bucket: RESTORE, key: 'key-lists/huge.txt' }), {}), /at most 16777216 bytes/);
 });
@@ -108,7 +130,10 @@ test('more keys than maxFiles is TOO_MANY_FILES before any index lookup', async 
 test('a throttled catalog read leaves the prefix restore RESOLVING for the reconciler; nothing restored from part of the bundles', async () => {
   const env = await populated();
   env.directory.failWith = new ColdpackError('UNPROCESSED_ITEMS', 'Query mem-bundles: throttled past the retries');
-  await assert.rejects(env.service().submit(restoreInput({ kind: 'prefix', prefix: 'q/' }), {}), (err: unknown) => err instanceof ColdpackError && err.code === 'UNPROCESSED_ITEMS');
+  await assert.rejects(
+    env.service().submit(restoreInput({ kind: 'prefix', prefix: 'q/' }), {}),
+    (err: unknown) => err instanceof ColdpackError && err.code === 'UNPROCESSED_ITEMS',
+  );
   const [req] = [...env.restores.requests.values()];
   assert.equal(req?.resolution, 'RESOLVING');
   assert.deepEqual(await env.restores.files(req!.restore_id), []);

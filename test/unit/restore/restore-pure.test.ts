@@ -35,7 +35,10 @@ test('restore events: EventBridge, S3 notification, SQS envelope; other events i
     assert.deepEqual(parsed.unreadable, []);
     return parsed.events;
   };
-  const eb = events({ 'detail-type': 'Object Restore Completed', detail: { bucket: { name: 'b' }, object: { key: 'a+b' }, 'restore-expiry-time': '2030-01-01T00:00:00Z' } });
+  const eb = events({
+    'detail-type': 'Object Restore Completed',
+    detail: { bucket: { name: 'b' }, object: { key: 'a+b' }, 'restore-expiry-time': '2030-01-01T00:00:00Z' },
+  });
   assert.deepEqual(eb, [{ bucket: 'b', key: 'a b', expiresAt: new Date('2030-01-01T00:00:00Z') }]);
   const record = { eventName: 'ObjectRestore:Completed', s3: { bucket: { name: 'b' }, object: { key: 'x%2By' } } };
   assert.deepEqual(events({ Records: [record] }), [{ bucket: 'b', key: 'x+y' }]);
@@ -88,7 +91,10 @@ test('prefix ranges compare UTF-8 bytes like S3 listings', () => {
 test('generation: per object the newest, unless a job id or generation time narrows the scopes', () => {
   const file = (bucket: string, key: string, at: string, job: string): ArchivedFile => ({ bucket, key, archived_at: at, job_id: job }) as ArchivedFile;
   const items = [file('b', 'k', '2024-01-01T00:00:00Z', 'j1'), file('b', 'k', '2024-02-01T00:00:00Z', 'j2'), file('c', 'k', '2024-01-01T00:00:00Z', 'j3')];
-  assert.deepEqual(newestPerObject(items).map((f) => f.job_id), ['j2', 'j3']);
+  assert.deepEqual(
+    newestPerObject(items).map((f) => f.job_id),
+    ['j2', 'j3'],
+  );
   const scope = { job_id: 'j1', generation: '2024-01-01T00:00:00Z', project: 'p' } as JobScope;
   assert.equal(scopeMatches(scope, {}), true);
   assert.equal(scopeMatches(scope, { generation: 'j1' }), true);
@@ -105,8 +111,22 @@ test('restore keys: restores/<id>/<key>, or a hash when that exceeds 1,024 UTF-8
 });
 
 test('SNS messages are cut to fit and flagged', () => {
-  const files = Array.from({ length: 5000 }, (_, i) => ({ key: `k/${i}/${'x'.repeat(80)}`, status: 'AVAILABLE' as const, url: 'https://example/' + 'y'.repeat(200) }));
-  const msg = { event: 'restore.completed', restore_id: 'r', status: 'AVAILABLE', requested_by: 't', created_at: '', finished_at: '', counts: { files: 5000, available: 5000, failed: 0, not_found: 0 }, url_expires_in: 1, files } as RestoreNotification;
+  const files = Array.from({ length: 5000 }, (_, i) => ({
+    key: `k/${i}/${'x'.repeat(80)}`,
+    status: 'AVAILABLE' as const,
+    url: 'https://example/' + 'y'.repeat(200),
+  }));
+  const msg = {
+    event: 'restore.completed',
+    restore_id: 'r',
+    status: 'AVAILABLE',
+    requested_by: 't',
+    created_at: '',
+    finished_at: '',
+    counts: { files: 5000, available: 5000, failed: 0, not_found: 0 },
+    url_expires_in: 1,
+    files,
+  } as RestoreNotification;
   const body = fitMessage(msg, 64 * 1024);
   assert.ok(Buffer.byteLength(body) <= 64 * 1024);
   const parsed = JSON.parse(body) as { files: unknown[]; files_truncated: boolean };

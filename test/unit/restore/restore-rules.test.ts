@@ -4,7 +4,13 @@ import { ValidationError } from '../../../src/domain/errors.js';
 import { DEFAULT_RESTORE_DAYS, MAX_RESTORE_DAYS, type RestoreRequestInput } from '../../../src/domain/restore-request.js';
 import { checkRequest } from '../../../src/restore/restore-rules.js';
 
-const base: RestoreRequestInput = { selection: { kind: 'keys', keys: ['a'] }, tier: 'Standard', days: DEFAULT_RESTORE_DAYS, all_matches: false, requested_by: 't' };
+const base: RestoreRequestInput = {
+  selection: { kind: 'keys', keys: ['a'] },
+  tier: 'Standard',
+  days: DEFAULT_RESTORE_DAYS,
+  all_matches: false,
+  requested_by: 't',
+};
 const topics = { topicArn: 'arn:main', allowed: ['arn:allowed'] };
 
 function field(req: RestoreRequestInput): string | undefined {
@@ -33,7 +39,10 @@ test('rules: days 1-30, no whole-bucket prefix, key lists only under key-lists/ 
 
 test('rules: topics to notify are the configured one plus an allowed caller topic; others are TOPIC_NOT_ALLOWED', () => {
   assert.equal(field({ ...base, topic_arn: 'arn:other' }), 'sns_topic_arn');
-  assert.throws(() => checkRequest({ ...base, topic_arn: 'arn:other' }, topics, 'b'), (err: unknown) => err instanceof ValidationError && err.code === 'TOPIC_NOT_ALLOWED');
+  assert.throws(
+    () => checkRequest({ ...base, topic_arn: 'arn:other' }, topics, 'b'),
+    (err: unknown) => err instanceof ValidationError && err.code === 'TOPIC_NOT_ALLOWED',
+  );
   assert.deepEqual(checkRequest({ ...base, topic_arn: 'arn:allowed' }, topics, 'b'), ['arn:main', 'arn:allowed']);
   assert.deepEqual(checkRequest({ ...base, topic_arn: 'arn:main' }, topics, 'b'), ['arn:main']);
   assert.deepEqual(checkRequest(base, { topicArn: undefined, allowed: [] }, 'b'), []);

@@ -16,7 +16,7 @@ test('CLI options map onto a restore request; bad input is a ValidationError', (
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], prefix: 'p' }), ValidationError);
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], days: 'three' }), ValidationError);
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], days: '1.5' }), ValidationError);
-  assert.equal(restoreInputFromOptions({ ...o, key: ['a'], days: '0' }).days, 0, 'the range is the restore service\'s rule, not the flag parser\'s');
+  assert.equal(restoreInputFromOptions({ ...o, key: ['a'], days: '0' }).days, 0, "the range is the restore service's rule, not the flag parser's");
   const field = (f: () => unknown): string | undefined => {
     try {
       f();
@@ -26,10 +26,22 @@ test('CLI options map onto a restore request; bad input is a ValidationError', (
       return err.field;
     }
   };
-  assert.equal(field(() => restoreInputFromOptions({ ...o, key: ['€'.repeat(342)] })), 'key');
-  assert.equal(field(() => restoreInputFromOptions({ ...o, key: [''] })), 'key');
-  assert.equal(field(() => restoreInputFromOptions({ ...o, name: ['a/b.csv'] })), 'name');
-  assert.equal(field(() => restoreInputFromOptions({ ...o, key: ['a'], tier: 'Fast' })), 'tier');
+  assert.equal(
+    field(() => restoreInputFromOptions({ ...o, key: ['€'.repeat(342)] })),
+    'key',
+  );
+  assert.equal(
+    field(() => restoreInputFromOptions({ ...o, key: [''] })),
+    'key',
+  );
+  assert.equal(
+    field(() => restoreInputFromOptions({ ...o, name: ['a/b.csv'] })),
+    'name',
+  );
+  assert.equal(
+    field(() => restoreInputFromOptions({ ...o, key: ['a'], tier: 'Fast' })),
+    'tier',
+  );
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], tier: 'Fast' }), ValidationError);
   assert.throws(() => restoreInputFromOptions({ ...o, key: ['a'], bucket: 'Bad_B' }), /--bucket "Bad_B": may contain only lowercase/);
 });
@@ -63,7 +75,12 @@ async function zipOf(name: string, data: Buffer, method: 0 | 8, stream: boolean)
   return { zip: Buffer.concat(chunks), e };
 }
 
-for (const [method, stream] of [[8, true], [0, true], [8, false], [0, false]] as const) {
+for (const [method, stream] of [
+  [8, true],
+  [0, true],
+  [8, false],
+  [0, false],
+] as const) {
   test(`streaming extraction (method ${method}, ${stream ? 'data descriptor' : 'sizes in header'}) returns the bytes and rejects a flipped byte`, async () => {
     const data = Buffer.concat([noise(100_000), Buffer.alloc(200_000, 'z')]);
     const { zip, e } = await zipOf('d/ünï.bin', data, method, stream);
@@ -76,8 +93,14 @@ for (const [method, stream] of [[8, true], [0, true], [8, false], [0, false]] as
     const bad = Buffer.from(range);
     const at = range.length - e.compressedSize - (stream ? 16 : 0) + 500;
     bad[at] = bad[at]! ^ 0x10;
-    await assert.rejects(async () => collect(await openEntryStream(chunked(bad, 4096), expected)), (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR');
+    await assert.rejects(
+      async () => collect(await openEntryStream(chunked(bad, 4096), expected)),
+      (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR',
+    );
     await assert.rejects(async () => collect(await openEntryStream(chunked(range, 4096), { ...expected, key: 'other' })), /entry name mismatch/);
-    await assert.rejects(async () => collect(await openEntryStream(chunked(range.subarray(0, range.length - 30 - (stream ? 24 : 0)), 4096), expected)), (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR');
+    await assert.rejects(
+      async () => collect(await openEntryStream(chunked(range.subarray(0, range.length - 30 - (stream ? 24 : 0)), 4096), expected)),
+      (err: unknown) => (err as { code?: string }).code === 'INTEGRITY_ERROR',
+    );
   });
 }

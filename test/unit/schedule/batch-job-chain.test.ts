@@ -12,7 +12,16 @@ function event(jobDefinition: string, status: string, parameters: Record<string,
     version: '0',
     'detail-type': 'Batch Job State Change',
     source: 'aws.batch',
-    detail: { jobId: 'b-123', jobName: 'coldpack-x', jobQueue: 'arn:aws:batch:us-east-1:111122223333:job-queue/q', status, jobDefinition, parameters, container: {}, ...extra },
+    detail: {
+      jobId: 'b-123',
+      jobName: 'coldpack-x',
+      jobQueue: 'arn:aws:batch:us-east-1:111122223333:job-queue/q',
+      status,
+      jobDefinition,
+      parameters,
+      container: {},
+      ...extra,
+    },
   };
 }
 
@@ -77,13 +86,24 @@ test('plan SUCCEEDED without a stored shard count fails loudly (retried, then de
 test('plan FAILED is left to the Batch-failure rule; other job definitions are ignored', async () => {
   const f = fakes(planned);
   assert.equal((await handleBatchJobStateChange(event(PLAN, 'FAILED'), f.ports)).action, 'ignored');
-  assert.equal((await handleBatchJobStateChange(event('arn:aws:batch:us-east-1:111122223333:job-definition/coldpack-restore:3', 'SUCCEEDED'), f.ports)).action, 'ignored');
+  assert.equal(
+    (await handleBatchJobStateChange(event('arn:aws:batch:us-east-1:111122223333:job-definition/coldpack-restore:3', 'SUCCEEDED'), f.ports)).action,
+    'ignored',
+  );
   assert.deepEqual(f.submitted, []);
   assert.deepEqual(f.published, []);
 });
 
 test('finalize SUCCEEDED or FAILED publishes the job summary; without a topic nothing is sent', async () => {
-  const done: ChainedJob = { job_id: 'job-1', status: 'PARTIAL', files_archived: 990, bytes_archived: 99_000, bundles: 2, report_key: 'reports/p/job-1.json', errors: [{ code: 'SKIPPED', message: '10 objects skipped' }] };
+  const done: ChainedJob = {
+    job_id: 'job-1',
+    status: 'PARTIAL',
+    files_archived: 990,
+    bytes_archived: 99_000,
+    bundles: 2,
+    report_key: 'reports/p/job-1.json',
+    errors: [{ code: 'SKIPPED', message: '10 objects skipped' }],
+  };
   const f = fakes(done);
   assert.deepEqual(await handleBatchJobStateChange(event(FINALIZE, 'SUCCEEDED'), f.ports), { action: 'notified', job_id: 'job-1', status: 'PARTIAL' });
   assert.equal(f.published.length, 1);
@@ -108,7 +128,11 @@ test('finalize SUCCEEDED or FAILED publishes the job summary; without a topic no
 
 test('job definitions configured as name:revision match the event ARN; malformed events are validation errors', async () => {
   const f = fakes(planned);
-  assert.equal((await handleBatchJobStateChange(event(PLAN, 'SUCCEEDED'), { ...f.ports, definitions: { plan: 'coldpack-plan:3', finalize: 'coldpack-finalize:3' } })).action, 'submitted');
+  assert.equal(
+    (await handleBatchJobStateChange(event(PLAN, 'SUCCEEDED'), { ...f.ports, definitions: { plan: 'coldpack-plan:3', finalize: 'coldpack-finalize:3' } }))
+      .action,
+    'submitted',
+  );
   assert.throws(() => parseBatchJobStateChange({ 'detail-type': 'Object Restore Completed', detail: {} }), ValidationError);
   assert.throws(() => parseBatchJobStateChange(undefined), ValidationError);
   await assert.rejects(handleBatchJobStateChange(event(PLAN, 'SUCCEEDED', {}), fakes(planned).ports), ValidationError); // no job_id parameter

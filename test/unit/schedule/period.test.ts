@@ -58,6 +58,9 @@ describe('schedule periods', () => {
     assert.equal(renderTemplate('exports/{yyyy}/{MM}/{dd}', { year: 2024, month: 4, day: 1 }), 'exports/2024/04/01');
     assert.throws(() => renderTemplate('{YYYY}', { year: 2024, month: 4, day: 1 }), ValidationError);
     assert.throws(() => renderTemplate('static', { year: 2024, month: 4, day: 1 }), ValidationError);
-    assert.throws(() => periodOf(new Date(), 'Mars/Olympus'), (e: unknown) => e instanceof ValidationError && e.field === 'time_zone');
+    assert.throws(
+      () => periodOf(new Date(), 'Mars/Olympus'),
+      (e: unknown) => e instanceof ValidationError && e.field === 'time_zone',
+    );
   });
 });

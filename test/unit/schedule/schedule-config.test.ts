@@ -18,8 +18,18 @@ describe('schedule configuration', () => {
     const runs = nextFireTimes({ minute: 0, hour: 3, day_of_month: 10, time_zone: 'Europe/London' }, 12, new Date('2025-01-15T00:00:00Z'));
     const utcHours = runs.map((d) => `${d.toISOString().slice(0, 10)} ${d.getUTCHours()}`);
     assert.deepEqual(utcHours, [
-      '2025-02-10 3', '2025-03-10 3', '2025-04-10 2', '2025-05-10 2', '2025-06-10 2', '2025-07-10 2',
-      '2025-08-10 2', '2025-09-10 2', '2025-10-10 2', '2025-11-10 3', '2025-12-10 3', '2026-01-10 3',
+      '2025-02-10 3',
+      '2025-03-10 3',
+      '2025-04-10 2',
+      '2025-05-10 2',
+      '2025-06-10 2',
+      '2025-07-10 2',
+      '2025-08-10 2',
+      '2025-09-10 2',
+      '2025-10-10 2',
+      '2025-11-10 3',
+      '2025-12-10 3',
+      '2026-01-10 3',
     ]);
   });
 
@@ -28,10 +38,20 @@ describe('schedule configuration', () => {
     assert.equal(eventBridgeExpression(c), 'cron(0 2 L * ? *)');
     const runs = nextFireTimes(c, 14, new Date('2025-01-15T00:00:00Z')).map((d) => d.toISOString());
     assert.deepEqual(runs, [
-      '2025-01-31T02:00:00.000Z', '2025-02-28T02:00:00.000Z', '2025-03-31T01:00:00.000Z', '2025-04-30T01:00:00.000Z',
-      '2025-05-31T01:00:00.000Z', '2025-06-30T01:00:00.000Z', '2025-07-31T01:00:00.000Z', '2025-08-31T01:00:00.000Z',
-      '2025-09-30T01:00:00.000Z', '2025-10-31T02:00:00.000Z', '2025-11-30T02:00:00.000Z', '2025-12-31T02:00:00.000Z',
-      '2026-01-31T02:00:00.000Z', '2026-02-28T02:00:00.000Z',
+      '2025-01-31T02:00:00.000Z',
+      '2025-02-28T02:00:00.000Z',
+      '2025-03-31T01:00:00.000Z',
+      '2025-04-30T01:00:00.000Z',
+      '2025-05-31T01:00:00.000Z',
+      '2025-06-30T01:00:00.000Z',
+      '2025-07-31T01:00:00.000Z',
+      '2025-08-31T01:00:00.000Z',
+      '2025-09-30T01:00:00.000Z',
+      '2025-10-31T02:00:00.000Z',
+      '2025-11-30T02:00:00.000Z',
+      '2025-12-31T02:00:00.000Z',
+      '2026-01-31T02:00:00.000Z',
+      '2026-02-28T02:00:00.000Z',
     ]);
   });
 
@@ -46,9 +66,15 @@ describe('schedule configuration', () => {
   });
 
   it('refuses unknown zones, bad templates and a prefix in the scheduled request', () => {
-    assert.throws(() => parseScheduleConfig(JSON.stringify({ time_zone: 'Europe/Nowhere', request }), 't'), (e: unknown) => e instanceof ValidationError && e.field === 'time_zone');
+    assert.throws(
+      () => parseScheduleConfig(JSON.stringify({ time_zone: 'Europe/Nowhere', request }), 't'),
+      (e: unknown) => e instanceof ValidationError && e.field === 'time_zone',
+    );
     assert.throws(() => parseScheduleConfig(JSON.stringify({ prefix_template: '{yy}', request }), 't'), ValidationError);
-    assert.throws(() => parseScheduleConfig(JSON.stringify({ request: { ...request, prefix: 'x' } }), 't'), (e: unknown) => e instanceof ValidationError && e.field === 'request.prefix');
+    assert.throws(
+      () => parseScheduleConfig(JSON.stringify({ request: { ...request, prefix: 'x' } }), 't'),
+      (e: unknown) => e instanceof ValidationError && e.field === 'request.prefix',
+    );
   });
 
   it('reads the COLDPACK_SCHEDULE_* variables the CDK stack sets', () => {

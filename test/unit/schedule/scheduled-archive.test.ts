@@ -58,15 +58,27 @@ describe('scheduled archive', () => {
 
   it('a job of another month or project does not count', async () => {
     const jobs = new MemoryArchiveJobs();
-    await jobs.submit(toArchiveRequest({ project_name: 'other', bucket_name: 'src-bucket', prefix: 'x' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }), {});
-    await jobs.submit(toArchiveRequest({ project_name: 'amazon', bucket_name: 'src-bucket', prefix: 'y', period: '2024-03' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }), {});
+    await jobs.submit(
+      toArchiveRequest({ project_name: 'other', bucket_name: 'src-bucket', prefix: 'x' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }),
+      {},
+    );
+    await jobs.submit(
+      toArchiveRequest(
+        { project_name: 'amazon', bucket_name: 'src-bucket', prefix: 'y', period: '2024-03' },
+        { now: fire, timeZone: 'UTC', requestedBy: 'api' },
+      ),
+      {},
+    );
     assert.equal((await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire)).action, 'started');
   });
 
   it('reports a 409 (same bucket and prefix running) as skipped', async () => {
     const jobs = new MemoryArchiveJobs();
     const running = await jobs.submit(
-      toArchiveRequest({ project_name: 'amazon', bucket_name: 'src-bucket', prefix: '20240410', period: '2024-03' }, { now: fire, timeZone: 'UTC', requestedBy: 'api' }),
+      toArchiveRequest(
+        { project_name: 'amazon', bucket_name: 'src-bucket', prefix: '20240410', period: '2024-03' },
+        { now: fire, timeZone: 'UTC', requestedBy: 'api' },
+      ),
       {},
     );
     const r = await runScheduledArchive({ jobs, config, toRequest: scheduledArchiveRequest }, fire);

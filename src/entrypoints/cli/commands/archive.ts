@@ -2,12 +2,7 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import type { ArchiveRequest, ArchiveSource } from '../../../domain/archive-request.js';
-import {
-  MAX_ARCHIVE_SIZE_MB,
-  MAX_FILES_PER_BUNDLE_LIMIT,
-  buildArchiveRequest,
-  type ArchiveFieldNames,
-} from '../../../domain/archive-request-builder.js';
+import { MAX_ARCHIVE_SIZE_MB, MAX_FILES_PER_BUNDLE_LIMIT, buildArchiveRequest, type ArchiveFieldNames } from '../../../domain/archive-request-builder.js';
 import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { jobErrorOf } from '../../../domain/archive-job.js';
 import { ARCHIVE_STORAGE_CLASSES } from '../../../domain/model.js';
@@ -69,7 +64,11 @@ export function parseS3Url(url: string, field: string): { bucket: string; key: s
  */
 export function sourceFromFlags(f: Pick<ArchiveFlags, 'bucket' | 'prefix' | 'csv' | 'inventory'>): ArchiveSource {
   const kinds = [f.bucket !== undefined ? 'list' : undefined, f.csv ? 'csv' : undefined, f.inventory ? 'inventory' : undefined].filter(Boolean);
-  if (kinds.length !== 1) throw new ValidationError('give exactly one source: --bucket B --prefix P, --csv FILE|s3://bucket/key, or --inventory s3://bucket/.../manifest.json', '--bucket');
+  if (kinds.length !== 1)
+    throw new ValidationError(
+      'give exactly one source: --bucket B --prefix P, --csv FILE|s3://bucket/key, or --inventory s3://bucket/.../manifest.json',
+      '--bucket',
+    );
   if (f.csv) {
     if (f.prefix !== undefined) throw new ValidationError('--prefix does not apply to --csv (the manifest lists the objects)', '--prefix');
     if (!f.csv.startsWith('s3://')) return { kind: 'csv', bucket: '', manifest: f.csv };
@@ -129,7 +128,9 @@ export function reportText(r: JobReport): string {
     `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
     `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}${r.duplicates_dropped ? `, repeated manifest rows dropped ${r.duplicates_dropped}` : ''}`,
     ...(r.orphan_uploads_aborted || r.superseded_versions_deleted || r.superseded_versions_left
-      ? [`  left-overs removed: ${r.orphan_uploads_aborted ?? 0} unfinished uploads aborted, ${r.superseded_versions_deleted ?? 0} superseded bundle versions deleted${r.superseded_versions_left ? `, ${r.superseded_versions_left} left to the noncurrent-version rule` : ''}`]
+      ? [
+          `  left-overs removed: ${r.orphan_uploads_aborted ?? 0} unfinished uploads aborted, ${r.superseded_versions_deleted ?? 0} superseded bundle versions deleted${r.superseded_versions_left ? `, ${r.superseded_versions_left} left to the noncurrent-version rule` : ''}`,
+        ]
       : []),
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
@@ -151,7 +152,9 @@ async function takeOver(service: ArchiveService, jobId: string): Promise<string>
   // A finished job is not run again: its stored report is shown.
   if (before.status === 'SUCCEEDED' || before.status === 'PARTIAL') return `already finished (${before.status}); its report follows`;
   if ((before.status === 'QUEUED' || before.status === 'RUNNING') && !before.stale) {
-    process.stderr.write(`coldpack: warning: job ${jobId} is ${before.status} with a recent sign of life (${before.heartbeat_at ?? before.updated_at}); if another process still runs it, stop that one\n`);
+    process.stderr.write(
+      `coldpack: warning: job ${jobId} is ${before.status} with a recent sign of life (${before.heartbeat_at ?? before.updated_at}); if another process still runs it, stop that one\n`,
+    );
   }
   await service.resume(jobId, { force: true });
   return 'resumed';
@@ -191,7 +194,11 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
       if (!jobId) {
         const request = requestFromFlags(f);
         if (request.source.kind === 'csv' && request.source.bucket === '' && !existsSync(request.source.manifest)) {
-          throw new ValidationError(`--csv ${request.source.manifest}: no such file (give a local CSV manifest or s3://bucket/key)`, '--csv', 'SOURCE_NOT_FOUND');
+          throw new ValidationError(
+            `--csv ${request.source.manifest}: no such file (give a local CSV manifest or s3://bucket/key)`,
+            '--csv',
+            'SOURCE_NOT_FOUND',
+          );
         }
         const view = await service.submit(request, {});
         if (view.job_id === 'dry-run') {
@@ -204,7 +211,10 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
       // Nothing claims work it has not done: an unknown id fails before anything is said.
       const verb = f.job ? await takeOver(service, id) : 'started';
       process.stderr.write(`coldpack: job ${id} ${verb} (after an interruption resume it with: coldpack archive --job ${id})\n`);
-      const bar = f.progress && process.stderr.isTTY && !c.json ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const bar =
+        f.progress && process.stderr.isTTY && !c.json
+          ? new SingleBar({ format: 'archiving [{bar}] {value}/{total} files | {bundles} bundles', stream: process.stderr }, Presets.shades_classic)
+          : undefined;
       const onSignal = (signal: NodeJS.Signals): void => {
         bar?.stop();
         process.stderr.write(`\ncoldpack: ${signal}: job ${id} is left RUNNING with its work so far; resume it with: coldpack archive --job ${id}\n`);
@@ -219,7 +229,10 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
           id,
           (p) => {
             base[p.shard] = p.files + p.skipped;
-            bar?.update(Object.values(base).reduce((a, b) => a + b, 0), { bundles: p.bundles });
+            bar?.update(
+              Object.values(base).reduce((a, b) => a + b, 0),
+              { bundles: p.bundles },
+            );
           },
           (job) => bar?.start(job.n_files_listed ?? 0, 0, { bundles: 0 }),
         );
@@ -253,7 +266,12 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
       const view = await composeArchive(c.config, c.clients).service.get(jobId);
       if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
       const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
-      c.print(view, `job ${view.job_id}: ${statusText(view)}\n${Object.entries(view.counters).map(([k, v]) => `  ${k}: ${v}`).join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`);
+      c.print(
+        view,
+        `job ${view.job_id}: ${statusText(view)}\n${Object.entries(view.counters)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`,
+      );
       if (view.status === 'FAILED') setExit(1);
     });
 };

@@ -12,7 +12,9 @@ export function itemsPerFile(rep: DemoResult['report']): string {
   const byTable = (rep.dynamodb_items_written ?? {}) as Record<string, number>;
   const total = Object.values(byTable).reduce((a, b) => a + b, 0);
   const perFile = rep.files_archived > 0 ? total / rep.files_archived : 0;
-  const tables = Object.entries(byTable).map(([t, n]) => `${t} ${n}`).join(', ');
+  const tables = Object.entries(byTable)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
   return `${total} DynamoDB items written for ${rep.files_archived} files = ${perFile.toFixed(4)} per archived file (${tables || 'none'}; compact catalog: no per-file items)`;
 }
 

@@ -117,9 +117,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--bucket <name>', 'list this source bucket (ListObjectsV2, streamed)')
     .option('--prefix <prefix>', 'raw key prefix for --bucket or --inventory', '')
     .addOption(
-      new Option('--storage-class <class>', 'archive storage class')
-        .choices(['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA'])
-        .default('DEEP_ARCHIVE'),
+      new Option('--storage-class <class>', 'archive storage class').choices(['DEEP_ARCHIVE', 'GLACIER', 'GLACIER_IR', 'STANDARD_IA']).default('DEEP_ARCHIVE'),
     )
     .option('--archive-size <MB>', 'bundle cap in MB (1 MB = 1,000,000 bytes); default 512')
     .option('--months <n>', 'horizon of the totals in months; default 12')
@@ -129,7 +127,9 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
     .addOption(new Option('--network <mode>', 'network mode of the stack (CDK context network)').choices([...NETWORK_MODES]).default(DEFAULT_NETWORK_MODE))
-    .addOption(new Option('--catalog <mode>', 'DynamoDB catalog: one item per bundle, or also one per file').choices([...CATALOG_MODES]).default(DEFAULT_CATALOG_MODE))
+    .addOption(
+      new Option('--catalog <mode>', 'DynamoDB catalog: one item per bundle, or also one per file').choices([...CATALOG_MODES]).default(DEFAULT_CATALOG_MODE),
+    )
     .option('--azs <n>', `availability zones of a created VPC (CDK context maxAzs); default ${DEFAULT_MAX_AZS}`, intFlag('--azs', { min: 1 }))
     .option('--no-gateway-endpoints', 'with --network existing: no S3/DynamoDB gateway endpoints (S3 traffic through a NAT gateway)')
     .option('--shared-stack <fraction>', "fraction (0-1] of the stack's fixed cost charged to this population; default 1")

@@ -21,4 +21,15 @@ export function registerCommands(program: Command, ctx: () => CliContext, setExi
   for (const register of COMMANDS) register(program, ctx, setExit);
 }
 
-const COMMANDS: RegisterCommand[] = [registerInit, registerArchive, registerStatus, registerLs, registerWorker, registerDemo, registerEstimate, registerServe, registerRestore, registerReindex];
+const COMMANDS: RegisterCommand[] = [
+  registerInit,
+  registerArchive,
+  registerStatus,
+  registerLs,
+  registerWorker,
+  registerDemo,
+  registerEstimate,
+  registerServe,
+  registerRestore,
+  registerReindex,
+];

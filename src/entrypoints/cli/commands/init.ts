@@ -9,7 +9,9 @@ import type { RegisterCommand } from './index.js';
 /** Create a bucket unless it exists (BucketAlreadyOwnedByYou is fine). */
 export async function ensureBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    await s3.send(
+      new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }),
+    );
   } catch (err) {
     const name = awsErrorName(err);
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;

@@ -14,7 +14,14 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { utf8Length } from '../../../domain/keys.js';
-import { DEFAULT_RESTORE_DAYS, RETRIEVAL_TIERS, type RestoreRequestInput, type RestoreSelection, type RestoreView, type RetrievalTier } from '../../../domain/restore-request.js';
+import {
+  DEFAULT_RESTORE_DAYS,
+  RETRIEVAL_TIERS,
+  type RestoreRequestInput,
+  type RestoreSelection,
+  type RestoreView,
+  type RetrievalTier,
+} from '../../../domain/restore-request.js';
 import { createRestoreService } from '../../restore-composition.js';
 import type { RestoreService } from '../../../restore/restore-service.js';
 import { restoreOptionsOf } from '../../config.js';
@@ -61,22 +68,32 @@ function int(text: string, field: string, min: number): number {
  */
 export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput {
   const given = [o.key && 'key', o.prefix !== undefined && 'prefix', o.name && 'name'].filter(Boolean);
-  if (given.length !== 1) throw new ValidationError('give exactly one of --key K (repeatable), --prefix P, --name N (repeatable or comma-separated)', 'selection');
+  if (given.length !== 1)
+    throw new ValidationError('give exactly one of --key K (repeatable), --prefix P, --name N (repeatable or comma-separated)', 'selection');
   let selection: RestoreSelection;
   if (o.key) {
     const bad = o.key.find((k) => k.length === 0 || utf8Length(k) > 1024);
     if (bad !== undefined) throw new ValidationError(`--key: an S3 key is 1-1,024 UTF-8 bytes, got ${utf8Length(bad)} bytes`, 'key');
     selection = { kind: 'keys', keys: [...new Set(o.key)] };
   } else if (o.name) {
-    const names = [...new Set(o.name.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean))];
+    const names = [
+      ...new Set(
+        o.name
+          .flatMap((n) => n.split(','))
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ];
     if (names.length === 0) throw new ValidationError('--name holds no file name', 'name');
     const withSlash = names.find((n) => n.includes('/'));
-    if (withSlash !== undefined) throw new ValidationError(`--name takes base names without folders, got ${JSON.stringify(withSlash)} (use --key for full keys)`, 'name');
+    if (withSlash !== undefined)
+      throw new ValidationError(`--name takes base names without folders, got ${JSON.stringify(withSlash)} (use --key for full keys)`, 'name');
     selection = { kind: 'names', names };
   } else selection = { kind: 'prefix', prefix: o.prefix ?? '' };
   const bucketProblem = o.bucket !== undefined ? bucketNameProblem(o.bucket) : undefined;
   if (bucketProblem) throw new ValidationError(`--bucket ${JSON.stringify(o.bucket)}: ${bucketProblem}`, 'bucket');
-  if (!RETRIEVAL_TIERS.includes(o.tier as RetrievalTier)) throw new ValidationError(`--tier must be one of ${RETRIEVAL_TIERS.join(', ')}, got ${JSON.stringify(o.tier)}`, 'tier');
+  if (!RETRIEVAL_TIERS.includes(o.tier as RetrievalTier))
+    throw new ValidationError(`--tier must be one of ${RETRIEVAL_TIERS.join(', ')}, got ${JSON.stringify(o.tier)}`, 'tier');
   return {
     selection,
     tier: o.tier as RetrievalTier,
@@ -175,6 +192,10 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
       const c = ctx();
       const summary = await service(c).reconcile();
       if (o.json || c.json) c.print(summary);
-      else c.print(summary, `reconciled ${summary.requests} open restores: ${summary.bundles_checked} bundles checked, ${summary.bundles_ready} ready, ${summary.requests_finished} finished`);
+      else
+        c.print(
+          summary,
+          `reconciled ${summary.requests} open restores: ${summary.bundles_checked} bundles checked, ${summary.bundles_ready} ready, ${summary.requests_finished} finished`,
+        );
     });
 };

@@ -98,7 +98,15 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     log,
   });
   const local = schedule?.enabled
-    ? startLocalSchedule(schedule, async (fireTime) => log.info({ result: await runScheduledArchive({ jobs: services.archive, config: schedule, toRequest: scheduledArchiveRequest }, fireTime) }, 'scheduled archive'), (err) => log.error({ err }, 'scheduled archive failed'))
+    ? startLocalSchedule(
+        schedule,
+        async (fireTime) =>
+          log.info(
+            { result: await runScheduledArchive({ jobs: services.archive, config: schedule, toRequest: scheduledArchiveRequest }, fireTime) },
+            'scheduled archive',
+          ),
+        (err) => log.error({ err }, 'scheduled archive failed'),
+      )
     : undefined;
   const lines = [
     `coldpack API listening on ${server.url}`,
@@ -106,7 +114,9 @@ async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
       ? `API token (new, saved to ${token.path}): ${token.token}`
       : `API token from ${token.source === 'env' ? ENV.API_TOKEN : token.path}`,
     `  curl -H "Authorization: Bearer ${token.path ? `$(cat ${token.path})` : '$COLDPACK_API_TOKEN'}" ${server.url}/schedule`,
-    local ? `monthly schedule ${eventBridgeExpression(schedule!)} ${schedule!.time_zone}; next run ${local.next()?.toISOString()}` : 'no monthly schedule configured',
+    local
+      ? `monthly schedule ${eventBridgeExpression(schedule!)} ${schedule!.time_zone}; next run ${local.next()?.toISOString()}`
+      : 'no monthly schedule configured',
     services.reconcile ? `reconciler every ${reconcileSeconds} s` : 'no reconciler wired',
   ];
   ctx.print(
