@@ -6,6 +6,7 @@
  * ASCII characters (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html). Long file lists
  * are cut to fit and flagged `files_truncated`; the full list is in `coldpack restore-status`.
  */
+import { createHash } from 'node:crypto';
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import { ColdpackError, awsErrorName } from '../domain/errors.js';
 import type { RestoreNotification, RestoreNotifier } from '../domain/ports/restore-notifier.js';
@@ -24,6 +25,18 @@ export function fitMessage(message: RestoreNotification, maxBytes = MAX_MESSAGE_
     if (Buffer.byteLength(body) <= maxBytes) return body;
   }
   return body;
+}
+
+/**
+ * Publish fields a FIFO topic (`.fifo`) requires: a message group (one per restore request) and a
+ * deduplication id (restore id + status, so a retried publish of the same notification is dropped
+ * within SNS's 5-minute window, with or without content-based deduplication).
+ * https://docs.aws.amazon.com/sns/latest/dg/fifo-message-grouping.html
+ */
+export function fifoFields(topicArn: string, message: RestoreNotification): { MessageGroupId?: string; MessageDeduplicationId?: string } {
+  if (!topicArn.endsWith('.fifo')) return {};
+  const dedup = createHash('sha256').update(`${message.restore_id}#${message.status}`).digest('hex');
+  return { MessageGroupId: message.restore_id.slice(0, 128), MessageDeduplicationId: dedup };
 }
 
 /** SNS publisher of restore notifications. */
@@ -46,7 +59,7 @@ export class SnsNotifier implements RestoreNotifier {
     const subject = `coldpack restore ${message.restore_id} ${message.status}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
     for (const TopicArn of [...new Set(topicArns)]) {
       try {
-        await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs }));
+        await this.sns.send(new PublishCommand({ TopicArn, Message: body, Subject: subject, MessageAttributes: attrs, ...fifoFields(TopicArn, message) }));
       } catch (err) {
         const name = awsErrorName(err);
         throw new ColdpackError(

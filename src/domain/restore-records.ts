@@ -107,6 +107,8 @@ export interface RestoreRequestRecord {
   readonly notified_at?: string;
   /** Last notification failure, `<name>: <message>` (cleared once delivered). */
   readonly notify_error?: string;
+  /** Failed notification attempts so far (the reconciler gives up after `MAX_NOTIFY_ATTEMPTS`). */
+  readonly notify_attempts?: number;
 }
 
 /** Counters kept on the request record (added to atomically). */

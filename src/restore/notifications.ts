@@ -18,6 +18,9 @@ import type { RestoreFinalStatus } from '../domain/restore-request.js';
 export const DEFAULT_PRESIGN_SECONDS = 86_400;
 /** Longest presigned URL lifetime SigV4 allows: 604,800 s (7 days). */
 export const MAX_PRESIGN_SECONDS = 604_800;
+
+/** Publish attempts of one restore notification before the reconciler gives up (hourly passes in AWS: about a day). */
+export const MAX_NOTIFY_ATTEMPTS = 24;
 /** Most files given a presigned URL in one message (signing is local, but the message is capped at 256 KiB). */
 const MAX_SIGNED = 1_000;
 
@@ -108,6 +111,11 @@ export class Notifications {
       const reason = err instanceof ColdpackError ? `${err.code}: ${err.message}` : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       this.logger.warn({ restore_id: restoreId, topics: req.topic_arns, err }, `restore notification failed, the reconciler retries it: ${reason}`);
       await this.store.markNotifyFailed(restoreId, reason);
+      if ((req.notify_attempts ?? 0) + 1 >= MAX_NOTIFY_ATTEMPTS) {
+        // Bounded: the request stays FAILED-to-notify in its status (`errors`: NOTIFY_FAILED) and leaves the open list.
+        this.logger.error({ restore_id: restoreId, topics: req.topic_arns }, `restore notification given up after ${MAX_NOTIFY_ATTEMPTS} attempts: ${reason}`);
+        await this.store.close(restoreId);
+      }
       return false;
     }
     await this.store.markNotified(restoreId, this.clock.now().toISOString());

@@ -147,7 +147,8 @@ export class MemoryRestoreStore implements RestoreStore {
   }
 
   async markNotifyFailed(restoreId: string, error: string): Promise<void> {
-    this.requests.set(restoreId, { ...this.request(restoreId), notify_error: error });
+    const req = this.request(restoreId);
+    this.requests.set(restoreId, { ...req, notify_error: error, notify_attempts: (req.notify_attempts ?? 0) + 1 });
   }
 
   async open(restoreId: string, now: string): Promise<void> {

@@ -271,7 +271,11 @@ export class DynamoRestoreStore implements RestoreStore {
   /** @inheritdoc */
   async markNotifyFailed(restoreId: string, error: string): Promise<void> {
     await this.dynamo.send(
-      new UpdateCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ...updateExpression({ set: { notify_error: error } }) }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: restorePk(restoreId), sk: REQUEST_SK },
+        ...updateExpression({ set: { notify_error: error }, add: { notify_attempts: 1 } }),
+      }),
     );
   }
 

@@ -68,7 +68,7 @@ export interface RestoreStore {
   /** Record a delivered notification (clears an earlier failure). */
   markNotified(restoreId: string, now: string): Promise<void>;
   /** Record a failed notification (`<name>: <message>`); the reconciler retries it. */
-  markNotifyFailed(restoreId: string, error: string): Promise<void>;
+  markNotifyFailed(restoreId: string, error: string): Promise<void>; // records the error and adds 1 to `notify_attempts`
   /** List the request as open for the reconciler. */
   open(restoreId: string, now: string): Promise<void>;
   /** Remove the request from the open list (finished and notified, or abandoned). */

@@ -3,6 +3,7 @@
  * HeadObject per pass, its files are extracted for every waiting request, each request finishes
  * and is notified exactly once, a failed notification is retried, a lost restore is sent again.
  */
+import { MAX_NOTIFY_ATTEMPTS } from '../../../src/restore/notifications.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -141,6 +142,26 @@ test('a failed notification is recorded, logged, keeps the request open, and is 
   assert.deepEqual(await env.restores.openRequests(), []);
   await svc.reconcile();
   assert.equal(env.notifier.sent.length, 1);
+});
+
+test('notification retries are bounded: after MAX_NOTIFY_ATTEMPTS failures the request leaves the open list, the failure stays in its status (issue 11 item 11)', async () => {
+  const env = memoryRestoreEnv();
+  await putMemoryBundle(env, [{ key: 'p/one.txt', data: Buffer.from('one') }]);
+  const svc = env.service();
+  const r = await svc.submit(keys(['p/one.txt']), {});
+  for (let i = 0; i < MAX_NOTIFY_ATTEMPTS; i++) {
+    env.notifier.failNext();
+    await svc.reconcile();
+  }
+  assert.equal(env.notifier.sent.length, 0);
+  assert.deepEqual(await env.restores.openRequests(), [], 'no endless retries');
+  const view = (await svc.get(r.restore_id))!;
+  assert.equal(view.status, 'AVAILABLE');
+  assert.deepEqual(
+    view.errors?.map((e) => e.code),
+    ['NOTIFY_FAILED'],
+  );
+  assert.ok(env.logger.entries.some((e) => e.level === 'error' && /given up after/.test(e.msg)));
 });
 
 test('an expired copy sends the file back to RESTORING and the bundle is restored again', async () => {
