@@ -68,7 +68,7 @@ export interface RestoreFileView {
   readonly status: RestoreFileStatus;
   /** Bundle that holds it. */
   readonly bundle_key?: string;
-  /** Where the restored copy is: `s3://<restore bucket>/restores/<restore_id>/<key>`. */
+  /** Where the restored copy is: `s3://<restore bucket>/restores/<restore_id>/<source bucket>/<key>` (or `_keys/<hash>`, see `restoreKeyFor`). */
   readonly location?: string;
   /** Why it failed or was not found. */
   readonly message?: string;

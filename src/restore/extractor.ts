@@ -49,14 +49,27 @@ export interface Extracted {
 }
 
 /**
- * Key of a restored copy: `restores/<restore_id>/<original key>`. When that would exceed S3's
- * 1,024-byte key limit (source keys near the limit), `restores/<restore_id>/_long-keys/<sha256 of key>`;
- * the status and the notification give the mapping.
+ * Whether URL clients would rewrite or refuse a key as a path: empty, `.` or `..` segments (curl,
+ * browsers and `fetch` normalize them away), a leading `/`, or characters that are not allowed in a
+ * URL even when percent-encoded by some clients (control characters, `\`).
  */
-export function restoreKeyFor(restoreId: string, key: string): string {
-  const plain = `restores/${restoreId}/${key}`;
-  if (utf8Length(plain) <= S3_MAX_KEY_BYTES) return plain;
-  return `restores/${restoreId}/_long-keys/${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+function unsafeForUrls(key: string): boolean {
+  if (key.startsWith('/')) return true;
+  if (key.split('/').some((seg, i, all) => seg === '.' || seg === '..' || (seg === '' && i < all.length - 1))) return true;
+  return /[\u0000-\u001f\u007f\\]/.test(key);
+}
+
+/**
+ * Key of a restored copy: `restores/<restore_id>/<source bucket>/<original key>`, so the same key
+ * archived from two buckets gets two locations (issue 11 item 8). A key that S3's 1,024-byte limit
+ * cannot hold there, or that URL clients would rewrite (see {@link unsafeForUrls}), goes to
+ * `restores/<restore_id>/_keys/<sha256 of bucket/key>`; the status and the notification give the
+ * mapping (the file's `key` and `bucket` next to its `location`).
+ */
+export function restoreKeyFor(restoreId: string, bucket: string, key: string): string {
+  const plain = `restores/${restoreId}/${bucket}/${key}`;
+  if (utf8Length(plain) <= S3_MAX_KEY_BYTES && !unsafeForUrls(key)) return plain;
+  return `restores/${restoreId}/_keys/${createHash('sha256').update(`${bucket}/${key}`, 'utf8').digest('hex')}`;
 }
 
 function expected(file: RestoreFileRecord): ExpectedEntry {
@@ -96,7 +109,7 @@ export class Extractor {
       got.body.destroy();
       throw new IntegrityError(`bundle ${file.bundle_key}: range of ${file.key} returned ${got.size} bytes, index says ${length}`);
     }
-    const restoreKey = restoreKeyFor(restoreId, file.key);
+    const restoreKey = restoreKeyFor(restoreId, file.bucket ?? '_', file.key);
     // The archived object's headers, user metadata and tags come back as they were; coldpack's own
     // metadata is added where S3's 2 KB metadata limit leaves room.
     const { metadata } = restoredMetadata(file, {

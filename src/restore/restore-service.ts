@@ -65,7 +65,7 @@ export type ResolutionMode = 'inline' | 'background' | 'deferred';
 export interface RestoreServiceOptions extends WorkerOptions {
   /** Bucket with bundles and manifests. */
   readonly archiveBucket: string;
-  /** Bucket receiving restored files (`restores/<restore_id>/<key>`). */
+  /** Bucket receiving restored files (`restores/<restore_id>/<source bucket>/<key>`). */
   readonly restoreBucket: string;
   /** Topic notified about every restore (undefined = none). */
   readonly topicArn?: string;

@@ -78,7 +78,7 @@ test('restored copies carry the headers, the user metadata and the tags again (P
   const done = (await svc.get(r.restore_id))!;
   assert.equal(done.status, 'AVAILABLE', JSON.stringify(done.files));
   for (const key of ['h/page.html.gz', 'h/big.bin']) {
-    const restoreKey = `restores/${r.restore_id}/${key}`;
+    const restoreKey = `restores/${r.restore_id}/src/${key}`;
     const head = await fx.clients.s3.send(new HeadObjectCommand({ Bucket: 'restore', Key: restoreKey }));
     assert.equal(head.ContentType, HEADERS.ContentType, key);
     assert.equal(head.ContentEncoding, 'gzip', key);

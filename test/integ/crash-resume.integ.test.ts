@@ -259,7 +259,7 @@ test(`restore --wait killed at a seeded point, followed with restore-status: eve
   }
   assert.equal(status, 'AVAILABLE');
   for (const key of keys) {
-    const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: RESTORE, Key: `restores/${restoreId}/${key}` }));
+    const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: RESTORE, Key: `restores/${restoreId}/${SRC}/${key}` }));
     assert.ok(Buffer.from(await res.Body!.transformToByteArray()).equals(originals.get(key)!), key);
   }
 });

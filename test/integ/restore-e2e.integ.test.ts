@@ -44,7 +44,7 @@ before(async () => {
 after(async () => fx?.close());
 
 async function restored(restoreId: string, key: string): Promise<Buffer> {
-  const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: fx.config.restoreBucket, Key: `restores/${restoreId}/${key}` }));
+  const res = await fx.clients.s3.send(new GetObjectCommand({ Bucket: fx.config.restoreBucket, Key: `restores/${restoreId}/src/${key}` }));
   return Buffer.from(await res.Body!.transformToByteArray());
 }
 

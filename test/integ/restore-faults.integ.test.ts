@@ -204,7 +204,7 @@ test('a corrupted byte in a bundle gives FAILED with a checksum error and writes
   assert.equal(bad.error_code, 'INTEGRITY_ERROR');
   assert.match(String(bad.message), /CRC-32|SHA-256|deflate/);
   assert.equal(done.status, 'PARTIAL');
-  assert.deepEqual(await restoredKeys(r.restore_id), [`restores/${r.restore_id}/${b.keys[0]}`]);
+  assert.deepEqual(await restoredKeys(r.restore_id), [`restores/${r.restore_id}/${env.sourceBucket}/${b.keys[0]}`]);
 });
 
 test('an injected 409 RestoreAlreadyInProgress joins the restore in flight; the reconciler completes it', async () => {

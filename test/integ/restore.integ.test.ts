@@ -74,8 +74,9 @@ test('every file comes back byte-exact under restores/<id>/<key> with its conten
     const expected = f.key === 'big/streamed.bin' ? BIG : files[f.key]!;
     const loc = /^s3:\/\/([^/]+)\/(.+)$/s.exec(String(f.location))!;
     assert.equal(loc[1], env.restoreBucket);
-    if (Buffer.byteLength(`restores/${view.restore_id}/${f.key}`) <= 1024) assert.equal(loc[2], `restores/${view.restore_id}/${f.key}`);
-    else assert.match(loc[2]!, /^restores\/rst-[^/]+\/_long-keys\/[0-9a-f]{64}$/);
+    if (Buffer.byteLength(`restores/${view.restore_id}/${env.sourceBucket}/${f.key}`) <= 1024)
+      assert.equal(loc[2], `restores/${view.restore_id}/${env.sourceBucket}/${f.key}`);
+    else assert.match(loc[2]!, /^restores\/rst-[^/]+\/_keys\/[0-9a-f]{64}$/);
     const got = await body(env.restoreBucket, loc[2]!);
     assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(expected).digest('hex'), f.key);
     const head = await fx.clients.s3.send(new HeadObjectCommand({ Bucket: env.restoreBucket, Key: loc[2]! }));
@@ -149,14 +150,28 @@ test('a prefix restores exactly the keys under it (read from manifests), not q0/
   await svc.reconcile(r.restore_id);
   const done = (await svc.get(r.restore_id))!;
   assert.equal(done.status, 'AVAILABLE');
-  for (const f of done.files) assert.deepEqual(await body(env.restoreBucket, `restores/${r.restore_id}/${f.key}`), files[f.key]);
-  const listed = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: env.restoreBucket, Prefix: `restores/${r.restore_id}/` }));
-  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key!.slice(`restores/${r.restore_id}/`.length)).sort(), [
+  for (const f of done.files) assert.deepEqual(await body(env.restoreBucket, `restores/${r.restore_id}/${env.sourceBucket}/${f.key}`), files[f.key]);
+  const listed = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: env.restoreBucket, Prefix: `restores/${r.restore_id}/${env.sourceBucket}/` }));
+  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key!.slice(`restores/${r.restore_id}/${env.sourceBucket}/`.length)).sort(), [
     'q/a b.txt',
     'q/a%2Bb.txt',
     'q/a+b.txt',
     'q/x?y#z.txt',
   ]);
+});
+
+test('the same key archived from two buckets and restored by prefix without a bucket gets two locations with the right bytes (issue 11 item 8)', async () => {
+  const svc = env.service();
+  await putBundle(env, [{ key: 'two/same.txt', data: Buffer.from('AAA-from-first') }], { sourceBucket: 'bucket-one', jobId: 'job-b1' });
+  await putBundle(env, [{ key: 'two/same.txt', data: Buffer.from('BBB-from-second') }], { sourceBucket: 'bucket-two', jobId: 'job-b2' });
+  const r = await svc.submit(input({ kind: 'prefix', prefix: 'two/' }), {});
+  await svc.reconcile(r.restore_id);
+  const done = (await svc.get(r.restore_id))!;
+  assert.equal(done.status, 'AVAILABLE');
+  const locations = done.files.map((f) => String(f.location)).sort();
+  assert.equal(new Set(locations).size, 2, locations.join(', '));
+  assert.equal((await body(env.restoreBucket, `restores/${r.restore_id}/bucket-one/two/same.txt`)).toString(), 'AAA-from-first');
+  assert.equal((await body(env.restoreBucket, `restores/${r.restore_id}/bucket-two/two/same.txt`)).toString(), 'BBB-from-second');
 });
 
 test('a key archived twice restores the newest generation unless one is named', async () => {
@@ -167,6 +182,6 @@ test('a key archived twice restores the newest generation unless one is named', 
   const named = await svc.submit(input({ kind: 'keys', keys: ['gen/file.txt'] }, { bucket: env.sourceBucket, generation: 'job-old' }), {});
   assert.equal(named.files[0]?.bundle_key, old.bundleKey);
   await svc.reconcile();
-  assert.equal((await body(env.restoreBucket, `restores/${newest.restore_id}/gen/file.txt`)).toString(), 'new');
-  assert.equal((await body(env.restoreBucket, `restores/${named.restore_id}/gen/file.txt`)).toString(), 'old');
+  assert.equal((await body(env.restoreBucket, `restores/${newest.restore_id}/${env.sourceBucket}/gen/file.txt`)).toString(), 'new');
+  assert.equal((await body(env.restoreBucket, `restores/${named.restore_id}/${env.sourceBucket}/gen/file.txt`)).toString(), 'old');
 });

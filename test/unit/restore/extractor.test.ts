@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IntegrityError } from '../../../src/domain/errors.js';
 import { fileRecordOf } from '../../../src/domain/restore-records.js';
 import { BundleNotReadableError, Extractor } from '../../../src/restore/extractor.js';
-import { RESTORE, memoryRestoreEnv, putMemoryBundle } from '../../support/memory-restore-env.js';
+import { RESTORE, SOURCE, memoryRestoreEnv, putMemoryBundle } from '../../support/memory-restore-env.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const BIG = Buffer.concat([randomBytes(40_000), Buffer.alloc(60_000, 'z')]);
@@ -31,7 +31,7 @@ for (const [mode, bufferedMaxBytes] of [
       const before = env.objects.calls.length;
       const out = await extractor.extract('rst-1', fileRecordOf('rst-1', 0, item, '2024-05-01T00:00:00Z'));
       const original = FILES.find((f) => f.key === item.key)!.data;
-      assert.equal(out.restoreKey, `restores/rst-1/${item.key}`);
+      assert.equal(out.restoreKey, `restores/rst-1/${item.bucket}/${item.key}`);
       assert.equal(out.bytes, original.length);
       const stored = env.objects.object(RESTORE, out.restoreKey)!;
       assert.equal(sha(stored.body), sha(original), item.key);
@@ -95,7 +95,7 @@ test('through the service: a corrupted file is FAILED with INTEGRITY_ERROR, its 
   assert.equal(byKey.get('p/good.txt')?.status, 'AVAILABLE');
   assert.equal(byKey.get('p/bad.txt')?.status, 'FAILED');
   assert.equal(byKey.get('p/bad.txt')?.error_code, 'INTEGRITY_ERROR');
-  assert.deepEqual([...env.objects.buckets.get(RESTORE)!.keys()], [`restores/${r.restore_id}/p/good.txt`]);
+  assert.deepEqual([...env.objects.buckets.get(RESTORE)!.keys()], [`restores/${r.restore_id}/${SOURCE}/p/good.txt`]);
 });
 
 test('through the service: access denied on the restore bucket fails the file with a hint about the role; the request is FAILED and notified', async () => {

@@ -41,7 +41,7 @@ test('a pass finds the restored bundle with one HeadObject, extracts every waiti
   );
   assert.equal(restored.length, 3);
   for (const [id, f] of restored) {
-    const stored = env.objects.object(RESTORE, `restores/${id}/${f.key}`)!;
+    const stored = env.objects.object(RESTORE, `restores/${id}/${SOURCE}/${f.key}`)!;
     assert.equal(
       createHash('sha256').update(stored.body).digest('hex'),
       createHash('sha256')
@@ -49,7 +49,7 @@ test('a pass finds the restored bundle with one HeadObject, extracts every waiti
         .digest('hex'),
       f.key,
     );
-    assert.equal(f.location, `s3://${RESTORE}/restores/${id}/${f.key}`);
+    assert.equal(f.location, `s3://${RESTORE}/restores/${id}/${SOURCE}/${f.key}`);
   }
   assert.equal((await env.bundles.get(b.bundleKey))?.state, 'READY');
   assert.deepEqual(

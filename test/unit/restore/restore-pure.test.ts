@@ -103,11 +103,16 @@ test('generation: per object the newest, unless a job id or generation time narr
   assert.equal(scopeMatches(scope, { project: 'q' }), false);
 });
 
-test('restore keys: restores/<id>/<key>, or a hash when that exceeds 1,024 UTF-8 bytes (C07)', () => {
-  assert.equal(restoreKeyFor('rst-1', 'q/a+b.txt'), 'restores/rst-1/q/a+b.txt');
+test('restore keys: restores/<id>/<bucket>/<key>; a hash when too long (C07) or when URL clients would rewrite the key (issue 11 item 8)', () => {
+  assert.equal(restoreKeyFor('rst-1', 'src', 'q/a+b.txt'), 'restores/rst-1/src/q/a+b.txt');
+  assert.notEqual(restoreKeyFor('rst-1', 'a', 'same.txt'), restoreKeyFor('rst-1', 'b', 'same.txt'), 'one location per source bucket');
   const long = 'k/' + '€'.repeat(340) + 'xy';
   assert.equal(long.length, 344);
-  assert.match(restoreKeyFor('rst-1', long), /^restores\/rst-1\/_long-keys\/[0-9a-f]{64}$/);
+  assert.match(restoreKeyFor('rst-1', 'src', long), /^restores\/rst-1\/_keys\/[0-9a-f]{64}$/);
+  for (const key of ['a/../b.txt', 'a/./b.txt', 'a//b.txt', '/abs.txt', 'ctl/a\rb.txt', 'back\\slash.txt']) {
+    assert.match(restoreKeyFor('rst-1', 'src', key), /^restores\/rst-1\/_keys\/[0-9a-f]{64}$/, key);
+  }
+  assert.equal(restoreKeyFor('rst-1', 'src', 'dir/'), 'restores/rst-1/src/dir/', 'a trailing slash is kept (S3 keys may end in /)');
 });
 
 test('SNS messages are cut to fit and flagged', () => {

@@ -138,7 +138,7 @@ async function waitFor(svc: RestoreService, id: string, intervalMs: number, time
 export const registerRestore: RegisterCommand = (program: Command, ctx, setExit) => {
   program
     .command('restore')
-    .description('Restore archived files (by key, prefix or file name) to s3://<restore bucket>/restores/<restore_id>/<key>')
+    .description('Restore archived files (by key, prefix or file name) to s3://<restore bucket>/restores/<restore_id>/<bucket>/<key>')
     .option('--key <key>', 'full source key (repeatable)', collect)
     .option('--prefix <prefix>', 'every archived key under this raw S3 prefix')
     .option('--name <name>', 'base file name (repeatable, or comma-separated)', collect)
