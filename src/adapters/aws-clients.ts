@@ -26,7 +26,20 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
   /** Path-style S3 addressing; default true when an endpoint is given (emulators), else false. */
   readonly forcePathStyle?: boolean;
+  /**
+   * A socket silent this long (ms: no byte in either direction, e.g. a flow lost in the network) fails
+   * its request with a TimeoutError, which the SDK retries. Default {@link DEFAULT_SOCKET_TIMEOUT_MS}.
+   */
+  readonly socketTimeoutMs?: number;
 }
+
+/**
+ * Default idle-socket limit: 2 minutes. Without it a connection that goes silent for good (no reset,
+ * no close) hangs its request forever while the job's heartbeat keeps it looking alive (found by
+ * fault injection, issue 12). A healthy S3 or DynamoDB call is never silent this long: bodies stream
+ * continuously and S3 sends keep-alive whitespace during a long CompleteMultipartUpload.
+ */
+export const DEFAULT_SOCKET_TIMEOUT_MS = 120_000;
 
 /** The AWS clients coldpack uses, built once per process and passed to services through constructors. */
 export interface AwsClients {
@@ -40,12 +53,13 @@ export interface AwsClients {
   destroy(): void;
 }
 
-function handler(maxSockets: number): NodeHttpHandler {
+function handler(maxSockets: number, socketTimeoutMs: number): NodeHttpHandler {
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
     connectionTimeout: 10_000,
-    requestTimeout: 300_000,
+    // The idle limit, not a total time: a large GET may stream for longer than any fixed total.
+    socketTimeout: socketTimeoutMs,
   });
 }
 
@@ -104,13 +118,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
   };
   const s3 = new S3Client({
     ...common,
-    requestHandler: handler(maxSockets),
+    requestHandler: handler(maxSockets, options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     // Only send/validate checksums where an operation requires them; coldpack sets its own CRC32.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const ddb = new DynamoDBClient({ ...common, requestHandler: handler(Math.min(maxSockets, 32)) });
+  const ddb = new DynamoDBClient({ ...common, requestHandler: handler(Math.min(maxSockets, 32), options.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS) });
   const dynamo = DynamoDBDocumentClient.from(ddb, {
     marshallOptions: { removeUndefinedValues: true },
   });
