@@ -56,7 +56,11 @@ export interface Extracted {
 function unsafeForUrls(key: string): boolean {
   if (key.startsWith('/')) return true;
   if (key.split('/').some((seg, i, all) => seg === '.' || seg === '..' || (seg === '' && i < all.length - 1))) return true;
-  return /[\u0000-\u001f\u007f\\]/.test(key);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return true; // control characters, DEL, backslash
+  }
+  return false;
 }
 
 /**
