@@ -42,8 +42,11 @@ export async function nodeModulesSlice(root: string, maxFiles = 2500, maxBytes =
   return out;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32) so the demo input is the same on every run. */
-function rng(seed: number): () => number {
+/**
+ * Deterministic pseudo-random numbers in [0, 1) (mulberry32) so the demo input is the same on every
+ * run; the seeded tests (fuzz, crash) use it too.
+ */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

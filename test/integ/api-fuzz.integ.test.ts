@@ -11,6 +11,7 @@
  * (restore), so no real job runs. Seed and size: FUZZ_SEED (default 12), FUZZ_COUNT (default 2,500
  * requests, over 1,000 of them with a body; about 15 s).
  */
+import { rng } from '../../src/local/demo-data.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,18 +32,6 @@ const MISSING_SRC = 'fuzz-missing-src';
 /** A source bucket that exists (empty): lookups and dry runs reach DynamoDB and S3. */
 const EMPTY_SRC = 'fuzz-empty-src';
 const REQUEST_TIMEOUT_MS = 10_000;
-
-/** mulberry32: a small seeded PRNG (https://gist.github.com/tommyettinger/46a874533244883189143505d203312c). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** JSON text that is emitted as is (numbers JSON.stringify cannot write, nesting built as text). */
 class Raw {
@@ -447,7 +436,7 @@ describe('API fuzz against coldpack serve on moto (issue 12)', () => {
     });
     assert.equal(created.status, 202, created.text);
     const restoreId = (JSON.parse(created.text) as { restore_id: string }).restore_id;
-    const f = new Fuzzer(prng(SEED));
+    const f = new Fuzzer(rng(SEED));
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     const covered = new Set<string>();

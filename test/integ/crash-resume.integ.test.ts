@@ -11,6 +11,7 @@
  * - the restored copies are byte-identical to the originals.
  * Fixed seed, bounded time (~60 s on 2 cores). `CRASH_SEED` overrides the seed for exploration.
  */
+import { rng } from '../../src/local/demo-data.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -42,18 +43,7 @@ const PREFIX = 'crash-';
 const TRIALS = 4;
 const FILES_PER_TRIAL = 50;
 
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(SEED);
+const rand = rng(SEED);
 const between = (lo: number, hi: number): number => Math.floor(lo + rand() * (hi - lo));
 
 let fx: MotoFixture;
