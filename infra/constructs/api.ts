@@ -49,7 +49,7 @@ export const ACCESS_LOG_FIELDS = {
   responseLength: '$context.responseLength',
 } as const;
 
-/** Routes of the API (issue 4, plus the schedule routes of `src/api/routes/misc.ts`) as `METHOD path`, all proxied to the one API Lambda. */
+/** Routes of the API (issue 4, plus the schedule routes of `src/api/routes/files-estimate-schedule.ts`) as `METHOD path`, all proxied to the one API Lambda. */
 export const API_ROUTES = [
   'GET /health',
   'POST /archive',

@@ -14,7 +14,7 @@ import type { FileLookup, RestoreRequests } from '../domain/ports/restore-reques
 import type { ApiLogger, CostEstimator } from './ports.js';
 import { MethodNotAllowedError, matchRoute, type Route } from './router.js';
 import { archiveRoutes } from './routes/archive.js';
-import { miscRoutes } from './routes/misc.js';
+import { filesEstimateScheduleRoutes } from './routes/files-estimate-schedule.js';
 import { restoreRoutes } from './routes/restore.js';
 
 /** Checks a request's credentials; throws UnauthorizedError (401) or ForbiddenError (403). */
@@ -59,7 +59,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context?: InvocationConte
 
 /** Every route of the API, for documentation and tests. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...archiveRoutes(deps), ...restoreRoutes(deps), ...miscRoutes(deps)];
+  return [...archiveRoutes(deps), ...restoreRoutes(deps), ...filesEstimateScheduleRoutes(deps)];
 }
 
 /**

@@ -3,7 +3,7 @@
  * Zod schemas that validate requests (`schemas.ts`). `scripts/openapi.ts` writes `docs/openapi.json`.
  */
 import { z } from 'zod';
-import { SchedulePreviewBody } from './routes/misc.js';
+import { SchedulePreviewBody } from './routes/files-estimate-schedule.js';
 import { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH } from './http.js';
 import { MAX_PAGE_TOKEN_CHARS } from '../domain/page-token.js';
 import { MAX_KEY_BYTES } from '../domain/s3-names.js';

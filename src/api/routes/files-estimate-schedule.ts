@@ -39,7 +39,7 @@ function describeSchedule(c: Pick<ScheduleTiming, 'minute' | 'hour' | 'day_of_mo
 }
 
 /** The file lookup, estimate, health and schedule routes. */
-export function miscRoutes(deps: ApiDeps): Route[] {
+export function filesEstimateScheduleRoutes(deps: ApiDeps): Route[] {
   return [
     {
       method: 'GET',
