@@ -4,6 +4,7 @@
  * gzipped manifests, the catalog fakes (`memory-catalog.ts`: scopes and bundle directory; an optional
  * per-file index) and the fakes of `memory-restore-stores.ts`. A fixed clock that tests can move.
  */
+import { committedBundle } from './committed-bundle.js';
 import { gzipSync } from 'node:zlib';
 import { ZipBundleWriter, type WrittenEntry } from '../../src/bundle/zip-bundle-writer.js';
 import { crc32Hex } from '../../src/bundle/zip-entry-reader.js';
@@ -150,24 +151,12 @@ export async function putMemoryBundle(env: MemoryRestoreEnv, files: readonly Mem
   env.objects.seed(ARCHIVE, keys.manifest, gzipSync(manifestHeader() + entries.map((e) => manifestRow(bucket, e)).join('')));
   const min = byKey[0]?.key ?? '';
   const max = byKey[byKey.length - 1]?.key ?? '';
-  await env.bundleItems.markCommitted({
-    bundle_key: keys.bundle,
-    archive_bucket: ARCHIVE,
-    job_id: jobId,
-    project: 'proj',
-    shard: 0,
-    seq,
-    state: 'COMMITTED',
-    storage_class: storageClass,
-    source_bucket: bucket,
-    generation: archivedAt,
-    min_key: min,
-    max_key: max,
-    entry_count: entries.length,
-    bytes: bundle.length,
-    source_bytes: entries.reduce((n, e) => n + e.size, 0),
-    manifest_key: keys.manifest,
-  });
+  await env.bundleItems.markCommitted(
+    committedBundle(
+      { keys, archiveBucket: ARCHIVE, sourceBucket: bucket, jobId, project: 'proj', shard: 0, seq, storageClass, archivedAt, bytes: bundle.length },
+      entries,
+    ),
+  );
   const prior = env.directory.scopeItems.get(bucket)?.get(jobId);
   await env.directory.putScope({
     bucket,

@@ -4,6 +4,7 @@
  * their manifests, COMMITTED bundle items (the directory entries), job scopes and (perFile) index items; request counters and fault
  * injection through SDK middleware (no SDK mocks).
  */
+import { committedBundle } from './committed-bundle.js';
 import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -172,22 +173,10 @@ export async function putBundle(env: RestoreEnv, files: readonly FixtureFile[], 
   const min = sorted[0]?.key ?? '';
   const max = sorted[sorted.length - 1]?.key ?? '';
   await new DynamoBundleStore(dynamo, env.tables.bundles).markCommitted({
-    bundle_key: keys.bundle,
-    archive_bucket: env.archiveBucket,
-    job_id: jobId,
-    project,
-    shard,
-    seq,
-    state: 'COMMITTED',
-    storage_class: storageClass,
-    source_bucket: bucket,
-    generation: archivedAt,
-    min_key: min,
-    max_key: max,
-    entry_count: entries.length,
-    bytes: bundle.length,
-    source_bytes: entries.reduce((n, e) => n + e.size, 0),
-    manifest_key: keys.manifest,
+    ...committedBundle(
+      { keys, archiveBucket: env.archiveBucket, sourceBucket: bucket, jobId, project, shard, seq, storageClass, archivedAt, bytes: bundle.length },
+      entries,
+    ),
     restore_state: 'NONE',
   });
   const prior = env.scopes.get(`${bucket}#${jobId}`);
