@@ -40,11 +40,17 @@ export interface CatalogCost {
   readonly index_item_bytes: number;
 }
 
+/** Copies of a directory item DynamoDB writes and stores: the table item and its entries in GSIs `by_range` and `by_bucket`. */
+const DIRECTORY_COPIES = 3;
+
 /**
  * Cost of the catalog of one archive run.
  * - Both modes: one directory item per bundle on a Standard table, written once (ceil(size / 1 KB) WRU at
- *   `dynamodb.on_demand.write_request_unit_per_million`), stored at `dynamodb.storage_standard` with 100 bytes
- *   overhead, and point-in-time recovery (`dynamodb.pitr_per_gb_month`), which the stack enables on its tables.
+ *   `dynamodb.on_demand.write_request_unit_per_million`) into the table and its two directory GSIs (`by_range`,
+ *   projection ALL, and `by_bucket`, the entry's attributes: each about the item's size; a GSI write is billed
+ *   like a table write: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations),
+ *   stored three times at `dynamodb.storage_standard` with 100 bytes overhead each, and point-in-time recovery
+ *   (`dynamodb.pitr_per_gb_month`, on the table's size only), which the stack enables on its tables.
  * - `per_file` adds per archived file: the index item and its keys-only `by_name` GSI entry, each ceil(size / 1 KB)
  *   WRU at the Standard-IA price (`dynamodb.standard_ia.on_demand.write_request_unit_per_million`), stored at
  *   `dynamodb.standard_ia.storage` with 100 bytes overhead each; PITR only with `perFilePitr` (billed on the table
@@ -60,7 +66,7 @@ export function catalogCost(input: CatalogCostInput, table: PriceTable): Catalog
   const overhead = priceOf(table, 'dynamodb.item_storage_overhead');
   const dirBytes = directoryItemBytes(input.avgKeyBytes, bucket);
   const dirStored = (input.bundles * (dirBytes + overhead)) / BILLED_GB_BYTES;
-  const dirWru = input.bundles * writeUnits(dirBytes, wruBytes);
+  const dirWru = input.bundles * DIRECTORY_COPIES * writeUnits(dirBytes, wruBytes);
   const oneTime: CostItem[] = [
     costItem(
       'catalog_directory_writes',
@@ -68,17 +74,17 @@ export function catalogCost(input: CatalogCostInput, table: PriceTable): Catalog
       'WRU',
       priceOf(table, 'dynamodb.on_demand.write_request_unit_per_million') / 1e6,
       'dynamodb.on_demand.write_request_unit_per_million',
-      `one ~${dirBytes}-byte directory item per bundle (${writeUnits(dirBytes, wruBytes)} WRU)`,
+      `one ~${dirBytes}-byte directory item per bundle, written with its 2 GSI entries (${DIRECTORY_COPIES * writeUnits(dirBytes, wruBytes)} WRU)`,
     ),
   ];
   const monthly: CostItem[] = [
     costItem(
       'catalog_directory_storage',
-      dirStored,
+      DIRECTORY_COPIES * dirStored,
       'GiB-month',
       priceOf(table, 'dynamodb.storage_standard'),
       'dynamodb.storage_standard, dynamodb.item_storage_overhead',
-      `${dirBytes + overhead} bytes per bundle`,
+      `${DIRECTORY_COPIES} × ${dirBytes + overhead} bytes per bundle (table + GSIs by_range and by_bucket)`,
     ),
     costItem(
       'catalog_directory_pitr',

@@ -1,12 +1,17 @@
 /**
- * Finds archived files through the catalog. Compact catalog (default): the job scopes (cached, see
- * {@link ScopeCache}) name the jobs whose key range can hold a key; the bundle directory names the
- * bundle of each such job; its manifest gives the row. Per-file index (`per_file` jobs): one Query
+ * Finds archived files through the catalog. Compact catalog (default), keys of a named bucket: one
+ * read of the bucket's directory (every job: {@link BundleDirectoryStore.holdingInBucket}) names
+ * every bundle whose key range holds a key, then their manifests give the rows, newest generation
+ * first. When the bucket's directory is too large for one read, or no bucket is named: the job
+ * scopes (cached, see {@link ScopeCache}) name the jobs whose key range can hold a key, and the
+ * directory names the bundle of each such job. Per-file index (`per_file` deployments): one Query
  * of the file index gives every generation of a key directly.
  *
- * Requests for one key in one bucket, common case (one sorted job holds it): the scope Query (once
- * per 60 s per process), one directory Query, one manifest GET. Many keys: per job one walk of the
- * directory over their common prefix and one GET per manifest that holds any of them.
+ * Requests for one key in one bucket, common case: one directory Query and one manifest GET (two in
+ * all, in a fresh process too; a restore reads only the newest generation's manifest). Large
+ * directory: the scope Query (once per 60 s per process), one directory Query per job that can hold
+ * the key, one manifest GET. Many keys: the same, or per job one walk of the directory over their
+ * common prefix, and one GET per manifest that holds any of them.
  */
 import { archivedFile, compareGenerations, type ArchivedFile, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
 import { compareKeys, rangeMayHoldPrefix } from '../domain/keys.js';
@@ -34,8 +39,8 @@ export interface CatalogLookupOptions {
   readonly perKeyLimit?: number;
 }
 
-/** Whether scope `s` passes `filter`. */
-export function scopeMatches(s: JobScope, filter: LookupFilter): boolean {
+/** Whether a job (its scope or one of its directory entries) passes `filter`. */
+export function scopeMatches(s: Pick<JobScope, 'project' | 'job_id' | 'generation'>, filter: LookupFilter): boolean {
   if (filter.project !== undefined && s.project !== filter.project) return false;
   if (filter.generation !== undefined && s.job_id !== filter.generation && s.generation !== filter.generation) return false;
   return true;
@@ -90,6 +95,11 @@ export class CatalogLookup {
    * more with fresh ones (a job planned since may hold them).
    */
   async byKeys(bucket: string | undefined, keys: readonly string[], filter: LookupFilter = {}, newest = false): Promise<Map<string, ArchivedFile[]>> {
+    const few = keys.length <= (this.options.perKeyLimit ?? 16);
+    if (bucket !== undefined && !(few && this.index)) {
+      const direct = await this.fromBucketDirectory(bucket, keys, filter, newest);
+      if (direct) return direct;
+    }
     const wasCached = this.scopes.cached(bucket);
     const out = await this.lookupKeys(bucket, keys, filter, newest, false);
     const missing = keys.filter((k) => !out.has(k));
@@ -130,6 +140,36 @@ export class CatalogLookup {
         else await this.fromDirectory(scope, todo, few, add);
       }
     });
+    return out;
+  }
+
+  /**
+   * `keys` of `bucket` from one read of the bucket's directory, jobs newest first (with `newest`, a
+   * key found in a newer job is not looked for in older ones); `undefined` when the directory does not
+   * answer in one read.
+   */
+  private async fromBucketDirectory(
+    bucket: string,
+    keys: readonly string[],
+    filter: LookupFilter,
+    newest: boolean,
+  ): Promise<Map<string, ArchivedFile[]> | undefined> {
+    const unique = [...new Set(keys)];
+    const entries = await this.directory.holdingInBucket(bucket, unique);
+    if (entries === undefined) return undefined;
+    const out = new Map<string, ArchivedFile[]>();
+    const newestFirst = entries
+      .filter((e) => scopeMatches(e, filter))
+      .sort((a, b) => -compareGenerations({ archived_at: a.generation, job_id: a.job_id }, { archived_at: b.generation, job_id: b.job_id }));
+    for (const jobEntries of groupBy(newestFirst, (e) => e.job_id).values()) {
+      const found: ArchivedFile[] = [];
+      await mapLimit(jobEntries, this.concurrency, async (entry) => {
+        const wanted = new Set(unique.filter((k) => compareKeys(entry.min_key, k) <= 0 && compareKeys(k, entry.max_key) <= 0 && !(newest && out.has(k))));
+        if (wanted.size === 0) return;
+        for await (const row of manifestRows(this.objects, entry)) if (wanted.has(row.key)) found.push(archivedFile(entry, row));
+      });
+      for (const f of found) out.set(f.key, [...(out.get(f.key) ?? []), f]);
+    }
     return out;
   }
 

@@ -5,13 +5,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DIRECTORY_ENTRY_ATTRIBUTES } from '../../src/adapters/dynamo/directory-keys.js';
 import { MANIFEST_COLUMNS } from '../../src/bundle/manifest.js';
 import { resourcesOf, synth } from './support.js';
 
 describe('catalog resources', () => {
   const t = synth().template;
 
-  it('bundles carry the directory GSI by_range (dir_pk, dir_sk, projection ALL); no files table by default', () => {
+  it('bundles carry the directory GSIs by_range (dir_pk, dir_sk, ALL) and by_bucket (source_bucket, dir_sk, the entry attributes); no files table by default', () => {
     const tables = Object.values(resourcesOf(t, 'AWS::DynamoDB::Table')).map((r) => r.Properties!);
     assert.equal(tables.length, 2);
     const bundles = tables.find((p) => (p.KeySchema as Array<{ AttributeName: string }>)[0]!.AttributeName === 'bundle_key')!;
@@ -23,6 +24,14 @@ describe('catalog resources', () => {
           { AttributeName: 'dir_sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'by_bucket',
+        KeySchema: [
+          { AttributeName: 'source_bucket', KeyType: 'HASH' },
+          { AttributeName: 'dir_sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DIRECTORY_ENTRY_ATTRIBUTES] },
       },
     ]);
     assert.deepEqual(bundles.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });

@@ -41,6 +41,11 @@ export class MemoryBundleDirectoryStore implements BundleDirectoryStore {
   readonly calls: string[] = [];
   /** When set, reads throw it. */
   failWith: Error | undefined;
+  /**
+   * Entries one {@link holdingInBucket} read can hold (DynamoDB: 1 MB of index items); more entries
+   * from the smallest key on make it answer `undefined`. Default: unbounded.
+   */
+  bucketReadCapacity = Number.POSITIVE_INFINITY;
 
   /** @param bundles where the directory entries are (the COMMITTED bundle items) */
   constructor(readonly bundles: MemoryBundleStore = new MemoryBundleStore()) {}
@@ -74,6 +79,17 @@ export class MemoryBundleDirectoryStore implements BundleDirectoryStore {
   async containing(scope: JobScope, key: string): Promise<BundleDirectoryEntry[]> {
     this.read(`containing ${scope.bucket}#${scope.job_id} ${key}`);
     return this.entries(scope).filter((e) => compareKeys(e.min_key, key) <= 0 && compareKeys(key, e.max_key) <= 0);
+  }
+
+  async holdingInBucket(bucket: string, keys: readonly string[]): Promise<BundleDirectoryEntry[] | undefined> {
+    this.read(`holdingInBucket ${bucket} ${keys.join(',')}`);
+    if (keys.length === 0) return [];
+    const sorted = [...keys].sort(compareKeys);
+    const read = [...this.bundles.items.values()]
+      .map(entryOf)
+      .filter((e): e is BundleDirectoryEntry => e !== undefined && e.source_bucket === bucket && compareKeys(e.max_key, sorted[0]!) >= 0);
+    if (read.length > this.bucketReadCapacity) return undefined;
+    return read.filter((e) => sorted.some((k) => compareKeys(e.min_key, k) <= 0 && compareKeys(k, e.max_key) <= 0));
   }
 
   async *overlapping(scope: JobScope, prefix: string): AsyncGenerator<BundleDirectoryEntry> {

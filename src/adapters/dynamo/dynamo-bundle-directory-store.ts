@@ -8,12 +8,26 @@
  * and ordered, so the first entry whose max key is ≥ k is the only one that can hold k: the Query
  * reads 4 items a page and stops there (one request in the common case). An unsorted job's entries
  * are filtered (`min_key ≤ k ≤ max_key`) over every entry whose max key is ≥ k.
+ *
+ * Lookup of key k in a bucket (every job, no scopes): one Query of `by_bucket` with sk ≥ trunc(k)
+ * and the filter `min_key ≤ k`, without a Limit: DynamoDB reads up to 1 MB of index items a request
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html), so
+ * when the bucket's entries from k on fit one page, that one request answers with every generation.
  */
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BundleDirectoryEntry, JobScope } from '../../domain/catalog.js';
 import { compareKeys, rangeMayHoldPrefix } from '../../domain/keys.js';
 import type { BundleDirectoryStore } from '../../domain/ports/bundle-directory-store.js';
-import { ARCHIVED_BUCKETS_PK, BUNDLES_BY_RANGE_INDEX, directoryAttributes, directoryPk, directorySk, scopePk } from './directory-keys.js';
+import {
+  ARCHIVED_BUCKETS_PK,
+  BUNDLES_BY_BUCKET_INDEX,
+  BUNDLES_BY_RANGE_INDEX,
+  DIRECTORY_ENTRY_ATTRIBUTES,
+  directoryAttributes,
+  directoryPk,
+  directorySk,
+  scopePk,
+} from './directory-keys.js';
 import { queryAll } from './query-all.js';
 import { updateExpression } from './update-expression.js';
 
@@ -22,25 +36,7 @@ const SORTED_PAGE = 4;
 /** Items a page when walking a job's directory. */
 const RANGE_PAGE = 100;
 
-const ENTRY_FIELDS = [
-  'bundle_key',
-  'archive_bucket',
-  'manifest_key',
-  'source_bucket',
-  'project',
-  'job_id',
-  'shard',
-  'seq',
-  'generation',
-  'min_key',
-  'max_key',
-  'entry_count',
-  'bytes',
-  'source_bytes',
-  'storage_class',
-  'checksum_crc32',
-  'committed_at',
-] as const;
+const ENTRY_FIELDS = ['bundle_key', 'source_bucket', ...DIRECTORY_ENTRY_ATTRIBUTES] as const;
 
 /** The directory entry of a bundle item (attributes outside the entry dropped). */
 function toEntry(item: Record<string, unknown>): BundleDirectoryEntry {
@@ -136,6 +132,24 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
       start = res.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  /** One Query of `by_bucket`; `undefined` when it is not the last page. @inheritdoc */
+  async holdingInBucket(bucket: string, keys: readonly string[]): Promise<BundleDirectoryEntry[] | undefined> {
+    if (keys.length === 0) return [];
+    const sorted = [...keys].sort(compareKeys);
+    const res = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.tables.bundles,
+        IndexName: BUNDLES_BY_BUCKET_INDEX,
+        KeyConditionExpression: 'source_bucket = :b AND dir_sk >= :sk',
+        FilterExpression: 'min_key <= :hi',
+        ExpressionAttributeValues: { ':b': bucket, ':sk': directorySk(sorted[0]!), ':hi': sorted.at(-1)! },
+      }),
+    );
+    if (res.LastEvaluatedKey) return undefined;
+    // DynamoDB compares strings by UTF-8 bytes, as S3 orders keys; checked again here per key.
+    return (res.Items ?? []).map(toEntry).filter((e) => sorted.some((k) => compareKeys(e.min_key, k) <= 0 && compareKeys(k, e.max_key) <= 0));
   }
 
   /** @inheritdoc */

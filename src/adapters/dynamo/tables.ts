@@ -2,7 +2,7 @@ import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CatalogMode } from '../../domain/catalog.js';
 import type { TableNames } from '../../domain/config.js';
-import { BUNDLES_BY_RANGE_INDEX } from './directory-keys.js';
+import { BUNDLES_BY_BUCKET_INDEX, BUNDLES_BY_RANGE_INDEX, DIRECTORY_ENTRY_ATTRIBUTES } from './directory-keys.js';
 
 /** Name of the files-table GSI keyed on `name_key` (`<bucket>#<base name>`) and `sk` (keys only). */
 export const FILES_BY_NAME_INDEX = 'by_name';
@@ -12,7 +12,8 @@ export const FILES_BY_NAME_INDEX = 'by_name';
  * - jobs: pk + sk (archive jobs `ARCHIVE#<id>`/`JOB`, shards `SHARD#<n>`, restores `RESTORE#<id>`,
  *   idempotency keys, job scopes `SCOPE#<bucket>`/`<job_id>`, `ARCHIVED_BUCKETS`/`<bucket>`)
  * - bundles: pk `bundle_key`; sparse GSI `by_range` (dir_pk `<bucket>#<job_id>`, dir_sk max key), projection ALL:
- *   the bundle directory, one entry per committed bundle
+ *   the bundle directory, one entry per committed bundle; sparse GSI `by_bucket` (source_bucket, dir_sk),
+ *   projection INCLUDE of the entry attributes: every job's entries of a source bucket in key order
  * - files (only with `catalog: per_file`): pk `<bucket>/<key>` + sk `<archived_at>#<job_id>`, keys-only GSI
  *   `by_name` (name_key, sk), table class Standard-IA (rarely read, rebuildable with `coldpack reindex`)
  * @param catalog catalog mode; default `compact` (no files table)
@@ -38,6 +39,7 @@ export function tableDefinitions(names: TableNames, catalog: CatalogMode = 'comp
         { AttributeName: 'bundle_key', AttributeType: 'S' },
         { AttributeName: 'dir_pk', AttributeType: 'S' },
         { AttributeName: 'dir_sk', AttributeType: 'S' },
+        { AttributeName: 'source_bucket', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'bundle_key', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -48,6 +50,14 @@ export function tableDefinitions(names: TableNames, catalog: CatalogMode = 'comp
             { AttributeName: 'dir_sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: BUNDLES_BY_BUCKET_INDEX,
+          KeySchema: [
+            { AttributeName: 'source_bucket', KeyType: 'HASH' },
+            { AttributeName: 'dir_sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...DIRECTORY_ENTRY_ATTRIBUTES] },
         },
       ],
     },

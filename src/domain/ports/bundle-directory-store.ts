@@ -22,6 +22,14 @@ export interface BundleDirectoryStore {
    */
   containing(scope: JobScope, key: string): Promise<BundleDirectoryEntry[]>;
   /**
+   * Directory entries of every job of `bucket` whose [min_key, max_key] holds one of `keys` (UTF-8
+   * byte order): every generation, from ONE read of the bucket's directory, when that read answers
+   * whole; `undefined` when the entries to look at (those whose max key is ≥ the smallest of `keys`)
+   * do not fit one read (DynamoDB: 1 MB of index items, about 2,000 bundles), and the caller goes job
+   * by job ({@link scopes}, {@link containing}). `[]` for no keys.
+   */
+  holdingInBucket(bucket: string, keys: readonly string[]): Promise<BundleDirectoryEntry[] | undefined>;
+  /**
    * Directory entries of the job of `scope` that may hold keys under `prefix` ('' = every bundle of
    * the job), in ascending max key order, page by page.
    */

@@ -28,10 +28,10 @@ test('coldpack --json estimate --objects 1000000 --avg-size 100KB prints the est
     stack_break_even_objects_per_month: number;
   };
   assert.ok(Math.abs(json.lifecycle.total_usd - 53.5746729) < 1e-6);
-  assert.ok(Math.abs(json.coldpack.variable_total_usd - 1.6221127) < 1e-6); // compact catalog, private network
+  assert.ok(Math.abs(json.coldpack.variable_total_usd - 1.6230587) < 1e-6); // compact catalog, private network
   assert.ok(Math.abs(json.coldpack.fixed_total_usd - 283.565569) < 1e-5); // 12 × $23.630464 (3 endpoints × 1 AZ × 730 h × $0.01 = $21.90 + $1.730464)
-  assert.ok(Math.abs(json.coldpack.total_usd - 285.1876813) < 1e-6); // 1.6221127 + 283.5655686
-  assert.equal(json.stack_break_even_objects_per_month, 454_847); // 23.630464 / (51.952560 / 1e6) = 454,846.x, rounded up
+  assert.ok(Math.abs(json.coldpack.total_usd - 285.1886277) < 1e-6); // 1.6230587 + 283.5655686
+  assert.equal(json.stack_break_even_objects_per_month, 454_856); // 23.630464 / (51.951614 / 1e6) = 454,855.x, rounded up
 });
 
 test('CLI network, catalog, deployment and restore options reach the estimate', async () => {

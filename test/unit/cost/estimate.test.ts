@@ -13,26 +13,26 @@ const readme = estimate(parseEstimateRequest({ objects: 1_000_000, avg_size_byte
 test('README example: lifecycle $53.57 against coldpack $1.62 variable + $283.57 fixed (private network) = $285.19 over 12 months', () => {
   assert.equal(readme.lifecycle.one_time_usd, 50);
   assert.ok(Math.abs(readme.lifecycle.total_usd - 53.5746729) < 1e-6); // $50 + 12 × $0.29789
-  // variable: $0.5001539 + 12 × $0.0934966 = $1.6221 (compact catalog; see coldpack-cost.test.ts) — target ≤ $2.00
-  assert.ok(Math.abs(readme.coldpack.variable_total_usd - 1.6221127) < 1e-6);
+  // variable: $0.5003989 + 12 × $0.0935550 = $1.6231 (compact catalog; see coldpack-cost.test.ts) — target ≤ $2.00
+  assert.ok(Math.abs(readme.coldpack.variable_total_usd - 1.6230587) < 1e-6);
   assert.ok(readme.coldpack.variable_total_usd <= 2);
   // fixed: $23.630464 a month (3 endpoints × 1 AZ × 730 h × $0.01 = $21.90 + KMS $1 + 7 alarms $0.70 + ECR $0.02 + reconciler $0.0104640) × 12
   assert.ok(Math.abs(readme.coldpack.fixed_monthly_usd - 23.630464) < 1e-6);
   assert.ok(readme.coldpack.fixed_monthly_usd <= 25);
   assert.ok(Math.abs(readme.coldpack.fixed_total_usd - 283.565569) < 1e-5);
   assert.ok(Math.abs(readme.coldpack.total_usd - (readme.coldpack.variable_total_usd + readme.coldpack.fixed_total_usd)) < 1e-6);
-  assert.ok(Math.abs(readme.coldpack.total_usd - 285.1876813) < 1e-6);
-  // for one run of 1M × 100 KB a month the private stack still costs more than the lifecycle rule: (53.5747 − 285.1877) / 53.5747
-  assert.ok(Math.abs(readme.savings_ratio - -4.323181) < 1e-6);
-  // the stack pays for itself above $23.630464 / ((53.574673 − 1.622113) / 1e6 per object) = 454,846.x → 454,847 objects a month
-  assert.equal(readme.stack_break_even_objects_per_month, 454_847);
+  assert.ok(Math.abs(readme.coldpack.total_usd - 285.1886277) < 1e-6);
+  // for one run of 1M × 100 KB a month the private stack still costs more than the lifecycle rule: (53.5747 − 285.1886) / 53.5747
+  assert.ok(Math.abs(readme.savings_ratio - -4.3231987) < 1e-6);
+  // the stack pays for itself above $23.630464 / ((53.574673 − 1.623059) / 1e6 per object) = 454,855.x → 454,856 objects a month
+  assert.equal(readme.stack_break_even_objects_per_month, 454_856);
   assert.equal(readme.coldpack.bundles, 196);
   assert.equal(readme.coldpack.requests['S3:UploadPart:DEEP_ARCHIVE'], 6055);
   assert.equal(readme.coldpack.requests['DynamoDB:BatchWriteItem'], undefined); // compact catalog: no per-file rows
   assert.equal(readme.input.network, 'private');
   assert.equal(readme.input.catalog, 'compact');
   assert.ok(readme.break_even_object_bytes !== null && readme.break_even_object_bytes > 60e6 && readme.break_even_object_bytes < 110e6);
-  // monthly gap with the fixed cost: (0.0934966 + 23.630464) − 0.2978894 = 23.4260712; (50 − 0.5001539) / 23.4260712 ≈ 2.113 months
+  // monthly gap with the fixed cost: (0.0935550 + 23.630464) − 0.2978894 = 23.4261296; (50 − 0.5003989) / 23.4261296 ≈ 2.113 months
   assert.ok(readme.crossover_months !== null && Math.abs(readme.crossover_months - 2.113) < 0.001);
   assert.equal(readme.lifecycle_default_min_size.objects_left_in_standard, 1_000_000);
   assert.ok(readme.assumptions.some((a) => /ASSUMPTION: measure it with `npm run bench`/.test(a)));
@@ -51,7 +51,7 @@ test('network modes, a shared stack, a measured fixed cost, and a billion files'
     assert.ok(Math.abs(r.coldpack.fixed_total_usd - 20.765569) < 1e-5, network);
   }
   // public: the variable part swaps the $0.006 endpoint processing for 1.4222 task-hours × $0.005 public IPv4 = $0.0071111
-  assert.ok(Math.abs(run({ network: 'public' }).coldpack.variable_total_usd - (1.6221127 - 0.006 + 0.0071111)) < 1e-6);
+  assert.ok(Math.abs(run({ network: 'public' }).coldpack.variable_total_usd - (1.6230587 - 0.006 + 0.0071111)) < 1e-6);
   // existing without gateway endpoints: S3 traffic through the VPC's NAT gateway, about $8.40 per million 100 KB files
   const nat = run({ network: 'existing', deployment: { gateway_endpoints: false } });
   assert.ok(nat.coldpack.variable_total_usd > 9.9 && nat.coldpack.variable_total_usd < 10.2);
@@ -61,11 +61,11 @@ test('network modes, a shared stack, a measured fixed cost, and a billion files'
   const shared = run({ deployment: { share: 0.01 } });
   assert.ok(Math.abs(shared.coldpack.fixed_total_usd - 2.835656) < 1e-5);
   assert.ok(shared.savings_usd > 0);
-  assert.equal(shared.stack_break_even_objects_per_month, 454_847); // the whole stack's break-even does not depend on the share
+  assert.equal(shared.stack_break_even_objects_per_month, 454_856); // the whole stack's break-even does not depend on the share
   assert.ok(Math.abs(run({ deployment: { fixed_monthly_usd: 10 } }).coldpack.fixed_total_usd - 120) < 1e-9);
   // per-file catalog: + 1e6 × 2 WRU × $0.78125e-6 = $1.5625 once and 1e6 × 1,260 B × $0.10/GiB = $0.1173466 a month:
-  // 1.6221127 + 1.5625 + 12 × 0.1173466 = $4.592772 variable
-  assert.ok(Math.abs(run({ catalog: 'per_file' }).coldpack.variable_total_usd - 4.592772) < 1e-6);
+  // 1.6230587 + 1.5625 + 12 × 0.1173466 = $4.593718 variable
+  assert.ok(Math.abs(run({ catalog: 'per_file' }).coldpack.variable_total_usd - 4.593718) < 1e-6);
   // the mission's volume: 1,000,000,000 objects of 100 KB: lifecycle $53,574.67; coldpack $1,617.13 + $283.57 = $1,900.70,
   // 28.2 times less (target ≥ 25x)
   const big = estimate(parseEstimateRequest({ objects: 1_000_000_000, avg_size_bytes: 100_000 }), prices);
@@ -155,8 +155,8 @@ test('text and HTML reports carry the headline figures; HTML is escaped and has 
   const text = renderEstimateText(readme);
   assert.match(text, /transition_requests\s+1,000,000 requests\s+\$50\.00/);
   assert.match(text, /coldpack over 12 months: variable \$1\.62 \+ fixed \$283\.57 = \$285\.19; lifecycle rule \$53\.57/);
-  assert.match(text, /coldpack costs \$231\.61 more than the lifecycle rule over 12 months/); // 285.19 − 53.57
-  assert.match(text, /pays for itself above 454,847 objects/);
+  assert.match(text, /coldpack costs \$231\.61 more than the lifecycle rule over 12 months/); // 285.1886 − 53.5747
+  assert.match(text, /pays for itself above 454,856 objects/);
   assert.match(text, /interface_endpoints\s+2,190 endpoint-AZ-hours\s+\$21\.90\s+\$262\.80/); // 3 × 1 × 730; × $0.01; × 12
   assert.match(text, /network private: 3 interface endpoints × 1 AZ\(s\)/);
   assert.match(text, /bundle_part_uploads\s+6,251 requests\s+\$0\.0313/);

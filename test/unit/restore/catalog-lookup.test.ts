@@ -1,8 +1,10 @@
 /**
  * Lookups through the compact catalog on in-memory ports, counting the catalog requests (scope
- * reads, directory queries, manifest GETs): by key (sorted and unsorted jobs, every generation, every
- * bucket), many keys grouped by bundle, by prefix, the per-file index for `per_file` jobs, and a job
- * planned after the scopes were cached.
+ * reads, directory queries, manifest GETs): by key in a bucket from one read of the bucket's
+ * directory (every generation; a restore reads only the newest manifest); the job-by-job path when
+ * that read does not answer whole (`bucketReadCapacity`): sorted and unsorted jobs, every bucket, many
+ * keys grouped by bundle, by prefix, the per-file index for `per_file` jobs, and a job planned after
+ * the scopes were cached.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,9 +17,14 @@ const reset = (env: MemoryRestoreEnv): void => {
   env.directory.calls.length = 0;
 };
 
-/** A sorted job of 3 bundles (a*, m*, x*), a second generation of m/1.txt, and a second bucket holding m/1.txt too. */
-async function catalog(): Promise<MemoryRestoreEnv> {
+/**
+ * A sorted job of 3 bundles (a*, m*, x*), a second generation of m/1.txt, and a second bucket holding
+ * m/1.txt too. @param bucketReadCapacity entries one read of a bucket's directory holds (0: the
+ * job-by-job path)
+ */
+async function catalog(bucketReadCapacity = 0): Promise<MemoryRestoreEnv> {
   const env = memoryRestoreEnv();
+  env.directory.bucketReadCapacity = bucketReadCapacity;
   env.objects.createBucket('other-src');
   await putMemoryBundle(
     env,
@@ -42,14 +49,72 @@ async function catalog(): Promise<MemoryRestoreEnv> {
   return env;
 }
 
-test('by key in a bucket: one scope read, one directory query per job holding it, one manifest per bundle; every generation', async () => {
+test('by key in a bucket: one read of the bucket directory, one manifest per bundle holding it; every generation', async () => {
+  const env = await catalog(Number.POSITIVE_INFINITY);
+  const page = await env.service().byKey(SOURCE, 'x/1.txt', { limit: 10 });
+  assert.deepEqual(
+    page.items.map((f) => [f.key, f.job_id]),
+    [['x/1.txt', 'j1']],
+  );
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} x/1.txt`], 'no scope read, no per-job query');
+  assert.equal(manifestGets(env), 1);
+  reset(env);
+  const gens = await env.service().byKey(SOURCE, 'm/1.txt', { limit: 10 });
+  assert.deepEqual(
+    gens.items.map((f) => [f.job_id, f.bucket]),
+    [
+      ['j1', SOURCE],
+      ['j2', SOURCE],
+    ],
+    'oldest first, only this bucket',
+  );
+  assert.equal(manifestGets(env), 2);
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} m/1.txt`]);
+});
+
+test('restore from the bucket directory: only the newest generation\u2019s manifest is read; a named generation reads that one', async () => {
+  const env = await catalog(Number.POSITIVE_INFINITY);
+  const svc = env.service({ extractOnSubmit: false });
+  const ask = (generation?: string) =>
+    svc.submit(
+      { selection: { kind: 'keys', keys: ['m/1.txt'] }, bucket: SOURCE, generation, tier: 'Standard', days: 1, all_matches: false, requested_by: 't' },
+      {},
+    );
+  assert.equal((await ask()).files[0]?.job_id, 'j2');
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} m/1.txt`]);
+  assert.equal(manifestGets(env), 1);
+  reset(env);
+  assert.equal((await ask('j1')).files[0]?.job_id, 'j1');
+  assert.equal(manifestGets(env), 1);
+  reset(env);
+  assert.equal((await ask('2024-02-01T00:00:00.000Z')).files[0]?.job_id, 'j2', 'a generation time names the job too');
+});
+
+test('a bucket directory too large for one read: the lookup goes job by job through the scopes', async () => {
+  const env = await catalog(2);
+  const gens = await env.service().byKey(SOURCE, 'a/1.txt', { limit: 10 });
+  assert.deepEqual(
+    gens.items.map((f) => f.job_id),
+    ['j1'],
+  );
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} a/1.txt`, `scopes ${SOURCE}`, `containing ${SOURCE}#j1 a/1.txt`]);
+  reset(env);
+  await env.service().byKey(SOURCE, 'x/1.txt', { limit: 10 });
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} x/1.txt`], 'from x/ on the directory holds 1 entry: one read answers');
+});
+
+test('by key in a bucket, job by job: one scope read, one directory query per job holding it, one manifest per bundle; every generation', async () => {
   const env = await catalog();
   const page = await env.service().byKey(SOURCE, 'x/1.txt', { limit: 10 });
   assert.deepEqual(
     page.items.map((f) => [f.key, f.job_id]),
     [['x/1.txt', 'j1']],
   );
-  assert.deepEqual(env.directory.calls, [`scopes ${SOURCE}`, `containing ${SOURCE}#j1 x/1.txt`], 'j2 does not hold x/ keys: not queried');
+  assert.deepEqual(
+    env.directory.calls,
+    [`holdingInBucket ${SOURCE} x/1.txt`, `scopes ${SOURCE}`, `containing ${SOURCE}#j1 x/1.txt`],
+    'j2 does not hold x/ keys: not queried',
+  );
   assert.equal(manifestGets(env), 1);
   reset(env);
   const gens = await env.service().byKey(SOURCE, 'm/1.txt', { limit: 10 });
@@ -79,6 +144,7 @@ test('by key without a bucket: every archived bucket; restoring it is ambiguous 
 
 test('an unsorted job (keys in any order, overlapping bundles) is searched by range and still found', async () => {
   const env = memoryRestoreEnv();
+  env.directory.bucketReadCapacity = 0;
   await putMemoryBundle(
     env,
     [
@@ -106,6 +172,7 @@ test('an unsorted job (keys in any order, overlapping bundles) is searched by ra
 
 test('many keys: one directory walk per job and one GET per manifest that holds any of them', async () => {
   const env = memoryRestoreEnv();
+  env.directory.bucketReadCapacity = 0;
   const files = Array.from({ length: 60 }, (_, i) => ({ key: `k/${String(i).padStart(3, '0')}.txt`, data: text(String(i)) }));
   for (let b = 0; b < 6; b++) await putMemoryBundle(env, files.slice(b * 10, b * 10 + 10), { jobId: 'jm', seq: b });
   reset(env);
@@ -160,16 +227,17 @@ test('per_file jobs: a key comes from the index in one query, no manifest read',
 
 test('a job archived after the scopes were cached is found: a miss asks again with fresh scopes', async () => {
   const env = memoryRestoreEnv();
+  env.directory.bucketReadCapacity = 0;
   await putMemoryBundle(env, [{ key: 'c/1.txt', data: text('1') }], { jobId: 'early' });
   const svc = env.service({ scopeTtlMs: 60_000 });
   assert.equal((await svc.byKey(SOURCE, 'c/1.txt', { limit: 10 })).items.length, 1);
   await putMemoryBundle(env, [{ key: 'd/1.txt', data: text('1') }], { jobId: 'late' });
   reset(env);
   assert.equal((await svc.byKey(SOURCE, 'c/1.txt', { limit: 10 })).items.length, 1);
-  assert.deepEqual(env.directory.calls, [`containing ${SOURCE}#early c/1.txt`], 'cached scopes: no scope read');
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} c/1.txt`, `containing ${SOURCE}#early c/1.txt`], 'cached scopes: no scope read');
   reset(env);
   assert.equal((await svc.byKey(SOURCE, 'd/1.txt', { limit: 10 })).items.length, 1);
-  assert.deepEqual(env.directory.calls, [`scopes ${SOURCE}`, `containing ${SOURCE}#late d/1.txt`]);
+  assert.deepEqual(env.directory.calls, [`holdingInBucket ${SOURCE} d/1.txt`, `scopes ${SOURCE}`, `containing ${SOURCE}#late d/1.txt`]);
 });
 
 test('restoring a key archived twice reads only the newest job\u2019s directory and manifest; a named generation reads that one', async () => {
