@@ -191,3 +191,31 @@ test('without a bucket every archived bucket is searched (the archived-bucket li
     rec.stop();
   }
 });
+
+test('a bucket directory larger than one page (DynamoDB answers with LastEvaluatedKey, injected by SDK middleware: moto needs 1 MB of items): the lookup goes job by job and still finds every generation', async () => {
+  const name = 'one-page-only';
+  // As DynamoDB does when the items from the key on pass 1 MB: the by_bucket Query is not the last page.
+  const cut =
+    (next: (a: unknown) => Promise<{ output: Record<string, unknown> }>, context: { commandName?: string }) =>
+    async (args: { input: Record<string, unknown> }) => {
+      const res = await next(args);
+      if (context.commandName === 'QueryCommand' && args.input.IndexName === 'by_bucket')
+        res.output.LastEvaluatedKey = { bundle_key: 'next-page', source_bucket: SRC, dir_sk: 'z' };
+      return res;
+    };
+  fx.clients.dynamo.middlewareStack.add(cut as never, { step: 'initialize', name });
+  const rec = recorder();
+  try {
+    const svc = composeRestoreService(fx.clients, { tables, archiveBucket: ARCHIVE, restoreBucket: RESTORE });
+    const gens = await svc.byKey(SRC, key(55_555), { limit: 10 });
+    assert.deepEqual(
+      gens.items.map((f) => f.job_id),
+      ['j-apr', 'j-rerun'],
+    );
+    const kinds = rec.catalog().map((x) => (/by_bucket/.test(x) ? 'by_bucket' : /SCOPE#/.test(x) ? 'scopes' : /by_range/.test(x) ? 'by_range' : 'manifest'));
+    assert.deepEqual(kinds, ['by_bucket', 'scopes', 'by_range', 'manifest', 'by_range', 'manifest'], 'per job, newest first: its directory, then its manifest');
+  } finally {
+    rec.stop();
+    fx.clients.dynamo.middlewareStack.remove(name);
+  }
+});
