@@ -21,6 +21,7 @@ import { ShardWorker, type ShardProgress } from './shard-worker.js';
 import type { FetchOptions } from './object-fetcher.js';
 import type { UniqueRowsOptions } from './unique-source.js';
 import { startHeartbeat } from './job-heartbeat.js';
+import { AlreadyArchived } from './already-archived.js';
 import { retryWrite, type RetryWriteOptions } from './retry-write.js';
 
 /** Ports and options of {@link ArchiveEngine}. The composition root (`src/entrypoints/archive-composition.ts`) builds the adapters. */
@@ -96,13 +97,11 @@ export class ArchiveEngine {
   }
 
   /**
-<<<<<<< HEAD
-   * Plan the job (once): count the source, apply the QC guard, write shard plans and shard items
-   * (every object once: repeated manifest rows are dropped and counted, `n_duplicates_dropped`).
-=======
-   * Plan the job (once): count the source, apply the QC guard, write shard plans, the job's scopes
-   * (its key range per source bucket, before any bundle commits) and shard items.
->>>>>>> main
+   * Plan the job (once): count the source, apply the QC guard, write shard plans (every object
+   * once: repeated manifest rows are dropped and counted, `n_duplicates_dropped`; objects a committed
+   * bundle of another job already holds are not planned but listed for the finalizer's deletes and
+   * counted, `n_already_archived`), the job's scopes (its key range per source bucket, before any
+   * bundle commits) and shard items.
    * @returns the number of shards
    * @throws QcMismatchError when the listing does not match the request (nothing is written)
    */
@@ -138,7 +137,18 @@ export class ArchiveEngine {
     await jobs.update(jobId, { status: 'RUNNING', started_at: job.started_at ?? this.now() });
     const policy = this.deps.bucketPolicy ?? { reserved: [archiveBucket], allowed: [] };
     checkQc(job.request, await countSource(objects, job.request, policy));
-    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort);
+    const source = job.request.source;
+    const archived = new AlreadyArchived(
+      { objects, directory: this.deps.directory, logger: this.logger },
+      {
+        jobId,
+        project: job.request.project,
+        archiveBucket,
+        prefix: source.kind === 'csv' ? '' : (source.prefix ?? ''),
+        ...(this.deps.sort ? { sort: this.deps.sort } : {}),
+      },
+    );
+    const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort, archived);
     checkQc(job.request, counts);
     const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
     for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog }))
@@ -153,6 +163,9 @@ export class ArchiveEngine {
       n_folder_markers: counts.folderMarkers,
       n_archived_class: counts.archivedClass,
       n_bundles_planned: counts.bundles,
+      n_already_archived: counts.alreadyArchived,
+      n_already_archived_bytes: counts.alreadyArchivedBytes,
+      n_catalog_manifests_read: archived.stats.manifestsRead,
     });
     return shards.length;
   }

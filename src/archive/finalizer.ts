@@ -1,4 +1,4 @@
-import { bundleKeys, jobUploadPrefixes, reportKey } from '../domain/keys.js';
+import { alreadyArchivedKey, bundleKeys, jobUploadPrefixes, reportKey } from '../domain/keys.js';
 import { abortStaleUploads } from './stale-uploads.js';
 import type { JobItem, ShardItem } from '../domain/archive-job.js';
 import type { JobStatus } from '../domain/model.js';
@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../domain/ports/clock.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import { readManifest } from '../bundle/manifest.js';
 import { SourceDeleter, type DeleteOutcome } from './source-deleter.js';
+import { readShardPlan } from './shard-plan.js';
 
 /** The job report stored at `reports/<project>/<job>.json` and summarised on the job item. Sizes in bytes. */
 export interface JobReport {
@@ -32,6 +33,14 @@ export interface JobReport {
   readonly duplicates_dropped: number;
   /** The first 100 such `bucket/key`. */
   readonly duplicates: readonly string[];
+  /**
+   * Listed objects a committed bundle of another job already held (same bucket, key and ETag): not
+   * packed again; deleted with `delete_source` (If-Match on that ETag, counted in `files_deleted` /
+   * `files_kept` with the archived ones). Not part of `files_archived`.
+   */
+  readonly already_archived: number;
+  /** Bytes of those objects. */
+  readonly already_archived_bytes: number;
   /**
    * Unfinished multipart uploads of the job aborted: left by a killed attempt (found when a step was
    * resumed, and at finalize when any was) or by a create the SDK retried after a lost answer.
@@ -76,7 +85,7 @@ export interface FinalizerDeps {
 /**
  * Finalize an archive job: check every shard is DONE and every bundle COMMITTED with the counts
  * adding up; only then delete the sources (conditional on their archived ETag) when
- * `delete_source` is set; write the report; set SUCCEEDED (all archived and deleted as asked) or
+ * `delete_source` is set, and the objects the planner found already archived by another job; write the report; set SUCCEEDED (all archived and deleted as asked) or
  * PARTIAL (objects skipped or kept). When a check fails nothing is deleted and the job is FAILED.
  * Idempotent: a re-run deletes what is left and rewrites the report.
  */
@@ -136,6 +145,10 @@ export class Finalizer {
         const res = await objects.getObject({ bucket: archiveBucket, key: manifestKey });
         for await (const e of readManifest(res.body)) await deleter.add({ bucket: e.bucket, key: e.key, etag: e.etag });
       }
+      // Already in a committed bundle of another job: deleted like the archived ones, If-Match on the listed ETag.
+      if ((job.n_already_archived ?? 0) > 0)
+        for await (const o of readShardPlan(objects, archiveBucket, alreadyArchivedKey(req.project, job.job_id)))
+          await deleter.add({ bucket: o.bucket, key: o.key, etag: o.etag! });
       await deleter.flush();
     }
     const extra =
@@ -162,6 +175,8 @@ export class Finalizer {
       skipped: shards.flatMap((s) => s.skipped ?? []).slice(0, 100),
       duplicates_dropped: job.n_duplicates_dropped ?? 0,
       duplicates: job.duplicate_sample ?? [],
+      already_archived: job.n_already_archived ?? 0,
+      already_archived_bytes: job.n_already_archived_bytes ?? 0,
       orphan_uploads_aborted: orphans,
       superseded_versions_deleted: superseded.deleted,
       superseded_versions_left: superseded.left,

@@ -1,7 +1,7 @@
 import type { ArchiveRequest } from '../domain/archive-request.js';
 import { QcMismatchError, ValidationError } from '../domain/errors.js';
 import { BundleCutter, ShardCutter } from '../domain/grouping.js';
-import { shardPlanKey, sortRunPrefix } from '../domain/keys.js';
+import { alreadyArchivedKey, shardPlanKey, sortRunPrefix } from '../domain/keys.js';
 import type { SourceObject } from '../domain/model.js';
 import type { ShardItem } from '../domain/archive-job.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
@@ -9,6 +9,7 @@ import { isFolderMarker, openSource, UNREADABLE_CLASSES } from './source-stream.
 import { ShardPlanWriter } from './shard-plan.js';
 import { dropRepeats, uniqueRows, type DuplicateCount, type UniqueRowsOptions } from './unique-source.js';
 import { ScopeTracker } from './scope-tracker.js';
+import type { AlreadyArchived } from './already-archived.js';
 
 /** Counts of one pass over the source. Sizes in bytes. */
 export interface ListingCounts {
@@ -30,10 +31,30 @@ export interface ListingCounts {
   duplicateBytes: number;
   /** The first 100 repeated `bucket/key`. */
   duplicateSample: string[];
+  /**
+   * Of `files`, objects a committed bundle of another job already holds (same bucket, key and ETag):
+   * not planned, listed in `plans/<project>/<job>/already-archived.csv.gz` for the finalizer's deletes
+   * (counted when the shard plans are written; a dry run does not look).
+   */
+  alreadyArchived: number;
+  /** Bytes of those objects. */
+  alreadyArchivedBytes: number;
 }
 
 function emptyCounts(): ListingCounts {
-  return { files: 0, bytes: 0, folderMarkers: 0, archivedClass: 0, bundles: 0, largestObject: 0, duplicates: 0, duplicateBytes: 0, duplicateSample: [] };
+  return {
+    files: 0,
+    bytes: 0,
+    folderMarkers: 0,
+    archivedClass: 0,
+    bundles: 0,
+    largestObject: 0,
+    duplicates: 0,
+    duplicateBytes: 0,
+    duplicateSample: [],
+    alreadyArchived: 0,
+    alreadyArchivedBytes: 0,
+  };
 }
 
 /** Which buckets a job may read and delete from. */
@@ -95,7 +116,7 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
  * describes the manifest as sent), so a dry run and the real run answer alike.
  * @throws QcMismatchError giving both numbers, unless `allow_mismatch` is set
  */
-export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
+export function checkQc(req: ArchiveRequest, counts: Pick<ListingCounts, 'files' | 'bytes' | 'duplicates' | 'duplicateBytes'>): void {
   if (req.allow_mismatch) return;
   const problems: string[] = [];
   const files = counts.files + counts.duplicates;
@@ -116,7 +137,9 @@ export function checkQc(req: ArchiveRequest, counts: ListingCounts): void {
  * `shard_max_files` and `shard_max_bytes`) to the archive bucket, and note the job's key range per
  * source bucket (its scopes). Every object is planned once: a manifest source (CSV, Inventory) is
  * sorted by key (UTF-8 byte order, so its scopes are sorted too) and its repeated rows dropped and
- * counted ({@link uniqueRows}); a listing is sorted and unique already.
+ * counted ({@link uniqueRows}); a listing is sorted and unique already. With `archived`, an object a
+ * committed bundle of another job holds is not planned but written to the already-archived list
+ * (created only when there is one) and counted; the scopes cover the planned objects only.
  * @returns the shard items (counts and key range per shard) in order, the counts, and the scope tracker
  */
 export async function writeShardPlans(
@@ -126,6 +149,7 @@ export async function writeShardPlans(
   req: ArchiveRequest,
   policy?: BucketPolicy,
   sort?: UniqueRowsOptions,
+  archived?: AlreadyArchived,
 ): Promise<{ shards: ShardItem[]; counts: ListingCounts; scopes: ScopeTracker }> {
   const cutter = new ShardCutter(req.shard_max_bytes, req.shard_max_files);
   const bundles = new BundleCutter(req.max_bundle_bytes, req.max_files_per_bundle);
@@ -139,38 +163,51 @@ export async function writeShardPlans(
       ? dropRepeats(openSource(objects, req.source), dropped)
       : uniqueRows(checkedBuckets(openSource(objects, req.source), policy), runs, dropped, sort);
   let writer: ShardPlanWriter | undefined;
+  let archivedList: ShardPlanWriter | undefined;
   let current: { shard: number; files: number; bytes: number; first_key?: string; last_key?: string } | undefined;
   const closeShard = async (): Promise<void> => {
     if (!writer || !current) return;
     await writer.close();
     shards.push({ ...current, status: 'PLANNED' });
   };
-  for await (const o of checkedBuckets(listed, policy)) {
-    if (isFolderMarker(o)) {
-      counts.folderMarkers++;
-      continue;
+  try {
+    for await (const o of checkedBuckets(listed, policy)) {
+      if (isFolderMarker(o)) {
+        counts.folderMarkers++;
+        continue;
+      }
+      if (o.storage_class && UNREADABLE_CLASSES.has(o.storage_class)) {
+        counts.archivedClass++;
+        continue;
+      }
+      counts.files++;
+      counts.bytes += o.size;
+      counts.largestObject = Math.max(counts.largestObject, o.size);
+      if (archived && (await archived.holds(o))) {
+        archivedList ??= new ShardPlanWriter(objects, archiveBucket, alreadyArchivedKey(req.project, jobId));
+        await archivedList.add(o);
+        counts.alreadyArchived++;
+        counts.alreadyArchivedBytes += o.size;
+        continue;
+      }
+      const shard = cutter.assign(o.size);
+      if (!current || shard !== current.shard) {
+        await closeShard();
+        writer = new ShardPlanWriter(objects, archiveBucket, shardPlanKey(req.project, jobId, shard));
+        current = { shard, files: 0, bytes: 0, first_key: o.key };
+      }
+      await writer!.add(o);
+      current.files++;
+      current.bytes += o.size;
+      current.last_key = o.key;
+      bundles.assign(o.size, o.bucket);
+      scopes.add(o.bucket, o.key);
     }
-    if (o.storage_class && UNREADABLE_CLASSES.has(o.storage_class)) {
-      counts.archivedClass++;
-      continue;
-    }
-    const shard = cutter.assign(o.size);
-    if (!current || shard !== current.shard) {
-      await closeShard();
-      writer = new ShardPlanWriter(objects, archiveBucket, shardPlanKey(req.project, jobId, shard));
-      current = { shard, files: 0, bytes: 0, first_key: o.key };
-    }
-    await writer!.add(o);
-    current.files++;
-    current.bytes += o.size;
-    current.last_key = o.key;
-    counts.files++;
-    counts.bytes += o.size;
-    counts.largestObject = Math.max(counts.largestObject, o.size);
-    bundles.assign(o.size, o.bucket);
-    scopes.add(o.bucket, o.key);
+  } finally {
+    await archived?.close(); // its open manifests and directory walks
   }
   await closeShard();
+  await archivedList?.close();
   counts.bundles = bundles.bundleCount;
   counts.duplicates = dropped.count;
   counts.duplicateBytes = dropped.bytes;

@@ -85,6 +85,17 @@ export async function* uniqueRows(
   dropped: DuplicateCount,
   options: UniqueRowsOptions = {},
 ): AsyncGenerator<SourceObject> {
+  yield* dropRepeats(sortedRows(rows, runs, options), dropped);
+}
+
+/**
+ * The rows sorted by (bucket, key) in UTF-8 byte order, repeats kept (equal keys in source order),
+ * with the same bounded external merge sort as {@link uniqueRows}: nothing is written when the rows
+ * fit one run. Runs are gzip CSV objects under `runs.prefix` (columns of a shard plan).
+ * @param rows the rows, in any order
+ * @param runs where to spill runs when there is more than one run
+ */
+export async function* sortedRows(rows: AsyncIterable<SourceObject>, runs: RunLocation, options: UniqueRowsOptions = {}): AsyncGenerator<SourceObject> {
   const maxRows = options.runMaxRows ?? 200_000;
   const maxBytes = options.runMaxBytes ?? 64 * 1024 * 1024;
   const fanIn = Math.max(2, options.fanIn ?? 16);
@@ -109,7 +120,7 @@ export async function* uniqueRows(
     }
   }
   if (written.length === 0) {
-    yield* dropRepeats(inOrder(chunk), dropped);
+    yield* inOrder(chunk);
     return;
   }
   if (chunk.length > 0) written.push(await spill(inOrder(chunk)));
@@ -120,7 +131,7 @@ export async function* uniqueRows(
     for (let i = 0; i < level.length; i += fanIn) next.push(await spill(merge(runs, level.slice(i, i + fanIn))));
     level = next;
   }
-  yield* dropRepeats(merge(runs, level), dropped);
+  yield* merge(runs, level);
 }
 
 /** Sort one run: by key, ties in source order (Array.prototype.sort is stable). */

@@ -71,6 +71,15 @@ export interface RequestPredictionInput {
    * bookkeeping write like the job and bundle items and is not predicted. Default `compact`.
    */
   readonly catalog?: CatalogMode;
+  /**
+   * What the run found already archived (src/archive/already-archived.ts): `objects` listed objects a
+   * committed bundle of another job held (listed and deleted, not archived: not part of `objects`),
+   * found by reading `manifests` manifests of committed bundles (one `S3:GetObject:STANDARD` each; a
+   * first run over a never-archived prefix reads none). When `objects` > 0 their list is uploaded once
+   * (`listBytes` compressed, default estimated like a shard plan) and read back before deleting.
+   * Default none.
+   */
+  readonly alreadyArchived?: { readonly objects: number; readonly manifests: number; readonly listBytes?: number };
 }
 
 function add(counts: Record<string, number>, key: string, n: number): void {
@@ -96,8 +105,11 @@ function addUpload(counts: Record<string, number>, storageClass: string, count: 
  *   ceil(bytes / part) UploadPart + CompleteMultipartUpload; `S3:HeadObject:<class>` to verify size and
  *   CRC-32; the gzip manifest `S3:PutObject:STANDARD`; with the `per_file` catalog ceil(entries / 25)
  *   `DynamoDB:BatchWriteItem` (none with the default `compact` catalog);
- * - finalize, when deleting: each manifest read back (GET) and ceil(objects / 1,000) DeleteObjects;
- *   one report `S3:PutObject:STANDARD`.
+ * - already archived (`alreadyArchived`): one GET per committed manifest read at plan time; their list
+ *   uploaded in STANDARD (when any) and read back (GET) before deleting; they count in the listing pages
+ *   and the DeleteObjects calls;
+ * - finalize, when deleting: each manifest read back (GET) and ceil((objects + already archived) / 1,000)
+ *   DeleteObjects; one report `S3:PutObject:STANDARD`.
  * Part size per bundle = `multipartPartSize(sourceBytes + 200 × entries)` when `sourceBytes` is known, else
  * `multipartPartSize(bytes)`. Not predicted: bookkeeping PutItem/UpdateItem/GetItem/Query calls on the
  * jobs and bundles tables, retries, and GETs of objects that are skipped.
@@ -113,7 +125,9 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   const counts: Record<string, number> = {};
   const list = (input.listing ?? 'list') === 'list';
   if (input.preflight ?? true) add(counts, requestKey('S3', list ? 'ListObjectsV2' : 'HeadObject', 'STANDARD'), 1);
-  if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(input.objects / KEYS_PER_PAGE)));
+  const already = input.alreadyArchived ?? { objects: 0, manifests: 0 };
+  const listed = input.objects + already.objects;
+  if (list) add(counts, requestKey('S3', 'ListObjectsV2', 'STANDARD'), passes * Math.max(1, Math.ceil(listed / KEYS_PER_PAGE)));
   else add(counts, requestKey('S3', 'GetObject', 'STANDARD'), passes * (input.manifestGets ?? 1));
   // Shard plans: the measured sizes given, then every other shard at the estimated size, in one step
   // (closed form: the loop is bounded by the measured plans, never by a hypothetical shard count).
@@ -122,6 +136,12 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   const estimatedPlanBytes = (input.objects / shards) * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
   if (shards > measured.length) addUpload(counts, 'STANDARD', shards - measured.length, estimatedPlanBytes, MIN_PART_BYTES);
   add(counts, requestKey('S3', 'GetObject', 'STANDARD'), input.objects + shards);
+  add(counts, requestKey('S3', 'GetObject', 'STANDARD'), already.manifests);
+  if (already.objects > 0) {
+    const listBytes = already.listBytes ?? already.objects * (SHARD_PLAN_ROW_FIXED_BYTES + (input.avgKeyBytes ?? 60)) * SHARD_PLAN_GZIP_RATIO;
+    addUpload(counts, 'STANDARD', 1, listBytes, MIN_PART_BYTES);
+    if (input.deleteSource ?? true) add(counts, requestKey('S3', 'GetObject', 'STANDARD'), 1);
+  }
   if (input.readTags) add(counts, requestKey('S3', 'GetObjectTagging', 'STANDARD'), input.objects);
   let bundles = 0;
   let batches = 0;
@@ -135,7 +155,7 @@ export function predictRequests(input: RequestPredictionInput): RequestCounts {
   add(counts, requestKey('S3', 'PutObject', 'STANDARD'), bundles + 1);
   if (input.deleteSource ?? true) {
     add(counts, requestKey('S3', 'GetObject', 'STANDARD'), bundles);
-    add(counts, requestKey('S3', 'DeleteObjects', 'STANDARD'), Math.ceil(input.objects / KEYS_PER_PAGE));
+    add(counts, requestKey('S3', 'DeleteObjects', 'STANDARD'), Math.ceil(listed / KEYS_PER_PAGE));
   }
   add(counts, requestKey('DynamoDB', 'BatchWriteItem'), batches);
   return counts;

@@ -52,6 +52,20 @@ export function sortRunPrefix(project: string, jobId: string): string {
   return `plans/${project}/${jobId}/sort/`;
 }
 
+/**
+ * S3 key of the list of a job's listed objects that a committed bundle of another job already holds
+ * (same bucket, key and ETag): not packed again, deleted at finalize with `delete_source`.
+ * `plans/<project>/<job>/already-archived.csv.gz` (the columns of a shard plan).
+ */
+export function alreadyArchivedKey(project: string, jobId: string): string {
+  return `plans/${project}/${jobId}/already-archived.csv.gz`;
+}
+
+/** Key prefix of the sort runs of the catalog rows of one unsorted job scope: `plans/<project>/<job>/sort/catalog/<n>/`. */
+export function catalogSortPrefix(project: string, jobId: string, n: number): string {
+  return `plans/${project}/${jobId}/sort/catalog/${pad(n, 4)}/`;
+}
+
 /** S3 key of a job's report: `reports/<project>/<job>.json`. */
 export function reportKey(project: string, jobId: string): string {
   return `reports/${project}/${jobId}.json`;

@@ -62,6 +62,8 @@ describe('planner', () => {
       duplicates: 0,
       duplicateBytes: 0,
       duplicateSample: [],
+      alreadyArchived: 0,
+      alreadyArchivedBytes: 0,
     });
   });
 

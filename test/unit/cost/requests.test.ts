@@ -115,3 +115,20 @@ test('shard plans are counted in closed form: a huge shard count answers at once
   assert.equal(counts['S3:UploadPart:STANDARD'], 2);
   assert.equal(counts['S3:GetObject:STANDARD'], 1e12 + shards);
 });
+
+test('predictRequests counts what a re-run finds already archived (issue 11 item 2), and nothing extra for a first run', () => {
+  const bundles = [{ count: 1, entries: 2, bytes: MIB }];
+  assert.deepEqual(predictRequests({ objects: 2, bundles, alreadyArchived: { objects: 6, manifests: 3 } }), {
+    'S3:ListObjectsV2:STANDARD': 3, // 1 source check + 2 passes × ceil(8 listed / 1,000)
+    'S3:GetObject:STANDARD': 2 + 1 + 3 + 1 + 1, // objects + shard plan + 3 committed manifests + the already-archived list + own manifest before deleting
+    'S3:PutObject:STANDARD': 4, // shard plan + already-archived list + manifest + report
+    'S3:PutObject:DEEP_ARCHIVE': 1,
+    'S3:HeadObject:DEEP_ARCHIVE': 1,
+    'S3:DeleteObjects:STANDARD': 1, // the 2 archived and the 6 already archived, one call
+  });
+  // without delete_source the list is written but not read back
+  const kept = predictRequests({ objects: 2, bundles, deleteSource: false, alreadyArchived: { objects: 6, manifests: 3 } });
+  assert.equal(kept['S3:GetObject:STANDARD'], 2 + 1 + 3);
+  // a first run over a never-archived prefix: no manifest read, no list: the same as without the field
+  assert.deepEqual(predictRequests({ objects: 2, bundles, alreadyArchived: { objects: 0, manifests: 0 } }), predictRequests({ objects: 2, bundles }));
+});

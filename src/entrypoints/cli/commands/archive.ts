@@ -126,6 +126,7 @@ export function reportText(r: JobReport): string {
     `job ${r.job_id}: ${r.status}`,
     `  files listed ${r.files_listed} (${mb(r.bytes_listed)} MB), folder markers skipped ${r.folder_markers}`,
     `  archived ${r.files_archived} files (${mb(r.bytes_archived)} MB) into ${r.bundles} bundles (${mb(r.bundle_bytes)} MB), compression ratio ${r.compression_ratio}`,
+    `  already archived ${r.already_archived ?? 0} files (${mb(r.already_archived_bytes ?? 0)} MB) by an earlier job, not packed again`,
     `  skipped ${r.files_skipped}, deleted ${r.files_deleted}, kept ${r.files_kept}${r.duplicates_dropped ? `, repeated manifest rows dropped ${r.duplicates_dropped}` : ''}`,
     ...(r.orphan_uploads_aborted || r.superseded_versions_deleted || r.superseded_versions_left
       ? [

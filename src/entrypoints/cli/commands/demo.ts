@@ -25,7 +25,7 @@ export function demoText(r: DemoResult): string {
     '',
     '=== coldpack demo report ===',
     `job ${rep.job_id}: ${rep.status}`,
-    `files archived      ${rep.files_archived} of ${rep.files_listed} listed (${rep.folder_markers} folder markers skipped)`,
+    `files archived      ${rep.files_archived} of ${rep.files_listed} listed (${rep.folder_markers} folder markers skipped, ${rep.already_archived ?? 0} already archived by an earlier job)`,
     `bytes archived      ${(rep.bytes_archived / 1e6).toFixed(2)} MB`,
     `bundles             ${rep.bundles} (${(rep.bundle_bytes / 1e6).toFixed(2)} MB in DEEP_ARCHIVE)`,
     `compression ratio   ${rep.compression_ratio} (source bytes / bundle bytes)`,
