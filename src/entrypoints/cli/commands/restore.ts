@@ -54,13 +54,13 @@ const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?
 
 function integer(text: string, field: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError(`--${field} must be an integer, got ${JSON.stringify(text)}`, field);
+  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError(`--${field} must be an integer, got ${JSON.stringify(text)}`, `--${field}`);
   return n;
 }
 
 function int(text: string, field: string, min: number): number {
   const n = integer(text, field);
-  if (n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, field);
+  if (n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, `--${field}`);
   return n;
 }
 
