@@ -127,9 +127,11 @@ export const RestoreBody = z
     prefix: KeyPrefix.optional().meta({ description: 'Every archived key under this raw S3 prefix (1-1,024 UTF-8 bytes).' }),
     keys_manifest: S3Uri.optional().meta({
       description:
-        'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused.',
+        'Bulk path: s3://<restore bucket>/key-lists/<name>, a text object (at most 16 MiB) with one full source key per line. Other locations are refused; a missing object is a 400 SOURCE_NOT_FOUND (nothing recorded).',
     }),
-    bucket_name: BucketName.optional().meta({ description: 'Source bucket of the keys (default: any archived bucket).' }),
+    bucket_name: BucketName.optional().meta({
+      description: 'Source bucket of the keys (default: any archived bucket); a bucket never archived is a 400 SOURCE_NOT_FOUND (nothing recorded).',
+    }),
     region: Region.optional(),
     account: AccountId.optional(),
     retrieval_tier: z.enum(RETRIEVAL_TIERS).optional().meta({
@@ -144,7 +146,8 @@ export const RestoreBody = z
         description: `Days the restored bundle copy stays readable (integer 1-${MAX_RESTORE_DAYS}; the copy is billed at S3 Standard meanwhile). Default ${DEFAULT_RESTORE_DAYS}.`,
       }),
     all_matches: z.boolean().optional().meta({
-      description: 'Restore every key a file name matches (default false: an ambiguous name is a 400 listing the candidates).',
+      description:
+        'Restore every key a file name matches (default false: an ambiguous name ends the request FAILED with AMBIGUOUS_NAME and every candidate in errors).',
     }),
     generation: text(256).optional().meta({
       description: 'Archive generation (job id or archived_at, 1-256 UTF-8 bytes) to restore from. Default: the newest.',

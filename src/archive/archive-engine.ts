@@ -23,6 +23,8 @@ import type { UniqueRowsOptions } from './unique-source.js';
 import { startHeartbeat } from './job-heartbeat.js';
 import { AlreadyArchived } from './already-archived.js';
 import { retryWrite, type RetryWriteOptions } from './retry-write.js';
+import { removePlans } from './plan-cleanup.js';
+import { noted } from './uncommitted-cleanup.js';
 
 /** Ports and options of {@link ArchiveEngine}. The composition root (`src/entrypoints/archive-composition.ts`) builds the adapters. */
 export interface ArchiveEngineDeps {
@@ -103,7 +105,8 @@ export class ArchiveEngine {
    * counted, `n_already_archived`), the job's scopes (its key range per source bucket, before any
    * bundle commits) and shard items.
    * @returns the number of shards
-   * @throws QcMismatchError when the listing does not match the request (nothing is written)
+   * @throws QcMismatchError when the objects do not match the request: nothing is written (a refusal
+   *   found once a manifest's repeats are dropped deletes the shard plans written, and says so)
    */
   async plan(jobId: string): Promise<number> {
     return this.measured(jobId, 'plan', () => this.planStep(jobId));
@@ -149,7 +152,12 @@ export class ArchiveEngine {
       },
     );
     const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort, archived);
-    checkQc(job.request, counts);
+    try {
+      // Exact now that a manifest's repeated rows are dropped; a refusal takes the plans just written away.
+      checkQc(job.request, counts);
+    } catch (err) {
+      throw noted(err, await removePlans(objects, archiveBucket, jobUploadPrefixes(job.request.project, jobId)[1]!, this.logger));
+    }
     const catalog = this.deps.catalog ?? DEFAULT_CATALOG_MODE;
     for (const scope of scopes.scopes({ job_id: jobId, project: job.request.project, generation: job.generation, catalog }))
       await this.deps.directory.putScope(scope);

@@ -17,6 +17,7 @@ import { readManifest } from '../bundle/manifest.js';
 import { ManifestWriter, manifestCsvStream, type FinishedManifest } from '../bundle/manifest-writer.js';
 import { MultipartSink } from './multipart-sink.js';
 import { fetchInOrder, type FetchOptions } from './object-fetcher.js';
+import type { SourceKind } from './read-failures.js';
 import { indexItem, toRecord } from './entry-records.js';
 import { EntryStats } from './entry-stats.js';
 
@@ -36,6 +37,8 @@ export interface BundleContext {
   readonly catalog?: CatalogMode;
   /** Read and record each object's tags (the job's `archive_tags`). Default false. */
   readonly readTags?: boolean;
+  /** The job's source kind (`list`, `csv`, `inventory`): names why a missing object was skipped. Default `list`. */
+  readonly sourceKind?: SourceKind;
 }
 
 /** One object that was not archived, with the reason. */
@@ -144,7 +147,11 @@ export class BundlePacker {
     let zip: ZipBundleWriter | undefined;
     const written: { bundle?: { versionId?: string }; manifest?: { versionId?: string } } = {};
     try {
-      for await (const item of fetchInOrder(store, objects, { ...this.deps.fetch, ...(ctx.readTags ? { tags: true } : {}) })) {
+      for await (const item of fetchInOrder(store, objects, {
+        ...this.deps.fetch,
+        ...(ctx.readTags ? { tags: true } : {}),
+        ...(ctx.sourceKind ? { source: ctx.sourceKind } : {}),
+      })) {
         if (item.kind === 'skipped') {
           skippedCount++;
           if (skipped.length < SKIPPED_LISTED) skipped.push({ key: item.obj.key, reason: item.reason, detail: item.detail });

@@ -3,7 +3,7 @@ import { buffer } from 'node:stream/consumers';
 import type { SourceObject } from '../domain/model.js';
 import { attributesOf, type ArchivedAttributes } from '../domain/object-attributes.js';
 import type { GotObject, ObjectStore } from '../domain/ports/object-store.js';
-import { classifyReadFailure, isTransientRead, type SkipReason } from './read-failures.js';
+import { classifyReadFailure, isTransientRead, type SkipReason, type SourceKind } from './read-failures.js';
 
 export type { SkipReason } from './read-failures.js';
 
@@ -35,6 +35,8 @@ export interface FetchOptions {
   readonly streamThreshold?: number;
   /** Read each object's tags too (one GetObjectTagging per object). Default false. */
   readonly tags?: boolean;
+  /** Where the objects' rows came from (the job's source kind): a 404 of a CSV manifest row is NOT_FOUND, else GONE. Default `list`. */
+  readonly source?: SourceKind;
   /**
    * Attempts of one object's read when it fails transiently after the store's own retries
    * (throttling, an outage, a body cut off mid-way). Default 3.
@@ -122,7 +124,7 @@ async function withRetries(store: ObjectStore, obj: SourceObject, options: Fetch
         await sleep(Math.random() * (options.backoffMs ?? 500) * 2 ** (attempt - 1));
         continue;
       }
-      const skip = await classifyReadFailure(store, obj, err);
+      const skip = await classifyReadFailure(store, obj, err, options.source);
       if (skip) return { kind: 'skipped', obj, ...skip };
       throw err;
     }

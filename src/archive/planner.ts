@@ -39,6 +39,11 @@ export interface ListingCounts {
   alreadyArchived: number;
   /** Bytes of those objects. */
   alreadyArchivedBytes: number;
+  /**
+   * True when `files` and `bytes` count a CSV manifest's or an Inventory report's rows before repeated
+   * rows are dropped (the first, write-free pass): upper bounds of the distinct objects.
+   */
+  rowsOnly?: boolean;
 }
 
 function emptyCounts(): ListingCounts {
@@ -107,25 +112,38 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
     }
   }
   counts.bundles = cutter.bundleCount;
+  // A manifest's repeated rows are only found by the sorting pass (which writes): here they are counted as rows.
+  if (req.source.kind !== 'list') counts.rowsOnly = true;
   return counts;
 }
 
 /**
- * The quality-check guard: compare the listing with what the source application announced. It
- * compares the rows as the source lists them (repeated manifest rows included: the announcement
- * describes the manifest as sent), so a dry run and the real run answer alike.
+ * The quality-check guard: compare the objects to archive with what the source application
+ * announced. Repeated rows of a manifest are dropped at plan time, so the comparison is with the
+ * distinct objects, and the message says how many rows were dropped. Counts of the write-free first
+ * pass over a manifest (`rowsOnly`) are upper bounds: only an announcement above them is refused
+ * there; the exact check follows once the plan has dropped the repeats. A listing has no repeats.
  * @throws QcMismatchError giving both numbers, unless `allow_mismatch` is set
  */
-export function checkQc(req: ArchiveRequest, counts: Pick<ListingCounts, 'files' | 'bytes' | 'duplicates' | 'duplicateBytes'>): void {
+export function checkQc(req: ArchiveRequest, counts: Pick<ListingCounts, 'files' | 'bytes' | 'duplicates' | 'duplicateBytes' | 'rowsOnly'>): void {
   if (req.allow_mismatch) return;
   const problems: string[] = [];
-  const files = counts.files + counts.duplicates;
-  const bytes = counts.bytes + counts.duplicateBytes;
-  if (req.expected_file_count !== undefined && req.expected_file_count !== files) {
-    problems.push(`file_count: expected ${req.expected_file_count}, listed ${files}`);
+  const bound = counts.rowsOnly === true;
+  const distinct = counts.duplicates > 0 ? ` distinct objects (${counts.duplicates} repeated manifest row${counts.duplicates === 1 ? '' : 's'} dropped)` : '';
+  const off = (expected: number, got: number): boolean => (bound ? expected > got : expected !== got);
+  if (req.expected_file_count !== undefined && off(req.expected_file_count, counts.files)) {
+    problems.push(
+      bound
+        ? `file_count: expected ${req.expected_file_count}, the manifest has only ${counts.files} rows`
+        : `file_count: expected ${req.expected_file_count}, listed ${counts.files}${distinct}`,
+    );
   }
-  if (req.expected_total_bytes !== undefined && req.expected_total_bytes !== bytes) {
-    problems.push(`total_size: expected ${req.expected_total_bytes} bytes, listed ${bytes}`);
+  if (req.expected_total_bytes !== undefined && off(req.expected_total_bytes, counts.bytes)) {
+    problems.push(
+      bound
+        ? `total_size: expected ${req.expected_total_bytes} bytes, the manifest's rows hold only ${counts.bytes}`
+        : `total_size: expected ${req.expected_total_bytes} bytes, listed ${counts.bytes}${distinct}`,
+    );
   }
   if (problems.length > 0) {
     throw new QcMismatchError(`listing does not match the request (${problems.join('; ')}); nothing was written or deleted. Set allow_mismatch to override.`);

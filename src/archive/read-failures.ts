@@ -7,10 +7,14 @@
  */
 import { ObjectStoreError, type ObjectStore } from '../domain/ports/object-store.js';
 import type { SourceObject } from '../domain/model.js';
+import type { ArchiveSource } from '../domain/archive-request.js';
 
 /**
  * Why an object was not archived:
- * - GONE: deleted after listing (404 NoSuchKey / NoSuchVersion);
+ * - GONE: deleted after listing (404 NoSuchKey / NoSuchVersion of a key that a listing or an S3
+ *   Inventory report found, or that a first read of the object found);
+ * - NOT_FOUND: a CSV manifest row names a key that is not in the bucket (404): it was never listed,
+ *   so it may never have existed;
  * - CHANGED: rewritten after listing (412 PreconditionFailed on If-Match);
  * - SIZE_CHANGED: its size is not the listed one (or the body ended early);
  * - ARCHIVED_CLASS: in an archive class or tier, unreadable without a restore (403 InvalidObjectState);
@@ -19,7 +23,8 @@ import type { SourceObject } from '../domain/model.js';
  * - SSE_C_KEY_REQUIRED: encrypted with a customer key coldpack does not have (400 InvalidRequest);
  * - UNREADABLE: any other per-object 4xx (e.g. 416 InvalidRange, 405 MethodNotAllowed), with its code.
  */
-export type SkipReason = 'GONE' | 'CHANGED' | 'SIZE_CHANGED' | 'ARCHIVED_CLASS' | 'ACCESS_DENIED' | 'KMS_KEY_UNUSABLE' | 'SSE_C_KEY_REQUIRED' | 'UNREADABLE';
+export type SkipReason =
+  'GONE' | 'NOT_FOUND' | 'CHANGED' | 'SIZE_CHANGED' | 'ARCHIVED_CLASS' | 'ACCESS_DENIED' | 'KMS_KEY_UNUSABLE' | 'SSE_C_KEY_REQUIRED' | 'UNREADABLE';
 
 /** Whether a read failure may pass if tried again: throttling, an outage, or a body cut off mid-way (not an ObjectStoreError). */
 export function isTransientRead(err: unknown): boolean {
@@ -28,16 +33,35 @@ export function isTransientRead(err: unknown): boolean {
   return typeof code === 'string' && /^(ECONNRESET|ETIMEDOUT|EPIPE|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE|ABORT_ERR)$/.test(code);
 }
 
+/** Where the object's row came from: the kind of the job's source (`list`, `csv`, `inventory`). Default `list`. */
+export type SourceKind = ArchiveSource['kind'];
+
+/** The skip of a 404: a key a listing or an inventory found was deleted since; a CSV row's key may never have existed. */
+function notFound(obj: SourceObject, source: SourceKind): { reason: SkipReason; detail: string } {
+  if (source === 'csv')
+    return {
+      reason: 'NOT_FOUND',
+      detail: `listed in the manifest but not in the bucket (no such key in s3://${obj.bucket}: it never existed, or was deleted before the job read it)`,
+    };
+  return { reason: 'GONE', detail: source === 'inventory' ? 'object was deleted after the S3 Inventory report listed it' : 'object was deleted after listing' };
+}
+
 /**
  * The skip for a read failure of one object, or undefined when the error must be thrown (transient
  * past its attempts, bucket- or credential-wide, or not an object store error at all).
+ * @param source where the object's row came from (a 404 of a CSV manifest row is NOT_FOUND, else GONE); default `list`
  */
-export async function classifyReadFailure(objects: ObjectStore, obj: SourceObject, err: unknown): Promise<{ reason: SkipReason; detail: string } | undefined> {
+export async function classifyReadFailure(
+  objects: ObjectStore,
+  obj: SourceObject,
+  err: unknown,
+  source: SourceKind = 'list',
+): Promise<{ reason: SkipReason; detail: string } | undefined> {
   if (!(err instanceof ObjectStoreError)) return undefined;
   const code = err.awsCode ? `${err.awsCode}${err.httpStatus ? ` (${err.httpStatus})` : ''}: ` : '';
   switch (err.failure) {
     case 'NOT_FOUND':
-      return { reason: 'GONE', detail: 'object was deleted after listing' };
+      return notFound(obj, source);
     case 'PRECONDITION_FAILED':
       return { reason: 'CHANGED', detail: 'object changed after listing (ETag differs)' };
     case 'INVALID_OBJECT_STATE':

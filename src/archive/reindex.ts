@@ -7,9 +7,11 @@
  *
  * With `bucket` or `prefix`, only bundles of that source bucket that may hold keys under the prefix
  * are rewritten, and a rebuilt scope is merged into the one already stored (never narrowed); a job
- * rebuilt in part is marked unsorted unless its stored scope says otherwise.
+ * rebuilt in part is marked unsorted unless its stored scope says otherwise. A partial rebuild that
+ * matches no bundle is refused (`SOURCE_NOT_FOUND`, nothing written), naming the bucket or prefix.
  */
 import type { BundleDirectoryEntry, CatalogMode, JobScope } from '../domain/catalog.js';
+import { ValidationError } from '../domain/errors.js';
 import type { ArchiveStorageClass, FileIndexItem } from '../domain/model.js';
 import { bundleKeys, compareKeys, rangeMayHoldPrefix } from '../domain/keys.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
@@ -63,7 +65,12 @@ export class Reindexer {
   /** @param deps object store, directory, per-file index, clock */
   constructor(private readonly deps: { objects: ObjectStore; directory: BundleDirectoryStore; index: FileIndexStore; clock?: Clock }) {}
 
-  /** Run the rebuild. @throws store errors (after their retries); unreadable bundles are reported, not thrown */
+  /**
+   * Run the rebuild.
+   * @throws ValidationError `SOURCE_NOT_FOUND` (nothing written) when `bucket` or `prefix` is given and
+   *   no bundle matches: field `bucket` when no bundle of that source bucket exists at all, else `prefix`
+   * @throws store errors (after their retries); unreadable bundles are reported, not thrown
+   */
   async run(o: ReindexOptions): Promise<ReindexReport> {
     const jobs = new Map<string, JobRanges>();
     const report = {
@@ -73,6 +80,8 @@ export class Reindexer {
       files: 0,
       scopes: 0,
       skipped: [] as Array<{ bundle_key: string; reason: string }>,
+      /** Bundles of `o.bucket` read (whether or not they hold keys under the prefix). */
+      of_bucket: 0,
     };
     const generations = new Map<string, string>();
     let batch: SourceObject[] = [];
@@ -88,6 +97,7 @@ export class Reindexer {
     }
     await flush();
     const partial = o.bucket !== undefined || o.prefix !== undefined;
+    if (partial && report.bundles_indexed === 0 && report.skipped.length === 0) throw nothingMatched(o, report.bundles_seen, report.of_bucket);
     const stored = partial ? await this.deps.directory.scopes(o.bucket) : [];
     for (const j of jobs.values()) {
       await this.deps.directory.putScope(
@@ -99,7 +109,8 @@ export class Reindexer {
       );
       report.scopes++;
     }
-    return report;
+    const { of_bucket: _ofBucket, ...out } = report;
+    return out;
   }
 
   private async bundle(
@@ -107,7 +118,7 @@ export class Reindexer {
     obj: SourceObject,
     jobs: Map<string, JobRanges>,
     generations: Map<string, string>,
-    report: { bundles_indexed: number; manifests_restored: number; files: number; skipped: Array<{ bundle_key: string; reason: string }> },
+    report: { bundles_indexed: number; manifests_restored: number; files: number; skipped: Array<{ bundle_key: string; reason: string }>; of_bucket: number },
   ): Promise<void> {
     const { objects, directory } = this.deps;
     const parts = parseBundleKey(obj.key)!;
@@ -134,9 +145,15 @@ export class Reindexer {
     const ctx = { archiveBucket: o.archiveBucket, storageClass, jobId: parts.jobId, project: parts.project, generation };
     const wanted = opened.metadata['coldpack-source-bucket'];
     if (o.bucket !== undefined && wanted !== undefined && wanted !== o.bucket) return;
+    let ofBucket = o.bucket !== undefined && wanted === o.bucket;
+    if (ofBucket) report.of_bucket++;
     for await (const row of opened.rows) {
       if (stats.max !== undefined && compareKeys(row.key, stats.max) <= 0) sorted = false;
       source ??= row.bucket;
+      if (!ofBucket && o.bucket !== undefined && row.bucket === o.bucket) {
+        ofBucket = true;
+        report.of_bucket++;
+      }
       stats.add(row.key, row.size);
       const inScope = (o.bucket === undefined || row.bucket === o.bucket) && (o.prefix === undefined || row.key.startsWith(o.prefix));
       if (o.catalog === 'per_file' && inScope) items.push(indexItem(ctx, obj.key, row.bucket, row));
@@ -181,6 +198,15 @@ export class Reindexer {
   private now(): string {
     return (this.deps.clock ?? systemClock).now().toISOString();
   }
+}
+
+/** The refusal of a partial rebuild that matched no bundle: what was looked for, and how many bundles were read. */
+function nothingMatched(o: ReindexOptions, seen: number, ofBucket: number): ValidationError {
+  const where = `s3://${o.archiveBucket}/bundles/ (${seen} bundles read); nothing was reindexed`;
+  if (o.bucket !== undefined && ofBucket === 0)
+    return new ValidationError(`0 bundles found for bucket ${o.bucket} in ${where}: coldpack never archived that bucket`, 'bucket', 'SOURCE_NOT_FOUND');
+  const of = o.bucket !== undefined ? ` of bucket ${o.bucket} (${ofBucket} bundles of it)` : '';
+  return new ValidationError(`0 bundles found${of} that may hold keys under prefix ${JSON.stringify(o.prefix)} in ${where}`, 'prefix', 'SOURCE_NOT_FOUND');
 }
 
 /** The scope of a rebuilt job, merged with the stored one when only part of the catalog was rebuilt. */

@@ -58,6 +58,7 @@ export class ShardWorker {
       shard,
       catalog: this.deps.catalog ?? DEFAULT_CATALOG_MODE,
       readTags: req.archive_tags === true,
+      sourceKind: req.source.kind,
     };
     const plan = new PlanBundles(
       readShardPlan(objects, archiveBucket, shardPlanKey(req.project, jobId, shard))[Symbol.asyncIterator](),

@@ -2,26 +2,42 @@ import type { CostBreakdown, CostItem } from './cost-items.js';
 import type { EstimateResult } from './estimate.js';
 import { formatBytes, formatUsd } from './units.js';
 
-const NAME_WIDTH = 28;
-const QTY_WIDTH = 26;
-const USD_WIDTH = 13;
+/** Narrowest widths of the name, quantity and money columns (characters); a wider cell widens its column. */
+const MIN_NAME_WIDTH = 28;
+const MIN_QTY_WIDTH = 26;
+const MIN_USD_WIDTH = 13;
+/** Spaces at least between two cells. */
+const GAP = 2;
+
+/** One line of the table: a section title, or the cells of a row (name, quantity, one-time, per month, total). */
+type Line = string | readonly [string, string, string, string, string];
 
 function quantity(item: CostItem): string {
   const q = Number.isInteger(item.quantity) ? item.quantity.toLocaleString('en-US') : item.quantity.toPrecision(4);
   return `${q} ${item.unit}`;
 }
 
-function row(name: string, qty: string, oneTime: string, monthly: string, total: string): string {
-  return (
-    `  ${name.padEnd(NAME_WIDTH)}${qty.padStart(QTY_WIDTH)}` + `${oneTime.padStart(USD_WIDTH)}${monthly.padStart(USD_WIDTH)}${total.padStart(USD_WIDTH)}`
-  ).trimEnd();
+/**
+ * Lay the lines out: each column as wide as its widest cell plus {@link GAP} (at least its minimum
+ * width), names left-aligned, quantities and dollar amounts right-aligned, so cells never touch
+ * (10^12 objects give 20-character amounts) and every column stays aligned.
+ */
+function table(lines: readonly Line[]): string[] {
+  const rows = lines.filter((l): l is Exclude<Line, string> => typeof l !== 'string');
+  const widest = (i: number): number => Math.max(0, ...rows.map((r) => r[i]!.length));
+  const name = Math.max(MIN_NAME_WIDTH, widest(0) + GAP);
+  const qty = Math.max(MIN_QTY_WIDTH, widest(1) + GAP);
+  const usd = Math.max(MIN_USD_WIDTH, widest(2) + GAP, widest(3) + GAP, widest(4) + GAP);
+  return lines.map((l) =>
+    typeof l === 'string' ? l : `  ${l[0].padEnd(name)}${l[1].padStart(qty)}${l[2].padStart(usd)}${l[3].padStart(usd)}${l[4].padStart(usd)}`.trimEnd(),
+  );
 }
 
-function section(title: string, b: CostBreakdown): string[] {
-  const lines = [title];
-  for (const i of b.one_time) lines.push(row(i.name, quantity(i), formatUsd(i.usd), '', ''));
-  for (const i of b.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd), ''));
-  lines.push(row('total', '', formatUsd(b.one_time_usd), formatUsd(b.monthly_usd), formatUsd(b.total_usd)));
+function section(title: string, b: CostBreakdown): Line[] {
+  const lines: Line[] = [title];
+  for (const i of b.one_time) lines.push([i.name, quantity(i), formatUsd(i.usd), '', '']);
+  for (const i of b.monthly) lines.push([i.name, quantity(i), '', formatUsd(i.usd), '']);
+  lines.push(['total', '', formatUsd(b.one_time_usd), formatUsd(b.monthly_usd), formatUsd(b.total_usd)]);
   return lines;
 }
 
@@ -33,16 +49,16 @@ export function lifecycleTitle(): string {
   return 'Lifecycle rule (transition every object: a size filter overrides the 128 KB default)';
 }
 
-function deploymentSection(r: EstimateResult): string[] {
+function deploymentSection(r: EstimateResult): Line[] {
   const d = r.deployment;
   const months = r.input.months;
   const where =
     d.network === 'existing'
       ? `imported VPC, ${d.gateway_endpoints ? 'S3 + DynamoDB gateway endpoints' : 'no gateway endpoints'}`
       : `${d.interface_endpoints} interface endpoints × ${d.azs} AZ(s)`;
-  const lines = [`Deployed stack, fixed cost (network ${d.network}: ${where}; charged share ${d.share})`];
-  for (const i of d.monthly) lines.push(row(i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)));
-  lines.push(row('total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)));
+  const lines: Line[] = [`Deployed stack, fixed cost (network ${d.network}: ${where}; charged share ${d.share})`];
+  for (const i of d.monthly) lines.push([i.name, quantity(i), '', formatUsd(i.usd * d.share), formatUsd(i.usd * d.share * months)]);
+  lines.push(['total', '', '', formatUsd(r.coldpack.fixed_monthly_usd), formatUsd(r.coldpack.fixed_total_usd)]);
   return lines;
 }
 
@@ -57,7 +73,8 @@ function stackBreakEven(r: EstimateResult): string {
 }
 
 /**
- * Render an estimate as a plain-text table for the terminal (80-120 columns): both ways itemised in
+ * Render an estimate as a plain-text table for the terminal (80-120 columns, wider only for huge
+ * amounts: columns grow with their widest cell and never touch): both ways itemised in
  * one-time, monthly and horizon-total columns, the stack's fixed cost, coldpack's variable / fixed / total,
  * then savings, both break-evens, the 128 KB default rule and restore. Storage quantities are GiB (2^30 bytes).
  * @param r the estimate
@@ -70,13 +87,15 @@ export function renderEstimateText(r: EstimateResult): string {
       `(average ${formatBytes(i.avg_object_bytes)}), ${i.storage_class}, bundles up to ${i.archive_size_bytes / 1e6} MB, ` +
       `${i.months} months, network ${i.network}, catalog ${i.catalog}, prices ${r.prices.region} as of ${r.prices.as_of}`,
     '',
-    row('', 'quantity', 'one-time', 'per month', `${i.months}-mo total`),
-    ...section(lifecycleTitle(), r.lifecycle),
-    ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards} shard(s))`, {
-      ...r.coldpack,
-      total_usd: r.coldpack.variable_total_usd,
-    }),
-    ...deploymentSection(r),
+    ...table([
+      ['', 'quantity', 'one-time', 'per month', `${i.months}-mo total`],
+      ...section(lifecycleTitle(), r.lifecycle),
+      ...section(`coldpack, variable (${r.coldpack.bundles.toLocaleString('en-US')} bundles, ${r.coldpack.shards.toLocaleString('en-US')} shard(s))`, {
+        ...r.coldpack,
+        total_usd: r.coldpack.variable_total_usd,
+      }),
+      ...deploymentSection(r),
+    ]),
     '',
     `coldpack over ${i.months} months: variable ${formatUsd(r.coldpack.variable_total_usd)} + fixed ${formatUsd(r.coldpack.fixed_total_usd)} ` +
       `= ${formatUsd(r.coldpack.total_usd)}; lifecycle rule ${formatUsd(r.lifecycle.total_usd)}`,

@@ -30,7 +30,7 @@ export class AmbiguousNameError extends ValidationError {
       const more = a.candidates.length > CANDIDATES_IN_MESSAGE ? ` and ${a.candidates.length - CANDIDATES_IN_MESSAGE} more` : '';
       return `${a.asked}: ${first}${more}`;
     });
-    super(`${what}; name the key exactly or set all_matches (CLI: --all-matches): ${shown.join('; ')}`, field, 'AMBIGUOUS_NAME');
+    super(`${what}; name the key exactly or set all_matches: ${shown.join('; ')}`, field, 'AMBIGUOUS_NAME');
     const candidates: string[] = [];
     let bytes = 0;
     for (const c of all) {

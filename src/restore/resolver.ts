@@ -10,6 +10,7 @@ import type { RestoreRequestInput } from '../domain/restore-request.js';
 import { AmbiguousNameError, type Ambiguity } from './ambiguity.js';
 import type { CatalogLookup, LookupFilter } from './catalog-lookup.js';
 import type { NameSearch } from './name-search.js';
+import { checkArchivedBucket } from './source-checks.js';
 
 /** A requested file that is not in the catalog. */
 export interface NotFoundFile {
@@ -94,6 +95,8 @@ export class Resolver {
       }
     }
     if (ambiguous.length > 0) throw new AmbiguousNameError('key is archived from several buckets (give bucket_name)', field, ambiguous);
+    // Nothing found in a named bucket: say so plainly when coldpack never archived that bucket.
+    if (found.length === 0 && input.bucket !== undefined) await checkArchivedBucket(input.bucket, this.lookup.scopes);
     return { found, notFound };
   }
 

@@ -33,6 +33,7 @@ import { checkRequest } from './restore-rules.js';
 import { toView } from './restore-view.js';
 import { RestoreWorker, type ReconcileSummary, type WorkerOptions } from './restore-worker.js';
 import { ScopeCache } from './scope-cache.js';
+import { checkRestoreSources } from './source-checks.js';
 
 /** The ports the service uses. */
 export interface RestorePorts {
@@ -110,6 +111,8 @@ function paged(all: readonly ArchivedFile[], page: PageRequest): Page<ArchivedFi
 /** Restore requests, lookups, completion events and reconciliation. */
 export class RestoreService implements RestoreRequests, FileLookup {
   private readonly store: RestoreStore;
+  private readonly objects: ObjectStore;
+  private readonly scopes: ScopeCache;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly lookup: CatalogLookup;
@@ -128,7 +131,9 @@ export class RestoreService implements RestoreRequests, FileLookup {
     this.clock = ports.clock ?? systemClock;
     this.logger = ports.logger ?? silentLogger;
     this.store = ports.restores;
+    this.objects = ports.objects;
     const scopes = new ScopeCache(ports.directory, this.clock, options.scopeTtlMs);
+    this.scopes = scopes;
     this.lookup = new CatalogLookup(ports.objects, ports.directory, scopes, ports.index);
     const maxFiles = options.maxFiles ?? 100_000;
     this.names = new NameSearch(ports.objects, ports.directory, scopes, ports.index, { maxMatches: maxFiles });
@@ -163,11 +168,13 @@ export class RestoreService implements RestoreRequests, FileLookup {
   /**
    * Check and record a restore request (status RESOLVING), then have its files looked up as
    * {@link RestoreServiceOptions.resolution} says. Requests made: the idempotency read (with a key),
-   * the open marker and the request item: the same whatever the selection.
+   * the named bucket's scopes (one Query, cached), the key list's HeadObject (`keys_manifest`), the
+   * open marker and the request item: the same whatever the selection.
    * @throws ValidationError (400) before anything is written: days out of range, empty prefix, key list
-   *   outside key-lists/, topic not allowed (`TOPIC_NOT_ALLOWED`); with `inline` resolution also a
-   *   refused selection (`AMBIGUOUS_NAME`, `TOO_MANY_FILES`, `TIER_NOT_ALLOWED`, `SOURCE_NOT_FOUND`),
-   *   after recording the request FAILED with the reason
+   *   outside key-lists/, topic not allowed (`TOPIC_NOT_ALLOWED`), a bucket never archived or a key list
+   *   that does not exist (`SOURCE_NOT_FOUND`, {@link checkRestoreSources}); with `inline` resolution also
+   *   a selection refused while resolving (`AMBIGUOUS_NAME`, `TOO_MANY_FILES`, `TIER_NOT_ALLOWED`), after
+   *   recording the request FAILED with the reason (resolution is asynchronous by design: see `docs/restore.md`)
    */
   async submit(req: RestoreRequestInput, opts: SubmitOptions = {}): Promise<RestoreView> {
     const topics = checkRequest(req, { topicArn: this.options.topicArn, allowed: this.options.allowedTopicArns ?? [] }, this.options.restoreBucket);
@@ -177,6 +184,7 @@ export class RestoreService implements RestoreRequests, FileLookup {
       const existing = await this.store.getRequest(restoreId);
       if (existing) return this.viewOf(existing);
     }
+    await checkRestoreSources(req, { objects: this.objects, scopes: this.scopes });
     const at = this.clock.now().toISOString();
     const record: RestoreRequestRecord = {
       restore_id: restoreId,

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { bearerAuthorizer } from '../../src/api/auth.js';
 import { createApiHandler } from '../../src/api/handler.js';
 import { startLocalServer, type LocalServer } from '../../src/api/local-server.js';
@@ -76,6 +77,22 @@ describe('API + restore pipeline on moto', () => {
     const a = (await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { restore_id: string };
     const b = (await (await fetch(`${server.url}/restore`, { method: 'POST', headers, body: JSON.stringify(body) })).json()) as { restore_id: string };
     assert.equal(a.restore_id, b.restore_id);
+  });
+
+  it('POST /restore naming a key list that does not exist, or a bucket never archived -> 400 {code, message, field}; nothing recorded', async () => {
+    const items = async (): Promise<number> => (await moto.clients.dynamo.send(new ScanCommand({ TableName: 'apitest-jobs' }))).Items?.length ?? 0;
+    const before = await items();
+    const list = await call('POST', '/restore', { keys_manifest: 's3://apitest-restore/key-lists/missing.txt' });
+    assert.equal(list.status, 400, JSON.stringify(list.body));
+    assert.equal(list.body.code, 'SOURCE_NOT_FOUND');
+    assert.equal(list.body.field, 'keys_manifest');
+    assert.match(String(list.body.message), /s3:\/\/apitest-restore\/key-lists\/missing\.txt does not exist/);
+    const bucket = await call('POST', '/restore', { bucket_name: 'never-archived', key: 'a/b.txt' });
+    assert.equal(bucket.status, 400, JSON.stringify(bucket.body));
+    assert.equal(bucket.body.code, 'SOURCE_NOT_FOUND');
+    assert.equal(bucket.body.field, 'bucket_name');
+    assert.match(String(bucket.body.message), /bucket never-archived has no archived files/);
+    assert.equal(await items(), before, 'no request item, no open marker');
   });
 
   it('GET /restore/{unknown} -> 404; GET /files of an unarchived key -> empty page', async () => {

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FileIndexItem } from '../../src/domain/model.js';
 import { startArchiveFixture, seed, listRequest, type ArchiveFixture } from '../support/archive-fixture.js';
@@ -44,12 +44,35 @@ async function bundleNames(jobId: string): Promise<string[]> {
   return unzipNames(path);
 }
 
-test('a CSV row given twice (apart, in any order) is archived once and counted; the QC guard counts rows as listed', async () => {
+test('a CSV row given twice (apart, in any order) is archived once and counted; the QC guard counts distinct objects', async () => {
   await seed(fx.clients.s3, 'src', { 'd/1.txt': 'twelve bytes', 'd/2.txt': 'two', 'd/3.txt': 'three' });
   const path = join(dir, 'dups.csv');
   await writeFile(path, 'src,d/3.txt,5\nsrc,d/1.txt,12\nsrc,d/2.txt,3\nsrc,d/1.txt,12\n');
-  const view = await fx.archive.service.submit(
+  // Four rows, three objects: file_count 4 (the rows) is a QC mismatch found once the repeat is dropped;
+  // the job fails with nothing left behind (its shard plan is deleted) and nothing archived or deleted.
+  const rows = await fx.archive.service.submit(
     listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, expected_file_count: 4, storage_class: 'STANDARD' }),
+    {},
+  );
+  await assert.rejects(fx.archive.engine.run(rows.job_id), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'QC_MISMATCH');
+    assert.match(err.message, /file_count: expected 4, listed 3 distinct objects \(1 repeated manifest row dropped\)/);
+    assert.match(err.message, /the job's shard plans were deleted/);
+    return true;
+  });
+  const left = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'archive', Prefix: `plans/test/${rows.job_id}/` }));
+  assert.equal(left.KeyCount ?? 0, 0, 'no plan left');
+  const bundles = await fx.clients.s3.send(new ListObjectsV2Command({ Bucket: 'archive', Prefix: `bundles/test/${rows.job_id}/` }));
+  assert.equal(bundles.KeyCount ?? 0, 0, 'nothing archived');
+  // Fewer rows than file_count is refused by the first pass already (rows bound the distinct objects).
+  const tooFew = await fx.archive.service.submit(
+    listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, expected_file_count: 5, storage_class: 'STANDARD' }),
+    {},
+  );
+  await assert.rejects(fx.archive.engine.run(tooFew.job_id), /file_count: expected 5, the manifest has only 4 rows/);
+
+  const view = await fx.archive.service.submit(
+    listRequest('', { source: { kind: 'csv', bucket: '', manifest: path }, expected_file_count: 3, storage_class: 'STANDARD' }),
     {},
   );
   const report = await fx.archive.engine.run(view.job_id);

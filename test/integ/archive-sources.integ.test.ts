@@ -73,6 +73,37 @@ test('CSV manifest source (local file): bucket,key,size rows with quoting', asyn
   }
 });
 
+test('a CSV manifest row naming a key that is not in the bucket is skipped NOT_FOUND (never listed, so not GONE); a listed object deleted before its GET stays GONE', async () => {
+  await seed(fx.clients.s3, 'src', { 'nf/here.txt': 'here', 'nf/gone.txt': 'soon gone' });
+  const dir = await mkdtemp(join(tmpdir(), 'csv-'));
+  try {
+    const path = join(dir, 'missing.csv');
+    await writeFile(path, 'src,nf/here.txt,4\nsrc,nf/never-existed.txt,7\n');
+    const view = await fx.archive.service.submit(listRequest('', { source: { kind: 'csv', bucket: '', manifest: path } }), {});
+    const report = await fx.archive.engine.run(view.job_id);
+    assert.equal(report.status, 'PARTIAL', JSON.stringify(report));
+    assert.equal(report.files_archived, 1);
+    assert.deepEqual(report.skipped, [
+      {
+        key: 'nf/never-existed.txt',
+        reason: 'NOT_FOUND',
+        detail: 'listed in the manifest but not in the bucket (no such key in s3://src: it never existed, or was deleted before the job read it)',
+      },
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  // A listing: the key was listed, then deleted before its GET (planned, then deleted under the job).
+  const listed = await fx.archive.service.submit(listRequest('nf/'), {});
+  await fx.archive.engine.plan(listed.job_id);
+  await fx.clients.s3.send(new DeleteObjectCommand({ Bucket: 'src', Key: 'nf/gone.txt' }));
+  const report = await fx.archive.engine.run(listed.job_id);
+  assert.deepEqual(
+    report.skipped.map((s) => [s.key, s.reason, s.detail]),
+    [['nf/gone.txt', 'GONE', 'object was deleted after listing']],
+  );
+});
+
 test('versioned source: the current version is archived with its VersionId; delete markers are not files', async () => {
   await fx.clients.s3.send(new CreateBucketCommand({ Bucket: 'vsrc' }));
   await fx.clients.s3.send(new PutBucketVersioningCommand({ Bucket: 'vsrc', VersioningConfiguration: { Status: 'Enabled' } }));

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { asColdpackError, formatCauseChain } from '../../domain/unexpected-errors.js';
+import { fieldNote, flagOf, withFlags } from './cli-flags.js';
 import { CliContext, type GlobalFlags } from './context.js';
 import { registerCommands } from './commands/index.js';
 
@@ -36,9 +37,10 @@ export function buildProgram(state: { ctx?: CliContext; exitCode: number }): Com
 }
 
 /**
- * Report a failure the CLI way: `coldpack: <CODE>: <message>` on stderr (with `--debug`, then the
- * cause chain, one `caused by:` line per cause); with `--json` also `{error: {code, message, field}}`
- * on stdout. Unknown errors (raw SDK or Node errors) are first turned into a ColdpackError naming
+ * Report a failure the CLI way: `coldpack: <CODE>: <message> (flag: --x)` on stderr (with `--debug`,
+ * then the cause chain, one `caused by:` line per cause); with `--json` also `{error: {code, message,
+ * field}}` on stdout. Request fields are named by their CLI flags in both (`bucket_name` is `--bucket`,
+ * see `cli-flags.ts`). Unknown errors (raw SDK or Node errors) are first turned into a ColdpackError naming
  * what failed ({@link asColdpackError}).
  * @param err what was thrown
  * @param flags the global flags (`--json`, `--debug`)
@@ -47,13 +49,15 @@ export function buildProgram(state: { ctx?: CliContext; exitCode: number }): Com
  */
 export function reportFailure(err: unknown, flags: GlobalFlags, endpoint: string | undefined): number {
   const e = asColdpackError(err, endpoint);
+  // Shared code names request fields (`bucket_name`, `allow_mismatch`): the CLI names its flags (cli-flags.ts).
+  const message = withFlags(e.message);
   if (flags.json === true) {
     // Details an error carries (e.g. every candidate key of an ambiguous name) travel with it, as in the API's body.
     const details = (e as { details?: Record<string, unknown> }).details ?? {};
-    const body = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...details };
+    const body = { code: e.code, message, ...(e.field ? { field: flagOf(e.field) } : {}), ...details };
     process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
   }
-  process.stderr.write(`coldpack: ${e.code}: ${e.message}${e.field ? ` (field: ${e.field})` : ''}\n`);
+  process.stderr.write(`coldpack: ${e.code}: ${message}${e.field ? ` (${fieldNote(e.field)})` : ''}\n`);
   if (flags.debug === true) {
     const chain = formatCauseChain(e);
     for (const line of chain.slice(1)) process.stderr.write(`  ${line}\n`);

@@ -46,6 +46,35 @@ describe('planner', () => {
     assert.doesNotThrow(() => checkQc(listRequest('x/', { expected_file_count: 5, expected_total_bytes: 500 }), counts));
   });
 
+  it('QC guard compares distinct objects: repeated manifest rows are not counted, and the message says how many were dropped', () => {
+    const base = { folderMarkers: 0, archivedClass: 0, bundles: 1, largestObject: 12, duplicateSample: ['src/d/1.txt'] };
+    const csv = (over: Parameters<typeof listRequest>[1]) => listRequest('', { source: { kind: 'csv', bucket: '', manifest: 'm.csv' }, ...over });
+    // After the plan dropped the repeats: 3 objects (20 bytes), 1 repeated row (12 bytes).
+    const planned = { ...base, files: 3, bytes: 20, duplicates: 1, duplicateBytes: 12 };
+    assert.doesNotThrow(() => checkQc(csv({ expected_file_count: 3, expected_total_bytes: 20 }), planned));
+    assert.throws(
+      () => checkQc(csv({ expected_file_count: 4, expected_total_bytes: 32 }), planned),
+      (err: unknown) =>
+        err instanceof QcMismatchError &&
+        err.message.includes('file_count: expected 4, listed 3 distinct objects (1 repeated manifest row dropped)') &&
+        err.message.includes('total_size: expected 32 bytes, listed 20 distinct objects (1 repeated manifest row dropped)'),
+    );
+    // The write-free first pass counts rows (4, 32 bytes): upper bounds, so only more than that is refused there.
+    const rows = { ...base, files: 4, bytes: 32, duplicates: 0, duplicateBytes: 0, duplicateSample: [], rowsOnly: true };
+    assert.doesNotThrow(() => checkQc(csv({ expected_file_count: 3, expected_total_bytes: 20 }), rows));
+    assert.doesNotThrow(() => checkQc(csv({ expected_file_count: 4 }), rows));
+    assert.throws(() => checkQc(csv({ expected_file_count: 5 }), rows), /file_count: expected 5, the manifest has only 4 rows/);
+    assert.throws(() => checkQc(csv({ expected_total_bytes: 33 }), rows), /total_size: expected 33 bytes, the manifest's rows hold only 32/);
+  });
+
+  it('counts a manifest\u2019s rows in the first pass and says so (rowsOnly)', async () => {
+    const store = new MemoryObjectStore();
+    store.seed('in', 'm.csv', 'src,d/1.txt,12\nsrc,d/1.txt,12\n');
+    const counts = await countSource(store, listRequest('', { source: { kind: 'csv', bucket: 'in', manifest: 'm.csv' } }));
+    assert.equal(counts.files, 2);
+    assert.equal(counts.rowsOnly, true);
+  });
+
   it('counts folder markers and archive-class objects apart and does not plan them', async () => {
     const store = new MemoryObjectStore();
     store.seed('src', 'm/', '');

@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Reindexer, parseBundleKey } from '../../../src/archive/reindex.js';
+import { ValidationError } from '../../../src/domain/errors.js';
 import { listRequest } from '../../support/archive-request.js';
 import { memoryArchive, seedSource, textFiles } from '../../support/memory-archive.js';
 
@@ -101,7 +102,33 @@ describe('reindex', () => {
     const report = await reindexer(a).run({ archiveBucket: 'archive', catalog: 'compact', bucket: 'src', prefix: 'r/0003' });
     assert.equal(report.bundles_indexed, 1);
     assert.deepEqual(await a.directory.scopes('src'), scopes);
-    assert.equal((await reindexer(a).run({ archiveBucket: 'archive', catalog: 'compact', bucket: 'elsewhere' })).bundles_indexed, 0);
+  });
+
+  it('a partial rebuild that matches no bundle is SOURCE_NOT_FOUND naming the bucket or the prefix, and writes nothing', async () => {
+    const a = await archived('per_file');
+    a.index.items.clear(); // a rebuild would write them again
+    const writes = (): number => a.directory.calls.filter((c) => /^put/.test(c)).length + a.index.all().length;
+    const before = writes();
+    const refused = (field: string, message: RegExp) => (err: unknown) => {
+      assert.ok(err instanceof ValidationError, String(err));
+      assert.equal(err.code, 'SOURCE_NOT_FOUND');
+      assert.equal(err.field, field);
+      assert.match(err.message, message);
+      return true;
+    };
+    await assert.rejects(
+      reindexer(a).run({ archiveBucket: 'archive', catalog: 'per_file', bucket: 'nosuch' }),
+      refused(
+        'bucket',
+        /^0 bundles found for bucket nosuch in s3:\/\/archive\/bundles\/ \(4 bundles read\); nothing was reindexed: coldpack never archived that bucket$/,
+      ),
+    );
+    await assert.rejects(
+      reindexer(a).run({ archiveBucket: 'archive', catalog: 'per_file', bucket: 'src', prefix: 'zzz/' }),
+      refused('prefix', /^0 bundles found of bucket src \(4 bundles of it\) that may hold keys under prefix "zzz\/"/),
+    );
+    await assert.rejects(reindexer(a).run({ archiveBucket: 'archive', catalog: 'per_file', prefix: 'zzz/' }), refused('prefix', /prefix "zzz\/"/));
+    assert.equal(writes(), before, 'no directory entry, scope or index item written');
   });
 
   it('parses bundle keys', () => {

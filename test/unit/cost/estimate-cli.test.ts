@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -108,5 +108,40 @@ test('bad input exits 2 with a message', async () => {
   results.forEach((r, i) => {
     assert.equal(r.code, 2, `${cases[i]?.join(' ')}: ${r.err}`);
     assert.match(r.err, /coldpack: |error: /);
+  });
+});
+
+test('--html into a missing folder: exit 2 naming the path and the folder, before anything is computed or written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'estimate-'));
+  const html = join(dir, 'no', 'such', 'dir', 'report.html');
+  const r = await run(['estimate', '--objects', '1000', '--avg-size', '4KB', '--html', html]);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out, '', 'no table printed');
+  assert.ok(r.err.includes(`coldpack: VALIDATION_ERROR: --html ${html}: folder ${join(dir, 'no', 'such', 'dir')} does not exist`), r.err);
+  assert.match(r.err, /\(flag: --html\)$/m);
+  assert.equal(existsSync(join(dir, 'no')), false, 'no folder created');
+  const onFolder = await run(['estimate', '--objects', '1000', '--avg-size', '4KB', '--html', dir]);
+  assert.equal(onFolder.code, 2, onFolder.err);
+  assert.match(onFolder.err, /^coldpack: VALIDATION_ERROR: --html .*: is a folder; give a file name/m);
+});
+
+test('errors name the flags the user typed, not the request fields behind them', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [
+      ['estimate', '--objects', '10', '--avg-size', '1KB', '--restore-files', '0'],
+      /^coldpack: VALIDATION_ERROR: --restore-files: .* \(flag: --restore-files\)$/m,
+    ],
+    [
+      ['estimate', '--objects', '10', '--avg-size', '1KB', '--spot-discount', '2'],
+      /^coldpack: VALIDATION_ERROR: --spot-discount: .* \(flag: --spot-discount\)$/m,
+    ],
+    [['estimate', '--objects', '10', '--avg-size', '1KB', '--shared-stack', '2'], /^coldpack: VALIDATION_ERROR: --shared-stack: .* \(flag: --shared-stack\)$/m],
+    [['estimate', '--objects', '10', '--avg-size', '1XB'], /^coldpack: VALIDATION_ERROR: --avg-size: .* \(flag: --avg-size\)$/m],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(args)));
+  results.forEach((r, i) => {
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, cases[i]![1]);
+    assert.doesNotMatch(r.err, /restore_files|spot_discount|deployment\.share|field: avg-size/);
   });
 });

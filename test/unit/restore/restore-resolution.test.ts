@@ -55,7 +55,11 @@ test('deferred: submit records the request (RESOLVING) and makes the same calls 
     assert.equal(view!.status, 'RESOLVING');
     assert.deepEqual(view!.files, []);
   }
-  assert.deepEqual(counts, Array(4).fill({ objects: 0, directory: 0, index: 0, restores: 1 }), 'no catalog read, one request record, no file record');
+  assert.deepEqual(
+    counts,
+    Array(4).fill({ objects: 0, directory: 1, index: 0, restores: 1 }),
+    'one read of the named bucket\u2019s scopes (is it archived?), one request record, no file record',
+  );
   assert.equal(dispatched.length, 4);
   // The worker (here the reconciler) resolves them: the prefix one finds all 40 files.
   await svc.reconcile();

@@ -7,6 +7,7 @@ import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/e
 import { jobErrorOf } from '../../../domain/archive-job.js';
 import { ARCHIVE_STORAGE_CLASSES } from '../../../domain/model.js';
 import { periodOf } from '../../../schedule/period.js';
+import { flagOf, withFlags } from '../cli-flags.js';
 import { intFlag } from '../int-flag.js';
 import { composeArchive } from '../../archive-composition.js';
 import type { JobReport } from '../../../archive/finalizer.js';
@@ -135,7 +136,7 @@ export function reportText(r: JobReport): string {
       : []),
     ...r.skipped.slice(0, 10).map((s) => `    skipped ${s.key}: ${s.reason} (${s.detail})`),
     ...r.kept.slice(0, 10).map((k) => `    kept ${k.key}: ${k.code}`),
-    ...r.problems.map((p) => `  problem: ${p}`),
+    ...r.problems.map((p) => `  problem: ${withFlags(p)}`),
     ...(costSummary(r) ? [`  ${costSummary(r)}`] : []),
   ].join('\n');
 }
@@ -242,9 +243,10 @@ export const registerArchive: RegisterCommand = (program: Command, ctx, setExit)
         if (!c.json) throw err;
         // --json: the result names the job even when it failed, so a script can resume or inspect it.
         const e = jobErrorOf(err);
-        const field = err instanceof ColdpackError ? err.field : undefined;
-        c.print({ job_id: id, status: 'FAILED', error: { code: e.code, message: e.message, ...(field ? { field } : {}) } });
-        process.stderr.write(`coldpack: ${e.code}: ${e.message}\n`);
+        const field = err instanceof ColdpackError && err.field ? flagOf(err.field) : undefined;
+        const message = withFlags(e.message);
+        c.print({ job_id: id, status: 'FAILED', error: { code: e.code, message, ...(field ? { field } : {}) } });
+        process.stderr.write(`coldpack: ${e.code}: ${message}\n`);
         setExit(err instanceof ColdpackError && err.status < 500 ? 2 : 1);
         return;
       } finally {
@@ -271,7 +273,7 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
         view,
         `job ${view.job_id}: ${statusText(view)}\n${Object.entries(view.counters)
           .map(([k, v]) => `  ${k}: ${v}`)
-          .join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.message}`).join('\n') : ''}`,
+          .join('\n')}${costLine}${view.errors ? '\n' + view.errors.map((e) => `  error: ${e.code}: ${withFlags(e.message)}`).join('\n') : ''}`,
       );
       if (view.status === 'FAILED') setExit(1);
     });

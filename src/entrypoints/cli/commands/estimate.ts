@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { SourceObject } from '../../../domain/model.js';
 import { ValidationError } from '../../../domain/errors.js';
@@ -59,6 +60,30 @@ function nonNegativeNumber(text: string, field: string): number {
   return n;
 }
 
+/**
+ * Check where `--html` will write, before anything is computed: the folder must exist (it is not
+ * created: a mistyped path is refused rather than building a folder tree) and the path must not be
+ * a folder.
+ * @throws ValidationError naming the path (exit 2, nothing written)
+ */
+export function checkHtmlPath(path: string): void {
+  const folder = dirname(resolve(path));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new ValidationError(`--html ${path}: folder ${folder} does not exist (create it first, or name a file in an existing folder)`, '--html');
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+    throw new ValidationError(`--html ${path}: is a folder; give a file name such as report.html`, '--html');
+}
+
+/** Write the HTML report. @throws ValidationError naming the path when it cannot be written (permissions, a full disk) */
+function writeHtml(path: string, html: string): void {
+  try {
+    writeFileSync(path, html);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ValidationError(`--html ${path}: cannot write the report (${e.code ?? 'error'}: ${e.message})`, '--html');
+  }
+}
+
 /** Which population source the options name; exactly one is required. */
 function chooseSource(o: EstimateOptions): 'average' | 'csv' | 'inventory' | 'list' {
   const chosen = [
@@ -70,11 +95,11 @@ function chooseSource(o: EstimateOptions): 'average' | 'csv' | 'inventory' | 'li
   if (chosen.length !== 1 || chosen[0] === undefined) {
     throw new ValidationError(
       'give exactly one population: --objects N --avg-size S, --csv FILE, --inventory s3://bucket/manifest.json, or --bucket B [--prefix P]',
-      'source',
+      '--objects',
     );
   }
   if (chosen[0] === 'average' && (o.objects === undefined || o.avgSize === undefined)) {
-    throw new ValidationError('--objects and --avg-size go together', o.objects === undefined ? 'objects' : 'avg-size');
+    throw new ValidationError('--objects and --avg-size go together', o.objects === undefined ? '--objects' : '--avg-size');
   }
   return chosen[0];
 }
@@ -85,10 +110,10 @@ async function readPopulation(kind: 'csv' | 'inventory' | 'list', o: EstimateOpt
   };
   let objects: AsyncIterable<SourceObject>;
   if (kind === 'csv') {
-    if (!existsSync(o.csv ?? '')) throw new ValidationError(`csv: no such file ${JSON.stringify(o.csv)}`, 'csv');
+    if (!existsSync(o.csv ?? '')) throw new ValidationError(`--csv: no such file ${JSON.stringify(o.csv)}`, '--csv');
     objects = readCsvManifest(createReadStream(o.csv ?? ''), o.csv ?? '');
   } else if (kind === 'inventory') {
-    const { bucket, key } = parseS3Uri(o.inventory ?? '', 'inventory');
+    const { bucket, key } = parseS3Uri(o.inventory ?? '', '--inventory');
     objects = readS3Inventory(new S3ObjectStore(ctx().clients.s3), bucket, key, o.prefix ?? '');
   } else {
     objects = new S3ObjectStore(ctx().clients.s3).listObjects(o.bucket ?? '', o.prefix ?? '');
@@ -101,7 +126,8 @@ async function readPopulation(kind: 'csv' | 'inventory' | 'list', o: EstimateOpt
 /**
  * `coldpack estimate`: what archiving a population costs with coldpack against a lifecycle rule.
  * Population from `--objects/--avg-size`, `--csv`, `--inventory` or `--bucket/--prefix` (streamed);
- * prints a table, or the JSON of `estimate()` with `--json`; `--html FILE` writes a one-page report.
+ * prints a table, or the JSON of `estimate()` with `--json`; `--html FILE` writes a one-page report
+ * (into an existing folder: a missing folder is refused before anything is computed, exit 2).
  * The stack's fixed cost is priced from `--network`, `--azs`, `--no-gateway-endpoints`, `--shared-stack` and
  * `--fixed-monthly-usd` and included in coldpack's total; `--catalog` prices the DynamoDB catalog.
  * Bad input exits 2.
@@ -122,7 +148,7 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--archive-size <MB>', 'bundle cap in MB (1 MB = 1,000,000 bytes); default 512')
     .option('--months <n>', 'horizon of the totals in months; default 12')
     .option('--prices <file>', 'price override JSON (other region, negotiated prices)')
-    .option('--html <file>', 'write a one-page HTML report with a cost chart')
+    .option('--html <file>', 'write a one-page HTML report with a cost chart (the folder must exist)')
     .option('--restore-files <n>', 'files in the restore scenario; default 100')
     .addOption(new Option('--restore-tier <tier>', 'restore tier; default Standard (as coldpack restore)').choices(['Standard', 'Bulk', 'Expedited']))
     .option('--restore-days <n>', 'days a restored bundle copy is kept (RestoreObject Days); default 3 (as coldpack restore)')
@@ -139,34 +165,35 @@ export const registerEstimate: RegisterCommand = (program: Command, ctx, setExit
     .option('--spot-discount <fraction>', 'Fargate Spot discount off on demand (0-0.9); default 0.5, an assumption')
     .action(async (o: EstimateOptions) => {
       const kind = chooseSource(o);
+      if (o.html !== undefined) checkHtmlPath(o.html);
       const prices = loadPriceTable(o.prices);
       const body = {
-        ...(kind === 'average' ? { objects: parseCount(o.objects ?? '', 'objects'), avg_size_bytes: parseByteSize(o.avgSize ?? '', 'avg-size') } : {}),
+        ...(kind === 'average' ? { objects: parseCount(o.objects ?? '', '--objects'), avg_size_bytes: parseByteSize(o.avgSize ?? '', '--avg-size') } : {}),
         storage_class: o.storageClass,
-        ...(o.archiveSize === undefined ? {} : { archive_size_mb: positiveNumber(o.archiveSize, 'archive-size') }),
+        ...(o.archiveSize === undefined ? {} : { archive_size_mb: positiveNumber(o.archiveSize, '--archive-size') }),
         ...(o.months === undefined ? {} : { months: Number(o.months) }),
-        ...(o.restoreFiles === undefined ? {} : { restore_files: parseCount(o.restoreFiles, 'restore-files') }),
+        ...(o.restoreFiles === undefined ? {} : { restore_files: parseCount(o.restoreFiles, '--restore-files') }),
         ...(o.restoreTier === undefined ? {} : { restore_tier: o.restoreTier }),
-        ...(o.restoreDays === undefined ? {} : { restore_days: positiveNumber(o.restoreDays, 'restore-days') }),
+        ...(o.restoreDays === undefined ? {} : { restore_days: positiveNumber(o.restoreDays, '--restore-days') }),
         network: o.network,
         catalog: o.catalog,
         deployment: {
           ...(o.azs === undefined ? {} : { azs: o.azs }),
           ...(o.gatewayEndpoints === false ? { gateway_endpoints: false } : {}),
-          ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, 'shared-stack') }),
-          ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, 'fixed-monthly-usd') }),
+          ...(o.sharedStack === undefined ? {} : { share: positiveNumber(o.sharedStack, '--shared-stack') }),
+          ...(o.fixedMonthlyUsd === undefined ? {} : { fixed_monthly_usd: nonNegativeNumber(o.fixedMonthlyUsd, '--fixed-monthly-usd') }),
         },
         ...(kind === 'average' ? {} : { listing: kind === 'list' ? 'list' : 'manifest' }),
         compute: {
-          ...(o.objectsPerSecond === undefined ? {} : { objects_per_second: positiveNumber(o.objectsPerSecond, 'objects-per-second') }),
-          ...(o.mbPerSecond === undefined ? {} : { mb_per_second: positiveNumber(o.mbPerSecond, 'mb-per-second') }),
-          ...(o.spotDiscount === undefined ? {} : { spot_discount: nonNegativeNumber(o.spotDiscount, 'spot-discount') }),
+          ...(o.objectsPerSecond === undefined ? {} : { objects_per_second: positiveNumber(o.objectsPerSecond, '--objects-per-second') }),
+          ...(o.mbPerSecond === undefined ? {} : { mb_per_second: positiveNumber(o.mbPerSecond, '--mb-per-second') }),
+          ...(o.spotDiscount === undefined ? {} : { spot_discount: nonNegativeNumber(o.spotDiscount, '--spot-discount') }),
         },
       };
       const population = kind === 'average' ? undefined : await readPopulation(kind, o, ctx);
       const result = estimate(parseEstimateRequest(body, population), prices);
       if (o.html !== undefined) {
-        writeFileSync(o.html, renderEstimateHtml(result));
+        writeHtml(o.html, renderEstimateHtml(result));
         if (!ctx().json) process.stderr.write(`wrote ${o.html}\n`);
       }
       ctx().print(result, renderEstimateText(result));

@@ -14,7 +14,7 @@ export const registerLs: RegisterCommand = (program: Command, ctx) => {
     .description("list a bundle's entries with byte ranges (offset, length), sizes, method and checksums")
     .action(async (bundleKey: string) => {
       const c = ctx();
-      if (bundleKey.trim() === '') throw new ValidationError('bundle_key must not be empty (e.g. bundles/<project>/<job>/00000/000000.zip)', 'bundle_key');
+      if (bundleKey.trim() === '') throw new ValidationError('<bundle_key> must not be empty (e.g. bundles/<project>/<job>/00000/000000.zip)', 'bundle_key');
       const bundle = await new DynamoBundleStore(c.clients.dynamo, tableNames(c.config.tablePrefix).bundles).get(bundleKey);
       if (!bundle?.manifest_key) throw new NotFoundError(`bundle ${bundleKey} is not known or not committed`, 'bundle_key');
       const res = await c.clients.s3.send(new GetObjectCommand({ Bucket: bundle.archive_bucket, Key: bundle.manifest_key }));

@@ -2,7 +2,9 @@
  * `coldpack reindex [--bucket B] [--prefix P] [--json]`: rebuild the catalog (bundle directory
  * entries, job scopes, and with COLDPACK_CATALOG=per_file the per-file index) from the manifests in
  * the archive bucket, falling back to each bundle's own manifest entry when its manifest object is
- * missing. Exit 0 when every bundle was read, 1 when some could not be (listed in the output).
+ * missing. Exit 0 when every bundle was read, 1 when some could not be (listed in the output), 2 when
+ * `--bucket`/`--prefix` match no bundle (`SOURCE_NOT_FOUND` naming them, e.g. "0 bundles found for
+ * bucket nosuch"; nothing written).
  */
 import type { Command } from 'commander';
 import { DynamoBundleDirectoryStore } from '../../../adapters/dynamo/dynamo-bundle-directory-store.js';
@@ -36,8 +38,10 @@ export const registerReindex: RegisterCommand = (program: Command, ctx, setExit)
         ...(o.bucket ? { bucket: o.bucket } : {}),
         ...(o.prefix !== undefined ? { prefix: o.prefix } : {}),
       });
+      const only = [o.bucket !== undefined ? `bucket ${o.bucket}` : '', o.prefix !== undefined ? `prefix ${JSON.stringify(o.prefix)}` : ''].filter(Boolean);
       const lines = [
-        `reindexed ${report.bundles_indexed} of ${report.bundles_seen} bundles (${report.files} files, ${report.scopes} job scopes, catalog ${catalog})`,
+        `reindexed ${report.bundles_indexed} of ${report.bundles_seen} bundles in s3://${c.config.archiveBucket}${only.length > 0 ? ` (only ${only.join(', ')})` : ''}: ` +
+          `${report.files} files, ${report.scopes} job scopes, catalog ${catalog}`,
         ...(report.manifests_restored > 0 ? [`${report.manifests_restored} missing manifests rebuilt from their bundles`] : []),
         ...report.skipped.map((s) => `  skipped ${s.bundle_key}: ${s.reason}`),
       ];

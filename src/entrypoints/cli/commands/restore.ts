@@ -4,15 +4,18 @@
  *   coldpack restore (--key K ... | --prefix P | --name N ...) [--bucket B] [--project P]
  *                    [--tier Standard|Bulk|Expedited] [--days N] [--all-matches] [--generation G]
  *                    [--topic-arn ARN] [--wait [--interval S] [--timeout S]] [--json]
- *   coldpack restore-status <restore_id> [--no-reconcile] [--json]
+ *   coldpack restore-status <restore_id> [--no-reconcile] [--json]     (exit 1 when the request FAILED)
  *   coldpack reconcile [--json]
  *
- * Exit codes: 0 ok (with --wait: every file AVAILABLE); 1 a file FAILED or NOT_FOUND (with --wait),
- * or an AWS error; 2 bad input (nothing written).
+ * Exit codes: 0 ok (with --wait: every file AVAILABLE); 1 a file FAILED or NOT_FOUND (also without
+ * --wait: nothing found is not a success), a request FAILED, or an AWS error; 2 bad input: refused
+ * flags and a source bucket never archived write nothing; a selection refused while its files are
+ * looked up (an ambiguous name, too many files, a tier) leaves the request recorded FAILED with the
+ * reason (resolution is asynchronous by design), and its id and candidates are printed.
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { utf8Length } from '../../../domain/keys.js';
 import {
   DEFAULT_RESTORE_DAYS,
@@ -28,6 +31,7 @@ import { restoreOptionsOf } from '../../config.js';
 import type { CliContext } from '../context.js';
 import type { RegisterCommand } from './index.js';
 import { bucketNameProblem } from '../../../api/fields.js';
+import { FINAL_RESTORE_STATUSES as FINAL, missedSome, recordedRefusal, restoreText } from '../restore-text.js';
 
 interface RestoreOptions {
   key?: string[];
@@ -50,13 +54,13 @@ const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?
 
 function integer(text: string, field: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError(`--${field} must be an integer, got ${JSON.stringify(text)}`, field);
+  if (text.trim() === '' || !Number.isInteger(n)) throw new ValidationError(`--${field} must be an integer, got ${JSON.stringify(text)}`, `--${field}`);
   return n;
 }
 
 function int(text: string, field: string, min: number): number {
   const n = integer(text, field);
-  if (n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, field);
+  if (n < min) throw new ValidationError(`--${field} must be an integer >= ${min}, got ${JSON.stringify(text)}`, `--${field}`);
   return n;
 }
 
@@ -107,15 +111,6 @@ export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput 
   };
 }
 
-const FINAL = new Set(['AVAILABLE', 'PARTIAL', 'FAILED']);
-
-function human(v: RestoreView): string {
-  const lines = [`restore ${v.restore_id}: ${v.status} (${v.files.length} files)`];
-  for (const f of v.files) lines.push(`  ${f.status.padEnd(10)} ${f.key}${f.location ? `  ->  ${f.location}` : ''}${f.message ? `  (${f.message})` : ''}`);
-  if (!FINAL.has(v.status)) lines.push(`  follow with: coldpack restore-status ${v.restore_id}`);
-  return lines.join('\n');
-}
-
 function service(ctx: CliContext): RestoreService {
   // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output.
   const logger = pino({ name: 'coldpack', level: 'warn' }, pino.destination({ fd: 2, sync: true }));
@@ -160,17 +155,28 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
       const c = ctx();
       const svc = service(c);
       // With --wait the id is printed as soon as the request is recorded (as `archive` does with the job id).
-      const onRecorded = (id: string): void => void process.stderr.write(`coldpack: restore ${id} recorded (follow it with: coldpack restore-status ${id})\n`);
-      let view = await svc.submit(input, o.wait ? { onRecorded } : {});
+      let recorded: string | undefined;
+      const onRecorded = (id: string): void => {
+        recorded = id;
+        if (o.wait) process.stderr.write(`coldpack: restore ${id} recorded (follow it with: coldpack restore-status ${id})\n`);
+      };
+      let view: RestoreView;
+      try {
+        view = await svc.submit(input, { onRecorded });
+      } catch (err) {
+        // Refused while its files were looked up: the request stays recorded, FAILED with the reason.
+        if (recorded !== undefined && err instanceof ColdpackError) throw recordedRefusal(err, recorded);
+        throw err;
+      }
       if (o.wait) view = await waitFor(svc, view.restore_id, interval, timeout);
       if (o.json || c.json) c.print(view);
-      else c.print(view, human(view));
-      if (o.wait && view.status !== 'AVAILABLE') setExit(1);
+      else c.print(view, restoreText(view));
+      if ((o.wait && view.status !== 'AVAILABLE') || missedSome(view)) setExit(1);
     });
 
   program
     .command('restore-status')
-    .description('Show a restore request and its files (runs one reconcile pass for it first)')
+    .description('Show a restore request, why it failed and its files (runs one reconcile pass for it first); exit 1 when it FAILED')
     .argument('<restore_id>', 'restore id printed by coldpack restore')
     .option('--no-reconcile', 'only read the status, do not check pending bundles')
     .option('--json', 'machine-readable JSON output')
@@ -181,7 +187,8 @@ export const registerRestore: RegisterCommand = (program: Command, ctx, setExit)
       const view = await svc.get(id);
       if (!view) throw new NotFoundError(`restore ${JSON.stringify(id)} not found`, 'restore_id');
       if (o.json || c.json) c.print(view);
-      else c.print(view, human(view));
+      else c.print(view, restoreText(view));
+      if (view.status === 'FAILED') setExit(1);
     });
 
   program

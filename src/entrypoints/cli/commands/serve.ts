@@ -53,7 +53,8 @@ function wireServices(ctx: CliContext, log: Logger): ServeServices {
 
 function intOption(text: string, name: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(`--${name} must be an integer ${min}-${max}, got ${JSON.stringify(text)}`, name);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError(`--${name} must be an integer ${min}-${max}, got ${JSON.stringify(text)}`, `--${name}`);
   return n;
 }
 

@@ -54,7 +54,7 @@ export const registerWorker: RegisterCommand = (program: Command, ctx) => {
       const c = ctx();
       const raw = f.shard ?? String(c.settings.worker.arrayIndex ?? 0);
       const shard = Number(raw);
-      if (!Number.isInteger(shard) || shard < 0) throw new ValidationError(`shard must be a non-negative integer, got "${raw}"`, 'shard');
+      if (!Number.isInteger(shard) || shard < 0) throw new ValidationError(`--shard must be a non-negative integer, got "${raw}"`, '--shard');
       try {
         await composeArchive(c.config, c.clients).engine.packShard(f.job, shard);
         c.print({ job_id: f.job, shard, status: 'DONE' }, `job ${f.job}: shard ${shard} done`);
