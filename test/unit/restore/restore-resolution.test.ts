@@ -57,8 +57,13 @@ test('deferred: submit records the request (RESOLVING) and makes the same calls 
   }
   assert.deepEqual(
     counts,
-    Array(4).fill({ objects: 0, directory: 1, index: 0, restores: 1 }),
-    'one read of the named bucket\u2019s scopes (is it archived?), one request record, no file record',
+    [
+      { objects: 0, directory: 0, index: 0, restores: 1 },
+      { objects: 0, directory: 0, index: 0, restores: 1 },
+      { objects: 0, directory: 1, index: 0, restores: 1 },
+      { objects: 0, directory: 1, index: 0, restores: 1 },
+    ],
+    'keys: one request record (their bucket is checked only if none is found); prefix and names: one read of the named bucket\u2019s scopes (is it archived?) too; no file record',
   );
   assert.equal(dispatched.length, 4);
   // The worker (here the reconciler) resolves them: the prefix one finds all 40 files.

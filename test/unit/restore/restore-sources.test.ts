@@ -1,7 +1,9 @@
 /**
  * A restore that cannot find anything because of what it names outside itself is refused before it
  * is recorded (400 `SOURCE_NOT_FOUND`, nothing written), in every resolution mode: a source bucket
- * coldpack never archived, and a `keys_manifest` object that does not exist (one HeadObject).
+ * coldpack never archived (for a prefix, names or a key list; keys are looked up first and their
+ * bucket checked only when none is found, so the request is recorded and ends FAILED), and a
+ * `keys_manifest` object that does not exist (one HeadObject).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,12 +32,12 @@ async function refusedUnrecorded(env: MemoryRestoreEnv, p: Promise<unknown>, cod
 
 describe('restore sources checked before recording', () => {
   for (const resolution of ['inline', 'deferred'] as const) {
-    it(`${resolution}: a bucket never archived is SOURCE_NOT_FOUND naming it; nothing recorded`, async () => {
+    it(`${resolution}: a prefix in a bucket never archived is SOURCE_NOT_FOUND naming it; nothing recorded`, async () => {
       const env = await archived();
       const svc = env.service({ resolution });
       await refusedUnrecorded(
         env,
-        svc.submit(restoreInput({ kind: 'keys', keys: ['d/a.csv'] }, { bucket: 'never-archived' })),
+        svc.submit(restoreInput({ kind: 'prefix', prefix: 'd/' }, { bucket: 'never-archived' })),
         'SOURCE_NOT_FOUND',
         'bucket_name',
         /bucket never-archived has no archived files/,
@@ -44,6 +46,25 @@ describe('restore sources checked before recording', () => {
       const ok = await svc.submit(restoreInput({ kind: 'keys', keys: ['d/a.csv', 'd/nope.csv'] }, { bucket: SOURCE }));
       assert.equal(env.restores.requests.size, 1);
       if (resolution === 'inline') assert.deepEqual(ok.files.map((f) => f.status).sort(), ['AVAILABLE', 'NOT_FOUND']);
+    });
+
+    it(`${resolution}: keys in a bucket never archived: recorded (a key costs 2 catalog requests, no pre-check), then FAILED SOURCE_NOT_FOUND naming the bucket`, async () => {
+      const env = await archived();
+      const svc = env.service({ resolution });
+      const ask = svc.submit(restoreInput({ kind: 'keys', keys: ['d/a.csv'] }, { bucket: 'never-archived' }));
+      if (resolution === 'inline') {
+        await assert.rejects(
+          ask,
+          (err: unknown) => err instanceof ValidationError && err.code === 'SOURCE_NOT_FOUND' && /bucket never-archived/.test(err.message),
+        );
+      } else {
+        assert.equal((await ask).status, 'RESOLVING');
+        await svc.reconcile();
+      }
+      const [request] = [...env.restores.requests.values()];
+      assert.equal(request?.resolution, 'FAILED');
+      assert.equal(request?.resolve_error?.code, 'SOURCE_NOT_FOUND');
+      assert.match(request?.resolve_error?.message ?? '', /bucket never-archived has no archived files/);
     });
 
     it(`${resolution}: a keys_manifest that does not exist is SOURCE_NOT_FOUND after one HeadObject; nothing recorded`, async () => {
