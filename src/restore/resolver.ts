@@ -96,7 +96,7 @@ export class Resolver {
     }
     if (ambiguous.length > 0) throw new AmbiguousNameError('key is archived from several buckets (give bucket_name)', field, ambiguous);
     // Nothing found in a named bucket: say so plainly when coldpack never archived that bucket.
-    if (found.length === 0 && input.bucket !== undefined) await checkArchivedBucket(input.bucket, this.lookup.scopes);
+    if (found.length === 0 && input.bucket !== undefined) await checkArchivedBucket(input.bucket, this.lookup.scopes, true);
     return { found, notFound };
   }
 

@@ -29,17 +29,17 @@ export async function checkRestoreSources(req: RestoreRequestInput, ports: { obj
 }
 
 /**
- * Refuse a bucket no job archived.
+ * Refuse a bucket no job archived. @param recorded whether the request is already recorded (the message says what was written)
  * @throws ValidationError `SOURCE_NOT_FOUND` (field `bucket_name`) naming the bucket
  */
-export async function checkArchivedBucket(bucket: string, scopes: ScopeCache): Promise<void> {
+export async function checkArchivedBucket(bucket: string, scopes: ScopeCache, recorded = false): Promise<void> {
   const cached = scopes.cached(bucket);
   let found = await scopes.get(bucket);
   // Cached scopes may predate the bucket's first job: ask again before refusing.
   if (found.length === 0 && cached) found = await scopes.get(bucket, true);
   if (found.length > 0) return;
   throw new ValidationError(
-    `bucket ${bucket} has no archived files: coldpack never archived it (check the name, or give no bucket to search every archived bucket); nothing was recorded`,
+    `bucket ${bucket} has no archived files: coldpack never archived it (check the name, or give no bucket to search every archived bucket); ${recorded ? 'the request is recorded FAILED' : 'nothing was recorded'}`,
     'bucket_name',
     'SOURCE_NOT_FOUND',
   );

@@ -79,7 +79,7 @@ describe('API + restore pipeline on moto', () => {
     assert.equal(a.restore_id, b.restore_id);
   });
 
-  it('POST /restore naming a key list that does not exist, or a bucket never archived -> 400 {code, message, field}; nothing recorded', async () => {
+  it('POST /restore naming a key list that does not exist, or a prefix of a bucket never archived -> 400 {code, message, field}; nothing recorded; keys of it end FAILED SOURCE_NOT_FOUND', async () => {
     const items = async (): Promise<number> => (await moto.clients.dynamo.send(new ScanCommand({ TableName: 'apitest-jobs' }))).Items?.length ?? 0;
     const before = await items();
     const list = await call('POST', '/restore', { keys_manifest: 's3://apitest-restore/key-lists/missing.txt' });
@@ -87,12 +87,19 @@ describe('API + restore pipeline on moto', () => {
     assert.equal(list.body.code, 'SOURCE_NOT_FOUND');
     assert.equal(list.body.field, 'keys_manifest');
     assert.match(String(list.body.message), /s3:\/\/apitest-restore\/key-lists\/missing\.txt does not exist/);
-    const bucket = await call('POST', '/restore', { bucket_name: 'never-archived', key: 'a/b.txt' });
+    const bucket = await call('POST', '/restore', { bucket_name: 'never-archived', prefix: 'a/' });
     assert.equal(bucket.status, 400, JSON.stringify(bucket.body));
     assert.equal(bucket.body.code, 'SOURCE_NOT_FOUND');
     assert.equal(bucket.body.field, 'bucket_name');
     assert.match(String(bucket.body.message), /bucket never-archived has no archived files/);
     assert.equal(await items(), before, 'no request item, no open marker');
+    // Keys are looked up first (2 catalog requests for one key): their bucket is checked when none is found.
+    // (this API resolves in-process: the refusal is the answer, and the request is recorded FAILED)
+    const keys = await call('POST', '/restore', { bucket_name: 'never-archived', key: 'a/b.txt' });
+    assert.equal(keys.status, 400, JSON.stringify(keys.body));
+    assert.equal(keys.body.code, 'SOURCE_NOT_FOUND');
+    assert.match(String(keys.body.message), /bucket never-archived has no archived files: .*the request is recorded FAILED/);
+    assert.equal(await items(), before + 1, 'the request item (FAILED); no open marker left');
   });
 
   it('GET /restore/{unknown} -> 404; GET /files of an unarchived key -> empty page', async () => {

@@ -85,12 +85,15 @@ describe('coldpack restore and restore-status on moto', () => {
     for (const c of CANDIDATES) assert.ok(status.stdout.includes(`\n      ${c}`), `${c} in:\n${status.stdout}`);
   });
 
-  it('a --bucket never archived is SOURCE_NOT_FOUND naming it, exit 2, nothing written; a restore that finds nothing exits 1', async () => {
+  it('a --bucket never archived is SOURCE_NOT_FOUND naming it, exit 2 (nothing written for a prefix; keys are recorded FAILED); a restore that finds nothing exits 1', async () => {
     const before = await restoreItems();
-    const r = cli(['restore', '--bucket', 'never-archived', '--key', 'd/0/part-00000.csv']);
+    const r = cli(['restore', '--bucket', 'never-archived', '--prefix', 'd/']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^coldpack: SOURCE_NOT_FOUND: bucket never-archived has no archived files: .* \(flag: --bucket\)$/m);
     assert.equal(await restoreItems(), before, 'no request recorded');
+    const k = cli(['restore', '--bucket', 'never-archived', '--key', 'd/0/part-00000.csv']);
+    assert.equal(k.code, 2, k.stderr);
+    assert.match(k.stderr, /SOURCE_NOT_FOUND: bucket never-archived has no archived files/);
 
     const missing = cli(['restore', '--bucket', 'clr-a', '--key', 'd/9/missing.csv']);
     assert.equal(missing.code, 1, `nothing found is not a success: ${missing.stdout}`);
