@@ -39,6 +39,8 @@ export interface ChainedJob {
   readonly files_archived?: number;
   readonly bytes_archived?: number;
   readonly bundles?: number;
+  /** Listed objects a committed bundle of another job already held: deleted (with `delete_source`), not packed again. */
+  readonly already_archived?: number;
   /** Where the job report is, in the archive bucket. */
   readonly report_key?: string;
   /** Why the job failed or is partial. */
@@ -163,6 +165,7 @@ export function jobSummary(job: ChainedJob, change: BatchJobStateChange): Record
     ...(job.files_archived === undefined ? {} : { files_archived: job.files_archived }),
     ...(job.bytes_archived === undefined ? {} : { bytes_archived: job.bytes_archived }),
     ...(job.bundles === undefined ? {} : { bundles: job.bundles }),
+    ...(job.already_archived === undefined ? {} : { already_archived: job.already_archived }),
     ...(job.report_key ? { report_key: job.report_key } : {}),
     ...(job.errors && job.errors.length > 0 ? { errors: job.errors.slice(0, 5) } : {}),
   };

@@ -48,6 +48,7 @@ function wire(env: NodeJS.ProcessEnv): JobChainPorts {
           ...(job.n_files_archived === undefined ? {} : { files_archived: job.n_files_archived }),
           ...(job.n_bytes_archived === undefined ? {} : { bytes_archived: job.n_bytes_archived }),
           ...(job.n_bundles === undefined ? {} : { bundles: job.n_bundles }),
+          ...(job.n_already_archived === undefined ? {} : { already_archived: job.n_already_archived }),
           ...(job.report_key ? { report_key: job.report_key } : {}),
           ...(job.errors ? { errors: job.errors } : {}),
         };

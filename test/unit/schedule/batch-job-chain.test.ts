@@ -101,6 +101,7 @@ test('finalize SUCCEEDED or FAILED publishes the job summary; without a topic no
     files_archived: 990,
     bytes_archived: 99_000,
     bundles: 2,
+    already_archived: 7,
     report_key: 'reports/p/job-1.json',
     errors: [{ code: 'SKIPPED', message: '10 objects skipped' }],
   };
@@ -116,6 +117,7 @@ test('finalize SUCCEEDED or FAILED publishes the job summary; without a topic no
     files_archived: 990,
     bytes_archived: 99_000,
     bundles: 2,
+    already_archived: 7,
     report_key: 'reports/p/job-1.json',
     errors: [{ code: 'SKIPPED', message: '10 objects skipped' }],
   });
