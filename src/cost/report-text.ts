@@ -102,7 +102,7 @@ export function renderEstimateText(r: EstimateResult): string {
     r.savings_usd >= 0
       ? `Savings over ${i.months} months: ${formatUsd(r.savings_usd)} (${(r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`
       : `coldpack costs ${formatUsd(-r.savings_usd)} more than the lifecycle rule over ${i.months} months ` +
-        `(${(-r.savings_ratio * 100).toFixed(1)}% of the lifecycle cost)`,
+        `(${(-r.savings_ratio * 100).toFixed(1)}% more than the lifecycle cost)`,
     stackBreakEven(r),
     `Break-even object size (variable cost only): ${
       r.break_even_object_bytes === null
