@@ -121,7 +121,7 @@ export interface OpenRestore {
   readonly openedAt: string;
 }
 
-/** Restore state of one bundle, shared by every request that needs it. */
+/** Restore state of one bundle, shared by every request that needs it (the waiting requests are kept apart: `BundleRestoreStore.waiters`). */
 export interface BundleRestoreState {
   /** NONE (never restored), REQUESTED, READY (a restored copy is readable) or EXPIRED. */
   readonly state: 'NONE' | 'REQUESTED' | 'READY' | 'EXPIRED';
@@ -133,8 +133,6 @@ export interface BundleRestoreState {
   readonly readyAt?: string;
   /** Expiry of the restored copy, ISO 8601. */
   readonly expiresAt?: string;
-  /** Restore ids waiting for READY. */
-  readonly waiting: readonly string[];
 }
 
 /** The record of an archived file found in the catalog, PENDING. */

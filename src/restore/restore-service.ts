@@ -288,12 +288,11 @@ export class RestoreService implements RestoreRequests, FileLookup {
         this.logger.info({ bucket: e.bucket, key: e.key }, `restore event skipped: not the archive bucket ${this.options.archiveBucket}`);
         continue;
       }
-      const waiting = await this.worker.bundles.markReady(e.key, e.expiresAt);
-      if (waiting === undefined) {
+      if (!(await this.worker.bundles.markReady(e.key, e.expiresAt))) {
         this.logger.warn({ bucket: e.bucket, key: e.key }, 'restore event skipped: the object is not a bundle of the bundle store');
         continue;
       }
-      await this.worker.processWaiting(e.key, waiting);
+      await this.worker.processWaiting(e.key);
       handled.push(e.key);
     }
     return handled;

@@ -42,13 +42,16 @@ export interface MemoryRestoreEnv {
   service(options?: Partial<RestoreServiceOptions> & { perFile?: boolean }): RestoreService;
 }
 
-/** A fresh environment with the three buckets (in `objects`, default a new {@link MemoryObjectStore}). */
-export function memoryRestoreEnv(objects = new MemoryObjectStore()): MemoryRestoreEnv {
+/**
+ * A fresh environment with the three buckets (in `objects`, default a new {@link MemoryObjectStore}).
+ * @param waitPageSize page size of the bundle store's waiting requests (default 1,000; small values exercise paging)
+ */
+export function memoryRestoreEnv(objects = new MemoryObjectStore(), waitPageSize?: number): MemoryRestoreEnv {
   for (const b of [ARCHIVE, RESTORE, SOURCE]) objects.createBucket(b);
   const env: MemoryRestoreEnv = {
     objects,
     restores: new MemoryRestoreStore(),
-    bundles: new MemoryBundleRestoreStore(),
+    bundles: new MemoryBundleRestoreStore(waitPageSize),
     directory: new MemoryBundleDirectoryStore(),
     get bundleItems() {
       return this.directory.bundles;

@@ -166,27 +166,65 @@ export class MemoryRestoreStore implements RestoreStore {
 
 type StoredBundleState = BundleRestoreState & { claim?: string };
 
-/** {@link BundleRestoreStore} in memory; bundles exist once {@link MemoryBundleRestoreStore.add}ed. */
+/**
+ * {@link BundleRestoreStore} in memory; bundles exist once {@link MemoryBundleRestoreStore.add}ed.
+ * Waits are kept apart from the state, one entry per (bundle, request), like the DynamoDB items.
+ */
 export class MemoryBundleRestoreStore implements BundleRestoreStore {
   readonly states = new Map<string, StoredBundleState>();
+  /** bundle key -> restore id -> since (insertion order = page order). */
+  readonly waits = new Map<string, Map<string, string>>();
+  /** Pages handed out by `waiters` (their sizes), to check that readers page. */
+  readonly pagesRead: number[] = [];
+
+  /** @param defaultPageSize page size of `waiters` when the caller gives none (small in tests, to exercise paging) */
+  constructor(private readonly defaultPageSize = 1000) {}
 
   /** Register a bundle (restore state NONE). */
   add(bundleKey: string): void {
-    this.states.set(bundleKey, { state: 'NONE', waiting: [] });
+    this.states.set(bundleKey, { state: 'NONE' });
   }
 
   async get(bundleKey: string): Promise<BundleRestoreState | undefined> {
     const s = this.states.get(bundleKey);
     if (!s) return undefined;
     const { claim: _c, ...state } = s;
-    return copy({ ...state, waiting: [...new Set(state.waiting)] });
+    return copy(state);
   }
 
-  async join(bundleKey: string, restoreId: string): Promise<boolean> {
-    const s = this.states.get(bundleKey);
-    if (s?.state !== 'REQUESTED') return false;
-    this.states.set(bundleKey, { ...s, waiting: [...s.waiting, restoreId] });
-    return true;
+  async addWaiter(bundleKey: string, restoreId: string, since: string): Promise<void> {
+    const m = this.waits.get(bundleKey) ?? new Map<string, string>();
+    m.set(restoreId, since);
+    this.waits.set(bundleKey, m);
+  }
+
+  async *waiters(bundleKey: string, pageSize = this.defaultPageSize): AsyncIterable<readonly string[]> {
+    // Like a DynamoDB Query: each page starts after the last key handed out, so entries removed
+    // meanwhile are not skipped over and entries added later may appear.
+    let after: string | undefined;
+    for (;;) {
+      const ids = [...(this.waits.get(bundleKey)?.keys() ?? [])].sort();
+      const page = ids.filter((id) => after === undefined || id > after).slice(0, pageSize);
+      if (page.length === 0) return;
+      this.pagesRead.push(page.length);
+      after = page[page.length - 1];
+      yield page;
+    }
+  }
+
+  async removeWaiter(restoreId: string, bundleKeys: readonly string[]): Promise<void> {
+    for (const b of bundleKeys) {
+      const m = this.waits.get(b);
+      m?.delete(restoreId);
+      if (m?.size === 0) this.waits.delete(b);
+    }
+  }
+
+  /** The restore ids waiting for `bundleKey` (all pages). */
+  async waiting(bundleKey: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const page of this.waiters(bundleKey)) out.push(...page);
+    return out;
   }
 
   async markRequested(bundleKey: string, claim: RestoreClaim): Promise<boolean> {
@@ -194,14 +232,7 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
     if (!s) return false;
     const claimable = s.state === 'NONE' || s.state === 'EXPIRED' || (s.state === 'READY' && (s.expiresAt === undefined || s.expiresAt < claim.renewBefore));
     if (!claimable) return false;
-    this.states.set(bundleKey, {
-      state: 'REQUESTED',
-      tier: claim.tier,
-      days: claim.days,
-      requestedAt: claim.now,
-      claim: claim.restoreId,
-      waiting: [claim.restoreId],
-    });
+    this.states.set(bundleKey, { state: 'REQUESTED', tier: claim.tier, days: claim.days, requestedAt: claim.now, claim: claim.restoreId });
     return true;
   }
 
@@ -210,11 +241,11 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
     if (s?.state === 'REQUESTED' && s.claim === restoreId) this.states.set(bundleKey, { ...s, state: 'NONE' });
   }
 
-  async markReady(bundleKey: string, at: string, expiresAt: string): Promise<string[] | undefined> {
+  async markReady(bundleKey: string, at: string, expiresAt: string): Promise<boolean> {
     const s = this.states.get(bundleKey);
-    if (!s) return undefined;
+    if (!s) return false;
     this.states.set(bundleKey, { ...s, state: 'READY', readyAt: at, expiresAt });
-    return [...new Set(s.waiting)];
+    return true;
   }
 
   async markExpired(bundleKey: string): Promise<void> {
