@@ -80,7 +80,15 @@ export interface ResolvedCounts {
 /** A restore request with its counters, final status and notification state. */
 export interface RestoreRequestRecord {
   readonly restore_id: string;
+  /** The request as asked; see `selection_count` for a list kept apart. */
   readonly request: RestoreRequestInput;
+  /**
+   * Set when the store keeps the selection's list (keys or names) apart from the request record
+   * because it is too large for it (a DynamoDB item holds at most 400 KB; the API takes 10,000 keys
+   * of up to 1,024 bytes): the number of keys or names. `request.selection` then holds an empty
+   * list; `RestoreStore.selection` returns the whole selection.
+   */
+  readonly selection_count?: number;
   readonly requested_by: string;
   readonly project?: string;
   /** Absent on requests resolved when they were submitted (before the asynchronous lookup). */

@@ -194,7 +194,8 @@ export class RestoreService implements RestoreRequests, FileLookup {
       updated_at: at,
     };
     await this.store.open(restoreId, at);
-    if (!(await this.store.createRequest(record))) return (await this.get(restoreId))!;
+    const stored = await this.store.createRequest(record);
+    if (!stored) return (await this.get(restoreId))!;
     opts.onRecorded?.(restoreId);
     const mode = this.options.resolution ?? 'inline';
     if (mode === 'inline') {
@@ -206,7 +207,8 @@ export class RestoreService implements RestoreRequests, FileLookup {
       const p = this.resolveLogged(restoreId).finally(() => this.running.delete(p));
       this.running.add(p);
     } else if (this.options.dispatch) await this.dispatchLogged(restoreId);
-    return toView(record, []);
+    // The record as stored: a list kept apart is not echoed (a 10 MB key list would pass Lambda's 6 MB response limit).
+    return toView(stored, []);
   }
 
   /**

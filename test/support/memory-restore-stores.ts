@@ -8,7 +8,8 @@ import type { BundleRestoreStore, RestoreClaim } from '../../src/domain/ports/bu
 import type { Logger } from '../../src/domain/ports/logger.js';
 import type { RestoreNotification, RestoreNotifier } from '../../src/domain/ports/restore-notifier.js';
 import type { RestoreStore } from '../../src/domain/ports/restore-store.js';
-import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../src/domain/restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreSelection } from '../../src/domain/restore-request.js';
+import { listBytes, selectionList, withSelectionList } from '../../src/domain/selection-list.js';
 import type {
   BundleRestoreState,
   OpenRestore,
@@ -32,11 +33,32 @@ export class MemoryRestoreStore implements RestoreStore {
   readonly transitions: string[] = [];
   /** Calls of putFiles (each is one batch of files). */
   putFilesCalls = 0;
+  /** Selection lists kept apart from their request records, by restore id. */
+  readonly lists = new Map<string, readonly string[]>();
+  /** Calls of `selection` (the only reader of a list kept apart). */
+  selectionReads = 0;
 
-  async createRequest(request: RestoreRequestRecord): Promise<boolean> {
-    if (this.requests.has(request.restore_id)) return false;
-    this.requests.set(request.restore_id, copy(request));
-    return true;
+  /** @param inlineSelectionMaxBytes a selection list over this many bytes is kept apart, like the DynamoDB adapter's (64 KiB) */
+  constructor(private readonly inlineSelectionMaxBytes = 64 * 1024) {}
+
+  async createRequest(request: RestoreRequestRecord): Promise<RestoreRequestRecord | undefined> {
+    if (this.requests.has(request.restore_id)) return undefined;
+    const list = selectionList(request.request.selection);
+    let stored = request;
+    if (list !== undefined && listBytes(list) > this.inlineSelectionMaxBytes) {
+      this.lists.set(request.restore_id, [...list]);
+      stored = { ...request, request: { ...request.request, selection: withSelectionList(request.request.selection, []) }, selection_count: list.length };
+    }
+    this.requests.set(request.restore_id, copy(stored));
+    return copy(stored);
+  }
+
+  async selection(restoreId: string): Promise<RestoreSelection | undefined> {
+    this.selectionReads++;
+    const r = this.requests.get(restoreId);
+    if (!r) return undefined;
+    const list = this.lists.get(restoreId);
+    return copy(list === undefined ? r.request.selection : withSelectionList(r.request.selection, list));
   }
 
   async claimResolution(restoreId: string, now: string, staleBefore: string): Promise<boolean> {

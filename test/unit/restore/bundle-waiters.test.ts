@@ -20,7 +20,7 @@ const restoredEvent = (bundleKey: string) => ({
 
 /** `n` requests, request i for file i of one Deep Archive bundle, all submitted before the restore completes. */
 async function manyWaiting(n: number, pageSize: number) {
-  const env = memoryRestoreEnv(undefined, pageSize);
+  const env = memoryRestoreEnv(undefined, { waitPageSize: pageSize });
   const b = await putMemoryBundle(
     env,
     Array.from({ length: n }, (_, i) => ({ key: fileKey(i), data: Buffer.from(`file ${i}\n`) })),
