@@ -106,7 +106,7 @@ export interface RestoreRequestRecord {
   readonly files_available?: number;
   readonly files_failed?: number;
   readonly files_not_found?: number;
-  /** Topics notified at the end (the configured one and an allowed caller topic). */
+  /** Topics notified at the end: at most two (the configured one and an allowed caller topic). */
   readonly topic_arns: readonly string[];
   /** ISO 8601. */
   readonly created_at: string;
