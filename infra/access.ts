@@ -48,7 +48,7 @@ export interface AccessProps {
 
 /** DynamoDB writes of the archive steps: job, shard and lock items (TransactWriteItems = Put/Update/ConditionCheck; lock release = Delete). */
 const JOBS_ARCHIVE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-/** DynamoDB writes of a restore (`src/restore/restore-store.ts`): restore and file items (Put, BatchWriteItem, Update), open-restore marker (Delete). */
+/** DynamoDB writes of a restore (`src/restore/restore-store.ts`): restore and file items (Put, BatchWriteItem, Update), open-restore marker (Delete), bundle wait items (Put, BatchWriteItem deletes). */
 const JOBS_RESTORE_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 /** Restore state of bundle items (`src/restore/bundle-restore.ts`: conditional UpdateItem only). */
 const BUNDLES_RESTORE_WRITES = ['dynamodb:UpdateItem'];

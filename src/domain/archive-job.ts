@@ -30,14 +30,14 @@ export interface JobItem {
   readonly finished_at?: string;
   /** Number of shards once planned. */
   readonly shard_count?: number;
-  /** Why the job failed or is partial: stable code and message (at most 20 kept). */
+  /** Why the job failed or is partial: stable code and message (at most 20 kept, each message at most 2,000 characters: a bounded list). */
   readonly errors?: JobError[];
   /** Key of the report object in the archive bucket, once finalized. */
   readonly report_key?: string;
-  /** AWS Batch job ids submitted for the shards and finalize (written once by the job-state handler; a duplicate event submits nothing). */
+  /** AWS Batch job ids submitted for the shards and finalize: two ids (one array job for every shard, one finalize), written once by the job-state handler; a duplicate event submits nothing. */
   readonly batch_refs?: readonly string[];
   readonly idempotency_key?: string;
-  /** The first 100 `bucket/key` a manifest source listed more than once (dropped at plan time, counted in `n_duplicates_dropped`). */
+  /** The first 100 `bucket/key` a manifest source listed more than once (dropped at plan time, counted in `n_duplicates_dropped`): at most ~110 KB whatever the number of duplicates. */
   readonly duplicate_sample?: readonly string[];
   /** Last heartbeat of the process running a step (ISO 8601 UTC), written every {@link JOB_HEARTBEAT_MS}. */
   readonly heartbeat_at?: string;
@@ -64,7 +64,7 @@ export interface ShardItem {
   readonly archived_files?: number;
   readonly archived_bytes?: number;
   readonly skipped_count?: number;
-  /** First 100 skipped objects with their reasons. */
+  /** First 100 skipped objects with their reasons (the rest only counted in `skipped_count`: bounded whatever the shard size). */
   readonly skipped?: ReadonlyArray<{ readonly key: string; readonly reason: string; readonly detail: string }>;
 }
 

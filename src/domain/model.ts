@@ -111,14 +111,16 @@ export interface BundleItem {
   readonly superseded_versions_deleted?: number;
   /** Such versions whose delete was refused, left to the bucket's noncurrent-version expiration rule. */
   readonly superseded_versions_left?: number;
-  /** Restore fields, written by the restore pipeline. */
+  /**
+   * Restore fields, written by the restore pipeline. The requests waiting for the restore are not
+   * in the bundle item (it would grow with every request): one item per (bundle, request), see
+   * `src/adapters/dynamo/dynamo-bundle-restore-store.ts`.
+   */
   readonly restore_state?: BundleRestoreState;
   readonly restore_tier?: string;
   readonly restore_requested_at?: string;
   readonly restore_ready_at?: string;
   readonly restore_expires_at?: string;
-  /** Restore ids waiting for this bundle. */
-  readonly waiting_restores?: string[];
 }
 
 /** Archive job status. */

@@ -80,7 +80,15 @@ export interface ResolvedCounts {
 /** A restore request with its counters, final status and notification state. */
 export interface RestoreRequestRecord {
   readonly restore_id: string;
+  /** The request as asked; see `selection_count` for a list kept apart. */
   readonly request: RestoreRequestInput;
+  /**
+   * Set when the store keeps the selection's list (keys or names) apart from the request record
+   * because it is too large for it (a DynamoDB item holds at most 400 KB; the API takes 10,000 keys
+   * of up to 1,024 bytes): the number of keys or names. `request.selection` then holds an empty
+   * list; `RestoreStore.selection` returns the whole selection.
+   */
+  readonly selection_count?: number;
   readonly requested_by: string;
   readonly project?: string;
   /** Absent on requests resolved when they were submitted (before the asynchronous lookup). */
@@ -98,7 +106,7 @@ export interface RestoreRequestRecord {
   readonly files_available?: number;
   readonly files_failed?: number;
   readonly files_not_found?: number;
-  /** Topics notified at the end (the configured one and an allowed caller topic). */
+  /** Topics notified at the end: at most two (the configured one and an allowed caller topic). */
   readonly topic_arns: readonly string[];
   /** ISO 8601. */
   readonly created_at: string;
@@ -121,7 +129,7 @@ export interface OpenRestore {
   readonly openedAt: string;
 }
 
-/** Restore state of one bundle, shared by every request that needs it. */
+/** Restore state of one bundle, shared by every request that needs it (the waiting requests are kept apart: `BundleRestoreStore.waiters`). */
 export interface BundleRestoreState {
   /** NONE (never restored), REQUESTED, READY (a restored copy is readable) or EXPIRED. */
   readonly state: 'NONE' | 'REQUESTED' | 'READY' | 'EXPIRED';
@@ -133,8 +141,6 @@ export interface BundleRestoreState {
   readonly readyAt?: string;
   /** Expiry of the restored copy, ISO 8601. */
   readonly expiresAt?: string;
-  /** Restore ids waiting for READY. */
-  readonly waiting: readonly string[];
 }
 
 /** The record of an archived file found in the catalog, PENDING. */

@@ -52,7 +52,7 @@ export function composeRestoreService(clients: RestoreClients, settings: Restore
     {
       objects: new S3ObjectStore(clients.s3, { streamPartSize: Math.max(5 * 1024 * 1024, partSize ?? DEFAULT_RESTORE_PART_BYTES), streamQueueSize: 1 }),
       restores: new DynamoRestoreStore(clients.dynamo, tables.jobs),
-      bundles: new DynamoBundleRestoreStore(clients.dynamo, tables.bundles),
+      bundles: new DynamoBundleRestoreStore(clients.dynamo, tables),
       directory: new DynamoBundleDirectoryStore(clients.dynamo, tables),
       ...(catalog === 'per_file' ? { index: new DynamoFileIndexStore(clients.dynamo, tables.files) } : {}),
       notifier: notifier ?? new SnsNotifier(clients.sns),

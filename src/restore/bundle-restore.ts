@@ -1,8 +1,8 @@
 /**
  * The restore of one bundle, shared by every restore request that needs it: the state lives in the
- * {@link BundleRestoreStore} (NONE -> REQUESTED -> READY -> EXPIRED plus the waiting requests), the
- * S3 calls go through the {@link ObjectStore}. Exactly one request claims a bundle and sends its
- * RestoreObject; the others join the waiting list.
+ * {@link BundleRestoreStore} (NONE -> REQUESTED -> READY -> EXPIRED, and one wait record per
+ * (bundle, request)), the S3 calls go through the {@link ObjectStore}. Exactly one request claims a
+ * bundle and sends its RestoreObject; the others join (any number of them).
  *
  * S3 facts (https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html):
  * - 202 Accepted: restore started; 200 OK: a restored copy already exists (its expiry is extended);
@@ -23,7 +23,7 @@ import { parseRestoreHeader, type HeadRestoreState } from './restore-header.js';
 export type JoinOutcome =
   /** This request must send the RestoreObject. */
   | 'CLAIMED'
-  /** A restore is in flight; the request was added to the waiting list. */
+  /** A restore is in flight; the request waits for it. */
   | 'JOINED'
   /** A restored copy is readable: extract now. */
   | 'READY'
@@ -59,20 +59,25 @@ export class BundleRestores {
 
   /**
    * Join the restore in flight, claim the bundle (this request sends RestoreObject), or find it
-   * READY. Retried while the state moves in between (at most 5 rounds).
+   * READY. The wait is recorded first and the state read after it (the order the
+   * {@link BundleRestoreStore} contract asks for), so a request that joins is always found by
+   * whoever marks the bundle READY. Retried while the state moves in between (at most 5 rounds).
+   * Requests: one PutItem (the wait), one GetItem per round, one UpdateItem per claim attempt.
    * @param days restore lifetime in days (≥ 1), recorded for the expiry estimate
    * @throws ColdpackError `CONFLICT` when the state kept changing for 5 rounds
    */
   async joinOrClaim(bundleKey: string, restoreId: string, tier: RetrievalTier, days: number): Promise<JoinOutcome> {
+    await this.state.addWaiter(bundleKey, restoreId, this.clock.now().toISOString());
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      if (await this.state.join(bundleKey, restoreId)) return 'JOINED';
-      const now = this.clock.now();
-      const renewBefore = new Date(now.getTime() + this.expiryMarginMs).toISOString();
-      if (await this.state.markRequested(bundleKey, { restoreId, tier, days, now: now.toISOString(), renewBefore })) return 'CLAIMED';
-      // Neither joinable nor claimable: READY and not about to expire (or the state just moved).
       const current = await this.state.get(bundleKey);
       if (!current) return 'MISSING';
-      if (current.state === 'READY') return 'READY';
+      if (current.state === 'REQUESTED') return 'JOINED';
+      const now = this.clock.now();
+      const renewBefore = new Date(now.getTime() + this.expiryMarginMs).toISOString();
+      // READY and not about to expire: readable now.
+      if (current.state === 'READY' && current.expiresAt !== undefined && current.expiresAt >= renewBefore) return 'READY';
+      if (await this.state.markRequested(bundleKey, { restoreId, tier, days, now: now.toISOString(), renewBefore })) return 'CLAIMED';
+      // Another request claimed (or marked it READY) in between: read again.
     }
     throw new ColdpackError('CONFLICT', `bundle ${bundleKey}: restore state kept changing during ${MAX_ROUNDS} rounds`);
   }
@@ -97,19 +102,29 @@ export class BundleRestores {
   }
 
   /**
-   * Mark the bundle READY (restore completed).
+   * Mark the bundle READY (restore completed); then read {@link BundleRestores.waiters}.
    * @param expiresAt expiry of the restored copy; default: now + the days of the last claim (1 when unknown)
-   * @returns the restore ids waiting for it, or undefined when the bundle is unknown
+   * @returns false when the bundle is unknown
    */
-  async markReady(bundleKey: string, expiresAt?: Date): Promise<string[] | undefined> {
+  async markReady(bundleKey: string, expiresAt?: Date): Promise<boolean> {
     const now = this.clock.now();
     let expiry = expiresAt;
     if (expiry === undefined) {
       const current = await this.state.get(bundleKey);
-      if (!current) return undefined;
+      if (!current) return false;
       expiry = new Date(now.getTime() + (current.days ?? 1) * DAY_MS);
     }
     return this.state.markReady(bundleKey, now.toISOString(), expiry.toISOString());
+  }
+
+  /** The restore ids waiting for the bundle, in pages (see {@link BundleRestoreStore.waiters}). */
+  waiters(bundleKey: string): AsyncIterable<readonly string[]> {
+    return this.state.waiters(bundleKey);
+  }
+
+  /** Drop the wait records of a finished request on `bundleKeys`. */
+  removeWaiter(restoreId: string, bundleKeys: readonly string[]): Promise<void> {
+    return this.state.removeWaiter(restoreId, bundleKeys);
   }
 
   /** Mark a READY bundle EXPIRED (a GET found no restored copy). */

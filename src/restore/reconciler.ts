@@ -116,8 +116,8 @@ export class Reconciler {
         pass.readied.add(bundleKey);
         pass.summary.bundles_ready++;
       }
-      const waiting = (await this.worker.bundles.markReady(bundleKey, h.expiresAt)) ?? [];
-      await this.worker.processWaiting(bundleKey, [...new Set([id, ...waiting])]);
+      await this.worker.bundles.markReady(bundleKey, h.expiresAt);
+      await this.worker.processWaiting(bundleKey, [id]);
       return;
     }
     if (h.state === 'NONE') {

@@ -57,7 +57,10 @@ export class RestoreResolution {
     if (!(await store.claimResolution(restoreId, now.toISOString(), stale))) return undefined;
     let resolution;
     try {
-      resolution = await resolver.resolve(req.request);
+      // A list kept apart from the request record (selection_count) is read back for this step only.
+      const selection = req.selection_count === undefined ? req.request.selection : await store.selection(restoreId);
+      if (!selection) return undefined;
+      resolution = await resolver.resolve({ ...req.request, selection });
     } catch (err) {
       if (err instanceof ColdpackError && err.status < 500) return this.refuse(restoreId, err);
       throw err;

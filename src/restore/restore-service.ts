@@ -202,7 +202,8 @@ export class RestoreService implements RestoreRequests, FileLookup {
       updated_at: at,
     };
     await this.store.open(restoreId, at);
-    if (!(await this.store.createRequest(record))) return (await this.get(restoreId))!;
+    const stored = await this.store.createRequest(record);
+    if (!stored) return (await this.get(restoreId))!;
     opts.onRecorded?.(restoreId);
     const mode = this.options.resolution ?? 'inline';
     if (mode === 'inline') {
@@ -214,7 +215,8 @@ export class RestoreService implements RestoreRequests, FileLookup {
       const p = this.resolveLogged(restoreId).finally(() => this.running.delete(p));
       this.running.add(p);
     } else if (this.options.dispatch) await this.dispatchLogged(restoreId);
-    return toView(record, []);
+    // The record as stored: a list kept apart is not echoed (a 10 MB key list would pass Lambda's 6 MB response limit).
+    return toView(stored, []);
   }
 
   /**
@@ -296,12 +298,11 @@ export class RestoreService implements RestoreRequests, FileLookup {
         this.logger.info({ bucket: e.bucket, key: e.key }, `restore event skipped: not the archive bucket ${this.options.archiveBucket}`);
         continue;
       }
-      const waiting = await this.worker.bundles.markReady(e.key, e.expiresAt);
-      if (waiting === undefined) {
+      if (!(await this.worker.bundles.markReady(e.key, e.expiresAt))) {
         this.logger.warn({ bucket: e.bucket, key: e.key }, 'restore event skipped: the object is not a bundle of the bundle store');
         continue;
       }
-      await this.worker.processWaiting(e.key, waiting);
+      await this.worker.processWaiting(e.key);
       handled.push(e.key);
     }
     return handled;

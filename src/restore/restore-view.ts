@@ -46,6 +46,8 @@ export function toView(req: RestoreRequestRecord, files: readonly RestoreFileRec
       files_available: count('AVAILABLE'),
       files_failed: count('FAILED'),
       files_not_found: count('NOT_FOUND'),
+      // A list kept apart from the request record is not echoed (`request.selection` shows it empty): its length is.
+      ...(req.selection_count !== undefined ? { selection_items: req.selection_count } : {}),
     },
     created_at: req.created_at,
     updated_at: req.updated_at,

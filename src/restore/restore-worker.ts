@@ -134,8 +134,8 @@ export class RestoreWorker {
       return this.failAll(restoreId, files, 'RESTORE_REQUEST_FAILED', `RestoreObject on ${bundleKey} failed: ${(err as Error).message}`);
     }
     if (sent === 'ALREADY_RESTORED' || sent === 'NOT_ARCHIVED') {
-      const waiting = (await this.bundles.markReady(bundleKey)) ?? [];
-      if (extract) await this.processWaiting(bundleKey, [...new Set([restoreId, ...waiting])]);
+      await this.bundles.markReady(bundleKey);
+      if (extract) await this.processWaiting(bundleKey, [restoreId]);
     }
   }
 
@@ -144,12 +144,19 @@ export class RestoreWorker {
     for (const f of files) await this.store.transition(f, ['PENDING'], 'RESTORING', { updated_at: now });
   }
 
-  /** A bundle became readable: extract the files of every waiting request. */
-  async processWaiting(bundleKey: string, restoreIds: readonly string[]): Promise<void> {
-    await mapLimit(restoreIds, this.options.bundleConcurrency ?? 4, async (id) => {
-      const files = await this.store.filesOfBundle(id, bundleKey);
-      await this.extractFiles(id, files);
-    });
+  /**
+   * A bundle became readable (call after {@link BundleRestores.markReady}): extract the files of
+   * `first` (requests known to the caller), then of every request waiting for it, page by page
+   * (the waiting requests are never all held at once, whatever their number). A request's wait
+   * record is dropped when the request finishes ({@link RestoreWorker.finish}), not here: a request
+   * whose copy expired during extraction keeps waiting.
+   */
+  async processWaiting(bundleKey: string, first: readonly string[] = []): Promise<void> {
+    const known = [...new Set(first)];
+    const extract = (ids: readonly string[]): Promise<unknown> =>
+      mapLimit(ids, this.options.bundleConcurrency ?? 4, async (id) => this.extractFiles(id, await this.store.filesOfBundle(id, bundleKey)));
+    await extract(known);
+    for await (const page of this.bundles.waiters(bundleKey)) await extract(page.filter((id) => !known.includes(id)));
   }
 
   /** Extract every non-terminal file (each guarded by its EXTRACTING transition). */
@@ -217,6 +224,10 @@ export class RestoreWorker {
   async finish(restoreId: string): Promise<boolean> {
     const files = await this.store.files(restoreId);
     if (files.some((f) => !TERMINAL_FILE_STATUSES.includes(f.status))) return false;
+    // Every file is terminal: the request waits for no bundle any more. Its wait records go first,
+    // so a crash before the final status is recorded leaves none behind once finish runs again.
+    const waited = new Set(files.filter((f) => f.bundle_key !== undefined && needsRestore(f.storage_class)).map((f) => f.bundle_key!));
+    await this.bundles.removeWaiter(restoreId, [...waited]);
     const available = files.filter((f) => f.status === 'AVAILABLE').length;
     const status: RestoreFinalStatus = available === files.length && files.length > 0 ? 'AVAILABLE' : available > 0 ? 'PARTIAL' : 'FAILED';
     if (!(await this.store.finish(restoreId, status, this.now().toISOString()))) return false;

@@ -42,13 +42,21 @@ export interface MemoryRestoreEnv {
   service(options?: Partial<RestoreServiceOptions> & { perFile?: boolean }): RestoreService;
 }
 
+/** Sizes of the fakes (small values exercise paging and lists kept apart). */
+export interface MemoryRestoreLimits {
+  /** Page size of the bundle store's waiting requests (default 1,000). */
+  readonly waitPageSize?: number;
+  /** Bytes over which the restore store keeps a selection list apart (default 64 KiB, like DynamoDB's). */
+  readonly inlineSelectionMaxBytes?: number;
+}
+
 /** A fresh environment with the three buckets (in `objects`, default a new {@link MemoryObjectStore}). */
-export function memoryRestoreEnv(objects = new MemoryObjectStore()): MemoryRestoreEnv {
+export function memoryRestoreEnv(objects = new MemoryObjectStore(), limits: MemoryRestoreLimits = {}): MemoryRestoreEnv {
   for (const b of [ARCHIVE, RESTORE, SOURCE]) objects.createBucket(b);
   const env: MemoryRestoreEnv = {
     objects,
-    restores: new MemoryRestoreStore(),
-    bundles: new MemoryBundleRestoreStore(),
+    restores: new MemoryRestoreStore(limits.inlineSelectionMaxBytes),
+    bundles: new MemoryBundleRestoreStore(limits.waitPageSize),
     directory: new MemoryBundleDirectoryStore(),
     get bundleItems() {
       return this.directory.bundles;

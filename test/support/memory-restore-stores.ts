@@ -8,7 +8,8 @@ import type { BundleRestoreStore, RestoreClaim } from '../../src/domain/ports/bu
 import type { Logger } from '../../src/domain/ports/logger.js';
 import type { RestoreNotification, RestoreNotifier } from '../../src/domain/ports/restore-notifier.js';
 import type { RestoreStore } from '../../src/domain/ports/restore-store.js';
-import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../src/domain/restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreSelection } from '../../src/domain/restore-request.js';
+import { listBytes, selectionList, withSelectionList } from '../../src/domain/selection-list.js';
 import type {
   BundleRestoreState,
   OpenRestore,
@@ -32,11 +33,32 @@ export class MemoryRestoreStore implements RestoreStore {
   readonly transitions: string[] = [];
   /** Calls of putFiles (each is one batch of files). */
   putFilesCalls = 0;
+  /** Selection lists kept apart from their request records, by restore id. */
+  readonly lists = new Map<string, readonly string[]>();
+  /** Calls of `selection` (the only reader of a list kept apart). */
+  selectionReads = 0;
 
-  async createRequest(request: RestoreRequestRecord): Promise<boolean> {
-    if (this.requests.has(request.restore_id)) return false;
-    this.requests.set(request.restore_id, copy(request));
-    return true;
+  /** @param inlineSelectionMaxBytes a selection list over this many bytes is kept apart, like the DynamoDB adapter's (64 KiB) */
+  constructor(private readonly inlineSelectionMaxBytes = 64 * 1024) {}
+
+  async createRequest(request: RestoreRequestRecord): Promise<RestoreRequestRecord | undefined> {
+    if (this.requests.has(request.restore_id)) return undefined;
+    const list = selectionList(request.request.selection);
+    let stored = request;
+    if (list !== undefined && listBytes(list) > this.inlineSelectionMaxBytes) {
+      this.lists.set(request.restore_id, [...list]);
+      stored = { ...request, request: { ...request.request, selection: withSelectionList(request.request.selection, []) }, selection_count: list.length };
+    }
+    this.requests.set(request.restore_id, copy(stored));
+    return copy(stored);
+  }
+
+  async selection(restoreId: string): Promise<RestoreSelection | undefined> {
+    this.selectionReads++;
+    const r = this.requests.get(restoreId);
+    if (!r) return undefined;
+    const list = this.lists.get(restoreId);
+    return copy(list === undefined ? r.request.selection : withSelectionList(r.request.selection, list));
   }
 
   async claimResolution(restoreId: string, now: string, staleBefore: string): Promise<boolean> {
@@ -166,27 +188,65 @@ export class MemoryRestoreStore implements RestoreStore {
 
 type StoredBundleState = BundleRestoreState & { claim?: string };
 
-/** {@link BundleRestoreStore} in memory; bundles exist once {@link MemoryBundleRestoreStore.add}ed. */
+/**
+ * {@link BundleRestoreStore} in memory; bundles exist once {@link MemoryBundleRestoreStore.add}ed.
+ * Waits are kept apart from the state, one entry per (bundle, request), like the DynamoDB items.
+ */
 export class MemoryBundleRestoreStore implements BundleRestoreStore {
   readonly states = new Map<string, StoredBundleState>();
+  /** bundle key -> restore id -> since (insertion order = page order). */
+  readonly waits = new Map<string, Map<string, string>>();
+  /** Pages handed out by `waiters` (their sizes), to check that readers page. */
+  readonly pagesRead: number[] = [];
+
+  /** @param defaultPageSize page size of `waiters` when the caller gives none (small in tests, to exercise paging) */
+  constructor(private readonly defaultPageSize = 1000) {}
 
   /** Register a bundle (restore state NONE). */
   add(bundleKey: string): void {
-    this.states.set(bundleKey, { state: 'NONE', waiting: [] });
+    this.states.set(bundleKey, { state: 'NONE' });
   }
 
   async get(bundleKey: string): Promise<BundleRestoreState | undefined> {
     const s = this.states.get(bundleKey);
     if (!s) return undefined;
     const { claim: _c, ...state } = s;
-    return copy({ ...state, waiting: [...new Set(state.waiting)] });
+    return copy(state);
   }
 
-  async join(bundleKey: string, restoreId: string): Promise<boolean> {
-    const s = this.states.get(bundleKey);
-    if (s?.state !== 'REQUESTED') return false;
-    this.states.set(bundleKey, { ...s, waiting: [...s.waiting, restoreId] });
-    return true;
+  async addWaiter(bundleKey: string, restoreId: string, since: string): Promise<void> {
+    const m = this.waits.get(bundleKey) ?? new Map<string, string>();
+    m.set(restoreId, since);
+    this.waits.set(bundleKey, m);
+  }
+
+  async *waiters(bundleKey: string, pageSize = this.defaultPageSize): AsyncIterable<readonly string[]> {
+    // Like a DynamoDB Query: each page starts after the last key handed out, so entries removed
+    // meanwhile are not skipped over and entries added later may appear.
+    let after: string | undefined;
+    for (;;) {
+      const ids = [...(this.waits.get(bundleKey)?.keys() ?? [])].sort();
+      const page = ids.filter((id) => after === undefined || id > after).slice(0, pageSize);
+      if (page.length === 0) return;
+      this.pagesRead.push(page.length);
+      after = page[page.length - 1];
+      yield page;
+    }
+  }
+
+  async removeWaiter(restoreId: string, bundleKeys: readonly string[]): Promise<void> {
+    for (const b of bundleKeys) {
+      const m = this.waits.get(b);
+      m?.delete(restoreId);
+      if (m?.size === 0) this.waits.delete(b);
+    }
+  }
+
+  /** The restore ids waiting for `bundleKey` (all pages). */
+  async waiting(bundleKey: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const page of this.waiters(bundleKey)) out.push(...page);
+    return out;
   }
 
   async markRequested(bundleKey: string, claim: RestoreClaim): Promise<boolean> {
@@ -194,14 +254,7 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
     if (!s) return false;
     const claimable = s.state === 'NONE' || s.state === 'EXPIRED' || (s.state === 'READY' && (s.expiresAt === undefined || s.expiresAt < claim.renewBefore));
     if (!claimable) return false;
-    this.states.set(bundleKey, {
-      state: 'REQUESTED',
-      tier: claim.tier,
-      days: claim.days,
-      requestedAt: claim.now,
-      claim: claim.restoreId,
-      waiting: [claim.restoreId],
-    });
+    this.states.set(bundleKey, { state: 'REQUESTED', tier: claim.tier, days: claim.days, requestedAt: claim.now, claim: claim.restoreId });
     return true;
   }
 
@@ -210,11 +263,11 @@ export class MemoryBundleRestoreStore implements BundleRestoreStore {
     if (s?.state === 'REQUESTED' && s.claim === restoreId) this.states.set(bundleKey, { ...s, state: 'NONE' });
   }
 
-  async markReady(bundleKey: string, at: string, expiresAt: string): Promise<string[] | undefined> {
+  async markReady(bundleKey: string, at: string, expiresAt: string): Promise<boolean> {
     const s = this.states.get(bundleKey);
-    if (!s) return undefined;
+    if (!s) return false;
     this.states.set(bundleKey, { ...s, state: 'READY', readyAt: at, expiresAt });
-    return [...new Set(s.waiting)];
+    return true;
   }
 
   async markExpired(bundleKey: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchPut } from '../../src/adapters/dynamo/batch-write.js';
+import { batchDelete, batchPut } from '../../src/adapters/dynamo/batch-write.js';
 
 // A recording double of the DynamoDB document client: BatchWriteItem answers with the first
 // item of each call unprocessed once, as DynamoDB does under throttling.
@@ -37,4 +37,24 @@ test('batchPut gives up with UNPROCESSED_ITEMS after maxRetries', async () => {
     send: async (cmd: { input: { RequestItems: Record<string, unknown[]> } }) => ({ UnprocessedItems: cmd.input.RequestItems }),
   } as unknown as DynamoDBDocumentClient;
   await assert.rejects(batchPut(client, 't', [{ id: 'x' }], { maxRetries: 2, sleep: async () => undefined }), /stayed unprocessed after 2 retries/);
+});
+
+test('batchDelete sends DeleteRequests of the keys, 25 per call, retrying UnprocessedItems', async () => {
+  const deleted: string[] = [];
+  let calls = 0;
+  const client = {
+    send: async (cmd: { input: { RequestItems: Record<string, Array<{ DeleteRequest: { Key: { pk: string } } }>> } }) => {
+      calls++;
+      const [table, reqs] = Object.entries(cmd.input.RequestItems)[0]!;
+      assert.ok(reqs.length <= 25);
+      // The last request of a full first call is left unprocessed once.
+      const unprocessed = calls === 1 ? reqs.slice(-1) : [];
+      for (const r of reqs.slice(0, reqs.length - unprocessed.length)) deleted.push(r.DeleteRequest.Key.pk);
+      return { UnprocessedItems: unprocessed.length ? { [table]: unprocessed } : {} };
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const keys = Array.from({ length: 30 }, (_, i) => ({ pk: `k${i}`, sk: 's' }));
+  const res = await batchDelete(client, 't', keys, { sleep: async () => undefined, concurrency: 1 });
+  assert.deepEqual([...deleted].sort(), keys.map((k) => k.pk).sort());
+  assert.equal(res.calls, 3);
 });

@@ -8,13 +8,16 @@
  *   files of one bundle are one Query (`begins_with(sk, 'FILE#<bundle_key>#')`); the raw key is an
  *   attribute, never part of a key (S3 keys reach 1,024 bytes = the DynamoDB sort-key limit, case C07);
  * - `RESTORE#<id>` / `FILE#-#<n>`: a file that was not found (no bundle);
+ * - `RESTORE#<id>` / `SELECTION#<ref>#<part>`: the keys or names of a request whose list is over
+ *   64 KiB (`selection-parts.ts`), so the request item stays far below DynamoDB's 400 KB item limit
+ *   whatever the selection, and reading the request never reads the list;
  * - `RESTORE_OPEN` / `<id>`: present while the request is not finished and notified; the reconciler
  *   reads this one partition instead of scanning tables.
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, isConditionalCheckFailed } from '../../domain/errors.js';
 import type { RestoreStore } from '../../domain/ports/restore-store.js';
-import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../../domain/restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreSelection } from '../../domain/restore-request.js';
 import type {
   OpenRestore,
   ResolvedCounts,
@@ -24,7 +27,8 @@ import type {
   RestoreFileRef,
   RestoreRequestRecord,
 } from '../../domain/restore-records.js';
-import { batchPut } from './batch-write.js';
+import { batchDelete, batchPut } from './batch-write.js';
+import { readSelection, splitRequest } from './selection-parts.js';
 import { queryAll, queryPrefix } from './query-all.js';
 import { updateExpression } from './update-expression.js';
 
@@ -34,9 +38,9 @@ const OPEN_PK = 'RESTORE_OPEN';
 /** Sort key of a file item: `FILE#<bundle_key or ->#<n, 6 digits>`. */
 const fileSk = (bundleKey: string | undefined, n: number): string => `FILE#${bundleKey ?? '-'}#${String(n).padStart(6, '0')}`;
 
-/** The record without its table keys. */
+/** The record without its table keys (and the request item's `selection_ref`/`selection_parts`). */
 function record<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, selection_ref: _ref, selection_parts: _parts, ...rest } = item;
   return rest as T;
 }
 
@@ -74,21 +78,31 @@ export class DynamoRestoreStore implements RestoreStore {
     }
   }
 
-  /** @inheritdoc */
-  async createRequest(request: RestoreRequestRecord): Promise<boolean> {
+  /**
+   * One conditional PutItem of the request item; a list over 64 KiB is first written in `SELECTION#`
+   * items (`selection-parts.ts`; BatchWriteItem: at most 2 calls for the API's 10 MB) under a
+   * reference of this call, so a call that finds the request already recorded deletes its own parts
+   * and never touches the recorded request's.
+   * @inheritdoc
+   */
+  async createRequest(request: RestoreRequestRecord): Promise<RestoreRequestRecord | undefined> {
+    const { item, parts } = splitRequest(restorePk(request.restore_id), REQUEST_SK, request);
+    if (parts.length > 0) await batchPut(this.dynamo, this.table, parts);
     try {
-      await this.dynamo.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: restorePk(request.restore_id), sk: REQUEST_SK, ...request },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
+      await this.dynamo.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return record<RestoreRequestRecord>(item);
     } catch (err) {
-      if (isConditionalCheckFailed(err)) return false;
-      throw err;
+      if (!isConditionalCheckFailed(err)) throw err;
+      const keys = parts.map((p) => ({ pk: p.pk, sk: p.sk }));
+      if (keys.length > 0) await batchDelete(this.dynamo, this.table, keys);
+      return undefined;
     }
+  }
+
+  /** GetItem of the request item, and one Query of its `SELECTION#` items when its list was kept apart. @inheritdoc */
+  async selection(restoreId: string): Promise<RestoreSelection | undefined> {
+    const res = await this.dynamo.send(new GetCommand({ TableName: this.table, Key: { pk: restorePk(restoreId), sk: REQUEST_SK }, ConsistentRead: true }));
+    return res.Item ? readSelection(this.dynamo, this.table, res.Item) : undefined;
   }
 
   /** @inheritdoc */

@@ -1,7 +1,12 @@
 /**
  * The one builder of DynamoDB update expressions: attribute names and values are always
- * placeholders (`#s0`/`:s0` for SET, `#p0`/`:p0` for list appends, `#a0`/`:a0` for ADD), so any attribute name is safe
+ * placeholders (`#s0`/`:s0` for SET, `#a0`/`:a0` for ADD), so any attribute name is safe
  * (reserved words, dots, `#`).
+ *
+ * It has no list append on purpose (issue 11 item 10): an attribute appended to on every use grows
+ * until its item passes DynamoDB's 400 KB limit and every later write fails. Something that grows
+ * with use is one item per element (a partition read with a paged Query), e.g. the requests waiting
+ * for a bundle restore (`dynamo-bundle-restore-store.ts`). ADD takes numbers only (counters).
  */
 
 /** Parts of an UpdateItem request built by {@link updateExpression}. */
@@ -12,15 +17,13 @@ export interface UpdateParts {
 }
 
 /**
- * `SET` each of `set` and `ADD` each of `add` (numbers added atomically); `append` items to list
- * attributes (`list_append`, the list created when absent); `remove` attributes.
+ * `SET` each of `set` and `ADD` each of `add` (numbers added atomically); `remove` attributes.
  * Undefined values in `set` are skipped.
  * @throws RangeError when nothing is to be updated
  */
 export function updateExpression(changes: {
   set?: Readonly<Record<string, unknown>>;
   add?: Readonly<Record<string, number>>;
-  append?: Readonly<Record<string, readonly unknown[]>>;
   remove?: readonly string[];
 }): UpdateParts {
   const names: Record<string, string> = {};
@@ -32,12 +35,6 @@ export function updateExpression(changes: {
       values[`:s${i}`] = v;
       return `#s${i} = :s${i}`;
     });
-  const appends = Object.entries(changes.append ?? {}).map(([k, v], i) => {
-    names[`#p${i}`] = k;
-    values[`:p${i}`] = [...v];
-    values[':p_empty'] = [];
-    return `#p${i} = list_append(if_not_exists(#p${i}, :p_empty), :p${i})`;
-  });
   const adds = Object.entries(changes.add ?? {}).map(([k, v], i) => {
     names[`#a${i}`] = k;
     values[`:a${i}`] = v;
@@ -47,9 +44,8 @@ export function updateExpression(changes: {
     names[`#r${i}`] = k;
     return `#r${i}`;
   });
-  const setClauses = [...sets, ...appends];
   const clauses = [
-    setClauses.length ? `SET ${setClauses.join(', ')}` : '',
+    sets.length ? `SET ${sets.join(', ')}` : '',
     adds.length ? `ADD ${adds.join(', ')}` : '',
     removes.length ? `REMOVE ${removes.join(', ')}` : '',
   ].filter(Boolean);

@@ -4,7 +4,7 @@
  * process race for it. DynamoDB adapter: `src/adapters/dynamo/dynamo-restore-store.ts`; in-memory
  * fake: `test/support/memory-restore-stores.ts`.
  */
-import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem } from '../restore-request.js';
+import type { RestoreFileStatus, RestoreFinalStatus, RestoreProblem, RestoreSelection } from '../restore-request.js';
 import type {
   OpenRestore,
   ResolvedCounts,
@@ -17,8 +17,19 @@ import type {
 
 /** Restore requests, their files, and the list of open requests the reconciler reads. */
 export interface RestoreStore {
-  /** Record the request. @returns false when a request with this id already exists (nothing written) */
-  createRequest(request: RestoreRequestRecord): Promise<boolean>;
+  /**
+   * Record the request. A selection list too large for one record is kept apart (the stored record
+   * then has `selection_count` and an empty list; {@link RestoreStore.selection} reads it back).
+   * @returns the record as stored (what {@link RestoreStore.getRequest} returns), or undefined when a
+   *   request with this id already exists (nothing of this call is kept)
+   */
+  createRequest(request: RestoreRequestRecord): Promise<RestoreRequestRecord | undefined>;
+  /**
+   * The whole selection of a request (its list read back when it was kept apart), or undefined
+   * when the request does not exist. Only the resolution needs it: {@link RestoreStore.getRequest}
+   * never reads a list kept apart.
+   */
+  selection(restoreId: string): Promise<RestoreSelection | undefined>;
   /**
    * Take the resolution of a RESOLVING request: set `resolving_since` to `now` if it is unset or
    * before `staleBefore` (a worker that died). @returns whether this caller may resolve it

@@ -8,6 +8,8 @@
 /**
  * Counters of requests, by request key `<Service>:<Operation>[:<qualifier>]` (see
  * `src/cost/requests.ts`), or by table for the DynamoDB write counters. They add up across steps.
+ * Each map has one entry per operation (and storage class) or table coldpack uses: its size does not
+ * grow with the requests made, and each step run is its own record (`USAGE#...` item).
  */
 export interface Usage {
   /** Billed requests (HTTP status below 500), by request key. */
