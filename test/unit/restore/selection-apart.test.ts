@@ -55,7 +55,7 @@ test('the answer of a deferred submit is the record as stored: no list over the 
 
 test('a list under the limit stays in the record and is never read apart', async () => {
   const env = memoryRestoreEnv(undefined, { inlineSelectionMaxBytes: LIMIT });
-  const v = await env.service().submit(restoreInput({ kind: 'keys', keys: ['a.txt', 'b.txt'] }, { bucket: SOURCE }), {});
+  const v = await env.service().submit(restoreInput({ kind: 'keys', keys: ['a.txt', 'b.txt'] }), {});
   assert.equal(env.restores.requests.get(v.restore_id)!.selection_count, undefined);
   assert.deepEqual(v.request.selection, { kind: 'keys', keys: ['a.txt', 'b.txt'] });
   assert.equal(v.counters?.selection_items, undefined);
