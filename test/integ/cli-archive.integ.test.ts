@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { runCli, type CliRun } from '../support/run-cli.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
 let fx: MotoFixture;
@@ -13,19 +14,8 @@ before(async () => {
 });
 after(async () => fx.close());
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: fx.moto.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      COLDPACK_TABLE_PREFIX: 'cli-',
-    },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runCli(fx.moto.endpoint, 'cli-', args);
 }
 
 test('init, archive --json, status, ls through the CLI; bad input exits 2 and writes nothing', async () => {

@@ -7,26 +7,15 @@
  */
 import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { runCli, type CliRun } from '../support/run-cli.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 
 let fx: MotoFixture;
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: fx.moto.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      COLDPACK_TABLE_PREFIX: 'clr-',
-    },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runCli(fx.moto.endpoint, 'clr-', args);
 }
 
 /** Items of the restore requests in the jobs table (request items and open markers). */

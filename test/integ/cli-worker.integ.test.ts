@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { runCli, type CliRun } from '../support/run-cli.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { listRequest } from '../support/archive-fixture.js';
 import { composeArchive } from '../../src/entrypoints/archive-composition.js';
@@ -26,22 +26,8 @@ before(async () => {
 });
 after(async () => fx.close());
 
-function worker(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/coldpack.js', 'worker', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: fx.moto.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      COLDPACK_TABLE_PREFIX: 'wk-',
-      COLDPACK_ARCHIVE_BUCKET: 'wk-archive',
-      COLDPACK_RESTORE_BUCKET: 'wk-restore',
-      ...env,
-    },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function worker(args: string[], env: Record<string, string> = {}): CliRun {
+  return runCli(fx.moto.endpoint, 'wk-', ['worker', ...args], { COLDPACK_ARCHIVE_BUCKET: 'wk-archive', COLDPACK_RESTORE_BUCKET: 'wk-restore', ...env });
 }
 
 async function newJob(prefix: string): Promise<string> {

@@ -5,7 +5,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ArchiveService } from '../../src/archive/archive-service.js';
@@ -19,6 +18,7 @@ import { ColdpackError, JobStartError } from '../../src/domain/errors.js';
 import { tableNames } from '../../src/domain/config.js';
 import { composeArchive } from '../../src/entrypoints/archive-composition.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
+import { runCli } from '../support/run-cli.js';
 import { startMotoFixture, type MotoFixture } from '../support/moto.js';
 import { loseResponses } from '../support/lost-response.js';
 
@@ -118,17 +118,7 @@ describe('a failed job start does not strand the source or the month (item 8)', 
 
 describe('a stale job is shown and taken over (item 7)', () => {
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['bin/coldpack.js', ...args], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: moto.moto.endpoint,
-        AWS_REGION: 'us-east-1',
-        COLDPACK_TABLE_PREFIX: 'recov-',
-        COLDPACK_ARCHIVE_BUCKET: 'recov-archive',
-        COLDPACK_RESTORE_BUCKET: 'recov-restore',
-      },
-    });
+    runCli(moto.moto.endpoint, 'recov-', args, { COLDPACK_ARCHIVE_BUCKET: 'recov-archive', COLDPACK_RESTORE_BUCKET: 'recov-restore' });
 
   it('a RUNNING job without a sign of life: status says stale, the API resume refuses a live one, archive --job takes it over and finishes it', async () => {
     for (let i = 0; i < 3; i++) await moto.clients.s3.send(new PutObjectCommand({ Bucket: SRC, Key: `stale/f${i}.csv`, Body: `stale,${i}\n` }));
@@ -156,7 +146,7 @@ describe('a stale job is shown and taken over (item 7)', () => {
     );
     await expect409(service.submit(request('stale/'), {}), 'the stale job still holds the source until it is resumed or fails');
     const run = cli(['archive', '--job', view.job_id, '--json', '--no-progress']);
-    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { status: string }).status, 'SUCCEEDED');
     const after = await service.get(view.job_id);
     assert.equal(after?.status, 'SUCCEEDED');
