@@ -154,7 +154,7 @@ export class ArchiveEngine {
     const { shards, counts, scopes } = await writeShardPlans(objects, archiveBucket, jobId, job.request, policy, this.deps.sort, archived);
     try {
       // Exact now that a manifest's repeated rows are dropped; a refusal takes the plans just written away.
-      checkQc(job.request, counts);
+      checkQc(job.request, counts, true);
     } catch (err) {
       throw noted(err, await removePlans(objects, archiveBucket, jobUploadPrefixes(job.request.project, jobId)[1]!, this.logger));
     }

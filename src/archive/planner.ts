@@ -123,9 +123,15 @@ export async function countSource(objects: ObjectStore, req: ArchiveRequest, pol
  * distinct objects, and the message says how many rows were dropped. Counts of the write-free first
  * pass over a manifest (`rowsOnly`) are upper bounds: only an announcement above them is refused
  * there; the exact check follows once the plan has dropped the repeats. A listing has no repeats.
+ * @param plansWritten whether the job's shard plans are already written (the caller deletes them and
+ *   says so): the message then claims only that no object was archived or deleted. Default false.
  * @throws QcMismatchError giving both numbers, unless `allow_mismatch` is set
  */
-export function checkQc(req: ArchiveRequest, counts: Pick<ListingCounts, 'files' | 'bytes' | 'duplicates' | 'duplicateBytes' | 'rowsOnly'>): void {
+export function checkQc(
+  req: ArchiveRequest,
+  counts: Pick<ListingCounts, 'files' | 'bytes' | 'duplicates' | 'duplicateBytes' | 'rowsOnly'>,
+  plansWritten = false,
+): void {
   if (req.allow_mismatch) return;
   const problems: string[] = [];
   const bound = counts.rowsOnly === true;
@@ -146,7 +152,8 @@ export function checkQc(req: ArchiveRequest, counts: Pick<ListingCounts, 'files'
     );
   }
   if (problems.length > 0) {
-    throw new QcMismatchError(`listing does not match the request (${problems.join('; ')}); nothing was written or deleted. Set allow_mismatch to override.`);
+    const done = plansWritten ? 'no object was archived or deleted' : 'nothing was written or deleted';
+    throw new QcMismatchError(`listing does not match the request (${problems.join('; ')}); ${done}. Set allow_mismatch to override.`);
   }
 }
 

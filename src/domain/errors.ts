@@ -45,9 +45,12 @@ export class ValidationError extends ColdpackError {
 
 /** A thing that was asked for does not exist: HTTP 404. */
 export class NotFoundError extends ColdpackError {
-  /** @param message what was looked for; @param field the request field that named it */
-  constructor(message: string, field?: string) {
+  /** Extra fields for the response body, e.g. `{ job_id }` of the job looked for. */
+  readonly details: Record<string, unknown>;
+  /** @param message what was looked for; @param field the request field that named it; @param details extra body fields (default none) */
+  constructor(message: string, field?: string, details: Record<string, unknown> = {}) {
     super('NOT_FOUND', message, { ...(field === undefined ? {} : { field }) });
+    this.details = details;
   }
 }
 

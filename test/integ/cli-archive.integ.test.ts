@@ -41,7 +41,11 @@ test('init, archive --json, status, ls through the CLI; bad input exits 2 and wr
   const unknown = cli(['archive', '--job', 'no-such-job', '--json']);
   assert.equal(unknown.code, 2);
   assert.doesNotMatch(unknown.stderr, /resumed/, 'nothing claims work it has not done');
-  assert.equal((JSON.parse(unknown.stdout) as { error: { code: string } }).error.code, 'NOT_FOUND');
+  assert.deepEqual(
+    (JSON.parse(unknown.stdout) as { error: Record<string, unknown> }).error,
+    { code: 'NOT_FOUND', message: 'archive job no-such-job does not exist', field: '--job', job_id: 'no-such-job' },
+    'every --json result carries the job id; the field is the flag the user typed',
+  );
 
   const run = cli(['archive', '--bucket', 'cli-src', '--prefix', '20240410/', '--file-count', '5', '--archive-size', '500', '--project', 'amazon', '--json']);
   assert.equal(run.code, 0, run.stderr);

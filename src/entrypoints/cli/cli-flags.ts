@@ -27,6 +27,7 @@ export const FIELD_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   dry_run: '--dry-run',
   archive_tags: '--tags',
   job_id: '<job_id>',
+  job: '--job',
   bundle_key: '<bundle_key>',
   // restore (API field names of POST /restore, and the core's)
   selection: '--key/--prefix/--name',

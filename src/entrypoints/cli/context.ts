@@ -24,6 +24,8 @@ export class CliContext {
   readonly config: ColdpackConfig;
   /** Whether the user asked for machine-readable JSON output. */
   readonly json: boolean;
+  /** Whether the user asked for `--debug` (cause chains, and JSON logs with stacks). */
+  readonly debug: boolean;
 
   /**
    * @param flags global flags as parsed by commander
@@ -38,6 +40,7 @@ export class CliContext {
     });
     this.config = this.settings.coldpack;
     this.json = flags.json === true;
+    this.debug = flags.debug === true;
   }
 
   /** AWS SDK clients for this invocation (built on first access). */

@@ -38,7 +38,11 @@ function problemLines(p: RestoreProblem): string[] {
 export function restoreText(v: RestoreView): string {
   const lines = [`restore ${v.restore_id}: ${v.status} (${v.files.length} files)`];
   for (const p of v.errors ?? []) lines.push(...problemLines(p));
-  for (const f of v.files) lines.push(`  ${f.status.padEnd(10)} ${f.key}${f.location ? `  ->  ${f.location}` : ''}${f.message ? `  (${f.message})` : ''}`);
+  // A found file is named s3://<source bucket>/<key>: the same key from two buckets stays two lines one can tell apart.
+  for (const f of v.files) {
+    const name = f.bucket ? `s3://${f.bucket}/${f.key}` : f.key;
+    lines.push(`  ${f.status.padEnd(10)} ${name}${f.location ? `  ->  ${f.location}` : ''}${f.message ? `  (${f.message})` : ''}`);
+  }
   if (!FINAL_RESTORE_STATUSES.has(v.status)) lines.push(`  follow with: coldpack restore-status ${v.restore_id}`);
   return lines.join('\n');
 }

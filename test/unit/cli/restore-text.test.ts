@@ -42,3 +42,11 @@ test('a FAILED request shows its reason with flags, and its candidates up to a b
 test('a request without errors prints no error line', () => {
   assert.doesNotMatch(restoreText(view(undefined)), /error/);
 });
+
+test('files are named s3://<source bucket>/<key>: the same key from two buckets reads as two files', () => {
+  const file = (bucket: string) => ({ n: 0, key: 's/same.txt', bucket, status: 'AVAILABLE', location: `s3://rst/restores/rst-1/${bucket}/s/same.txt` });
+  const text = restoreText({ ...view(undefined), status: 'AVAILABLE', files: [file('src-a'), file('src-b')] } as unknown as RestoreView);
+  const lines = text.split('\n');
+  assert.equal(lines[1], '  AVAILABLE  s3://src-a/s/same.txt  ->  s3://rst/restores/rst-1/src-a/s/same.txt');
+  assert.equal(lines[2], '  AVAILABLE  s3://src-b/s/same.txt  ->  s3://rst/restores/rst-1/src-b/s/same.txt');
+});

@@ -150,7 +150,7 @@ export function reportText(r: JobReport): string {
  */
 async function takeOver(service: ArchiveService, jobId: string): Promise<string> {
   const before = await service.get(jobId);
-  if (!before) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+  if (!before) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job', { job_id: jobId });
   // A finished job is not run again: its stored report is shown.
   if (before.status === 'SUCCEEDED' || before.status === 'PARTIAL') return `already finished (${before.status}); its report follows`;
   if ((before.status === 'QUEUED' || before.status === 'RUNNING') && !before.stale) {
@@ -267,7 +267,7 @@ export const registerStatus: RegisterCommand = (program: Command, ctx, setExit) 
     .action(async (jobId: string) => {
       const c = ctx();
       const view = await composeArchive(c.config, c.clients).service.get(jobId);
-      if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id');
+      if (!view) throw new NotFoundError(`archive job ${jobId} does not exist`, 'job_id', { job_id: jobId });
       const costLine = costSummary(view.report) ? `\n  ${costSummary(view.report)}` : '';
       c.print(
         view,

@@ -14,7 +14,7 @@
  * reason (resolution is asynchronous by design), and its id and candidates are printed.
  */
 import type { Command } from 'commander';
-import { pino } from 'pino';
+import { cliLogger } from '../cli-logger.js';
 import { ColdpackError, NotFoundError, ValidationError } from '../../../domain/errors.js';
 import { utf8Length } from '../../../domain/keys.js';
 import {
@@ -112,9 +112,8 @@ export function restoreInputFromOptions(o: RestoreOptions): RestoreRequestInput 
 }
 
 function service(ctx: CliContext): RestoreService {
-  // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output.
-  const logger = pino({ name: 'coldpack', level: 'warn' }, pino.destination({ fd: 2, sync: true }));
-  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger });
+  // Warnings (e.g. a RestoreObject left for a later pass) go to stderr, apart from the output; stacks only with --debug.
+  return createRestoreService(ctx.config, ctx.clients, { ...restoreOptionsOf(ctx.settings), logger: cliLogger(ctx.debug) });
 }
 
 /** Poll (reconcile + read) until the request is final or `timeoutMs` passes (0 = no limit). */
