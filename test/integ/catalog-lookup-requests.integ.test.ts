@@ -19,7 +19,8 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoBundleStore } from '../../src/adapters/dynamo/dynamo-bundle-store.js';
 import { DynamoBundleDirectoryStore } from '../../src/adapters/dynamo/dynamo-bundle-directory-store.js';
-import { ensureTables } from '../../src/adapters/dynamo/tables.js';
+import { ensureTables, tableDefinitions } from '../../src/adapters/dynamo/tables.js';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { manifestHeader, manifestRow } from '../../src/bundle/manifest.js';
 import { tableNames } from '../../src/domain/config.js';
 import { bundleKeys } from '../../src/domain/keys.js';
@@ -34,7 +35,7 @@ const key = (i: number): string => `data/2024-04/${String(i).padStart(6, '0')}.c
 let fx: MotoFixture;
 
 /** Write one bundle of `keys` (sorted) of `job`: placeholder object, manifest, directory entry. */
-async function writeBundle(job: string, generation: string, seq: number, first: number, count: number): Promise<void> {
+async function writeBundle(job: string, generation: string, seq: number, first: number, count: number, t = tables): Promise<void> {
   const keys = bundleKeys('proj', job, 0, seq);
   let csv = manifestHeader();
   for (let i = first; i < first + count; i++) {
@@ -54,7 +55,7 @@ async function writeBundle(job: string, generation: string, seq: number, first: 
   }
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: keys.bundle, Body: Buffer.alloc(1024), StorageClass: 'DEEP_ARCHIVE' }));
   await fx.clients.s3.send(new PutObjectCommand({ Bucket: ARCHIVE, Key: keys.manifest, Body: gzipSync(csv) }));
-  await new DynamoBundleStore(fx.clients.dynamo, tables.bundles).markCommitted({
+  await new DynamoBundleStore(fx.clients.dynamo, t.bundles).markCommitted({
     bundle_key: keys.bundle,
     archive_bucket: ARCHIVE,
     job_id: job,
@@ -217,5 +218,44 @@ test('a bucket directory larger than one page (DynamoDB answers with LastEvaluat
   } finally {
     rec.stop();
     fx.clients.dynamo.middlewareStack.remove(name);
+  }
+});
+
+test('a table made before by_bucket existed (or while DynamoDB builds it): the lookup goes job by job and still finds the key', async () => {
+  const old = tableNames('lk-old-');
+  for (const def of tableDefinitions(old)) {
+    const gsis = def.GlobalSecondaryIndexes?.filter((g) => g.IndexName !== 'by_bucket');
+    await fx.clients.dynamo.send(
+      new CreateTableCommand({
+        ...def,
+        AttributeDefinitions: def.AttributeDefinitions?.filter((a) => a.AttributeName !== 'source_bucket'),
+        ...(gsis ? { GlobalSecondaryIndexes: gsis } : {}),
+      }),
+    );
+  }
+  await writeBundle('j-old', '2023-01-10T03:00:00.000Z', 0, 0, 10, old);
+  await new DynamoBundleDirectoryStore(fx.clients.dynamo, old).putScope({
+    bucket: SRC,
+    project: 'proj',
+    sorted: true,
+    catalog: 'compact',
+    job_id: 'j-old',
+    generation: '2023-01-10T03:00:00.000Z',
+    min_key: key(0),
+    max_key: key(9),
+    files: 10,
+  });
+  const rec = recorder();
+  try {
+    const svc = composeRestoreService(fx.clients, { tables: old, archiveBucket: ARCHIVE, restoreBucket: RESTORE });
+    const found = await svc.byKey(SRC, key(3), { limit: 10 });
+    assert.deepEqual(
+      found.items.map((f) => [f.key, f.job_id]),
+      [[key(3), 'j-old']],
+    );
+    const kinds = rec.catalog().map((x) => (/by_bucket/.test(x) ? 'by_bucket' : /SCOPE#/.test(x) ? 'scopes' : /by_range/.test(x) ? 'by_range' : 'manifest'));
+    assert.deepEqual(kinds, ['by_bucket', 'scopes', 'by_range', 'manifest'], 'the refused by_bucket Query, then the job-by-job path');
+  } finally {
+    rec.stop();
   }
 });

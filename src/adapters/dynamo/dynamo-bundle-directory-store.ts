@@ -14,7 +14,7 @@
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html), so
  * when the bucket's entries from k on fit one page, that one request answers with every generation.
  */
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { BundleDirectoryEntry, JobScope } from '../../domain/catalog.js';
 import { compareKeys, rangeMayHoldPrefix } from '../../domain/keys.js';
 import type { BundleDirectoryStore } from '../../domain/ports/bundle-directory-store.js';
@@ -138,7 +138,7 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
   async holdingInBucket(bucket: string, keys: readonly string[]): Promise<BundleDirectoryEntry[] | undefined> {
     if (keys.length === 0) return [];
     const sorted = [...keys].sort(compareKeys);
-    const res = await this.dynamo.send(
+    const res = await this.sendUnlessIndexUnavailable(
       new QueryCommand({
         TableName: this.tables.bundles,
         IndexName: BUNDLES_BY_BUCKET_INDEX,
@@ -147,9 +147,28 @@ export class DynamoBundleDirectoryStore implements BundleDirectoryStore {
         ExpressionAttributeValues: { ':b': bucket, ':sk': directorySk(sorted[0]!), ':hi': sorted.at(-1)! },
       }),
     );
-    if (res.LastEvaluatedKey) return undefined;
+    if (res === undefined || res.LastEvaluatedKey) return undefined;
     // DynamoDB compares strings by UTF-8 bytes, as S3 orders keys; checked again here per key.
     return (res.Items ?? []).map(toEntry).filter((e) => sorted.some((k) => compareKeys(e.min_key, k) <= 0 && compareKeys(k, e.max_key) <= 0));
+  }
+
+  /**
+   * Send a `by_bucket` Query, or answer `undefined` when the index cannot be read yet: a table made
+   * before the index existed (`ValidationException: The table does not have the specified index`;
+   * moto: `ResourceNotFoundException: Invalid index`) or
+   * while DynamoDB builds it after a stack update (`Cannot read from backfilling global secondary
+   * index`; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html).
+   * The caller then goes job by job, as it does for a large directory.
+   */
+  private async sendUnlessIndexUnavailable(command: QueryCommand): Promise<QueryCommandOutput | undefined> {
+    try {
+      return await this.dynamo.send(command);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      const refused = e.name === 'ValidationException' || e.name === 'ResourceNotFoundException';
+      if (refused && /specified index|backfilling|invalid index/i.test(e.message ?? '')) return undefined;
+      throw err;
+    }
   }
 
   /** @inheritdoc */
