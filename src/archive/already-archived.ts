@@ -18,13 +18,13 @@
  * identical without a request and are archived as before.
  */
 import type { JobScope } from '../domain/catalog.js';
-import { catalogSortPrefix, rangeMayHoldPrefix } from '../domain/keys.js';
+import { catalogSortPrefix, compareKeys, rangeMayHoldPrefix } from '../domain/keys.js';
 import type { SourceObject } from '../domain/model.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import { silentLogger, type Logger } from '../domain/ports/logger.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { scopeRows, type ScopeRows } from './scope-rows.js';
-import { compareCodePoints, type UniqueRowsOptions } from './unique-source.js';
+import type { UniqueRowsOptions } from './unique-source.js';
 
 /** Requests the check made, for the job's counters. */
 export interface AlreadyArchivedStats {
@@ -88,16 +88,16 @@ export class AlreadyArchived {
   async holds(o: SourceObject): Promise<boolean> {
     if (o.etag === undefined || o.etag === '') return false;
     let s = this.session;
-    if (!s || s.bucket !== o.bucket || (s.last !== undefined && compareCodePoints(o.key, s.last) <= 0)) {
+    if (!s || s.bucket !== o.bucket || (s.last !== undefined && compareKeys(o.key, s.last) <= 0)) {
       if (s && s.bucket === o.bucket)
         this.logger.warn({ bucket: o.bucket, key: o.key, after: s.last }, 'listing out of key order: the already-archived check starts over for this bucket');
       s = await this.open(o.bucket, o.key);
     }
     s.last = o.key;
     const key = o.key;
-    while (s.pending.length > 0 && compareCodePoints(s.pending[0]!.min_key, key) <= 0) {
+    while (s.pending.length > 0 && compareKeys(s.pending[0]!.min_key, key) <= 0) {
       const scope = s.pending.shift()!;
-      if (compareCodePoints(scope.max_key, key) < 0) continue;
+      if (compareKeys(scope.max_key, key) < 0) continue;
       const prefix = commonPrefix(key, scope.max_key);
       this.stats.directoryWalks++;
       s.active.push(
@@ -113,7 +113,7 @@ export class AlreadyArchived {
     let hit = false;
     for (let i = s.active.length - 1; i >= 0; i--) {
       const rows = s.active[i]!;
-      if (compareCodePoints(rows.scope.max_key, key) < 0) {
+      if (compareKeys(rows.scope.max_key, key) < 0) {
         await rows.close();
         s.active.splice(i, 1);
       } else if (!hit && (await rows.matches(key, o.etag))) hit = true;
@@ -131,8 +131,8 @@ export class AlreadyArchived {
       this.scopes.set(bucket, all);
     }
     const pending = all
-      .filter((s) => s.job_id !== this.job.jobId && rangeMayHoldPrefix(this.job.prefix, s.min_key, s.max_key) && compareCodePoints(s.max_key, first) >= 0)
-      .sort((a, b) => compareCodePoints(a.min_key, b.min_key));
+      .filter((s) => s.job_id !== this.job.jobId && rangeMayHoldPrefix(this.job.prefix, s.min_key, s.max_key) && compareKeys(s.max_key, first) >= 0)
+      .sort((a, b) => compareKeys(a.min_key, b.min_key));
     this.session = { bucket, pending, active: [] };
     return this.session;
   }

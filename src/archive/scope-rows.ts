@@ -14,12 +14,12 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { SORT_KEY_MAX_BYTES, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
 import { IntegrityError } from '../domain/errors.js';
-import { MANIFEST_ENTRY_NAME, truncateUtf8 } from '../domain/keys.js';
+import { MANIFEST_ENTRY_NAME, compareKeys, truncateUtf8 } from '../domain/keys.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import type { Logger } from '../domain/ports/logger.js';
 import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
 import { readManifest } from '../bundle/manifest.js';
-import { compareCodePoints, sortedRows, type RunLocation, type UniqueRowsOptions } from './unique-source.js';
+import { sortedRows, type RunLocation, type UniqueRowsOptions } from './unique-source.js';
 
 /** What {@link ScopeRows} needs: the stores, where to log a missing manifest, counters it adds to. */
 export interface ScopeRowsDeps {
@@ -50,7 +50,7 @@ class RowCursor {
   private async advance(): Promise<void> {
     const n = await this.rows.next();
     const next = n.done ? undefined : n.value;
-    if (next && this.head && compareCodePoints(next.key, this.head.key) < 0)
+    if (next && this.head && compareKeys(next.key, this.head.key) < 0)
       throw new IntegrityError(`${this.where}: rows are not in key order (${next.key} after ${this.head.key}); run coldpack reindex`);
     this.head = next;
   }
@@ -61,7 +61,7 @@ class RowCursor {
       this.started = true;
       await this.advance();
     }
-    while (this.head && compareCodePoints(this.head.key, key) < 0) await this.advance();
+    while (this.head && compareKeys(this.head.key, key) < 0) await this.advance();
     let hit = false;
     while (this.head && this.head.key === key) {
       if (this.head.etag === etag) hit = true;
@@ -138,17 +138,17 @@ class SortedScopeRows implements ScopeRows {
 
   async matches(key: string, etag: string): Promise<boolean> {
     // Entries come by max key cut to the sort key's length: read past every one that may still hold `key`.
-    while (!this.done && (!this.last || compareCodePoints(this.last.max_key, key) < 0 || sameSortKey(this.last.max_key, key))) {
+    while (!this.done && (!this.last || compareKeys(this.last.max_key, key) < 0 || sameSortKey(this.last.max_key, key))) {
       const n = await this.entries.next();
       if (n.done) this.done = true;
       else this.open.push({ entry: (this.last = n.value) });
     }
     for (let i = this.open.length - 1; i >= 0; i--) {
-      if (compareCodePoints(this.open[i]!.entry.max_key, key) >= 0) continue;
+      if (compareKeys(this.open[i]!.entry.max_key, key) >= 0) continue;
       await this.open[i]!.rows?.close();
       this.open.splice(i, 1);
     }
-    const holder = this.open.find((o) => compareCodePoints(o.entry.min_key, key) <= 0);
+    const holder = this.open.find((o) => compareKeys(o.entry.min_key, key) <= 0);
     if (!holder) return false;
     holder.rows ??= new RowCursor(manifestRows(this.deps, holder.entry, true), `manifest s3://${holder.entry.archive_bucket}/${holder.entry.manifest_key}`);
     return holder.rows.matches(key, etag);
@@ -175,9 +175,9 @@ class UnsortedScopeRows implements ScopeRows {
 
   private async *candidates(from: string): AsyncGenerator<{ bucket: string; key: string; size: number; etag: string }> {
     for await (const entry of this.deps.directory.overlapping(this.scope, this.prefix)) {
-      if (compareCodePoints(entry.max_key, from) < 0) continue;
+      if (compareKeys(entry.max_key, from) < 0) continue;
       for await (const r of manifestRows(this.deps, entry, false))
-        if (r.key.startsWith(this.prefix) && compareCodePoints(r.key, from) >= 0) yield { bucket: this.scope.bucket, ...r };
+        if (r.key.startsWith(this.prefix) && compareKeys(r.key, from) >= 0) yield { bucket: this.scope.bucket, ...r };
     }
   }
 

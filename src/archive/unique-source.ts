@@ -13,7 +13,7 @@
  * Memory: one run plus one buffered row per merged run.
  */
 import type { SourceObject } from '../domain/model.js';
-import { pad } from '../domain/keys.js';
+import { compareKeys, pad } from '../domain/keys.js';
 import type { ObjectStore } from '../domain/ports/object-store.js';
 import { readShardPlan, ShardPlanWriter } from './shard-plan.js';
 
@@ -52,27 +52,7 @@ interface Row {
 
 const rowOf = (o: SourceObject): Row => ({ o, k: `${o.bucket}\u0000${o.key}` });
 
-/**
- * Code point order, which is UTF-8 byte order (S3's listing order, `compareKeys`), without encoding:
- * UTF-16 code units order alike except a surrogate (a code point ≥ U+10000) against U+E000-U+FFFF.
- */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs && !ys && y >= 0xe000) return 1;
-    if (ys && !xs && x >= 0xe000) return -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
-const byKey = (a: Row, b: Row): number => compareCodePoints(a.k, b.k);
+const byKey = (a: Row, b: Row): number => compareKeys(a.k, b.k);
 
 /**
  * The source's rows sorted by (bucket, key), each object once; `dropped` counts the others as they go.

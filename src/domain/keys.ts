@@ -85,9 +85,25 @@ export function decodeS3UrlKey(raw: string): string {
   return decodeURIComponent(raw.replace(/\+/g, ' '));
 }
 
-/** Compare two keys in S3 listing order (UTF-8 bytes), not UTF-16 code units. Negative, 0 or positive. */
+/**
+ * Compare two keys in S3 listing order (UTF-8 bytes), not UTF-16 code units: negative, 0 or
+ * positive. Code point order is UTF-8 byte order, so no encoding is needed: UTF-16 code units order
+ * alike except a surrogate (a code point ≥ U+10000) against U+E000-U+FFFF, which sorts after.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs && !ys && y >= 0xe000) return 1;
+    if (ys && !xs && x >= 0xe000) return -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /**
