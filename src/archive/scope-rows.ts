@@ -12,9 +12,9 @@
  */
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { SORT_KEY_MAX_BYTES, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
+import { directorySortKey, type BundleDirectoryEntry, type JobScope } from '../domain/catalog.js';
 import { IntegrityError } from '../domain/errors.js';
-import { MANIFEST_ENTRY_NAME, compareKeys, truncateUtf8 } from '../domain/keys.js';
+import { MANIFEST_ENTRY_NAME, compareKeys } from '../domain/keys.js';
 import type { BundleDirectoryStore } from '../domain/ports/bundle-directory-store.js';
 import type { Logger } from '../domain/ports/logger.js';
 import { isObjectStoreFailure, type ObjectStore } from '../domain/ports/object-store.js';
@@ -101,11 +101,9 @@ async function* manifestRows(deps: ScopeRowsDeps, entry: BundleDirectoryEntry, w
   }
 }
 
-/** Whether two keys share their directory sort key (both cut to {@link SORT_KEY_MAX_BYTES}): their entries may come in any order. */
+/** Whether two keys share their directory sort key ({@link directorySortKey}): their entries may come in any order. */
 function sameSortKey(a: string, b: string): boolean {
-  // A UTF-16 code unit is at most 3 UTF-8 bytes: shorter keys are never cut.
-  if (a.length * 3 <= SORT_KEY_MAX_BYTES || b.length * 3 <= SORT_KEY_MAX_BYTES) return false;
-  return truncateUtf8(a, SORT_KEY_MAX_BYTES) === truncateUtf8(b, SORT_KEY_MAX_BYTES);
+  return directorySortKey(a) === directorySortKey(b);
 }
 
 /** The committed rows of one job scope, asked key by key in ascending order. */

@@ -5,6 +5,7 @@
  * each bundle, and the bundle's last zip entry). The optional per-file index (`per_file`) adds one
  * DynamoDB item per archived file. Field names are snake_case: stored as is.
  */
+import { truncateCodePoints } from './keys.js';
 import type { ArchiveStorageClass, EntryRecord } from './model.js';
 
 /** Catalog modes: `compact` (default: bundle directory + manifests) or `per_file` (plus one index item per file). */
@@ -15,12 +16,23 @@ export type CatalogMode = (typeof CATALOG_MODES)[number];
 export const DEFAULT_CATALOG_MODE: CatalogMode = 'compact';
 
 /**
- * Longest prefix of a key kept in a DynamoDB sort key, in UTF-8 bytes: 1,000 (sort keys are capped
- * at 1,024 bytes, S3 keys reach 1,024 bytes:
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). Exact
- * comparisons use the full `min_key`/`max_key` attributes.
+ * Code points of a key kept in a DynamoDB sort key: 250, at most 4 UTF-8 bytes each, so at most
+ * 1,000 bytes (sort keys are capped at 1,024 bytes and S3 keys reach 1,024 bytes:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html). Counted in
+ * code points, not bytes, so that the cut keeps key order (see {@link truncateCodePoints}). Exact
+ * comparisons use the full `min_key`/`max_key` attributes; keys that share their first 250 code
+ * points share a sort key and are read together.
  */
-export const SORT_KEY_MAX_BYTES = 1000;
+export const SORT_KEY_MAX_CODE_POINTS = 250;
+
+/**
+ * The directory sort key of a key (a bundle's max key, or a key looked up): its first
+ * {@link SORT_KEY_MAX_CODE_POINTS} code points. `compareKeys(a, b) ≤ 0` implies
+ * `directorySortKey(a) ≤ directorySortKey(b)`.
+ */
+export function directorySortKey(key: string): string {
+  return truncateCodePoints(key, SORT_KEY_MAX_CODE_POINTS);
+}
 
 /** The directory entry of one committed bundle: what the catalog knows without reading its manifest. */
 export interface BundleDirectoryEntry {

@@ -107,15 +107,20 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /**
- * The longest prefix of `s` of at most `maxBytes` UTF-8 bytes that ends on a character boundary.
- * Truncation keeps byte order as a lower bound: `a ≤ b` implies `truncateUtf8(a) ≤ truncateUtf8(b)`.
+ * The first `maxCodePoints` code points of `s` (all of `s` when it has no more). The cut keeps key
+ * order as a lower bound: `compareKeys(a, b) ≤ 0` implies `compareKeys(cut(a), cut(b)) ≤ 0`, because
+ * prefixes of one length in code points keep a lexicographic order. A cut at a byte budget does not:
+ * with 997 bytes P, `P+'～'` (1,000 bytes) fits whole while `P+'😀'` (1,001) is cut to P, below it.
+ * @param maxCodePoints how many code points to keep (≥ 0)
  */
-export function truncateUtf8(s: string, maxBytes: number): string {
-  const bytes = Buffer.from(s, 'utf8');
-  if (bytes.length <= maxBytes) return s;
-  let end = maxBytes;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // do not cut inside a multi-byte character
-  return bytes.subarray(0, end).toString('utf8');
+export function truncateCodePoints(s: string, maxCodePoints: number): string {
+  if (s.length <= maxCodePoints) return s; // fewer UTF-16 units than that: fewer code points
+  let end = 0;
+  for (let n = 0; n < maxCodePoints && end < s.length; n++) {
+    const unit = s.charCodeAt(end);
+    end += unit >= 0xd800 && unit <= 0xdbff && end + 1 < s.length ? 2 : 1;
+  }
+  return s.slice(0, end);
 }
 
 /** Whether some key starting with `prefix` can lie in [min, max] (UTF-8 byte order). */

@@ -2,7 +2,7 @@
  * Keys of the bundle directory in DynamoDB (one place, shared by the bundle store that writes the
  * entry at commit and the directory store that queries and rewrites it):
  * - bundles table, sparse GSI `by_range`: `dir_pk` = `<source bucket>#<job_id>` and `dir_sk` = the
- *   bundle's max key truncated to 1,000 UTF-8 bytes, set only on COMMITTED items with entries (one
+ *   bundle's max key cut to its first 250 code points (≤ 1,000 bytes, order kept), set only on COMMITTED items with entries (one
  *   job's bundles in key order);
  * - bundles table, sparse GSI `by_bucket`: `source_bucket` and the same `dir_sk` (every job's bundles
  *   of a source bucket in key order: a lookup by key finds every generation with one Query). Items
@@ -10,8 +10,7 @@
  *   directory entries when the index is added to a table;
  * - jobs table: scopes pk `SCOPE#<bucket>` / sk `<job_id>`; archived buckets pk `ARCHIVED_BUCKETS` / sk `<bucket>`.
  */
-import { SORT_KEY_MAX_BYTES } from '../../domain/catalog.js';
-import { truncateUtf8 } from '../../domain/keys.js';
+import { directorySortKey } from '../../domain/catalog.js';
 
 /** Name of the bundles-table GSI of the directory. */
 export const BUNDLES_BY_RANGE_INDEX = 'by_range';
@@ -46,9 +45,9 @@ export function directoryPk(bucket: string, jobId: string): string {
   return `${bucket}#${jobId}`;
 }
 
-/** GSI sort key of a directory entry (or of a lookup key): the key cut to 1,000 UTF-8 bytes. */
+/** GSI sort key of a directory entry (or of a lookup key): the key cut to 250 code points ({@link directorySortKey}). */
 export function directorySk(key: string): string {
-  return truncateUtf8(key, SORT_KEY_MAX_BYTES);
+  return directorySortKey(key);
 }
 
 /** Jobs-table partition of a bucket's scopes. */

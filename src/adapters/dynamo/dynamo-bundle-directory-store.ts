@@ -1,7 +1,7 @@
 /**
  * The {@link BundleDirectoryStore} port on DynamoDB. Directory entries are the COMMITTED items of
  * the bundles table, found through its sparse GSI `by_range` (pk `<source bucket>#<job_id>`, sk the
- * max key cut to 1,000 bytes; projection ALL); scopes and the archived-bucket list are items of the
+ * max key cut to 250 code points; projection ALL); scopes and the archived-bucket list are items of the
  * jobs table (keys in `directory-keys.ts`).
  *
  * Lookup of key k in a job: Query `by_range` with sk ≥ trunc(k). A sorted job's bundles are disjoint

@@ -4,7 +4,8 @@ import { parseRestoreHeader } from '../../../src/restore/restore-header.js';
 import { parseRestoreEvents } from '../../../src/restore/events.js';
 import { decodeS3UrlKey } from '../../../src/domain/keys.js';
 import { needsRestore, tierProblem } from '../../../src/restore/restore-rules.js';
-import { compareKeys, rangeMayHoldPrefix, truncateUtf8 } from '../../../src/domain/keys.js';
+import { compareKeys, rangeMayHoldPrefix, truncateCodePoints } from '../../../src/domain/keys.js';
+import { directorySortKey } from '../../../src/domain/catalog.js';
 import { newestPerObject } from '../../../src/restore/resolver.js';
 import { scopeMatches } from '../../../src/restore/catalog-lookup.js';
 import { restoreKeyFor } from '../../../src/restore/extractor.js';
@@ -83,9 +84,28 @@ test('prefix ranges compare UTF-8 bytes like S3 listings', () => {
   assert.equal(rangeMayHoldPrefix('q/', 'q/a', 'q/z'), true);
   assert.equal(rangeMayHoldPrefix('q/', 'a', 'z'), true);
   assert.equal(rangeMayHoldPrefix('q/', 'a', 'q/'), true);
-  assert.equal(truncateUtf8('abc', 2), 'ab');
-  assert.equal(truncateUtf8('a€b', 3), 'a', 'never cut inside a multi-byte character');
-  assert.ok(compareKeys(truncateUtf8('a€€', 4), truncateUtf8('a€z', 4)) <= 0, 'truncation keeps order as a lower bound');
+  assert.equal(truncateCodePoints('abc', 2), 'ab');
+  assert.equal(truncateCodePoints('a\u{1F600}b', 2), 'a\u{1F600}', 'never cut inside a surrogate pair');
+  assert.ok(compareKeys(truncateCodePoints('a€€', 2), truncateCodePoints('a€z', 2)) <= 0, 'truncation keeps order as a lower bound');
+});
+
+test('the directory sort key keeps key order, also where a 1,000-byte cut would not (field input: 997 bytes + ～ / 😀)', () => {
+  const p = 'M/' + 'y'.repeat(995); // 997 bytes
+  const keys = [
+    'M/a',
+    p + 'a',
+    p + '\uFF5E',
+    p + '\u{1F600}',
+    p + '\u{1F600}z',
+    'M/z',
+    'a'.repeat(249) + '\u{1F600}',
+    'a'.repeat(250),
+    'é'.repeat(300),
+    '\u{10000}'.repeat(260),
+  ];
+  for (const k of keys) assert.ok(Buffer.byteLength(directorySortKey(k)) <= 1000, 'fits a DynamoDB sort key with room');
+  for (const a of keys)
+    for (const b of keys) if (compareKeys(a, b) <= 0) assert.ok(compareKeys(directorySortKey(a), directorySortKey(b)) <= 0, `${a.slice(-3)} <= ${b.slice(-3)}`);
 });
 
 test('generation: per object the newest, unless a job id or generation time narrows the scopes', () => {
