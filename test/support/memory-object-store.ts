@@ -24,6 +24,8 @@ import {
   type PutObjectResult,
   type RestoreStart,
   type UploadedPart,
+  type UploadPartInput,
+  type CompleteMultipartUploadInput,
 } from '../../src/domain/ports/object-store.js';
 
 /** One stored object. */
@@ -209,14 +211,7 @@ export class MemoryObjectStore implements ObjectStore {
     return { uploadId: id, staleAborted: 0 };
   }
 
-  async uploadPart(input: {
-    bucket: string;
-    key: string;
-    uploadId: string;
-    partNumber: number;
-    body: Uint8Array;
-    checksumCrc32: string;
-  }): Promise<UploadedPart> {
+  async uploadPart(input: UploadPartInput): Promise<UploadedPart> {
     this.enter('UploadPart', input.bucket, input.key);
     const u = this.uploads.get(input.uploadId);
     if (!u) throw this.error('NOT_FOUND', 'UploadPart', input.bucket, input.key, 'NoSuchUpload');
@@ -225,7 +220,7 @@ export class MemoryObjectStore implements ObjectStore {
     return { partNumber: input.partNumber, etag: createHash('md5').update(body).digest('hex'), checksumCrc32: crcB64(body) };
   }
 
-  async completeMultipartUpload(input: { bucket: string; key: string; uploadId: string; parts: readonly UploadedPart[] }): Promise<PutObjectResult> {
+  async completeMultipartUpload(input: CompleteMultipartUploadInput): Promise<PutObjectResult> {
     this.enter('CompleteMultipartUpload', input.bucket, input.key);
     const u = this.uploads.get(input.uploadId);
     if (!u) throw this.error('NOT_FOUND', 'CompleteMultipartUpload', input.bucket, input.key, 'NoSuchUpload');

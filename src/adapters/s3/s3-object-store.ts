@@ -27,6 +27,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import type { SourceObject } from '../../domain/model.js';
 import type {
+  CompleteMultipartUploadInput,
   CreatedUpload,
   DeleteResult,
   DeleteTarget,
@@ -41,6 +42,7 @@ import type {
   PutObjectResult,
   RestoreStart,
   UploadedPart,
+  UploadPartInput,
 } from '../../domain/ports/object-store.js';
 import { ObjectStoreError } from '../../domain/ports/object-store.js';
 import { decodeS3UrlKey } from '../../domain/keys.js';
@@ -308,14 +310,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  async uploadPart(input: {
-    bucket: string;
-    key: string;
-    uploadId: string;
-    partNumber: number;
-    body: Uint8Array;
-    checksumCrc32: string;
-  }): Promise<UploadedPart> {
+  async uploadPart(input: UploadPartInput): Promise<UploadedPart> {
     const res = await s3Call(`UploadPart #${input.partNumber}`, input.bucket, input.key, () =>
       this.s3.send(
         new UploadPartCommand({
@@ -334,13 +329,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** @inheritdoc */
-  async completeMultipartUpload(input: {
-    bucket: string;
-    key: string;
-    uploadId: string;
-    parts: readonly UploadedPart[];
-    checksumCrc32: string;
-  }): Promise<PutObjectResult> {
+  async completeMultipartUpload(input: CompleteMultipartUploadInput): Promise<PutObjectResult> {
     const res = await s3Call('CompleteMultipartUpload', input.bucket, input.key, () =>
       this.s3.send(
         new CompleteMultipartUploadCommand({

@@ -154,6 +154,25 @@ export interface DeleteResult {
 /** Outcome of RestoreObject: started now, already restored (200), or one already in flight (409). */
 export type RestoreStart = 'STARTED' | 'ALREADY_RESTORED' | 'IN_PROGRESS';
 
+/** One part of a multipart upload: part numbers 1-10,000, `body` the part's bytes, `checksumCrc32` its CRC-32 (base64). */
+export interface UploadPartInput {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly partNumber: number;
+  readonly body: Uint8Array;
+  readonly checksumCrc32: string;
+}
+
+/** The end of a multipart upload: its parts in order and the full-object CRC-32 (base64) of all of them. */
+export interface CompleteMultipartUploadInput {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly parts: readonly UploadedPart[];
+  readonly checksumCrc32: string;
+}
+
 /** Every S3 operation coldpack makes. Implementations throw {@link ObjectStoreError} only. */
 export interface ObjectStore {
   /** HeadBucket. @throws ObjectStoreError NO_SUCH_BUCKET / ACCESS_DENIED */
@@ -188,15 +207,9 @@ export interface ObjectStore {
    */
   createMultipartUpload(input: PutObjectInput): Promise<CreatedUpload>;
   /** UploadPart with the part's CRC-32. */
-  uploadPart(input: { bucket: string; key: string; uploadId: string; partNumber: number; body: Uint8Array; checksumCrc32: string }): Promise<UploadedPart>;
+  uploadPart(input: UploadPartInput): Promise<UploadedPart>;
   /** CompleteMultipartUpload (full-object CRC-32 of all parts). */
-  completeMultipartUpload(input: {
-    bucket: string;
-    key: string;
-    uploadId: string;
-    parts: readonly UploadedPart[];
-    checksumCrc32: string;
-  }): Promise<PutObjectResult>;
+  completeMultipartUpload(input: CompleteMultipartUploadInput): Promise<PutObjectResult>;
   /** AbortMultipartUpload; an upload that no longer exists is not an error. */
   abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
   /** ListMultipartUploads under a prefix (all pages). */

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { MultipartSink, crc32Base64 } from '../../../src/archive/multipart-sink.js';
 import { S3_MAX_PARTS, S3_MIN_PART_BYTES } from '../../../src/bundle/part-size.js';
 import { ColdpackError } from '../../../src/domain/errors.js';
-import type { UploadedPart } from '../../../src/domain/ports/object-store.js';
+import type { UploadedPart, UploadPartInput } from '../../../src/domain/ports/object-store.js';
 import { MemoryObjectStore } from '../../support/memory-object-store.js';
 import { RecordingLogger } from '../../support/memory-stores.js';
 
@@ -14,14 +14,7 @@ const PART = S3_MIN_PART_BYTES;
 /** Records the CRC-32 the sink sends with each part. */
 class PartRecordingStore extends MemoryObjectStore {
   readonly sent: Array<{ partNumber: number; checksumCrc32: string; bodyCrc: string }> = [];
-  override async uploadPart(input: {
-    bucket: string;
-    key: string;
-    uploadId: string;
-    partNumber: number;
-    body: Uint8Array;
-    checksumCrc32: string;
-  }): Promise<UploadedPart> {
+  override async uploadPart(input: UploadPartInput): Promise<UploadedPart> {
     this.sent.push({ partNumber: input.partNumber, checksumCrc32: input.checksumCrc32, bodyCrc: crc32Base64(crc32(input.body)) });
     return super.uploadPart(input);
   }
