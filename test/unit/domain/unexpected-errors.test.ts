@@ -1,11 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients } from '../../../src/adapters/aws-clients.js';
 import { ColdpackError } from '../../../src/domain/errors.js';
 import { asColdpackError, awsCallSiteOf, causeChain, formatCauseChain } from '../../../src/domain/unexpected-errors.js';
+import { startAwsErrorServer, type AwsErrorServer } from '../../support/aws-error-server.js';
 
 describe('asColdpackError', () => {
   it('keeps a ColdpackError as it is', () => {
@@ -55,21 +54,14 @@ describe('asColdpackError', () => {
 });
 
 describe('AWS clients record where a failed call went', () => {
-  let server: Server;
+  let server: AwsErrorServer;
   let endpoint: string;
   before(async () => {
     // Answers like DynamoDB does for a missing table.
-    server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'REQ-42' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'Requested resource not found' }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startAwsErrorServer('REQ-42');
+    endpoint = server.endpoint;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => server.close());
 
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 

@@ -1,9 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startAwsErrorServer, type AwsErrorServer } from '../../support/aws-error-server.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/coldpack.js', import.meta.url));
 
@@ -56,20 +55,14 @@ describe('CLI errors: coldpack: <CODE>: <message>, exit code from the table', ()
   });
 
   describe('an AWS error answer', () => {
-    let server: Server;
+    let server: AwsErrorServer;
     let endpoint: string;
     before(async () => {
-      server = createServer((req, res) => {
-        req.resume();
-        req.on('end', () => {
-          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'REQ-7' });
-          res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'Requested resource not found' }));
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // Answers like DynamoDB does for a missing table.
+      server = await startAwsErrorServer('REQ-7');
+      endpoint = server.endpoint;
     });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    after(() => server.close());
 
     it('is AWS_ERROR with the operation; --debug shows the HTTP status and the request id', async () => {
       const r = await run(['--debug', 'status', 'job-1'], { AWS_ENDPOINT_URL: endpoint });
