@@ -78,22 +78,7 @@ export class Resolver {
     if (keys.length > this.maxFiles) throw new ValidationError(`${keys.length} keys asked, at most ${this.maxFiles} per request`, field, 'TOO_MANY_FILES');
     // Without a named generation only the newest per bucket is restored: older jobs are not read for a key already found.
     const byKey = await this.lookup.byKeys(input.bucket, keys, filter, input.generation === undefined);
-    const found: ArchivedFile[] = [];
-    const notFound: NotFoundFile[] = [];
-    const ambiguous: Ambiguity[] = [];
-    const seen = new Set<string>();
-    for (const key of keys) {
-      const chosen = newestPerObject(byKey.get(key) ?? []);
-      if (chosen.length === 0) notFound.push({ asked: key, message: this.notFoundMessage(`key ${JSON.stringify(key)}`, input) });
-      else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: key, candidates: chosen.map(url) });
-      else {
-        for (const c of chosen) {
-          if (seen.has(objectId(c))) continue;
-          seen.add(objectId(c));
-          found.push(c);
-        }
-      }
-    }
+    const { found, notFound, ambiguous } = this.choose(keys, byKey, input, (key) => `key ${JSON.stringify(key)}`);
     if (ambiguous.length > 0) throw new AmbiguousNameError('key is archived from several buckets (give bucket_name)', field, ambiguous);
     // Nothing found in a named bucket: say so plainly when coldpack never archived that bucket.
     if (found.length === 0 && input.bucket !== undefined) await checkArchivedBucket(input.bucket, this.lookup.scopes, true);
@@ -105,14 +90,32 @@ export class Resolver {
       if (err instanceof ValidationError && err.code === 'TOO_MANY_FILES') throw new ValidationError(err.message, 'filename', 'TOO_MANY_FILES');
       throw err;
     });
+    const { found, notFound, ambiguous } = this.choose(names, byName, input, (name) => `file name ${JSON.stringify(name)}`);
+    if (ambiguous.length > 0) throw new AmbiguousNameError('file name matches several archived keys', 'filename', ambiguous);
+    if (found.length > this.maxFiles)
+      throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
+    return { found, notFound };
+  }
+
+  /**
+   * Per asked key or name, in order: the newest generation of each object it matches. Nothing matched
+   * is a not-found file; several objects without `all_matches` an ambiguity; an object asked twice is
+   * restored once.
+   */
+  private choose(
+    asked: readonly string[],
+    matches: ReadonlyMap<string, ArchivedFile[]>,
+    input: RestoreRequestInput,
+    what: (asked: string) => string,
+  ): Resolution & { ambiguous: Ambiguity[] } {
     const found: ArchivedFile[] = [];
     const notFound: NotFoundFile[] = [];
     const ambiguous: Ambiguity[] = [];
     const seen = new Set<string>();
-    for (const name of names) {
-      const chosen = newestPerObject(byName.get(name) ?? []);
-      if (chosen.length === 0) notFound.push({ asked: name, message: this.notFoundMessage(`file name ${JSON.stringify(name)}`, input) });
-      else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: name, candidates: chosen.map(url) });
+    for (const a of asked) {
+      const chosen = newestPerObject(matches.get(a) ?? []);
+      if (chosen.length === 0) notFound.push({ asked: a, message: this.notFoundMessage(what(a), input) });
+      else if (chosen.length > 1 && !input.all_matches) ambiguous.push({ asked: a, candidates: chosen.map(url) });
       else {
         for (const c of chosen) {
           if (seen.has(objectId(c))) continue;
@@ -121,10 +124,7 @@ export class Resolver {
         }
       }
     }
-    if (ambiguous.length > 0) throw new AmbiguousNameError('file name matches several archived keys', 'filename', ambiguous);
-    if (found.length > this.maxFiles)
-      throw new ValidationError(`the file names match ${found.length} files, at most ${this.maxFiles} per request`, 'filename', 'TOO_MANY_FILES');
-    return { found, notFound };
+    return { found, notFound, ambiguous };
   }
 
   private notFoundMessage(what: string, input: RestoreRequestInput): string {
