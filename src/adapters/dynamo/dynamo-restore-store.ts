@@ -119,22 +119,19 @@ export class DynamoRestoreStore implements RestoreStore {
 
   /** @inheritdoc */
   async recordResolution(restoreId: string, counts: ResolvedCounts, now: string): Promise<boolean> {
-    const parts = updateExpression({ set: { ...counts, resolution: 'RESOLVED', updated_at: now }, remove: ['resolving_since'] });
-    return this.update(
-      { pk: restorePk(restoreId), sk: REQUEST_SK },
-      parts,
-      'attribute_exists(pk) AND #c_res = :c_resolving',
-      { '#c_res': 'resolution' },
-      { ':c_resolving': 'RESOLVING' },
-    );
+    return this.endResolution(restoreId, { ...counts, resolution: 'RESOLVED', updated_at: now });
   }
 
   /** @inheritdoc */
   async failResolution(restoreId: string, error: RestoreProblem, now: string): Promise<boolean> {
-    const parts = updateExpression({ set: { resolution: 'FAILED', resolve_error: error, updated_at: now }, remove: ['resolving_since'] });
+    return this.endResolution(restoreId, { resolution: 'FAILED', resolve_error: error, updated_at: now });
+  }
+
+  /** One conditional UpdateItem: set `set` on a request that is still RESOLVING (false when it is not). */
+  private endResolution(restoreId: string, set: Record<string, unknown>): Promise<boolean> {
     return this.update(
       { pk: restorePk(restoreId), sk: REQUEST_SK },
-      parts,
+      updateExpression({ set, remove: ['resolving_since'] }),
       'attribute_exists(pk) AND #c_res = :c_resolving',
       { '#c_res': 'resolution' },
       { ':c_resolving': 'RESOLVING' },
